@@ -1,0 +1,244 @@
+//! [`ConfigError`]: everything wrong with a policy, found at build time.
+
+use std::fmt;
+
+/// Every problem [`CorsPolicyBuilder::build`](crate::CorsPolicyBuilder::build)
+/// found in a policy, reported together so that one run fixes them all.
+///
+/// `Display` lists each problem on its own line with the offending value and
+/// a hint on how to fix it:
+///
+/// ```
+/// use tower_cors::{CorsPolicy, ProblemKind};
+///
+/// let err = CorsPolicy::builder()
+///     .allow_origins(["https://myfrontend.com/", "*"])
+///     .allow_credentials(true)
+///     .build()
+///     .unwrap_err();
+///
+/// assert!(err.problems().iter().any(|p| p.kind() == ProblemKind::OriginHasPath));
+/// assert!(err.problems().iter().any(|p| p.kind() == ProblemKind::WildcardMixedWithValues));
+/// assert!(err.to_string().contains("write it as `https://myfrontend.com`"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    problems: Vec<Problem>,
+}
+
+impl ConfigError {
+    pub(crate) fn new(problems: Vec<Problem>) -> Self {
+        debug_assert!(!problems.is_empty());
+        Self { problems }
+    }
+
+    /// All the problems found, in the order of the settings they concern.
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+
+    /// Whether any problem is of the given kind.
+    pub fn has(&self, kind: ProblemKind) -> bool {
+        self.problems.iter().any(|p| p.kind == kind)
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len();
+        write!(
+            f,
+            "invalid CORS policy ({n} problem{}):",
+            if n == 1 { "" } else { "s" }
+        )?;
+        for (i, p) in self.problems.iter().enumerate() {
+            write!(f, "\n  {}. {p}", i + 1)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// One problem in a policy: which setting, what was wrong, the offending
+/// value, and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    kind: ProblemKind,
+    setting: &'static str,
+    value: Option<String>,
+    hint: String,
+}
+
+impl Problem {
+    pub(crate) fn new(
+        kind: ProblemKind,
+        setting: &'static str,
+        value: Option<&str>,
+        hint: impl Into<String>,
+    ) -> Self {
+        Self {
+            kind,
+            setting,
+            value: value.map(str::to_owned),
+            hint: hint.into(),
+        }
+    }
+
+    /// The class of problem, for matching in code and tests.
+    pub fn kind(&self) -> ProblemKind {
+        self.kind
+    }
+
+    /// The builder method (and config key) the problem is in, e.g. `"allow_origins"`.
+    pub fn setting(&self) -> &'static str {
+        self.setting
+    }
+
+    /// The offending value as it was given, when the problem is about one value.
+    pub fn value(&self) -> Option<&str> {
+        self.value.as_deref()
+    }
+
+    /// How to fix it.
+    pub fn hint(&self) -> &str {
+        &self.hint
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.setting, self.kind.summary())?;
+        if let Some(v) = &self.value {
+            write!(f, " {v:?}")?;
+        }
+        write!(f, ": {}", self.hint)
+    }
+}
+
+/// The classes of policy mistakes that [`ConfigError`] reports.
+///
+/// New kinds may be added in minor releases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProblemKind {
+    /// `allow_origins` was never called or was given nothing.
+    NoOrigins,
+    /// A value was empty or only whitespace.
+    EmptyValue,
+    /// `"*"` was listed together with other values.
+    WildcardMixedWithValues,
+    /// An origin without `scheme://`, e.g. `myfrontend.com`.
+    OriginMissingScheme,
+    /// An origin with a path, query, fragment or trailing slash.
+    OriginHasPath,
+    /// An origin with `user:password@`.
+    OriginHasUserinfo,
+    /// An origin with upper-case letters (browsers always send lower case).
+    OriginNotLowercase,
+    /// An origin that writes out its scheme's default port.
+    OriginHasDefaultPort,
+    /// An origin whose port is not a number from 1 to 65535 (or `*`).
+    OriginBadPort,
+    /// An origin whose host is not a valid lower-case DNS name or IP address.
+    OriginBadHost,
+    /// An origin with non-ASCII characters (browsers send punycode).
+    OriginNotAscii,
+    /// An origin longer than the layer will ever match.
+    OriginTooLong,
+    /// A `*` used anywhere but as a whole leftmost label or the whole port.
+    OriginBadWildcard,
+    /// `null`, or a scheme whose documents always send `null` (`file:`, `data:`).
+    OriginOpaque,
+    /// A subdomain pattern over a public suffix (`https://*.com`, `https://*.github.io`).
+    OriginPatternOverPublicSuffix,
+    /// Credentials with an `http://` origin that is not a loopback address.
+    InsecureOriginWithCredentials,
+    /// Credentials with `"*"` origins.
+    WildcardOriginWithCredentials,
+    /// Credentials with `"*"` exposed headers.
+    WildcardExposeWithCredentials,
+    /// A method that is not an HTTP token.
+    InvalidMethod,
+    /// `CONNECT`, `TRACE` or `TRACK`, which browsers never let a page send.
+    ForbiddenMethod,
+    /// A lower-case spelling of a method browsers always upper-case (`put`).
+    MethodNeverSentByBrowsers,
+    /// A header name that is not an HTTP token.
+    InvalidHeaderName,
+    /// A request header browsers never let a page set (`cookie`, `sec-*`, ...).
+    ForbiddenRequestHeader,
+    /// A response header browsers never expose (`set-cookie`).
+    ForbiddenResponseHeader,
+    /// `max_age` above 24 hours.
+    MaxAgeTooLong,
+    /// A preflight status outside 200–299.
+    PreflightStatusNotOk,
+    /// An origin predicate with credentials, without the explicit opt-in.
+    PredicateWithCredentials,
+}
+
+impl ProblemKind {
+    fn summary(self) -> &'static str {
+        use ProblemKind::*;
+        match self {
+            NoOrigins => "no allowed origins",
+            EmptyValue => "empty value",
+            WildcardMixedWithValues => "\"*\" listed together with other values",
+            OriginMissingScheme => "not an origin (no scheme)",
+            OriginHasPath => "not an origin (it has a path)",
+            OriginHasUserinfo => "not an origin (it has user info)",
+            OriginNotLowercase => "origin has upper-case letters",
+            OriginHasDefaultPort => "origin writes out its default port",
+            OriginBadPort => "origin has an invalid port",
+            OriginBadHost => "origin has an invalid host",
+            OriginNotAscii => "origin is not ASCII",
+            OriginTooLong => "origin is too long",
+            OriginBadWildcard => "origin has a misplaced wildcard",
+            OriginOpaque => "origin can never be matched safely",
+            OriginPatternOverPublicSuffix => "subdomain pattern over a public suffix",
+            InsecureOriginWithCredentials => "insecure origin with credentials",
+            WildcardOriginWithCredentials => "\"*\" origin with credentials",
+            WildcardExposeWithCredentials => "\"*\" exposed headers with credentials",
+            InvalidMethod => "not a method token",
+            ForbiddenMethod => "method browsers never send",
+            MethodNeverSentByBrowsers => "method spelling browsers never send",
+            InvalidHeaderName => "not a header name",
+            ForbiddenRequestHeader => "header browsers never let a page send",
+            ForbiddenResponseHeader => "header browsers never expose",
+            MaxAgeTooLong => "max age too long",
+            PreflightStatusNotOk => "preflight status is not 2xx",
+            PredicateWithCredentials => "origin predicate with credentials",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_lists_every_problem_with_value_and_hint() {
+        let err = ConfigError::new(vec![
+            Problem::new(
+                ProblemKind::OriginHasPath,
+                "allow_origins",
+                Some("https://a.com/"),
+                "write it as `https://a.com`",
+            ),
+            Problem::new(
+                ProblemKind::NoOrigins,
+                "allow_origins",
+                None,
+                "call allow_origins",
+            ),
+        ]);
+        let text = err.to_string();
+        assert_eq!(
+            text,
+            "invalid CORS policy (2 problems):\n  \
+             1. allow_origins: not an origin (it has a path) \"https://a.com/\": write it as `https://a.com`\n  \
+             2. allow_origins: no allowed origins: call allow_origins"
+        );
+    }
+}

@@ -1,0 +1,88 @@
+//! A CORS policy that is checked when it is built, and a Tower layer that
+//! enforces it for axum, hyper, tonic or any [`tower`](https://docs.rs/tower) service.
+//!
+//! # The problem
+//!
+//! Your front end at `https://myfrontend.com` calls your API at
+//! `https://api.myfrontend.com`, and the browser says *"Access to fetch ... has
+//! been blocked by CORS policy"*. The API must tell the browser, with
+//! `Access-Control-*` response headers, which origins may read its answers,
+//! and must answer the browser's `OPTIONS` *preflight* before any request that
+//! is not "simple" (JSON bodies, `PUT`, `DELETE`, custom headers, ...).
+//!
+//! # The fix
+//!
+//! ```
+//! use std::time::Duration;
+//! use axum::{routing::get, Json, Router};
+//! use http::{header, Method};
+//! use tower_cors::{CorsLayer, CorsPolicy};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let policy = CorsPolicy::builder()
+//!     .allow_origins(["https://myfrontend.com", "https://*.example.com"])
+//!     .allow_methods([Method::GET, Method::POST, Method::PUT])
+//!     .allow_headers([header::CONTENT_TYPE])
+//!     .expose_headers(["x-request-id"])
+//!     .allow_credentials(true)
+//!     .max_age(Duration::from_secs(600))
+//!     .build()?; // every mistake is reported here, all at once
+//!
+//! let app = Router::new()
+//!     .route("/api/data", get(|| async { Json(serde_json::json!({"message": "CORS works!"})) }))
+//!     .layer(CorsLayer::new(policy));
+//!
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+//! axum::serve(listener, app).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! # What it does
+//!
+//! - [`CorsPolicyBuilder::build`] validates everything and returns a
+//!   [`ConfigError`] listing **every** problem (origins that no browser sends,
+//!   `*` with credentials, `http://` origins with credentials, forbidden
+//!   methods and headers, ...), each with the offending value and a hint.
+//! - A preflight is answered by the layer itself, never by your handlers:
+//!   `204` with exactly the needed headers when the origin, method and every
+//!   requested header are allowed, `403` with no CORS headers otherwise.
+//! - Every other response gets `Access-Control-Allow-Origin` (and
+//!   `-Allow-Credentials`, `-Expose-Headers`) when its origin is allowed, and
+//!   `Vary: Origin` whenever the answer depends on the origin.
+//! - [`CorsPolicy::evaluate`] is the decision on its own, with no I/O: use it
+//!   to unit-test your policy.
+//!
+//! # Security defaults
+//!
+//! Nothing is allowed until listed. Origins match exactly as browsers send
+//! them (no regular expressions, no prefix or suffix tricks; `*.example.com`
+//! patterns match whole labels only). `null` is never allowed. `*` never
+//! covers `Authorization`. Credentials cannot be combined with a wildcard
+//! origin, an insecure origin or a pattern over a public suffix.
+//!
+//! # Features
+//!
+//! - `serde`: [`CorsConfig`], a policy read from a configuration file
+//!   (e.g. a `[cors]` table in TOML), validated the same way.
+//! - `tracing`: one `debug` event on target `tower_cors` per refusal.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+
+#[cfg(feature = "serde")]
+mod config;
+mod decision;
+mod error;
+mod layer;
+mod origin;
+mod policy;
+mod request_headers;
+mod vary;
+
+#[cfg(feature = "serde")]
+pub use config::CorsConfig;
+pub use decision::{ActualHeaders, AllowedPreflight, Decision, Refusal, RefusalReason};
+pub use error::{ConfigError, Problem, ProblemKind};
+pub use layer::{Cors, CorsLayer, ResponseFuture};
+pub use policy::{CorsPolicy, CorsPolicyBuilder, MAX_AGE_LIMIT};

@@ -1,0 +1,196 @@
+//! The byte-level grammar of a serialised origin, shared by the configured
+//! side (which reports problems) and the request side (which only matches).
+//!
+//! A browser serialises an origin as `scheme "://" host [ ":" port ]` with a
+//! lower-case scheme and host, punycode for international names, compressed
+//! lower-case IPv6 in brackets, and no default port (Fetch, `#origin-header`;
+//! URL standard, "ASCII serialization of an origin").
+
+/// Origins longer than this never match; configured ones are refused.
+///
+/// A DNS name is at most 253 bytes, so every real origin fits with room to
+/// spare; the bound keeps hashing a hostile `Origin` cheap.
+pub(crate) const MAX_ORIGIN_LEN: usize = 512;
+
+/// A DNS label is at most 63 bytes (RFC 1035 §2.3.4).
+const MAX_LABEL_LEN: usize = 63;
+/// A DNS name is at most 253 bytes in its dotted form.
+const MAX_HOST_LEN: usize = 253;
+
+/// `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`, lower case only.
+pub(crate) fn is_scheme(s: &[u8]) -> bool {
+    match s.split_first() {
+        Some((first, rest)) => {
+            first.is_ascii_lowercase()
+                && rest.iter().all(|&b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.')
+                })
+        }
+        None => false,
+    }
+}
+
+/// One or more dot-separated labels of `a-z 0-9 -`, each 1 to 63 bytes,
+/// at most 253 bytes in all. Upper case, underscores, `%`, back-ticks and
+/// anything else never pass: browsers do not send them.
+pub(crate) fn is_domain(host: &[u8]) -> bool {
+    if host.is_empty() || host.len() > MAX_HOST_LEN {
+        return false;
+    }
+    host.split(|&b| b == b'.').all(|label| {
+        !label.is_empty()
+            && label.len() <= MAX_LABEL_LEN
+            && label
+                .iter()
+                .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    })
+}
+
+/// Whether a domain would be parsed as an IPv4 address by the URL standard
+/// (its last label is numeric).
+pub(crate) fn looks_like_ipv4(host: &[u8]) -> bool {
+    host.rsplit(|&b| b == b'.')
+        .next()
+        .is_some_and(|last| !last.is_empty() && last.iter().all(u8::is_ascii_digit))
+}
+
+/// A port as browsers write it: 1 to 5 digits, no leading zero, 1..=65535.
+pub(crate) fn parse_port(digits: &[u8]) -> Option<u16> {
+    if digits.is_empty() || digits.len() > 5 || digits[0] == b'0' {
+        return None;
+    }
+    let mut value: u32 = 0;
+    for &b in digits {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        value = value * 10 + u32::from(b - b'0');
+    }
+    u16::try_from(value).ok()
+}
+
+/// The port a scheme implies when none is written (URL standard, "special scheme").
+pub(crate) fn default_port(scheme: &[u8]) -> Option<u16> {
+    match scheme {
+        b"http" | b"ws" => Some(80),
+        b"https" | b"wss" => Some(443),
+        b"ftp" => Some(21),
+        _ => None,
+    }
+}
+
+/// Where an origin's parts are, as byte ranges of the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Split<'a> {
+    /// Before `://`.
+    pub scheme: &'a [u8],
+    /// Between `://` and the port (brackets included for IPv6).
+    pub host: &'a [u8],
+    /// The length of `scheme://host`, the prefix that names the site without its port.
+    pub host_end: usize,
+    /// After the `:` that follows the host, if there is one.
+    pub port: Option<&'a [u8]>,
+}
+
+/// Splits `scheme://host[:port]` without judging the parts.
+///
+/// Returns `None` when there is no `://`. Anything after the authority (a
+/// path) stays in `port` or `host` and is caught by the callers' checks.
+pub(crate) fn split(origin: &[u8]) -> Option<Split<'_>> {
+    let colon = origin.iter().position(|&b| b == b':')?;
+    let (scheme, rest) = origin.split_at(colon);
+    let authority = rest.strip_prefix(b"://")?;
+    let (host, port) = split_host_port(authority);
+    Some(Split {
+        scheme,
+        host,
+        host_end: colon + 3 + host.len(),
+        port,
+    })
+}
+
+/// Splits `host[:port]`, where the host may be a bracketed IPv6 address.
+///
+/// When something other than `:port` follows a bracketed host (`[::1]x`),
+/// the whole input is returned as the host so that the host check fails.
+pub(crate) fn split_host_port(authority: &[u8]) -> (&[u8], Option<&[u8]>) {
+    let host_len = if authority.first() == Some(&b'[') {
+        authority
+            .iter()
+            .position(|&b| b == b']')
+            .map_or(authority.len(), |close| close + 1)
+    } else {
+        authority
+            .iter()
+            .position(|&b| b == b':')
+            .unwrap_or(authority.len())
+    };
+    let (host, after) = authority.split_at(host_len);
+    match after.strip_prefix(b":") {
+        Some(port) => (host, Some(port)),
+        None if after.is_empty() => (host, None),
+        None => (authority, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_finds_the_parts() {
+        let s = split(b"https://a.example.com:8443").unwrap();
+        assert_eq!(s.scheme, b"https");
+        assert_eq!(s.host, b"a.example.com");
+        assert_eq!(s.host_end, "https://a.example.com".len());
+        assert_eq!(s.port, Some(&b"8443"[..]));
+
+        let s = split(b"http://[::1]:3000").unwrap();
+        assert_eq!(s.host, b"[::1]");
+        assert_eq!(s.port, Some(&b"3000"[..]));
+
+        assert!(split(b"example.com").is_none());
+        assert!(split(b"localhost:3000").is_none());
+    }
+
+    #[test]
+    fn domains_are_lower_case_ldh_labels() {
+        assert!(is_domain(b"a.example.com"));
+        assert!(is_domain(b"xn--bcher-kva.de"));
+        assert!(is_domain(b"localhost"));
+        for bad in [
+            &b"A.example.com"[..],
+            b"a_b.example.com",
+            b"a%2e.example.com",
+            b"a`.example.com",
+            b"example.com.",
+            b"a..b",
+            b"",
+            "bücher.de".as_bytes(),
+        ] {
+            assert!(!is_domain(bad), "{:?}", String::from_utf8_lossy(bad));
+        }
+        assert!(!is_domain(&[b'a'; 64]));
+    }
+
+    #[test]
+    fn ports_are_canonical_numbers() {
+        assert_eq!(parse_port(b"8080"), Some(8080));
+        assert_eq!(parse_port(b"65535"), Some(65535));
+        assert_eq!(parse_port(b"65536"), None);
+        assert_eq!(parse_port(b"080"), None);
+        assert_eq!(parse_port(b"0"), None);
+        assert_eq!(parse_port(b""), None);
+        assert_eq!(parse_port(b"80a"), None);
+        assert_eq!(parse_port(b"999999"), None);
+    }
+
+    #[test]
+    fn scheme_grammar() {
+        assert!(is_scheme(b"https"));
+        assert!(is_scheme(b"chrome-extension"));
+        assert!(!is_scheme(b"HTTPS"));
+        assert!(!is_scheme(b"1http"));
+        assert!(!is_scheme(b""));
+    }
+}

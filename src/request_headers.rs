@@ -1,0 +1,268 @@
+//! Checking `Access-Control-Request-Headers` against the allowed names, in
+//! time and memory bounded by the policy, not by what a client sends.
+//!
+//! Browsers send the names lower-cased, de-duplicated, sorted and joined with
+//! `,` and no spaces (Fetch, "CORS-unsafe request-header names"). Proxies may
+//! add spaces, empty elements or split the list over several lines (RFC 9110
+//! §5.6.1 asks recipients to accept those), so this reader does too, within
+//! fixed bounds: at most [`MAX_LINES`] lines and, in all, at most the bytes
+//! the longest acceptable list could take. Anything longer is refused before a
+//! single byte of it is read.
+
+use http::header::GetAll;
+use http::HeaderValue;
+
+/// More `Access-Control-Request-Headers` lines than this are refused.
+pub(crate) const MAX_LINES: usize = 16;
+
+/// The byte bound when any header name is allowed (`"*"`).
+pub(crate) const MAX_BYTES_ANY: usize = 4096;
+
+/// Slack over the longest exact list, for spaces and empty elements.
+const SLACK_BYTES: usize = 32;
+
+/// HTTP `tchar` (RFC 9110 §5.6.2).
+pub(crate) const fn is_tchar(b: u8) -> bool {
+    matches!(b,
+        b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`'
+        | b'|' | b'~' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z')
+}
+
+/// Whether a string is a non-empty HTTP token.
+pub(crate) fn is_token(s: &[u8]) -> bool {
+    !s.is_empty() && s.iter().all(|&b| is_tchar(b))
+}
+
+/// The header names a policy allows in a preflight.
+#[derive(Debug, Clone)]
+pub(crate) struct AllowedHeaders {
+    /// Allowed names, lower case, sorted, unique.
+    names: Box<[Box<[u8]>]>,
+    /// `"*"` was configured: every name but `authorization` is allowed
+    /// (unless `names` also lists it).
+    any: bool,
+    /// How many bytes of `Access-Control-Request-Headers` are read at most.
+    max_bytes: usize,
+}
+
+/// What [`AllowedHeaders::check`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HeadersCheck<'a> {
+    /// Every requested name is allowed (or none was requested).
+    Allowed,
+    /// This requested name is not allowed (as sent, not lower-cased).
+    NotAllowed(&'a str),
+    /// An element is not a header name.
+    Malformed,
+    /// Over [`MAX_LINES`] lines or over the byte bound.
+    TooLarge,
+}
+
+impl AllowedHeaders {
+    /// `names` must be valid tokens; they are lower-cased, sorted and
+    /// de-duplicated here.
+    pub(crate) fn new(names: &[String], any: bool) -> Self {
+        let mut names: Vec<Box<[u8]>> = names
+            .iter()
+            .map(|n| n.to_ascii_lowercase().into_bytes().into_boxed_slice())
+            .collect();
+        names.sort();
+        names.dedup();
+        let max_bytes = if any {
+            MAX_BYTES_ANY
+        } else {
+            // The longest list a browser could send: every name and a comma
+            // each, with room for a space per separator and a few extras.
+            names.iter().map(|n| n.len() + 2).sum::<usize>() + SLACK_BYTES
+        };
+        Self {
+            names: names.into_boxed_slice(),
+            any,
+            max_bytes,
+        }
+    }
+
+    /// The allowed names, lower case and sorted.
+    pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
+        // Names were built from `String`s, so they are UTF-8 (and ASCII tokens).
+        self.names
+            .iter()
+            .map(|n| std::str::from_utf8(n).unwrap_or_default())
+    }
+
+    /// Whether `"*"` was configured.
+    pub(crate) fn any(&self) -> bool {
+        self.any
+    }
+
+    /// Checks every `Access-Control-Request-Headers` line of a request.
+    ///
+    /// Cost: at most `MAX_LINES + 1` steps to size the lines, then at most
+    /// `max_bytes` bytes read, each name looked up by binary search.
+    pub(crate) fn check<'a>(&self, lines: &GetAll<'a, HeaderValue>) -> HeadersCheck<'a> {
+        let mut total = 0usize;
+        for (i, line) in lines.iter().enumerate() {
+            total += line.len();
+            if i >= MAX_LINES || total > self.max_bytes {
+                return HeadersCheck::TooLarge;
+            }
+        }
+        for line in lines.iter() {
+            for element in line.as_bytes().split(|&b| b == b',') {
+                let name = trim_ows(element);
+                if name.is_empty() {
+                    continue;
+                }
+                if !is_token(name) {
+                    return HeadersCheck::Malformed;
+                }
+                if !self.allows(name) {
+                    // A token is ASCII.
+                    let name = std::str::from_utf8(name).unwrap_or_default();
+                    return HeadersCheck::NotAllowed(name);
+                }
+            }
+        }
+        HeadersCheck::Allowed
+    }
+
+    fn allows(&self, name: &[u8]) -> bool {
+        let listed = self
+            .names
+            .binary_search_by(|probe| cmp_lowercase(probe, name))
+            .is_ok();
+        // The Fetch standard's `*` never covers `Authorization`.
+        listed || (self.any && !name.eq_ignore_ascii_case(b"authorization"))
+    }
+}
+
+/// Compares a lower-case name with a name of any case, as if both were lower case.
+fn cmp_lowercase(lower: &[u8], any_case: &[u8]) -> std::cmp::Ordering {
+    lower
+        .iter()
+        .copied()
+        .cmp(any_case.iter().map(u8::to_ascii_lowercase))
+}
+
+/// Strips optional white space (space and tab) from both ends.
+fn trim_ows(s: &[u8]) -> &[u8] {
+    let is_ows = |b: &u8| *b == b' ' || *b == b'\t';
+    let start = s.iter().position(|b| !is_ows(b)).unwrap_or(s.len());
+    let end = s.iter().rposition(|b| !is_ows(b)).map_or(start, |i| i + 1);
+    &s[start..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::header::ACCESS_CONTROL_REQUEST_HEADERS as ACRH;
+    use http::HeaderMap;
+
+    fn allowed(names: &[&str], any: bool) -> AllowedHeaders {
+        let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+        AllowedHeaders::new(&names, any)
+    }
+
+    fn check<'a>(a: &AllowedHeaders, map: &'a HeaderMap) -> HeadersCheck<'a> {
+        a.check(&map.get_all(ACRH))
+    }
+
+    fn req(lines: &[&str]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for l in lines {
+            map.append(ACRH, HeaderValue::from_str(l).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn browser_form_is_accepted() {
+        let a = allowed(&["Content-Type", "x-requested-with", "X-Custom"], false);
+        assert_eq!(
+            check(&a, &req(&["content-type,x-custom,x-requested-with"])),
+            HeadersCheck::Allowed
+        );
+        assert_eq!(check(&a, &req(&[])), HeadersCheck::Allowed);
+        assert_eq!(check(&a, &req(&["content-type"])), HeadersCheck::Allowed);
+    }
+
+    #[test]
+    fn proxy_forms_are_accepted() {
+        let a = allowed(&["content-type", "x-requested-with"], false);
+        for lines in [
+            &["Content-Type, X-Requested-With"][..],
+            &[" content-type ,\tx-requested-with "],
+            &[",content-type,,x-requested-with,"],
+            &["content-type", "x-requested-with"],
+            &["", "content-type"],
+        ] {
+            assert_eq!(check(&a, &req(lines)), HeadersCheck::Allowed, "{lines:?}");
+        }
+    }
+
+    #[test]
+    fn unlisted_names_are_named() {
+        let a = allowed(&["content-type"], false);
+        assert_eq!(
+            check(&a, &req(&["content-type,X-Other"])),
+            HeadersCheck::NotAllowed("X-Other")
+        );
+        assert_eq!(
+            check(&a, &req(&["content-typ"])),
+            HeadersCheck::NotAllowed("content-typ")
+        );
+        assert_eq!(
+            check(&a, &req(&["content-type-x"])),
+            HeadersCheck::NotAllowed("content-type-x")
+        );
+    }
+
+    #[test]
+    fn malformed_elements() {
+        let a = allowed(&["content-type", "x-a"], false);
+        for bad in ["content type", "x-a;", "x-a,\"q\"", "(x)", "x-a:1"] {
+            assert_eq!(check(&a, &req(&[bad])), HeadersCheck::Malformed, "{bad}");
+        }
+    }
+
+    #[test]
+    fn bounds() {
+        let a = allowed(&["content-type"], false);
+        let big = "a,".repeat(1000);
+        assert_eq!(check(&a, &req(&[&big])), HeadersCheck::TooLarge);
+        let spaces = ", ".repeat(100);
+        assert_eq!(check(&a, &req(&[&spaces])), HeadersCheck::TooLarge);
+        let lines = vec![""; MAX_LINES + 1];
+        assert_eq!(check(&a, &req(&lines)), HeadersCheck::TooLarge);
+        let lines = vec![""; MAX_LINES];
+        assert_eq!(check(&a, &req(&lines)), HeadersCheck::Allowed);
+        // The longest list the policy allows fits, with spaces.
+        assert_eq!(check(&a, &req(&[" content-type , "])), HeadersCheck::Allowed);
+    }
+
+    #[test]
+    fn wildcard_never_covers_authorization() {
+        let any = allowed(&[], true);
+        assert_eq!(check(&any, &req(&["x-anything,x-else"])), HeadersCheck::Allowed);
+        assert_eq!(
+            check(&any, &req(&["Authorization,x-a"])),
+            HeadersCheck::NotAllowed("Authorization")
+        );
+        let any_and_auth = allowed(&["authorization"], true);
+        assert_eq!(
+            check(&any_and_auth, &req(&["authorization,x-a"])),
+            HeadersCheck::Allowed
+        );
+        let big = "a,".repeat(MAX_BYTES_ANY);
+        assert_eq!(check(&any, &req(&[&big])), HeadersCheck::TooLarge);
+    }
+
+    #[test]
+    fn case_insensitive_compare() {
+        use std::cmp::Ordering::*;
+        assert_eq!(cmp_lowercase(b"x-a", b"X-A"), Equal);
+        assert_eq!(cmp_lowercase(b"x-a", b"X-B"), Less);
+        assert_eq!(cmp_lowercase(b"x-b", b"X-A"), Greater);
+        assert_eq!(cmp_lowercase(b"x", b"X-A"), Less);
+    }
+}

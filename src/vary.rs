@@ -1,0 +1,50 @@
+//! Merging `Origin` into a response's `Vary` without losing or repeating values.
+
+use http::header::{HeaderMap, HeaderValue, VARY};
+
+static ORIGIN: HeaderValue = HeaderValue::from_static("origin");
+
+/// Adds `origin` to `Vary` unless it (or `*`) is already listed.
+///
+/// The inner service's own `Vary` lines are kept as they are; when `origin`
+/// is missing it is appended as one more line, which RFC 9110 §5.3 makes
+/// equivalent to a comma-joined list, so nothing is reformatted or allocated
+/// beyond the header map's own slot.
+pub(crate) fn add_origin(headers: &mut HeaderMap) {
+    let present = headers.get_all(VARY).iter().any(|line| {
+        line.as_bytes().split(|&b| b == b',').any(|item| {
+            let item = item.trim_ascii();
+            item == b"*" || item.eq_ignore_ascii_case(b"origin")
+        })
+    });
+    if !present {
+        headers.append(VARY, ORIGIN.clone());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vary_after(lines: &[&'static str]) -> Vec<String> {
+        let mut h = HeaderMap::new();
+        for l in lines {
+            h.append(VARY, HeaderValue::from_static(l));
+        }
+        add_origin(&mut h);
+        h.get_all(VARY)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn adds_origin_once_and_keeps_the_rest() {
+        assert_eq!(vary_after(&[]), ["origin"]);
+        assert_eq!(vary_after(&["accept-encoding"]), ["accept-encoding", "origin"]);
+        assert_eq!(vary_after(&["Accept-Encoding, Origin"]), ["Accept-Encoding, Origin"]);
+        assert_eq!(vary_after(&["accept", "ORIGIN"]), ["accept", "ORIGIN"]);
+        assert_eq!(vary_after(&["*"]), ["*"]);
+        assert_eq!(vary_after(&["origin-x"]), ["origin-x", "origin"]);
+    }
+}

@@ -6,10 +6,12 @@
 
 use std::fmt;
 
-use http::header::{self, GetAll, HeaderMap, HeaderValue};
-use http::{Method, StatusCode};
+use http::header::{self, GetAll, HeaderMap, HeaderName, HeaderValue};
+use http::{request, Method, Request, StatusCode};
 
-use crate::policy::{CorsPolicy, Inner, Methods, Origins, STAR, TRUE};
+use crate::policy::{
+    CorsPolicy, Inner, Methods, Origins, ALLOW_PRIVATE_NETWORK, REQUEST_PRIVATE_NETWORK, STAR, TRUE,
+};
 use crate::request_headers::{is_token, HeadersCheck};
 use crate::vary;
 
@@ -82,6 +84,7 @@ pub struct AllowedPreflight<'a> {
     origin: &'a HeaderValue,
     method: &'a HeaderValue,
     request_headers: GetAll<'a, HeaderValue>,
+    private_network: bool,
 }
 
 impl AllowedPreflight<'_> {
@@ -110,7 +113,16 @@ impl AllowedPreflight<'_> {
                 }
             }
         }
+        if self.private_network {
+            h.insert(ALLOW_PRIVATE_NETWORK.clone(), TRUE.clone());
+        }
         h
+    }
+
+    /// Whether the answer grants Private Network Access
+    /// (`Access-Control-Allow-Private-Network: true`).
+    pub fn allows_private_network(&self) -> bool {
+        self.private_network
     }
 }
 
@@ -131,7 +143,12 @@ pub struct ActualHeaders {
     allow_credentials: bool,
     expose_headers: Option<HeaderValue>,
     vary_origin: bool,
+    explanation: Option<HeaderValue>,
 }
+
+/// The development-only header that explains a refusal
+/// ([`CorsPolicyBuilder::dangerously_explain_refusals`](crate::CorsPolicyBuilder::dangerously_explain_refusals)).
+pub static EXPLANATION_HEADER: HeaderName = HeaderName::from_static("x-cors-refusal");
 
 impl ActualHeaders {
     fn without_cors(policy: &Inner) -> Self {
@@ -140,6 +157,7 @@ impl ActualHeaders {
             allow_credentials: false,
             expose_headers: None,
             vary_origin: policy.vary_origin,
+            explanation: None,
         }
     }
 
@@ -182,6 +200,9 @@ impl ActualHeaders {
         if self.vary_origin {
             vary::add_origin(headers);
         }
+        if let Some(explanation) = self.explanation {
+            headers.insert(EXPLANATION_HEADER.clone(), explanation);
+        }
     }
 }
 
@@ -223,6 +244,12 @@ pub enum RefusalReason {
     HeadersMalformed,
     /// `Access-Control-Request-Headers` is longer than any list the policy allows.
     HeadersTooLarge,
+    /// The request carries cookies, so the page sent it with
+    /// `credentials: "include"`, but the policy does not allow credentials:
+    /// the browser will not let the page read the response. The layer still
+    /// answers as for any allowed origin; this is reported so that the
+    /// mismatch can be diagnosed.
+    CredentialsNotAllowed,
 }
 
 impl RefusalReason {
@@ -236,6 +263,7 @@ impl RefusalReason {
             RefusalReason::HeaderNotAllowed => "header-not-allowed",
             RefusalReason::HeadersMalformed => "headers-malformed",
             RefusalReason::HeadersTooLarge => "headers-too-large",
+            RefusalReason::CredentialsNotAllowed => "credentials-not-allowed",
         }
     }
 }
@@ -247,7 +275,7 @@ impl fmt::Display for RefusalReason {
 }
 
 impl<'a> Refusal<'a> {
-    fn new(reason: RefusalReason, origin: Option<&'a HeaderValue>) -> Self {
+    pub(crate) fn new(reason: RefusalReason, origin: Option<&'a HeaderValue>) -> Self {
         Self {
             reason,
             origin,
@@ -315,7 +343,98 @@ impl fmt::Display for Refusal<'_> {
                 f,
                 "Access-Control-Request-Headers from origin {origin:?} is longer than any list the policy allows"
             ),
+            RefusalReason::CredentialsNotAllowed => write!(
+                f,
+                "request from origin {origin:?} carries cookies (credentials: \"include\") but the policy does not allow credentials"
+            ),
         }
+    }
+}
+
+impl Refusal<'_> {
+    /// What the policy (or the request) would need for this to pass, in
+    /// words, e.g. `add "PATCH" to allow_methods`. Allocates; meant for logs
+    /// and for [`dangerously_explain_refusals`](crate::CorsPolicyBuilder::dangerously_explain_refusals).
+    pub fn hint(&self) -> String {
+        let text = |v: Option<&HeaderValue>| {
+            v.map_or_else(String::new, |v| {
+                String::from_utf8_lossy(v.as_bytes()).into_owned()
+            })
+        };
+        match self.reason {
+            RefusalReason::OriginNotAllowed => {
+                let origin = text(self.origin);
+                if origin == "null" {
+                    "`null` is sent by sandboxed and file: pages and after redirects; it cannot \
+                     be allowed safely: serve the page from an http(s) origin"
+                        .to_owned()
+                } else {
+                    format!(
+                        "add {origin:?} to allow_origins (exactly as the browser sends it: \
+                         scheme://host[:port], lower case, no path)"
+                    )
+                }
+            }
+            RefusalReason::OriginMalformed => {
+                "send exactly one Origin header, as browsers do".to_owned()
+            }
+            RefusalReason::MethodNotAllowed => {
+                let method = text(self.method);
+                let upper = method.to_ascii_uppercase();
+                if upper != method {
+                    format!(
+                        "add {method:?} to allow_methods, or send {upper:?} from the page: \
+                         methods are case-sensitive and browsers upper-case only DELETE, GET, \
+                         HEAD, OPTIONS, POST and PUT"
+                    )
+                } else {
+                    format!("add {method:?} to allow_methods")
+                }
+            }
+            RefusalReason::MethodMalformed => {
+                "Access-Control-Request-Method must be exactly one method token".to_owned()
+            }
+            RefusalReason::HeaderNotAllowed => {
+                let name = self.header.unwrap_or_default().to_ascii_lowercase();
+                if name == "authorization" {
+                    "add \"authorization\" to allow_headers: \"*\" never covers Authorization"
+                        .to_owned()
+                } else {
+                    format!("add {name:?} to allow_headers")
+                }
+            }
+            RefusalReason::HeadersMalformed => {
+                "Access-Control-Request-Headers must be a comma-separated list of header names"
+                    .to_owned()
+            }
+            RefusalReason::HeadersTooLarge => {
+                "request fewer headers, or allow the ones requested: the list is longer than \
+                 any the policy could allow"
+                    .to_owned()
+            }
+            RefusalReason::CredentialsNotAllowed => {
+                "call allow_credentials(true) (with exact https origins), or stop sending \
+                 credentials from the page"
+                    .to_owned()
+            }
+        }
+    }
+
+    /// The `x-cors-refusal` value: reason, details and fix, as visible ASCII.
+    pub(crate) fn explanation(&self) -> HeaderValue {
+        let text = format!("{}: {}; fix: {}", self.reason, self, self.hint());
+        let clean: String = text
+            .chars()
+            .map(|c| {
+                if c.is_ascii_graphic() || c == ' ' {
+                    c
+                } else {
+                    '?'
+                }
+            })
+            .collect();
+        // Only visible ASCII and spaces are left, which is always a valid value.
+        HeaderValue::from_str(&clean).unwrap_or_else(|_| HeaderValue::from_static("refused"))
     }
 }
 
@@ -325,77 +444,155 @@ impl CorsPolicy {
     /// This is exactly what [`CorsLayer`](crate::CorsLayer) does before it
     /// answers a preflight or calls the inner service, so it is the way to
     /// unit-test an application's CORS settings without a server. It
-    /// allocates nothing and reads each header at most once.
+    /// allocates nothing and reads each header at most once (with an
+    /// [origin predicate](crate::CorsPolicyBuilder::allow_origin_predicate),
+    /// it first copies the headers into a request head for the predicate;
+    /// use [`evaluate_parts`](Self::evaluate_parts) to avoid that).
     pub fn evaluate<'a>(&'a self, method: &Method, headers: &'a HeaderMap) -> Decision<'a> {
-        let policy = &*self.inner;
-        let mut origins = headers.get_all(header::ORIGIN).iter();
-        let Some(origin) = origins.next() else {
-            return Decision::NotCors(ActualHeaders::without_cors(policy));
-        };
-        let preflight =
-            method == Method::OPTIONS && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
-        let refuse = |refusal: Refusal<'a>| {
-            if preflight {
-                Decision::PreflightRefused(refusal)
-            } else {
-                Decision::ActualRefused(refusal, ActualHeaders::without_cors(policy))
-            }
-        };
-        if origins.next().is_some() {
-            return refuse(Refusal::new(RefusalReason::OriginMalformed, None));
-        }
-        let allow_origin = match &policy.origins {
-            Origins::Any if !policy.credentials => STAR.clone(),
-            Origins::List(m) if m.matches(origin.as_bytes()) => origin.clone(),
-            _ => return refuse(Refusal::new(RefusalReason::OriginNotAllowed, Some(origin))),
-        };
-        if !preflight {
-            return Decision::ActualAllowed(ActualHeaders {
-                allow_origin: Some(allow_origin),
-                allow_credentials: policy.credentials,
-                expose_headers: policy.expose_headers.clone(),
-                vary_origin: policy.vary_origin,
-            });
-        }
-
-        let mut methods = headers.get_all(header::ACCESS_CONTROL_REQUEST_METHOD).iter();
-        let method = match (methods.next(), methods.next()) {
-            (Some(m), None) if is_token(m.as_bytes()) => m,
-            (m, _) => {
-                return Decision::PreflightRefused(Refusal {
-                    method: m,
-                    ..Refusal::new(RefusalReason::MethodMalformed, Some(origin))
-                })
-            }
-        };
-        if !method_allowed(&policy.methods, method.as_bytes()) {
-            return Decision::PreflightRefused(Refusal {
-                method: Some(method),
-                ..Refusal::new(RefusalReason::MethodNotAllowed, Some(origin))
-            });
-        }
-
-        let request_headers = headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS);
-        let reason = match policy.headers.check(&request_headers) {
-            HeadersCheck::Allowed => {
-                return Decision::PreflightAllowed(AllowedPreflight {
-                    policy,
-                    origin,
-                    method,
-                    request_headers,
-                })
-            }
-            HeadersCheck::NotAllowed(name) => {
-                return Decision::PreflightRefused(Refusal {
-                    header: Some(name),
-                    ..Refusal::new(RefusalReason::HeaderNotAllowed, Some(origin))
-                })
-            }
-            HeadersCheck::Malformed => RefusalReason::HeadersMalformed,
-            HeadersCheck::TooLarge => RefusalReason::HeadersTooLarge,
-        };
-        Decision::PreflightRefused(Refusal::new(reason, Some(origin)))
+        decide(&self.inner, method, headers, None)
     }
+
+    /// [`evaluate`](Self::evaluate) for a request head.
+    pub fn evaluate_parts<'a>(&'a self, parts: &'a request::Parts) -> Decision<'a> {
+        decide(&self.inner, &parts.method, &parts.headers, Some(parts))
+    }
+
+    /// [`evaluate`](Self::evaluate) for a whole request.
+    ///
+    /// ```
+    /// use http::Request;
+    /// use tower_cors::{CorsPolicy, RefusalReason};
+    ///
+    /// let policy = CorsPolicy::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .allow_methods(["PATCH"])
+    ///     .build()?;
+    /// let preflight = Request::options("/api/items/1")
+    ///     .header("origin", "https://app.example.com")
+    ///     .header("access-control-request-method", "patch") // fetch() keeps it lower case
+    ///     .body(())?;
+    /// let decision = policy.evaluate_request(&preflight);
+    /// let refusal = decision.refusal().expect("refused");
+    /// assert_eq!(refusal.reason(), RefusalReason::MethodNotAllowed);
+    /// assert!(refusal.hint().contains("\"PATCH\""));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn evaluate_request<'a, B>(&'a self, request: &'a Request<B>) -> Decision<'a> {
+        decide(&self.inner, request.method(), request.headers(), None)
+    }
+}
+
+/// Whether the origin predicate allows `origin`, building a request head
+/// for it when the caller has none.
+fn predicate_allows(
+    policy: &Inner,
+    origin: &HeaderValue,
+    method: &Method,
+    headers: &HeaderMap,
+    parts: Option<&request::Parts>,
+) -> bool {
+    let Some(predicate) = &policy.origin_predicate else {
+        return false;
+    };
+    match parts {
+        Some(parts) => predicate(origin, parts),
+        None => {
+            let mut head = Request::new(());
+            *head.method_mut() = method.clone();
+            *head.headers_mut() = headers.clone();
+            let (parts, ()) = head.into_parts();
+            predicate(origin, &parts)
+        }
+    }
+}
+
+/// The whole decision, shared by every entry point and by the layer.
+pub(crate) fn decide<'a>(
+    policy: &'a Inner,
+    method: &Method,
+    headers: &'a HeaderMap,
+    parts: Option<&request::Parts>,
+) -> Decision<'a> {
+    let mut origins = headers.get_all(header::ORIGIN).iter();
+    let Some(origin) = origins.next() else {
+        return Decision::NotCors(ActualHeaders::without_cors(policy));
+    };
+    let preflight =
+        method == Method::OPTIONS && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+    let refuse = |refusal: Refusal<'a>| {
+        if preflight {
+            Decision::PreflightRefused(refusal)
+        } else {
+            let mut headers = ActualHeaders::without_cors(policy);
+            if policy.explain_refusals {
+                headers.explanation = Some(refusal.explanation());
+            }
+            Decision::ActualRefused(refusal, headers)
+        }
+    };
+    if origins.next().is_some() {
+        return refuse(Refusal::new(RefusalReason::OriginMalformed, None));
+    }
+    let allow_origin = match &policy.origins {
+        Origins::Any if !policy.credentials => STAR.clone(),
+        Origins::List(m) if m.matches(origin.as_bytes()) => origin.clone(),
+        _ if predicate_allows(policy, origin, method, headers, parts) => origin.clone(),
+        _ => return refuse(Refusal::new(RefusalReason::OriginNotAllowed, Some(origin))),
+    };
+    if !preflight {
+        return Decision::ActualAllowed(ActualHeaders {
+            allow_origin: Some(allow_origin),
+            allow_credentials: policy.credentials,
+            expose_headers: policy.expose_headers.clone(),
+            vary_origin: policy.vary_origin,
+            explanation: None,
+        });
+    }
+
+    let mut methods = headers
+        .get_all(header::ACCESS_CONTROL_REQUEST_METHOD)
+        .iter();
+    let method = match (methods.next(), methods.next()) {
+        (Some(m), None) if is_token(m.as_bytes()) => m,
+        (m, _) => {
+            return Decision::PreflightRefused(Refusal {
+                method: m,
+                ..Refusal::new(RefusalReason::MethodMalformed, Some(origin))
+            })
+        }
+    };
+    if !method_allowed(&policy.methods, method.as_bytes()) {
+        return Decision::PreflightRefused(Refusal {
+            method: Some(method),
+            ..Refusal::new(RefusalReason::MethodNotAllowed, Some(origin))
+        });
+    }
+
+    let request_headers = headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS);
+    let reason = match policy.headers.check(&request_headers) {
+        HeadersCheck::Allowed => {
+            let private_network = policy.private_network
+                && headers
+                    .get(&REQUEST_PRIVATE_NETWORK)
+                    .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true"));
+            return Decision::PreflightAllowed(AllowedPreflight {
+                policy,
+                origin,
+                method,
+                request_headers,
+                private_network,
+            });
+        }
+        HeadersCheck::NotAllowed(name) => {
+            return Decision::PreflightRefused(Refusal {
+                header: Some(name),
+                ..Refusal::new(RefusalReason::HeaderNotAllowed, Some(origin))
+            })
+        }
+        HeadersCheck::Malformed => RefusalReason::HeadersMalformed,
+        HeadersCheck::TooLarge => RefusalReason::HeadersTooLarge,
+    };
+    Decision::PreflightRefused(Refusal::new(reason, Some(origin)))
 }
 
 /// GET, HEAD and POST (CORS-safelisted methods) always pass; the others must

@@ -2,18 +2,22 @@
 //! [`ResponseFuture`]. All decisions are made in [`crate::decision`]; this
 //! module only applies them.
 
+use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 
+use arc_swap::ArcSwap;
 use http::header::{HeaderMap, VARY};
 use http::{Request, Response, StatusCode};
 use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::decision::{ActualHeaders, Decision};
-use crate::policy::CorsPolicy;
+use crate::decision::{decide, ActualHeaders, Decision, EXPLANATION_HEADER};
+use crate::diagnostics;
+use crate::policy::{CorsPolicy, Inner};
 
 /// A [`Layer`] that applies a [`CorsPolicy`] to a service.
 ///
@@ -54,24 +58,53 @@ impl<S> Layer<S> for CorsLayer {
     type Service = Cors<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        Cors {
-            inner,
-            policy: self.policy.clone(),
-        }
+        Cors::new(inner, self.policy.clone())
     }
 }
 
-/// The service made by [`CorsLayer`]: applies a [`CorsPolicy`] around `S`.
-#[derive(Debug, Clone)]
+/// Where a [`Cors`] service reads its policy.
+#[derive(Clone)]
+pub(crate) enum PolicySource {
+    /// One policy for the service's lifetime.
+    Fixed(CorsPolicy),
+    /// The current policy of a [`ReloadableCorsLayer`](crate::ReloadableCorsLayer).
+    Shared(Arc<ArcSwap<Inner>>),
+}
+
+/// The service made by [`CorsLayer`] (or
+/// [`ReloadableCorsLayer`](crate::ReloadableCorsLayer)): applies a
+/// [`CorsPolicy`] around `S`.
+///
+/// Cloning it clones `S` and one reference count.
+#[derive(Clone)]
 pub struct Cors<S> {
     inner: S,
-    policy: CorsPolicy,
+    source: PolicySource,
+}
+
+impl<S: fmt::Debug> fmt::Debug for Cors<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let policy = match &self.source {
+            PolicySource::Fixed(p) => p.clone(),
+            PolicySource::Shared(s) => CorsPolicy {
+                inner: s.load_full(),
+            },
+        };
+        f.debug_struct("Cors")
+            .field("inner", &self.inner)
+            .field("policy", &policy)
+            .finish()
+    }
 }
 
 impl<S> Cors<S> {
     /// Wraps `inner` with `policy`, without a layer.
     pub fn new(inner: S, policy: CorsPolicy) -> Self {
-        Self { inner, policy }
+        Self::with_source(inner, PolicySource::Fixed(policy))
+    }
+
+    pub(crate) fn with_source(inner: S, source: PolicySource) -> Self {
+        Self { inner, source }
     }
 
     /// The wrapped service.
@@ -104,31 +137,78 @@ where
     }
 
     fn call(&mut self, req: Request<ReqBody>) -> Self::Future {
-        let headers = match self.policy.evaluate(req.method(), req.headers()) {
-            Decision::PreflightAllowed(answer) => {
-                let mut res = Response::new(ResBody::default());
-                *res.status_mut() = answer.status();
-                *res.headers_mut() = answer.headers();
-                return ResponseFuture::ready(res);
-            }
-            Decision::PreflightRefused(_) => {
-                let mut res = Response::new(ResBody::default());
-                *res.status_mut() = StatusCode::FORBIDDEN;
-                let mut headers = HeaderMap::with_capacity(1);
-                headers.insert(VARY, self.policy.inner.preflight_vary.clone());
-                *res.headers_mut() = headers;
-                return ResponseFuture::ready(res);
-            }
-            Decision::ActualAllowed(headers)
-            | Decision::ActualRefused(_, headers)
-            | Decision::NotCors(headers) => headers,
-        };
-        ResponseFuture {
+        match &self.source {
+            PolicySource::Fixed(policy) => handle(&policy.inner, &mut self.inner, req),
+            PolicySource::Shared(shared) => handle(&shared.load(), &mut self.inner, req),
+        }
+    }
+}
+
+/// What the layer does with a request: answer it here, or forward it and
+/// add these headers to the inner service's response.
+enum Outcome<B> {
+    Answer(Response<B>),
+    Forward(ActualHeaders),
+}
+
+/// Decides under one policy snapshot and applies the decision.
+fn handle<S, ReqBody, ResBody>(
+    policy: &Inner,
+    inner: &mut S,
+    req: Request<ReqBody>,
+) -> ResponseFuture<S::Future, ResBody>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    ResBody: Default,
+{
+    let (outcome, req) = if policy.origin_predicate.is_some() {
+        // The predicate wants the request head.
+        let (parts, body) = req.into_parts();
+        let decision = decide(policy, &parts.method, &parts.headers, Some(&parts));
+        let outcome = apply(policy, decision, &parts.headers);
+        (outcome, Request::from_parts(parts, body))
+    } else {
+        let decision = decide(policy, req.method(), req.headers(), None);
+        (apply(policy, decision, req.headers()), req)
+    };
+    match outcome {
+        Outcome::Answer(response) => ResponseFuture {
+            kind: Kind::Ready {
+                response: Some(response),
+            },
+        },
+        Outcome::Forward(headers) => ResponseFuture {
             kind: Kind::Inner {
-                future: self.inner.call(req),
+                future: inner.call(req),
                 headers: Some(headers),
             },
+        },
+    }
+}
+
+fn apply<B: Default>(policy: &Inner, decision: Decision<'_>, headers: &HeaderMap) -> Outcome<B> {
+    diagnostics::report(policy, &decision, headers);
+    match decision {
+        Decision::PreflightAllowed(answer) => {
+            let mut res = Response::new(B::default());
+            *res.status_mut() = answer.status();
+            *res.headers_mut() = answer.headers();
+            Outcome::Answer(res)
         }
+        Decision::PreflightRefused(refusal) => {
+            let mut res = Response::new(B::default());
+            *res.status_mut() = StatusCode::FORBIDDEN;
+            let mut headers = HeaderMap::with_capacity(2);
+            headers.insert(VARY, policy.preflight_vary.clone());
+            if policy.explain_refusals {
+                headers.insert(EXPLANATION_HEADER.clone(), refusal.explanation());
+            }
+            *res.headers_mut() = headers;
+            Outcome::Answer(res)
+        }
+        Decision::ActualAllowed(headers)
+        | Decision::ActualRefused(_, headers)
+        | Decision::NotCors(headers) => Outcome::Forward(headers),
     }
 }
 
@@ -146,16 +226,6 @@ pin_project! {
     enum Kind<F, B> {
         Ready { response: Option<Response<B>> },
         Inner { #[pin] future: F, headers: Option<ActualHeaders> },
-    }
-}
-
-impl<F, B> ResponseFuture<F, B> {
-    fn ready(response: Response<B>) -> Self {
-        Self {
-            kind: Kind::Ready {
-                response: Some(response),
-            },
-        }
     }
 }
 

@@ -73,16 +73,21 @@
 #[cfg(feature = "serde")]
 mod config;
 mod decision;
+mod diagnostics;
 mod error;
 mod layer;
 mod origin;
 mod policy;
+mod reload;
 mod request_headers;
 mod vary;
 
 #[cfg(feature = "serde")]
 pub use config::CorsConfig;
-pub use decision::{ActualHeaders, AllowedPreflight, Decision, Refusal, RefusalReason};
+pub use decision::{
+    ActualHeaders, AllowedPreflight, Decision, Refusal, RefusalReason, EXPLANATION_HEADER,
+};
 pub use error::{ConfigError, Problem, ProblemKind};
 pub use layer::{Cors, CorsLayer, ResponseFuture};
 pub use policy::{CorsPolicy, CorsPolicyBuilder, MAX_AGE_LIMIT};
+pub use reload::{PolicyHandle, ReloadableCorsLayer};

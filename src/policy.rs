@@ -4,8 +4,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http::header::{self, HeaderMap, HeaderValue};
-use http::StatusCode;
+use http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use http::{request, StatusCode};
 
 use crate::error::{ConfigError, Problem, ProblemKind};
 use crate::origin::{config as origin_config, OriginMatcher, OriginRule};
@@ -61,8 +61,13 @@ pub(crate) enum Methods {
     List(Box<[Box<[u8]>]>),
 }
 
+/// A user's test for origins that cannot be listed.
+pub(crate) type OriginPredicate = Arc<dyn Fn(&HeaderValue, &request::Parts) -> bool + Send + Sync>;
+
 pub(crate) struct Inner {
     pub(crate) origins: Origins,
+    /// Allows origins the list does not (see `allow_origin_predicate`).
+    pub(crate) origin_predicate: Option<OriginPredicate>,
     pub(crate) methods: Methods,
     pub(crate) headers: AllowedHeaders,
     pub(crate) credentials: bool,
@@ -81,6 +86,10 @@ pub(crate) struct Inner {
     pub(crate) preflight_vary: HeaderValue,
     /// `Access-Control-Expose-Headers` for actual responses.
     pub(crate) expose_headers: Option<HeaderValue>,
+    /// Answer `Access-Control-Request-Private-Network: true` preflights.
+    pub(crate) private_network: bool,
+    /// Explain refusals in a response header (development only).
+    pub(crate) explain_refusals: bool,
     /// A readable summary of the settings, for `Debug`.
     pub(crate) summary: Summary,
 }
@@ -95,10 +104,20 @@ pub(crate) struct Summary {
     pub(crate) credentials: bool,
     pub(crate) max_age: Option<Duration>,
     pub(crate) preflight_status: u16,
+    pub(crate) origin_predicate: bool,
+    pub(crate) private_network: bool,
+    pub(crate) explain_refusals: bool,
 }
 
 pub(crate) static STAR: HeaderValue = HeaderValue::from_static("*");
 pub(crate) static TRUE: HeaderValue = HeaderValue::from_static("true");
+
+/// `Access-Control-Request-Private-Network` (Private Network Access draft).
+pub(crate) static REQUEST_PRIVATE_NETWORK: HeaderName =
+    HeaderName::from_static("access-control-request-private-network");
+/// `Access-Control-Allow-Private-Network` (Private Network Access draft).
+pub(crate) static ALLOW_PRIVATE_NETWORK: HeaderName =
+    HeaderName::from_static("access-control-allow-private-network");
 
 impl CorsPolicy {
     /// Starts a policy. Nothing is allowed until you say so, and
@@ -129,6 +148,9 @@ impl fmt::Debug for CorsPolicy {
             .field("allow_credentials", &s.credentials)
             .field("max_age", &s.max_age)
             .field("preflight_status", &s.preflight_status)
+            .field("origin_predicate", &s.origin_predicate)
+            .field("allow_private_network", &s.private_network)
+            .field("explain_refusals", &s.explain_refusals)
             .finish()
     }
 }
@@ -142,7 +164,7 @@ impl fmt::Debug for CorsPolicy {
 /// list, except that `allow_headers(["*", "authorization"])` means "any, and
 /// `Authorization` too": the Fetch standard never lets `*` cover
 /// `Authorization`, so it must always be listed by name.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a builder does nothing until `.build()` is called"]
 pub struct CorsPolicyBuilder {
     origins: Vec<String>,
@@ -153,6 +175,27 @@ pub struct CorsPolicyBuilder {
     max_age: Option<Duration>,
     preflight_status: StatusCode,
     insecure_origins: bool,
+    origin_predicate: Option<OriginPredicate>,
+    predicate_with_credentials: bool,
+    private_network: bool,
+    explain_refusals: bool,
+}
+
+impl fmt::Debug for CorsPolicyBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CorsPolicyBuilder")
+            .field("allow_origins", &self.origins)
+            .field("allow_methods", &self.methods)
+            .field("allow_headers", &self.headers)
+            .field("expose_headers", &self.expose_headers)
+            .field("allow_credentials", &self.credentials)
+            .field("max_age", &self.max_age)
+            .field("preflight_status", &self.preflight_status)
+            .field("origin_predicate", &self.origin_predicate.is_some())
+            .field("allow_private_network", &self.private_network)
+            .field("explain_refusals", &self.explain_refusals)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for CorsPolicyBuilder {
@@ -166,6 +209,10 @@ impl Default for CorsPolicyBuilder {
             max_age: None,
             preflight_status: StatusCode::NO_CONTENT,
             insecure_origins: false,
+            origin_predicate: None,
+            predicate_with_credentials: false,
+            private_network: false,
+            explain_refusals: false,
         }
     }
 }
@@ -356,6 +403,88 @@ impl CorsPolicyBuilder {
         self
     }
 
+    /// Also allows every origin for which `predicate` returns `true`, for
+    /// origins that cannot be listed (e.g. one per tenant, looked up in a
+    /// table). The predicate sees the request's `Origin` value exactly as
+    /// sent and the request's head.
+    ///
+    /// **Risks.** The predicate is the security boundary for the origins it
+    /// allows: it runs on attacker-controlled bytes, so compare them exactly
+    /// (no `contains`, `starts_with` or unanchored regexes: `https://a.com.evil.net`
+    /// starts with `https://a.com`), never allow `null`, and keep it fast and
+    /// non-blocking, since it runs on every CORS request. Prefer listing
+    /// origins, or a [`ReloadableCorsLayer`](crate::ReloadableCorsLayer) when
+    /// the list changes at run time. With credentials, use
+    /// [`dangerously_allow_origin_predicate_with_credentials`](Self::dangerously_allow_origin_predicate_with_credentials).
+    ///
+    /// ```
+    /// # use tower_cors::CorsPolicy;
+    /// let policy = CorsPolicy::builder()
+    ///     .allow_origin_predicate(|origin, _parts| {
+    ///         // Exact comparison against a known set.
+    ///         ["https://tenant-a.example.net", "https://tenant-b.example.net"]
+    ///             .iter()
+    ///             .any(|o| origin.as_bytes() == o.as_bytes())
+    ///     })
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn allow_origin_predicate<F>(mut self, predicate: F) -> Self
+    where
+        F: Fn(&HeaderValue, &request::Parts) -> bool + Send + Sync + 'static,
+    {
+        self.origin_predicate = Some(Arc::new(predicate));
+        self
+    }
+
+    /// **Dangerous.** Like [`allow_origin_predicate`](Self::allow_origin_predicate),
+    /// and accepted together with credentials: every origin the predicate
+    /// lets through can read your users' authenticated data, so a predicate
+    /// mistake is a data leak.
+    pub fn dangerously_allow_origin_predicate_with_credentials<F>(mut self, predicate: F) -> Self
+    where
+        F: Fn(&HeaderValue, &request::Parts) -> bool + Send + Sync + 'static,
+    {
+        self.origin_predicate = Some(Arc::new(predicate));
+        self.predicate_with_credentials = true;
+        self
+    }
+
+    /// Answers Private Network Access preflights: a preflight carrying
+    /// `Access-Control-Request-Private-Network: true` that passes every other
+    /// check gets `Access-Control-Allow-Private-Network: true`. Off by
+    /// default; when off such preflights are answered as usual, without it.
+    ///
+    /// Chrome has put Private Network Access on hold in favour of the Local
+    /// Network Access permission prompt, so this matters only to browsers
+    /// that still send the header.
+    ///
+    /// ```
+    /// # use tower_cors::CorsPolicy;
+    /// let policy = CorsPolicy::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .allow_private_network(true)
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn allow_private_network(mut self, allow: bool) -> Self {
+        self.private_network = allow;
+        self
+    }
+
+    /// **Development only.** Adds an `x-cors-refusal` header to every refused
+    /// preflight and to responses for disallowed origins, saying why and
+    /// what the policy would need (e.g. `method-not-allowed: method "patch"
+    /// is not allowed ...; fix: add "patch" to allow_methods ...`), so that
+    /// the browser's network panel shows the fix.
+    ///
+    /// This tells anyone who asks what your policy allows: never enable it in
+    /// production. Off, a refusal discloses nothing.
+    pub fn dangerously_explain_refusals(mut self, explain: bool) -> Self {
+        self.explain_refusals = explain;
+        self
+    }
+
     /// Checks every setting and renders the response headers.
     ///
     /// # Errors
@@ -389,8 +518,12 @@ impl CorsPolicyBuilder {
             return Err(ConfigError::new(problems));
         }
         // Every `None` below was reported as a problem above.
-        let (Some((origins, origin_list)), Some((methods, method_list)), Some(headers), Some(expose)) =
-            (origins, methods, headers, expose)
+        let (
+            Some((origins, origin_list)),
+            Some((methods, method_list)),
+            Some(headers),
+            Some(expose),
+        ) = (origins, methods, headers, expose)
         else {
             return Err(ConfigError::new(problems));
         };
@@ -399,6 +532,18 @@ impl CorsPolicyBuilder {
 
     fn check_origins(&self, problems: &mut Vec<Problem>) -> Option<(Origins, Vec<String>)> {
         const SETTING: &str = "allow_origins";
+        if self.origin_predicate.is_some() && self.credentials && !self.predicate_with_credentials {
+            problems.push(Problem::new(
+                ProblemKind::PredicateWithCredentials,
+                SETTING,
+                None,
+                "an origin predicate decides who may read your users' authenticated data; if \
+                 that is intended, use dangerously_allow_origin_predicate_with_credentials",
+            ));
+        }
+        if self.origins.is_empty() && self.origin_predicate.is_some() {
+            return Some((Origins::List(OriginMatcher::new(&[])), Vec::new()));
+        }
         if self.origins.is_empty() {
             problems.push(Problem::new(
                 ProblemKind::NoOrigins,
@@ -412,6 +557,15 @@ impl CorsPolicyBuilder {
         }
         if self.origins.iter().any(|o| o == "*") {
             let mut ok = wildcard_alone(SETTING, &self.origins, problems);
+            if ok && self.origin_predicate.is_some() {
+                problems.push(Problem::new(
+                    ProblemKind::WildcardMixedWithValues,
+                    SETTING,
+                    Some("*"),
+                    "\"*\" already allows every origin: drop the origin predicate or the \"*\"",
+                ));
+                ok = false;
+            }
             if self.credentials {
                 problems.push(Problem::new(
                     ProblemKind::WildcardOriginWithCredentials,
@@ -512,7 +666,8 @@ impl CorsPolicyBuilder {
             if !is_token(name.as_bytes()) {
                 problems.push(header_name_problem(SETTING, name));
                 ok = false;
-            } else if name.eq_ignore_ascii_case("set-cookie") || name.eq_ignore_ascii_case("set-cookie2")
+            } else if name.eq_ignore_ascii_case("set-cookie")
+                || name.eq_ignore_ascii_case("set-cookie2")
             {
                 problems.push(Problem::new(
                     ProblemKind::ForbiddenResponseHeader,
@@ -575,7 +730,10 @@ impl CorsPolicyBuilder {
                 };
                 pre.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, value);
             } else if headers.names().next().is_some() {
-                pre.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, joined(headers.names()));
+                pre.insert(
+                    header::ACCESS_CONTROL_ALLOW_HEADERS,
+                    joined(headers.names()),
+                );
             }
         }
         if let Some(age) = self.max_age {
@@ -584,16 +742,24 @@ impl CorsPolicyBuilder {
                 HeaderValue::from(age.as_secs()),
             );
         }
-        let preflight_vary = if vary_origin {
-            HeaderValue::from_static(
-                "origin, access-control-request-method, access-control-request-headers",
-            )
-        } else {
-            HeaderValue::from_static("access-control-request-method, access-control-request-headers")
-        };
+        let preflight_vary = HeaderValue::from_static(match (vary_origin, self.private_network) {
+            (true, false) => {
+                "origin, access-control-request-method, access-control-request-headers"
+            }
+            (false, false) => "access-control-request-method, access-control-request-headers",
+            (true, true) => {
+                "origin, access-control-request-method, access-control-request-headers, \
+                     access-control-request-private-network"
+            }
+            (false, true) => {
+                "access-control-request-method, access-control-request-headers, \
+                     access-control-request-private-network"
+            }
+        });
         pre.insert(header::VARY, preflight_vary.clone());
 
-        let expose_headers = (!expose.is_empty()).then(|| joined(expose.iter().map(String::as_str)));
+        let expose_headers =
+            (!expose.is_empty()).then(|| joined(expose.iter().map(String::as_str)));
         let mut header_list: Vec<String> = headers.names().map(str::to_owned).collect();
         if headers.any() {
             header_list.insert(0, "*".to_owned());
@@ -606,6 +772,9 @@ impl CorsPolicyBuilder {
             credentials,
             max_age: self.max_age.map(|a| Duration::from_secs(a.as_secs())),
             preflight_status: self.preflight_status.as_u16(),
+            origin_predicate: self.origin_predicate.is_some(),
+            private_network: self.private_network,
+            explain_refusals: self.explain_refusals,
         };
         CorsPolicy {
             inner: Arc::new(Inner {
@@ -620,6 +789,9 @@ impl CorsPolicyBuilder {
                 preflight_headers: pre,
                 preflight_vary,
                 expose_headers,
+                origin_predicate: self.origin_predicate,
+                private_network: self.private_network,
+                explain_refusals: self.explain_refusals,
                 summary,
             }),
         }

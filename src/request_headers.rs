@@ -237,13 +237,19 @@ mod tests {
         let lines = vec![""; MAX_LINES];
         assert_eq!(check(&a, &req(&lines)), HeadersCheck::Allowed);
         // The longest list the policy allows fits, with spaces.
-        assert_eq!(check(&a, &req(&[" content-type , "])), HeadersCheck::Allowed);
+        assert_eq!(
+            check(&a, &req(&[" content-type , "])),
+            HeadersCheck::Allowed
+        );
     }
 
     #[test]
     fn wildcard_never_covers_authorization() {
         let any = allowed(&[], true);
-        assert_eq!(check(&any, &req(&["x-anything,x-else"])), HeadersCheck::Allowed);
+        assert_eq!(
+            check(&any, &req(&["x-anything,x-else"])),
+            HeadersCheck::Allowed
+        );
         assert_eq!(
             check(&any, &req(&["Authorization,x-a"])),
             HeadersCheck::NotAllowed("Authorization")

@@ -41,8 +41,14 @@ mod tests {
     #[test]
     fn adds_origin_once_and_keeps_the_rest() {
         assert_eq!(vary_after(&[]), ["origin"]);
-        assert_eq!(vary_after(&["accept-encoding"]), ["accept-encoding", "origin"]);
-        assert_eq!(vary_after(&["Accept-Encoding, Origin"]), ["Accept-Encoding, Origin"]);
+        assert_eq!(
+            vary_after(&["accept-encoding"]),
+            ["accept-encoding", "origin"]
+        );
+        assert_eq!(
+            vary_after(&["Accept-Encoding, Origin"]),
+            ["Accept-Encoding, Origin"]
+        );
         assert_eq!(vary_after(&["accept", "ORIGIN"]), ["accept", "ORIGIN"]);
         assert_eq!(vary_after(&["*"]), ["*"]);
         assert_eq!(vary_after(&["origin-x"]), ["origin-x", "origin"]);

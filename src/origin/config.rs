@@ -133,7 +133,10 @@ pub(crate) fn parse_rule(raw: &str) -> Result<OriginRule, Vec<Problem>> {
             format!("`{scheme_raw}` is not a URL scheme; write it as `https://host`"),
         )]);
     }
-    if matches!(scheme.as_str(), "file" | "data" | "blob" | "about" | "javascript") {
+    if matches!(
+        scheme.as_str(),
+        "file" | "data" | "blob" | "about" | "javascript"
+    ) {
         return Err(vec![problem(
             ProblemKind::OriginOpaque,
             format!(
@@ -302,10 +305,7 @@ pub(crate) fn parse_rule(raw: &str) -> Result<OriginRule, Vec<Problem>> {
     for kind in problems {
         out.push(problem(
             kind,
-            format!(
-                "browsers never write the default port; {}",
-                write_as()
-            ),
+            format!("browsers never write the default port; {}", write_as()),
         ));
     }
     if !out.is_empty() {
@@ -402,14 +402,29 @@ mod tests {
         assert_eq!(kinds("myfrontend.com"), [ProblemKind::OriginMissingScheme]);
         assert!(hint("myfrontend.com").contains("`https://myfrontend.com`"));
         assert!(hint("localhost:3000").contains("`http://localhost:3000`"));
-        assert_eq!(kinds("https://myfrontend.com/"), [ProblemKind::OriginHasPath]);
+        assert_eq!(
+            kinds("https://myfrontend.com/"),
+            [ProblemKind::OriginHasPath]
+        );
         assert!(hint("https://myfrontend.com/").contains("`https://myfrontend.com`"));
-        assert_eq!(kinds("https://myfrontend.com/api"), [ProblemKind::OriginHasPath]);
-        assert_eq!(kinds("https://user@x.com"), [ProblemKind::OriginHasUserinfo]);
+        assert_eq!(
+            kinds("https://myfrontend.com/api"),
+            [ProblemKind::OriginHasPath]
+        );
+        assert_eq!(
+            kinds("https://user@x.com"),
+            [ProblemKind::OriginHasUserinfo]
+        );
         assert!(hint("https://user:pw@x.com").contains("`https://x.com`"));
-        assert_eq!(kinds("https://a.com:443"), [ProblemKind::OriginHasDefaultPort]);
+        assert_eq!(
+            kinds("https://a.com:443"),
+            [ProblemKind::OriginHasDefaultPort]
+        );
         assert!(hint("https://a.com:443").contains("`https://a.com`"));
-        assert_eq!(kinds("http://a.com:80"), [ProblemKind::OriginHasDefaultPort]);
+        assert_eq!(
+            kinds("http://a.com:80"),
+            [ProblemKind::OriginHasDefaultPort]
+        );
         assert_eq!(kinds("HTTPS://A.com"), [ProblemKind::OriginNotLowercase]);
         assert!(hint("HTTPS://A.com").contains("`https://a.com`"));
         assert_eq!(
@@ -427,7 +442,10 @@ mod tests {
     fn rejected_outright() {
         assert_eq!(kinds("null"), [ProblemKind::OriginOpaque]);
         assert_eq!(kinds("file://"), [ProblemKind::OriginOpaque]);
-        assert_eq!(kinds("file:///home/me/index.html"), [ProblemKind::OriginOpaque]);
+        assert_eq!(
+            kinds("file:///home/me/index.html"),
+            [ProblemKind::OriginOpaque]
+        );
         assert_eq!(kinds(""), [ProblemKind::EmptyValue]);
         assert_eq!(kinds(" https://a.com"), [ProblemKind::OriginBadHost]);
         assert_eq!(kinds("https://bücher.de"), [ProblemKind::OriginNotAscii]);
@@ -441,7 +459,10 @@ mod tests {
         assert_eq!(kinds("https://*"), [ProblemKind::OriginBadWildcard]);
         assert_eq!(kinds("https://a*.b.com"), [ProblemKind::OriginBadWildcard]);
         assert_eq!(kinds("https://a.*.b.com"), [ProblemKind::OriginBadWildcard]);
-        assert_eq!(kinds("https://*.127.0.0.1"), [ProblemKind::OriginBadWildcard]);
+        assert_eq!(
+            kinds("https://*.127.0.0.1"),
+            [ProblemKind::OriginBadWildcard]
+        );
         assert_eq!(kinds("http://01.2.3.4"), [ProblemKind::OriginBadHost]);
         assert_eq!(kinds("http://[zz]"), [ProblemKind::OriginBadHost]);
         assert_eq!(
@@ -452,7 +473,13 @@ mod tests {
 
     #[test]
     fn loopback_hosts() {
-        for h in ["localhost", "app.localhost", "127.0.0.1", "127.1.2.3", "[::1]"] {
+        for h in [
+            "localhost",
+            "app.localhost",
+            "127.0.0.1",
+            "127.1.2.3",
+            "[::1]",
+        ] {
             assert!(is_loopback_host(h), "{h}");
         }
         for h in ["example.com", "localhost.example.com", "10.0.0.1", "[::2]"] {
@@ -463,9 +490,21 @@ mod tests {
     #[test]
     fn scheme_and_host_of_each_rule() {
         let rule = |s| parse_rule(s).unwrap();
-        assert_eq!(rule("https://a.com:8443").scheme_and_host(), ("https", "a.com"));
-        assert_eq!(rule("http://[::1]:3000").scheme_and_host(), ("http", "[::1]"));
-        assert_eq!(rule("http://localhost:*").scheme_and_host(), ("http", "localhost"));
-        assert_eq!(rule("https://*.a.com").scheme_and_host(), ("https", "a.com"));
+        assert_eq!(
+            rule("https://a.com:8443").scheme_and_host(),
+            ("https", "a.com")
+        );
+        assert_eq!(
+            rule("http://[::1]:3000").scheme_and_host(),
+            ("http", "[::1]")
+        );
+        assert_eq!(
+            rule("http://localhost:*").scheme_and_host(),
+            ("http", "localhost")
+        );
+        assert_eq!(
+            rule("https://*.a.com").scheme_and_host(),
+            ("https", "a.com")
+        );
     }
 }

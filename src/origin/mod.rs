@@ -94,9 +94,9 @@ impl OriginMatcher {
             // form: anything else simply is not found.
             host.len() > 2
                 && host.last() == Some(&b']')
-                && host[1..host.len() - 1]
-                    .iter()
-                    .all(|&b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase() || b == b':' || b == b'.')
+                && host[1..host.len() - 1].iter().all(|&b| {
+                    b.is_ascii_hexdigit() && !b.is_ascii_uppercase() || b == b':' || b == b'.'
+                })
         } else {
             syntax::is_domain(host)
         };
@@ -115,17 +115,15 @@ impl OriginMatcher {
             .enumerate()
             .filter(|&(_, &b)| b == b'.')
             .any(|(dot, _)| {
-                self.subdomains
-                    .get(&host[dot + 1..])
-                    .is_some_and(|rules| {
-                        rules.iter().any(|(scheme, rule)| {
-                            **scheme == *split.scheme
-                                && match rule {
-                                    PortRule::Any => true,
-                                    PortRule::Exact(p) => *p == port,
-                                }
-                        })
+                self.subdomains.get(&host[dot + 1..]).is_some_and(|rules| {
+                    rules.iter().any(|(scheme, rule)| {
+                        **scheme == *split.scheme
+                            && match rule {
+                                PortRule::Any => true,
+                                PortRule::Exact(p) => *p == port,
+                            }
                     })
+                })
             })
     }
 }
@@ -195,7 +193,11 @@ mod tests {
 
     #[test]
     fn port_patterns() {
-        let m = matcher(&["http://localhost:*", "http://[::1]:*", "https://*.dev.test:*"]);
+        let m = matcher(&[
+            "http://localhost:*",
+            "http://[::1]:*",
+            "https://*.dev.test:*",
+        ]);
         assert!(m.matches(b"http://localhost:3000"));
         assert!(m.matches(b"http://localhost:65535"));
         assert!(m.matches(b"http://localhost"));

@@ -12,7 +12,7 @@ use crate::policy::{CorsPolicy, CorsPolicyBuilder};
 ///
 /// Keys: `allow_origins` (required), `allow_methods`, `allow_headers`,
 /// `expose_headers` (lists of strings), `allow_credentials` (bool),
-/// `max_age_secs` (integer). Unknown keys are an error, so a typo cannot
+/// `max_age_secs` (integer), `allow_private_network` (bool). Unknown keys are an error, so a typo cannot
 /// silently drop a setting.
 ///
 /// The documented way to configure an app is a `[cors]` table:
@@ -59,6 +59,9 @@ pub struct CorsConfig {
     /// See [`CorsPolicyBuilder::max_age`], in seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_age_secs: Option<u64>,
+    /// See [`CorsPolicyBuilder::allow_private_network`].
+    #[serde(default)]
+    pub allow_private_network: bool,
 }
 
 impl CorsConfig {
@@ -70,7 +73,8 @@ impl CorsConfig {
             .allow_methods(self.allow_methods)
             .allow_headers(self.allow_headers)
             .expose_headers(self.expose_headers)
-            .allow_credentials(self.allow_credentials);
+            .allow_credentials(self.allow_credentials)
+            .allow_private_network(self.allow_private_network);
         if let Some(secs) = self.max_age_secs {
             b = b.max_age(Duration::from_secs(secs));
         }

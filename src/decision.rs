@@ -540,12 +540,18 @@ pub(crate) fn decide<'a>(
         _ => return refuse(Refusal::new(RefusalReason::OriginNotAllowed, Some(origin))),
     };
     if !preflight {
+        // Cookies on a cross-origin request mean `credentials: "include"`,
+        // which the browser will refuse without `-Allow-Credentials`.
+        let explanation = (policy.explain_refusals
+            && !policy.credentials
+            && headers.contains_key(header::COOKIE))
+        .then(|| Refusal::new(RefusalReason::CredentialsNotAllowed, Some(origin)).explanation());
         return Decision::ActualAllowed(ActualHeaders {
             allow_origin: Some(allow_origin),
             allow_credentials: policy.credentials,
             expose_headers: policy.expose_headers.clone(),
             vary_origin: policy.vary_origin,
-            explanation: None,
+            explanation,
         });
     }
 

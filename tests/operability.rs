@@ -1,0 +1,446 @@
+//! Issue 6 through the public API: why a request was refused, the
+//! evaluation API and the layer agreeing, the origin predicate, the
+//! development explanation header and Private Network Access.
+
+use std::convert::Infallible;
+
+use http::header::{self, HeaderMap, HeaderValue};
+use http::{Method, Request, Response, StatusCode};
+use tower::{service_fn, ServiceExt};
+use tower_cors::{CorsLayer, CorsPolicy, Decision, ProblemKind, RefusalReason, EXPLANATION_HEADER};
+
+const APP: &str = "https://app.example.com";
+
+fn policy() -> tower_cors::CorsPolicyBuilder {
+    CorsPolicy::builder()
+        .allow_origins([APP])
+        .allow_methods(["PUT", "PATCH"])
+        .allow_headers(["content-type", "x-requested-with"])
+}
+
+fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+    let mut map = HeaderMap::new();
+    for (k, v) in pairs {
+        map.append(
+            header::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+            HeaderValue::from_str(v).unwrap(),
+        );
+    }
+    map
+}
+
+fn preflight(origin: &str, method: &str, acrh: Option<&str>) -> HeaderMap {
+    let mut pairs = vec![
+        ("origin", origin),
+        ("access-control-request-method", method),
+    ];
+    if let Some(h) = acrh {
+        pairs.push(("access-control-request-headers", h));
+    }
+    headers(&pairs)
+}
+
+/// Sends one request through the layer around an inner service that answers
+/// 200 (and records nothing: preflights must never reach it).
+async fn through_layer(policy: CorsPolicy, method: Method, map: HeaderMap) -> Response<String> {
+    let inner = service_fn(|req: Request<String>| async move {
+        assert_ne!(
+            (
+                req.method(),
+                req.headers().contains_key("access-control-request-method")
+            ),
+            (&Method::OPTIONS, true),
+            "a preflight reached the inner service"
+        );
+        Ok::<_, Infallible>(Response::new("inner".to_owned()))
+    });
+    let mut req = Request::new(String::new());
+    *req.method_mut() = method;
+    *req.headers_mut() = map;
+    tower::ServiceBuilder::new()
+        .layer(CorsLayer::new(policy))
+        .service(inner)
+        .oneshot(req)
+        .await
+        .unwrap()
+}
+
+fn refusal_reason(policy: &CorsPolicy, method: Method, map: &HeaderMap) -> RefusalReason {
+    policy
+        .evaluate(&method, map)
+        .refusal()
+        .expect("expected a refusal")
+        .reason()
+}
+
+#[test]
+fn every_refusal_has_a_typed_reason() {
+    let p = policy().build().unwrap();
+    let opt = Method::OPTIONS;
+    let cases = [
+        (
+            preflight("https://evil.example", "PUT", None),
+            RefusalReason::OriginNotAllowed,
+        ),
+        (
+            {
+                let mut h = preflight(APP, "PUT", None);
+                h.append("origin", HeaderValue::from_static(APP));
+                h
+            },
+            RefusalReason::OriginMalformed,
+        ),
+        (
+            preflight(APP, "DELETE", None),
+            RefusalReason::MethodNotAllowed,
+        ),
+        (
+            preflight(APP, "patch", None),
+            RefusalReason::MethodNotAllowed,
+        ),
+        (preflight(APP, "PU T", None), RefusalReason::MethodMalformed),
+        (preflight(APP, "", None), RefusalReason::MethodMalformed),
+        (
+            preflight(APP, "PUT", Some("content-type,x-secret")),
+            RefusalReason::HeaderNotAllowed,
+        ),
+        (
+            preflight(APP, "PUT", Some("content-type,x y")),
+            RefusalReason::HeadersMalformed,
+        ),
+        (
+            preflight(APP, "PUT", Some(&"a,".repeat(10_000))),
+            RefusalReason::HeadersTooLarge,
+        ),
+    ];
+    for (map, reason) in cases {
+        assert_eq!(refusal_reason(&p, opt.clone(), &map), reason, "{map:?}");
+    }
+    // An actual request from a disallowed origin is reported too.
+    let actual = headers(&[("origin", "https://evil.example")]);
+    match p.evaluate(&Method::GET, &actual) {
+        Decision::ActualRefused(r, h) => {
+            assert_eq!(r.reason(), RefusalReason::OriginNotAllowed);
+            assert!(h.allow_origin().is_none());
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn refusals_name_the_offending_value_and_the_fix() {
+    let p = policy().build().unwrap();
+    let map = preflight(APP, "patch", None);
+    let d = p.evaluate(&Method::OPTIONS, &map);
+    let r = d.refusal().unwrap();
+    assert_eq!(r.method().unwrap(), "patch");
+    assert_eq!(r.origin().unwrap(), APP);
+    assert!(r.to_string().contains("\"patch\""), "{r}");
+    assert!(r.hint().contains("\"PATCH\""), "{}", r.hint());
+
+    let map = preflight(APP, "PUT", Some("content-type,X-Secret"));
+    let d = p.evaluate(&Method::OPTIONS, &map);
+    let r = d.refusal().unwrap();
+    assert_eq!(r.header(), Some("X-Secret"));
+    assert_eq!(r.hint(), "add \"x-secret\" to allow_headers");
+
+    let map = preflight("https://evil.example", "PUT", None);
+    let d = p.evaluate(&Method::OPTIONS, &map);
+    assert!(d
+        .refusal()
+        .unwrap()
+        .hint()
+        .contains("add \"https://evil.example\" to allow_origins"));
+
+    let any = CorsPolicy::builder()
+        .allow_origins([APP])
+        .allow_headers(["*"])
+        .build()
+        .unwrap();
+    let map = preflight(APP, "GET", Some("authorization"));
+    let d = any.evaluate(&Method::OPTIONS, &map);
+    assert!(d
+        .refusal()
+        .unwrap()
+        .hint()
+        .contains("never covers Authorization"));
+}
+
+#[tokio::test]
+async fn evaluate_and_the_layer_agree() {
+    let p = policy()
+        .max_age(std::time::Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let requests = [
+        (Method::OPTIONS, preflight(APP, "PUT", Some("content-type"))),
+        (Method::OPTIONS, preflight(APP, "DELETE", None)),
+        (
+            Method::OPTIONS,
+            preflight("https://evil.example", "PUT", None),
+        ),
+        (Method::GET, headers(&[("origin", APP)])),
+        (Method::GET, headers(&[("origin", "https://evil.example")])),
+        (Method::GET, HeaderMap::new()),
+    ];
+    for (method, map) in requests {
+        let decision = p.evaluate(&method, &map);
+        let res = through_layer(p.clone(), method.clone(), map.clone()).await;
+        match decision {
+            Decision::PreflightAllowed(a) => {
+                assert_eq!(res.status(), a.status());
+                assert_eq!(res.headers(), &a.headers());
+            }
+            Decision::PreflightRefused(_) => {
+                assert_eq!(res.status(), StatusCode::FORBIDDEN);
+                assert!(!res
+                    .headers()
+                    .keys()
+                    .any(|k| k.as_str().starts_with("access-control-")));
+            }
+            Decision::ActualAllowed(h) => {
+                assert_eq!(res.body(), "inner");
+                assert_eq!(
+                    res.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN),
+                    h.allow_origin()
+                );
+            }
+            Decision::ActualRefused(_, _) | Decision::NotCors(_) => {
+                assert_eq!(res.body(), "inner");
+                assert!(!res
+                    .headers()
+                    .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
+            }
+        }
+        // The policy lists origins, so every answer varies on Origin.
+        assert!(res.headers().contains_key(header::VARY));
+    }
+}
+
+#[test]
+fn evaluate_request_and_parts() {
+    let p = policy().build().unwrap();
+    let req = Request::options("/x")
+        .header("origin", APP)
+        .header("access-control-request-method", "PATCH")
+        .body(())
+        .unwrap();
+    assert!(matches!(
+        p.evaluate_request(&req),
+        Decision::PreflightAllowed(_)
+    ));
+    let (parts, ()) = req.into_parts();
+    assert!(matches!(
+        p.evaluate_parts(&parts),
+        Decision::PreflightAllowed(_)
+    ));
+}
+
+#[tokio::test]
+async fn explanation_header_only_in_development_mode() {
+    let map = preflight(APP, "patch", None);
+    let quiet = through_layer(policy().build().unwrap(), Method::OPTIONS, map.clone()).await;
+    assert_eq!(quiet.status(), StatusCode::FORBIDDEN);
+    assert!(quiet.headers().get(&EXPLANATION_HEADER).is_none());
+    assert_eq!(quiet.headers().len(), 1, "only Vary: {:?}", quiet.headers());
+
+    let dev = policy().dangerously_explain_refusals(true).build().unwrap();
+    let loud = through_layer(dev.clone(), Method::OPTIONS, map).await;
+    assert_eq!(loud.status(), StatusCode::FORBIDDEN);
+    let why = loud.headers()[&EXPLANATION_HEADER].to_str().unwrap();
+    assert!(why.starts_with("method-not-allowed: "), "{why}");
+    assert!(why.contains("fix: add \"patch\" to allow_methods"), "{why}");
+    assert!(!loud
+        .headers()
+        .keys()
+        .any(|k| k.as_str().starts_with("access-control-allow")));
+
+    // Actual request from a disallowed origin: explained, still no ACAO.
+    let res = through_layer(
+        dev.clone(),
+        Method::GET,
+        headers(&[("origin", "https://evil.example")]),
+    )
+    .await;
+    assert!(res.headers()[&EXPLANATION_HEADER]
+        .to_str()
+        .unwrap()
+        .starts_with("origin-not-allowed: "));
+    assert!(!res
+        .headers()
+        .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
+
+    // Hostile bytes never break the header.
+    let mut map = preflight(APP, "PUT", None);
+    map.insert(
+        "origin",
+        HeaderValue::from_bytes(b"https://\xff\xfe.example").unwrap(),
+    );
+    let res = through_layer(dev.clone(), Method::OPTIONS, map).await;
+    assert!(res.headers()[&EXPLANATION_HEADER].to_str().is_ok());
+
+    // A credentialed request to a policy without credentials is explained.
+    let res = through_layer(
+        dev,
+        Method::GET,
+        headers(&[("origin", APP), ("cookie", "session=1")]),
+    )
+    .await;
+    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
+    assert!(res.headers()[&EXPLANATION_HEADER]
+        .to_str()
+        .unwrap()
+        .starts_with("credentials-not-allowed: "));
+}
+
+#[tokio::test]
+async fn origin_predicate_sees_the_origin_and_the_request_head() {
+    let p = CorsPolicy::builder()
+        .allow_origins([APP])
+        .allow_origin_predicate(|origin, parts| {
+            // Tenants may call only their own path.
+            let Ok(origin) = origin.to_str() else {
+                return false;
+            };
+            let Some(tenant) = origin
+                .strip_prefix("https://")
+                .and_then(|h| h.strip_suffix(".tenants.example.net"))
+            else {
+                return false;
+            };
+            parts.uri.path().starts_with(&format!("/t/{tenant}/"))
+        })
+        .build()
+        .unwrap();
+    let call = |origin: &'static str, path: &'static str| {
+        let p = p.clone();
+        async move {
+            let inner = service_fn(|_req: Request<String>| async {
+                Ok::<_, Infallible>(Response::new(String::new()))
+            });
+            let req = Request::get(path)
+                .header("origin", origin)
+                .body(String::new())
+                .unwrap();
+            CorsLayer::new(p)
+                .layer_service(inner)
+                .oneshot(req)
+                .await
+                .unwrap()
+        }
+    };
+    let ok = call("https://acme.tenants.example.net", "/t/acme/items").await;
+    assert_eq!(
+        ok.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+        "https://acme.tenants.example.net"
+    );
+    assert_eq!(ok.headers()[header::VARY], "origin");
+    let other_path = call("https://acme.tenants.example.net", "/t/other/items").await;
+    assert!(!other_path
+        .headers()
+        .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
+    let listed = call(APP, "/anything").await;
+    assert_eq!(listed.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
+
+    // evaluate() without a request head gives the predicate what it has.
+    let map = headers(&[("origin", "https://acme.tenants.example.net")]);
+    assert!(matches!(
+        p.evaluate(&Method::GET, &map),
+        Decision::ActualRefused(..)
+    ));
+}
+
+trait LayerService {
+    fn layer_service<S>(self, inner: S) -> tower_cors::Cors<S>;
+}
+
+impl LayerService for CorsLayer {
+    fn layer_service<S>(self, inner: S) -> tower_cors::Cors<S> {
+        tower::Layer::layer(&self, inner)
+    }
+}
+
+#[test]
+fn predicate_with_credentials_needs_the_explicit_method() {
+    let err = CorsPolicy::builder()
+        .allow_origin_predicate(|_, _| true)
+        .allow_credentials(true)
+        .build()
+        .unwrap_err();
+    assert!(err.has(ProblemKind::PredicateWithCredentials), "{err}");
+    assert!(err
+        .to_string()
+        .contains("dangerously_allow_origin_predicate_with_credentials"));
+
+    let p = CorsPolicy::builder()
+        .dangerously_allow_origin_predicate_with_credentials(|o, _| o == "https://a.example.net")
+        .allow_credentials(true)
+        .build()
+        .unwrap();
+    let map = headers(&[("origin", "https://a.example.net")]);
+    match p.evaluate(&Method::GET, &map) {
+        Decision::ActualAllowed(h) => {
+            assert_eq!(h.allow_origin().unwrap(), "https://a.example.net")
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // Everything else is still validated, and "*" cannot join a predicate.
+    let err = CorsPolicy::builder()
+        .allow_origins(["*"])
+        .allow_origin_predicate(|_, _| true)
+        .allow_methods(["TRACE"])
+        .build()
+        .unwrap_err();
+    assert!(err.has(ProblemKind::WildcardMixedWithValues));
+    assert!(err.has(ProblemKind::ForbiddenMethod));
+}
+
+#[tokio::test]
+async fn private_network_access_is_opt_in() {
+    let mut map = preflight(APP, "GET", None);
+    map.insert(
+        "access-control-request-private-network",
+        HeaderValue::from_static("true"),
+    );
+    let off = through_layer(policy().build().unwrap(), Method::OPTIONS, map.clone()).await;
+    assert_eq!(off.status(), StatusCode::NO_CONTENT);
+    assert_eq!(off.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
+    assert!(!off
+        .headers()
+        .contains_key("access-control-allow-private-network"));
+
+    let pna = policy().allow_private_network(true).build().unwrap();
+    let on = through_layer(pna.clone(), Method::OPTIONS, map.clone()).await;
+    assert_eq!(on.status(), StatusCode::NO_CONTENT);
+    assert_eq!(on.headers()["access-control-allow-private-network"], "true");
+    assert!(on.headers()[header::VARY]
+        .to_str()
+        .unwrap()
+        .contains("access-control-request-private-network"));
+
+    // Without the request header, no grant.
+    let plain = through_layer(pna.clone(), Method::OPTIONS, preflight(APP, "GET", None)).await;
+    assert!(!plain
+        .headers()
+        .contains_key("access-control-allow-private-network"));
+
+    // Everything else must still pass.
+    map.insert("origin", HeaderValue::from_static("https://evil.example"));
+    let refused = through_layer(pna, Method::OPTIONS, map).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert!(!refused
+        .headers()
+        .contains_key("access-control-allow-private-network"));
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn private_network_config_key() {
+    let config: tower_cors::CorsConfig = toml::from_str(
+        "allow_origins = [\"https://app.example.com\"]\nallow_private_network = true\n",
+    )
+    .unwrap();
+    assert!(config.allow_private_network);
+    assert!(CorsPolicy::try_from(config).is_ok());
+}

@@ -108,11 +108,11 @@ impl Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.setting, self.kind.summary())?;
+        f.write_str(self.setting)?;
         if let Some(v) = &self.value {
             write!(f, " {v:?}")?;
         }
-        write!(f, ": {}", self.hint)
+        write!(f, ": {}: {}", self.kind.summary(), self.hint)
     }
 }
 
@@ -237,7 +237,7 @@ mod tests {
         assert_eq!(
             text,
             "invalid CORS policy (2 problems):\n  \
-             1. allow_origins: not an origin (it has a path) \"https://a.com/\": write it as `https://a.com`\n  \
+             1. allow_origins \"https://a.com/\": not an origin (it has a path): write it as `https://a.com`\n  \
              2. allow_origins: no allowed origins: call allow_origins"
         );
     }

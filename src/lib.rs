@@ -91,3 +91,8 @@ pub use error::{ConfigError, Problem, ProblemKind};
 pub use layer::{Cors, CorsLayer, ResponseFuture};
 pub use policy::{CorsPolicy, CorsPolicyBuilder, MAX_AGE_LIMIT};
 pub use reload::{PolicyHandle, ReloadableCorsLayer};
+
+/// The README's Rust blocks, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

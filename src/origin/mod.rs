@@ -24,8 +24,11 @@ pub(crate) struct OriginMatcher {
     /// `scheme://host` of the `:*` rules.
     any_port: HashSet<Box<[u8]>>,
     /// The host suffix of each `*.` rule, with the schemes and ports it takes.
-    subdomains: HashMap<Box<[u8]>, Vec<(Box<[u8]>, PortRule)>>,
+    subdomains: HashMap<Box<[u8]>, Vec<SchemePort>>,
 }
+
+/// The scheme and port rule of one `*.` pattern.
+type SchemePort = (Box<[u8]>, PortRule);
 
 impl OriginMatcher {
     /// Indexes checked rules.

@@ -1,0 +1,429 @@
+//! tower-cors beside tower-http's `CorsLayer`, on the same requests, around
+//! the same inner service (an empty `200 OK`), in the same run (issue 4).
+//!
+//! Every request is built outside the timed part (`iter_batched`) by cloning a
+//! prototype, which only bumps reference counts, so even the 1 MiB hostile
+//! header costs nothing to set up. Each service is driven by hand: one
+//! `poll_ready`, one `call`, one `poll` of its response future with a no-op
+//! waker (every future here is ready at once), so no runtime is measured.
+//! The response is returned, so it is dropped outside the timed part.
+//!
+//! Groups are numbered as the cases of issue 4; within a group the function
+//! names are `tower_cors`, `tower_http`, and `floor_*` for hand-written
+//! services. `cargo run --release --example bench_table` prints the medians
+//! and ratios afterwards.
+
+use std::convert::Infallible;
+use std::future::{ready, Future, Ready};
+use std::hint::black_box;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use http::{Method, Request, Response, StatusCode};
+use tower_cors::{CorsLayer, CorsPolicy};
+use tower_http::cors::{AllowOrigin, CorsLayer as HttpCorsLayer};
+use tower_layer::Layer;
+use tower_service::Service;
+
+const ORIGIN: &str = "https://app.example.com";
+const METHODS: [Method; 4] = [Method::GET, Method::POST, Method::PUT, Method::DELETE];
+const HEADERS: [HeaderName; 3] = [
+    header::CONTENT_TYPE,
+    HeaderName::from_static("x-requested-with"),
+    header::AUTHORIZATION,
+];
+const MAX_AGE: Duration = Duration::from_secs(600);
+
+/// The inner service of every case: an empty `200 OK`, ready at once.
+#[derive(Clone, Copy)]
+struct Empty200;
+
+impl<B> Service<Request<B>> for Empty200 {
+    type Response = Response<()>;
+    type Error = Infallible;
+    type Future = Ready<Result<Response<()>, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _: Request<B>) -> Self::Future {
+        ready(Ok(Response::new(())))
+    }
+}
+
+/// The preflight floor, case 9: checks nothing, answers 204 with the same
+/// headers as an allowed preflight, echoing the request's `Origin`.
+#[derive(Clone)]
+enum Floor {
+    /// A fresh map, each prebuilt value inserted.
+    Insert(Box<[(HeaderName, HeaderValue)]>),
+    /// A clone of a prebuilt map; only the echoed `Origin` is inserted.
+    Clone(HeaderMap),
+}
+
+impl Floor {
+    /// The headers tower-cors sends for an allowed preflight of this policy.
+    fn values() -> Vec<(HeaderName, HeaderValue)> {
+        let v = HeaderValue::from_static;
+        vec![
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, v("*")),
+            (header::ACCESS_CONTROL_ALLOW_CREDENTIALS, v("true")),
+            (
+                header::ACCESS_CONTROL_ALLOW_METHODS,
+                v("DELETE,GET,POST,PUT"),
+            ),
+            (
+                header::ACCESS_CONTROL_ALLOW_HEADERS,
+                v("authorization,content-type,x-requested-with"),
+            ),
+            (header::ACCESS_CONTROL_MAX_AGE, v("600")),
+            (
+                header::VARY,
+                v("origin, access-control-request-method, access-control-request-headers"),
+            ),
+        ]
+    }
+
+    fn insert() -> Self {
+        Floor::Insert(Self::values().into_iter().skip(1).collect())
+    }
+
+    fn clone_prebuilt() -> Self {
+        let values = Self::values();
+        let mut map = HeaderMap::with_capacity(values.len());
+        for (name, value) in values {
+            map.insert(name, value);
+        }
+        Floor::Clone(map)
+    }
+}
+
+impl<B> Service<Request<B>> for Floor {
+    type Response = Response<()>;
+    type Error = Infallible;
+    type Future = Ready<Result<Response<()>, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: Request<B>) -> Self::Future {
+        let origin = req
+            .headers()
+            .get(header::ORIGIN)
+            .cloned()
+            .unwrap_or(HeaderValue::from_static("null"));
+        let headers = match self {
+            Floor::Insert(values) => {
+                let mut h = HeaderMap::with_capacity(values.len() + 1);
+                h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+                for (name, value) in values.iter() {
+                    h.insert(name.clone(), value.clone());
+                }
+                h
+            }
+            Floor::Clone(prebuilt) => {
+                let mut h = prebuilt.clone();
+                h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+                h
+            }
+        };
+        let mut res = Response::new(());
+        *res.status_mut() = StatusCode::NO_CONTENT;
+        *res.headers_mut() = headers;
+        ready(Ok(res))
+    }
+}
+
+/// One `poll_ready`, `call` and `poll`, as a server would do them.
+fn drive<S>(svc: &mut S, req: Request<()>) -> Response<()>
+where
+    S: Service<Request<()>, Response = Response<()>>,
+    S::Error: std::fmt::Debug,
+{
+    let mut cx = Context::from_waker(Waker::noop());
+    match svc.poll_ready(&mut cx) {
+        Poll::Ready(Ok(())) => {}
+        _ => panic!("service not ready"),
+    }
+    let mut fut = pin!(svc.call(req));
+    match fut.as_mut().poll(&mut cx) {
+        Poll::Ready(Ok(res)) => res,
+        _ => panic!("response not ready"),
+    }
+}
+
+fn ours(origins: &[String]) -> tower_cors::Cors<Empty200> {
+    let policy = CorsPolicy::builder()
+        .allow_origins(origins)
+        .allow_methods(METHODS)
+        .allow_headers(HEADERS)
+        .allow_credentials(true)
+        .max_age(MAX_AGE)
+        .build()
+        .expect("valid policy");
+    CorsLayer::new(policy).layer(Empty200)
+}
+
+fn theirs(origin: AllowOrigin) -> tower_http::cors::Cors<Empty200> {
+    HttpCorsLayer::new()
+        .allow_origin(origin)
+        .allow_methods(METHODS)
+        .allow_headers(HEADERS)
+        .allow_credentials(true)
+        .max_age(MAX_AGE)
+        .layer(Empty200)
+}
+
+fn one_origin() -> Vec<String> {
+    vec![ORIGIN.to_owned()]
+}
+
+/// `n` allowed origins, the one the requests come from last.
+fn many_origins(n: usize) -> Vec<String> {
+    let mut list: Vec<String> = (1..n)
+        .map(|i| format!("https://app{i}.example.org"))
+        .collect();
+    list.push(ORIGIN.to_owned());
+    list
+}
+
+fn exact(origins: &[String]) -> AllowOrigin {
+    AllowOrigin::list(
+        origins
+            .iter()
+            .map(|o| HeaderValue::from_str(o).expect("valid origin")),
+    )
+}
+
+fn request(method: Method, headers: &[(HeaderName, &HeaderValue)]) -> Request<()> {
+    let mut req = Request::new(());
+    *req.method_mut() = method;
+    *req.uri_mut() = "/api/items".parse().expect("valid uri");
+    for (name, value) in headers {
+        req.headers_mut().append(name.clone(), (*value).clone());
+    }
+    req
+}
+
+fn preflight_from(origin: &str, acrh: &[HeaderValue]) -> Request<()> {
+    let origin = HeaderValue::from_str(origin).expect("valid origin");
+    let put = HeaderValue::from_static("PUT");
+    let mut headers = vec![
+        (header::ORIGIN, &origin),
+        (header::ACCESS_CONTROL_REQUEST_METHOD, &put),
+    ];
+    headers.extend(
+        acrh.iter()
+            .map(|v| (header::ACCESS_CONTROL_REQUEST_HEADERS, v)),
+    );
+    request(Method::OPTIONS, &headers)
+}
+
+fn preflight() -> Request<()> {
+    preflight_from(
+        ORIGIN,
+        &[HeaderValue::from_static("content-type,x-requested-with")],
+    )
+}
+
+fn actual_get() -> Request<()> {
+    let origin = HeaderValue::from_static(ORIGIN);
+    request(Method::GET, &[(header::ORIGIN, &origin)])
+}
+
+/// Benchmarks one service on clones of `proto`.
+fn bench<S>(c: &mut Criterion, group: &str, name: &str, mut svc: S, proto: &Request<()>)
+where
+    S: Service<Request<()>, Response = Response<()>>,
+    S::Error: std::fmt::Debug,
+{
+    c.benchmark_group(group).bench_function(name, |b| {
+        b.iter_batched(
+            || proto.clone(),
+            |req| drive(&mut svc, black_box(req)),
+            BatchSize::SmallInput,
+        )
+    });
+}
+
+/// Checks once, before timing, that a service gives the answer the case is
+/// about, so that no pair compares different work.
+fn expect<S>(svc: &mut S, proto: &Request<()>, status: StatusCode, allow_origin: Option<&str>)
+where
+    S: Service<Request<()>, Response = Response<()>>,
+    S::Error: std::fmt::Debug,
+{
+    let res = drive(svc, proto.clone());
+    let acao = res
+        .headers()
+        .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+        .map(|v| v.to_str().expect("ascii"));
+    assert_eq!((res.status(), acao), (status, allow_origin), "{proto:?}");
+}
+
+/// Benchmarks our layer and tower-http's on the same request.
+#[allow(clippy::too_many_arguments)]
+fn pair<A, B>(
+    c: &mut Criterion,
+    group: &str,
+    mut ours: A,
+    ours_status: StatusCode,
+    mut theirs: B,
+    theirs_status: StatusCode,
+    proto: &Request<()>,
+    allow_origin: Option<&str>,
+) where
+    A: Service<Request<()>, Response = Response<()>>,
+    A::Error: std::fmt::Debug,
+    B: Service<Request<()>, Response = Response<()>>,
+    B::Error: std::fmt::Debug,
+{
+    expect(&mut ours, proto, ours_status, allow_origin);
+    expect(&mut theirs, proto, theirs_status, allow_origin);
+    bench(c, group, "tower_cors", ours, proto);
+    bench(c, group, "tower_http", theirs, proto);
+}
+
+fn cases(c: &mut Criterion) {
+    use StatusCode as S;
+    let one = one_origin();
+    let ok = Some(ORIGIN);
+
+    // tower-http answers every OPTIONS with 200 and, for a disallowed
+    // origin, simply leaves out `Access-Control-Allow-Origin`.
+    pair(
+        c,
+        "1_preflight_allowed",
+        ours(&one),
+        S::NO_CONTENT,
+        theirs(exact(&one)),
+        S::OK,
+        &preflight(),
+        ok,
+    );
+
+    let evil = preflight_from(
+        "https://evil.example.net",
+        &[HeaderValue::from_static("content-type,x-requested-with")],
+    );
+    pair(
+        c,
+        "2_preflight_refused_origin",
+        ours(&one),
+        S::FORBIDDEN,
+        theirs(exact(&one)),
+        S::OK,
+        &evil,
+        None,
+    );
+
+    pair(
+        c,
+        "3_actual_allowed",
+        ours(&one),
+        S::OK,
+        theirs(exact(&one)),
+        S::OK,
+        &actual_get(),
+        ok,
+    );
+
+    let no_origin = request(Method::GET, &[]);
+    pair(
+        c,
+        "4_actual_no_origin",
+        ours(&one),
+        S::OK,
+        theirs(exact(&one)),
+        S::OK,
+        &no_origin,
+        None,
+    );
+
+    for n in [1_000, 10_000] {
+        let list = many_origins(n);
+        let group = format!("5_preflight_{n}_origins");
+        pair(
+            c,
+            &group,
+            ours(&list),
+            S::NO_CONTENT,
+            theirs(exact(&list)),
+            S::OK,
+            &preflight(),
+            ok,
+        );
+    }
+
+    // What a tower-http user would write for `https://*.example.com`.
+    let predicate = AllowOrigin::predicate(|origin: &HeaderValue, _| {
+        let o = origin.as_bytes();
+        o.len() > "https://.example.com".len()
+            && o.starts_with(b"https://")
+            && o.ends_with(b".example.com")
+    });
+    let pattern = vec!["https://*.example.com".to_owned()];
+    pair(
+        c,
+        "6_preflight_pattern",
+        ours(&pattern),
+        S::NO_CONTENT,
+        theirs(predicate),
+        S::OK,
+        &preflight(),
+        ok,
+    );
+
+    // Hostile preflights from the allowed origin. tower-http never reads
+    // `Access-Control-Request-Headers` of a listed-headers policy, so it
+    // allows them all; ours refuses each one.
+    let a_comma = HeaderValue::from_str(&"a,".repeat(512 * 1024)).expect("valid value");
+    let commas = HeaderValue::from_str(&", ".repeat(512 * 1024)).expect("valid value");
+    let line = HeaderValue::from_static("content-type");
+    let hostile = [
+        ("7_hostile_1mib_a_comma", preflight_from(ORIGIN, &[a_comma])),
+        (
+            "7_hostile_1mib_commas_spaces",
+            preflight_from(ORIGIN, &[commas]),
+        ),
+        (
+            "7_hostile_1000_lines",
+            preflight_from(ORIGIN, &vec![line; 1_000]),
+        ),
+    ];
+    for (group, req) in &hostile {
+        expect(&mut ours(&one), req, S::FORBIDDEN, None);
+        expect(&mut theirs(exact(&one)), req, S::OK, ok);
+        bench(c, group, "tower_cors", ours(&one), req);
+        bench(c, group, "tower_http", theirs(exact(&one)), req);
+    }
+
+    // The floors: what any layer must at least cost.
+    bench(c, "8_floor_actual", "bare_inner", Empty200, &actual_get());
+    for (name, mut floor) in [
+        ("floor_insert", Floor::insert()),
+        ("floor_clone", Floor::clone_prebuilt()),
+    ] {
+        expect(&mut floor, &preflight(), S::NO_CONTENT, ok);
+        bench(c, "9_floor_preflight", name, floor, &preflight());
+    }
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .sample_size(50)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(2))
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = cases
+}
+criterion_main!(benches);

@@ -228,3 +228,17 @@ async fn unrelated_inner_headers_are_kept() {
     assert_eq!(one(&res, &custom).as_deref(), Some("abc"));
     assert_eq!(one(&res, &CONTENT_TYPE).as_deref(), Some("text/plain"));
 }
+
+#[tokio::test]
+async fn star_expose_headers_without_credentials() {
+    let p = policy(|b| b.allow_origins(["*"]).expose_headers(["*"]));
+    let res = send(&p, &Recorder::new(), get_from(FRONT)).await;
+    assert_eq!(
+        one(&res, &ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
+        Some("*")
+    );
+    assert_eq!(
+        one(&res, &ACCESS_CONTROL_EXPOSE_HEADERS).as_deref(),
+        Some("*")
+    );
+}

@@ -532,3 +532,22 @@ fn allowed_preflight_decision_matches_the_layer_answer() {
         other => panic!("expected an allowed preflight, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn credentialed_star_headers_without_acrh_sends_no_literal_star() {
+    let p = policy(|b| {
+        b.allow_origins([FRONT])
+            .allow_methods(["*"])
+            .allow_headers(["*"])
+            .allow_credentials(true)
+    });
+    let res = send(&p, &Recorder::new(), preflight(FRONT, "DELETE", "")).await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        one(&res, &ACCESS_CONTROL_ALLOW_METHODS).as_deref(),
+        Some("DELETE")
+    );
+    // Nothing was requested, so nothing needs allowing; a `*` here would be
+    // read as a header literally named `*`.
+    assert_eq!(one(&res, &ACCESS_CONTROL_ALLOW_HEADERS), None);
+}

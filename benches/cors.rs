@@ -9,8 +9,10 @@
 //! The response is returned, so it is dropped outside the timed part.
 //!
 //! Groups are numbered as the cases of issue 4; within a group the function
-//! names are `tower_cors`, `tower_http`, and `floor_*` for hand-written
-//! services. `cargo run --release --example bench_table` prints the medians
+//! names are `tower_cors`, `tower_http`, `tower_cors_reloadable` (the same
+//! policy behind a `ReloadableCorsLayer`), and `floor_*` for hand-written
+//! services: `floor_refuse` reads nothing and answers 403, which is what
+//! dropping the request alone costs. `cargo run --release --example bench_table` prints the medians
 //! and ratios afterwards.
 
 use std::convert::Infallible;
@@ -23,7 +25,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
-use tower_cors::{CorsLayer, CorsPolicy};
+use tower_cors::{CorsLayer, CorsPolicy, ReloadableCorsLayer};
 use tower_http::cors::{AllowOrigin, CorsLayer as HttpCorsLayer};
 use tower_layer::Layer;
 use tower_service::Service;
@@ -139,6 +141,29 @@ impl<B> Service<Request<B>> for Floor {
     }
 }
 
+/// The refusal floor: reads nothing, drops the request, answers an empty
+/// 403. Dropping a request with 1,000 header lines is most of the cost of
+/// refusing it, for any layer; this measures that part alone.
+#[derive(Clone, Copy)]
+struct Refuse403;
+
+impl<B> Service<Request<B>> for Refuse403 {
+    type Response = Response<()>;
+    type Error = Infallible;
+    type Future = Ready<Result<Response<()>, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: Request<B>) -> Self::Future {
+        drop(req);
+        let mut res = Response::new(());
+        *res.status_mut() = StatusCode::FORBIDDEN;
+        ready(Ok(res))
+    }
+}
+
 /// One `poll_ready`, `call` and `poll`, as a server would do them.
 fn drive<S>(svc: &mut S, req: Request<()>) -> Response<()>
 where
@@ -158,15 +183,24 @@ where
 }
 
 fn ours(origins: &[String]) -> tower_cors::Cors<Empty200> {
-    let policy = CorsPolicy::builder()
+    CorsLayer::new(policy(origins)).layer(Empty200)
+}
+
+/// The same policy behind a [`ReloadableCorsLayer`].
+fn ours_reloadable(origins: &[String]) -> tower_cors::Cors<Empty200> {
+    let (layer, _handle) = ReloadableCorsLayer::new(policy(origins));
+    layer.layer(Empty200)
+}
+
+fn policy(origins: &[String]) -> CorsPolicy {
+    CorsPolicy::builder()
         .allow_origins(origins)
         .allow_methods(METHODS)
         .allow_headers(HEADERS)
         .allow_credentials(true)
         .max_age(MAX_AGE)
         .build()
-        .expect("valid policy");
-    CorsLayer::new(policy).layer(Empty200)
+        .expect("valid policy")
 }
 
 fn theirs(origin: AllowOrigin) -> tower_http::cors::Cors<Empty200> {
@@ -306,6 +340,15 @@ fn cases(c: &mut Criterion) {
         &preflight(),
         ok,
     );
+    let mut reloadable = ours_reloadable(&one);
+    expect(&mut reloadable, &preflight(), S::NO_CONTENT, ok);
+    bench(
+        c,
+        "1_preflight_allowed",
+        "tower_cors_reloadable",
+        reloadable,
+        &preflight(),
+    );
 
     let evil = preflight_from(
         "https://evil.example.net",
@@ -321,6 +364,13 @@ fn cases(c: &mut Criterion) {
         &evil,
         None,
     );
+    bench(
+        c,
+        "2_preflight_refused_origin",
+        "floor_refuse",
+        Refuse403,
+        &evil,
+    );
 
     pair(
         c,
@@ -331,6 +381,15 @@ fn cases(c: &mut Criterion) {
         S::OK,
         &actual_get(),
         ok,
+    );
+    let mut reloadable = ours_reloadable(&one);
+    expect(&mut reloadable, &actual_get(), S::OK, ok);
+    bench(
+        c,
+        "3_actual_allowed",
+        "tower_cors_reloadable",
+        reloadable,
+        &actual_get(),
     );
 
     let no_origin = request(Method::GET, &[]);
@@ -401,6 +460,7 @@ fn cases(c: &mut Criterion) {
         expect(&mut theirs(exact(&one)), req, S::OK, ok);
         bench(c, group, "tower_cors", ours(&one), req);
         bench(c, group, "tower_http", theirs(exact(&one)), req);
+        bench(c, group, "floor_refuse", Refuse403, req);
     }
 
     // The floors: what any layer must at least cost.

@@ -120,6 +120,15 @@ fn fetch_js(url: &str, init: Value, read_header: Option<&str>) -> String {
     )
 }
 
+/// Writes to the real stderr, past the test harness's capture, so that a
+/// skip and the per-case summary show in every run (CI logs included).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 macro_rules! ensure {
     ($cond:expr, $($msg:tt)+) => {
         if !$cond {
@@ -704,7 +713,7 @@ fn chromium_enforces_the_policies() {
         if std::env::var_os("CI").is_some() {
             panic!("Chromium is required in CI (apt-get install chromium), and was not found");
         }
-        eprintln!(
+        say!(
             "SKIPPED tests/browser.rs: no Chromium found (install it, or set CHROMIUM=/path); \
              nothing was checked in a real browser"
         );
@@ -768,7 +777,7 @@ fn chromium_enforces_the_policies() {
         if results.len() < CASES.len() {
             // Every wait is bounded, so this only happens if a step hangs
             // past its own timeout; close the browser so the threads end.
-            eprintln!("the suite did not finish within {SUITE:?}; closing Chromium");
+            say!("the suite did not finish within {SUITE:?}; closing Chromium");
             let _ = browser
                 .cdp
                 .call(None, "Browser.close", json!({}), Duration::from_secs(2));
@@ -780,23 +789,23 @@ fn chromium_enforces_the_policies() {
     drop(browser);
     let _ = stop_tx.send(true);
     let mut failed = Vec::new();
-    eprintln!("Chromium up in {launched:.1?}");
+    say!("Chromium up in {launched:.1?}");
     for (name, result, took) in &results {
         match result {
-            Ok(()) => eprintln!("  ok    {name} ({took:.1?})"),
+            Ok(()) => say!("  ok    {name} ({took:.1?})"),
             Err(e) => {
-                eprintln!("  FAIL  {name} ({took:.1?}): {e}");
+                say!("  FAIL  {name} ({took:.1?}): {e}");
                 failed.push(*name);
             }
         }
     }
     for &(name, _) in CASES {
         if !results.iter().any(|(n, _, _)| *n == name) {
-            eprintln!("  FAIL  {name}: did not finish");
+            say!("  FAIL  {name}: did not finish");
             failed.push(name);
         }
     }
-    eprintln!("browser suite: {:.1?} in all", started.elapsed());
+    say!("browser suite: {:.1?} in all", started.elapsed());
     assert!(
         failed.is_empty(),
         "{} browser case(s) failed: {failed:?}\nChromium's log:\n{log_tail}",

@@ -62,6 +62,9 @@ struct Env {
     /// The demo's wrong-origin front end.
     wrong: SocketAddr,
     demo_log: RequestLog,
+    /// A second demo, with the sample policy file `examples/demo/policy.toml`.
+    sample_web: SocketAddr,
+    sample_log: RequestLog,
     shutdown: tokio::sync::watch::Receiver<bool>,
 }
 
@@ -266,7 +269,7 @@ fn builtin_expectation(id: &str) -> (Outcome, Option<&'static str>) {
 /// the demo from the policy), against DevTools and against the server log.
 fn check_matrix(
     browser: &Chromium,
-    env: &Env,
+    log: &RequestLog,
     page_url: &str,
     expected: impl Fn(&str) -> (Outcome, Option<&'static str>),
 ) -> Result<(), String> {
@@ -286,8 +289,7 @@ fn check_matrix(
     let run = run.as_str().ok_or("no RUN")?.to_owned();
     tab.settle(&format!("run={run}"), app::MATRIX.len(), STEP)?;
     let requests = tab.requests();
-    let seen: Vec<Seen> = env
-        .demo_log
+    let seen: Vec<Seen> = log
         .snapshot()
         .into_iter()
         .filter(|s| s.query("run") == Some(run.as_str()))
@@ -392,25 +394,44 @@ fn check_matrix(
 
 fn case_matrix_allowed_origin(b: &Chromium, env: &Env) -> Result<(), String> {
     let url = format!("{}/", env.origin("127.0.0.1"));
-    check_matrix(b, env, &url, builtin_expectation)
+    check_matrix(b, &env.demo_log, &url, builtin_expectation)
 }
 
 fn case_matrix_localhost_spelling(b: &Chromium, env: &Env) -> Result<(), String> {
     let url = format!("{}/", env.origin("localhost"));
-    check_matrix(b, env, &url, builtin_expectation)
+    check_matrix(b, &env.demo_log, &url, builtin_expectation)
 }
 
 fn case_matrix_wrong_origin(b: &Chromium, env: &Env) -> Result<(), String> {
     let url = format!("http://localhost:{}/", env.wrong.port());
-    check_matrix(b, env, &url, |id| {
-        let row = app::MATRIX.iter().find(|r| r.id == id);
-        let code = if row.is_some_and(|r| r.needs_preflight()) {
-            "PreflightMissingAllowOriginHeader"
-        } else {
-            "MissingAllowOriginHeader"
-        };
-        (Outcome::Blocked, Some(code))
-    })
+    check_matrix(b, &env.demo_log, &url, all_blocked)
+}
+
+/// From an origin the policy does not allow, every row is blocked: simple
+/// requests for their missing ACAO, the others at the preflight.
+fn all_blocked(id: &str) -> (Outcome, Option<&'static str>) {
+    let row = app::MATRIX.iter().find(|r| r.id == id);
+    let code = if row.is_some_and(|r| r.needs_preflight()) {
+        "PreflightMissingAllowOriginHeader"
+    } else {
+        "MissingAllowOriginHeader"
+    };
+    (Outcome::Blocked, Some(code))
+}
+
+/// The sample policy file (`http://*.localhost:*`, no PATCH, no
+/// Authorization), as `--policy examples/demo/policy.toml` loads it.
+fn case_matrix_sample_policy_file(b: &Chromium, env: &Env) -> Result<(), String> {
+    let port = env.sample_web.port();
+    let url = format!("http://app.localhost:{port}/");
+    check_matrix(b, &env.sample_log, &url, |id| match id {
+        "patch" | "patch-lower" | "authorization" | "bad-header" => {
+            (Outcome::Blocked, Some("PreflightMissingAllowOriginHeader"))
+        }
+        other => builtin_expectation(other),
+    })?;
+    let url = format!("http://localhost:{port}/");
+    check_matrix(b, &env.sample_log, &url, all_blocked)
 }
 
 // ---------------------------------------------------------------------------
@@ -695,6 +716,10 @@ const CASES: &[(&str, Case)] = &[
     ),
     ("demo matrix, wrong origin", case_matrix_wrong_origin),
     (
+        "demo matrix, sample policy file",
+        case_matrix_sample_policy_file,
+    ),
+    (
         "FastAPI policy, credentialed PUT",
         case_fastapi_credentialed_put,
     ),
@@ -739,7 +764,23 @@ fn chromium_enforces_the_policies() {
             stop_rx.clone(),
         ))
         .expect("demo servers");
+    let sample_config = app::config_from_toml(include_str!("../examples/demo/policy.toml"))
+        .expect("examples/demo/policy.toml");
+    let sample = rt
+        .block_on(app::start(
+            app::Addrs {
+                web: loopback,
+                api: loopback,
+                wrong: None,
+            },
+            Some(sample_config),
+            RequestLog::default(),
+            stop_rx.clone(),
+        ))
+        .expect("demo servers with the sample policy");
     let env = Env {
+        sample_web: sample.web,
+        sample_log: sample.log.clone(),
         web: demo.web,
         wrong: demo.wrong.expect("wrong-origin listener"),
         demo_log: demo.log.clone(),

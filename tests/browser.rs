@@ -185,12 +185,25 @@ fn devtools(tab: &Tab<'_>, needle: &str) -> Result<(NetRequest, Vec<NetRequest>)
 /// Chromium's CORS error for the one request to `needle`, after checking
 /// that DevTools saw as many preflights for it as the server did.
 fn cors_error(tab: &Tab<'_>, needle: &str, server: &[Seen]) -> Result<Option<String>, String> {
-    let (actual, pre) = devtools(tab, needle)?;
+    let (actual, _) = devtools(tab, needle)?;
     let at_server = server.iter().filter(|s| s.is_preflight()).count();
+    let preflights = |reqs: &[NetRequest]| {
+        reqs.iter()
+            .filter(|r| r.url.contains(needle) && r.is_preflight())
+            .count()
+    };
+    if let Err(reqs) = tab.wait_requests(|r| preflights(r) >= at_server, STEP) {
+        return Err(format!(
+            "DevTools saw {} preflight(s) for {needle}, the server {at_server}: {reqs:?}",
+            preflights(&reqs)
+        ));
+    }
+    // Anything extra would show by now: the request itself has ended.
+    let reqs = tab.requests();
     ensure!(
-        pre.len() == at_server,
-        "DevTools saw {} preflight(s) for {needle}, the server {at_server}: {pre:?}",
-        pre.len()
+        preflights(&reqs) == at_server,
+        "DevTools saw {} preflight(s) for {needle}, the server {at_server}",
+        preflights(&reqs)
     );
     Ok(actual.cors_error)
 }
@@ -287,13 +300,26 @@ fn check_matrix(
     );
     let run = tab.eval("RUN", STEP)?;
     let run = run.as_str().ok_or("no RUN")?.to_owned();
-    tab.settle(&format!("run={run}"), app::MATRIX.len(), STEP)?;
-    let requests = tab.requests();
+    let needle = format!("run={run}");
+    tab.settle(&needle, app::MATRIX.len(), STEP)?;
     let seen: Vec<Seen> = log
         .snapshot()
         .into_iter()
         .filter(|s| s.query("run") == Some(run.as_str()))
         .collect();
+    // Wait for DevTools to report every preflight the server saw.
+    let server_preflights = seen.iter().filter(|s| s.is_preflight()).count();
+    let requests = tab
+        .wait_requests(
+            |reqs| {
+                reqs.iter()
+                    .filter(|r| r.url.contains(&needle) && r.is_preflight())
+                    .count()
+                    >= server_preflights
+            },
+            STEP,
+        )
+        .unwrap_or_else(|reqs| reqs);
 
     let mut problems = Vec::new();
     for (row, result) in app::MATRIX.iter().zip(results) {

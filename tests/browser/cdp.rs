@@ -587,6 +587,27 @@ impl<'a> Tab<'a> {
             .collect()
     }
 
+    /// Polls [`Self::requests`] until `done` holds, for at most `timeout`;
+    /// returns the last list either way (`Err` on timeout). DevTools does
+    /// not order a preflight's events before those of its request.
+    pub fn wait_requests(
+        &self,
+        done: impl Fn(&[NetRequest]) -> bool,
+        timeout: Duration,
+    ) -> Result<Vec<NetRequest>, Vec<NetRequest>> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let requests = self.requests();
+            if done(&requests) {
+                return Ok(requests);
+            }
+            if Instant::now() > deadline {
+                return Err(requests);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Waits until DevTools has reported the end (finished or failed) of
     /// every request whose URL contains `needle`, at least `count` of them.
     pub fn settle(&self, needle: &str, count: usize, timeout: Duration) -> Result<(), String> {

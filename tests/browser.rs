@@ -817,6 +817,11 @@ fn chromium_enforces_the_policies() {
     let browser = Chromium::launch(&exe, Duration::from_secs(30))
         .unwrap_or_else(|e| panic!("starting {}: {e}", exe.display()));
     let launched = started.elapsed();
+    let version = browser
+        .cdp
+        .call(None, "Browser.getVersion", json!({}), STEP)
+        .map(|v| v["product"].as_str().unwrap_or("?").to_owned())
+        .unwrap_or_else(|e| format!("unknown version ({e})"));
 
     let (tx, rx) = std::sync::mpsc::channel();
     let results: Vec<(&str, Result<(), String>, Duration)> = std::thread::scope(|s| {
@@ -856,7 +861,7 @@ fn chromium_enforces_the_policies() {
     drop(browser);
     let _ = stop_tx.send(true);
     let mut failed = Vec::new();
-    say!("Chromium up in {launched:.1?}");
+    say!("{version} up in {launched:.1?}");
     for (name, result, took) in &results {
         match result {
             Ok(()) => say!("  ok    {name} ({took:.1?})"),

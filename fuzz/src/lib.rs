@@ -1,0 +1,486 @@
+//! Shared pieces of the fuzz targets: structured inputs, a reference origin
+//! matcher written independently of the library, and the response invariants.
+//!
+//! The reference matcher follows the documented rules (exact byte equality;
+//! `scheme://*.suffix` = one or more lower-case LDH labels under `suffix`;
+//! `scheme://host:*` = no port or a canonical non-default port) and nothing
+//! else, so a disagreement with the library is a finding.
+
+use arbitrary::Arbitrary;
+use http::header::{HeaderMap, HeaderName, HeaderValue};
+use http::{Method, StatusCode};
+
+/// The hosts, labels and values the structured generators draw from, so that
+/// the fuzzer reaches the interesting branches quickly.
+pub const DICTIONARY: &[&str] = &[
+    "https://app.example.com",
+    "http://localhost:3000",
+    "https://a.example.com",
+    "https://a.b.example.com",
+    "https://example.com",
+    "https://evilexample.com",
+    "https://app.example.com.evil.net",
+    "https://appXexample.com",
+    "http://localhost",
+    "http://localhost:80",
+    "http://localhost:0",
+    "http://localhost:03000",
+    "http://[::1]:5173",
+    "https://xn--bcher-kva.de",
+    "null",
+    "*",
+    "",
+    "PUT",
+    "PATCH",
+    "patch",
+    "GET",
+    "OPTIONS",
+    "content-type",
+    "content-type,x-requested-with",
+    "Authorization",
+    "x-a, x-b",
+    ",,",
+    "origin",
+];
+
+/// One configured origin rule, as the reference understands it.
+#[derive(Debug, Clone)]
+pub enum RefRule {
+    /// `*`.
+    Any,
+    /// Byte-exact.
+    Exact(String),
+    /// `site` with any canonical port or none.
+    AnyPort { site: String },
+    /// `scheme://*.suffix[:port]`.
+    Sub {
+        scheme: String,
+        suffix: String,
+        /// `None` = no port written; `Some(None)` = `:*`; `Some(Some(p))` = `:p`.
+        port: Option<Option<u16>>,
+    },
+}
+
+impl RefRule {
+    /// Reads a rule the library accepted (the reference does not validate).
+    pub fn parse(rule: &str) -> RefRule {
+        if rule == "*" {
+            return RefRule::Any;
+        }
+        if let Some(i) = rule.find("://*.") {
+            let scheme = rule[..i].to_owned();
+            let rest = &rule[i + 5..];
+            let (suffix, port) = match rest.rfind(':') {
+                Some(c) if !rest.contains(']') || c > rest.rfind(']').unwrap_or(0) => {
+                    let p = &rest[c + 1..];
+                    let port = if p == "*" { None } else { p.parse().ok() };
+                    (rest[..c].to_owned(), Some(port))
+                }
+                _ => (rest.to_owned(), None),
+            };
+            return RefRule::Sub {
+                scheme,
+                suffix,
+                port,
+            };
+        }
+        if let Some(site) = rule.strip_suffix(":*") {
+            return RefRule::AnyPort {
+                site: site.to_owned(),
+            };
+        }
+        RefRule::Exact(rule.to_owned())
+    }
+}
+
+fn default_port(scheme: &[u8]) -> Option<u16> {
+    match scheme {
+        b"http" | b"ws" => Some(80),
+        b"https" | b"wss" => Some(443),
+        b"ftp" => Some(21),
+        _ => None,
+    }
+}
+
+/// `:port` as browsers write it after `scheme://host`: `None` if malformed.
+fn canonical_port(scheme: &[u8], digits: &[u8]) -> Option<u16> {
+    if digits.is_empty() || digits.len() > 5 || digits[0] == b'0' {
+        return None;
+    }
+    if !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n: u32 = std::str::from_utf8(digits).ok()?.parse().ok()?;
+    let p = u16::try_from(n).ok()?;
+    if p == 0 || Some(p) == default_port(scheme) {
+        return None;
+    }
+    Some(p)
+}
+
+fn ldh_label(l: &[u8]) -> bool {
+    !l.is_empty()
+        && l.len() <= 63
+        && l.iter()
+            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Whether a request `Origin` is allowed by one rule, per the documented rules.
+pub fn rule_matches(rule: &RefRule, origin: &[u8]) -> bool {
+    match rule {
+        RefRule::Any => true,
+        RefRule::Exact(e) => origin == e.as_bytes(),
+        RefRule::AnyPort { site } => {
+            let Some(rest) = origin.strip_prefix(site.as_bytes()) else {
+                return false;
+            };
+            if rest.is_empty() {
+                return true;
+            }
+            let scheme = &site.as_bytes()[..site.find("://").unwrap_or(0)];
+            rest.strip_prefix(b":")
+                .is_some_and(|d| canonical_port(scheme, d).is_some())
+        }
+        RefRule::Sub {
+            scheme,
+            suffix,
+            port,
+        } => {
+            let Some(rest) = origin
+                .strip_prefix(scheme.as_bytes())
+                .and_then(|r| r.strip_prefix(b"://"))
+            else {
+                return false;
+            };
+            let (host, port_digits) = match rest.iter().position(|&b| b == b':') {
+                Some(c) => (&rest[..c], Some(&rest[c + 1..])),
+                None => (rest, None),
+            };
+            let port_ok = match (port, port_digits) {
+                (None, None) => true,
+                (None, Some(_)) => false,
+                (Some(None), None) => true,
+                (Some(None), Some(d)) => canonical_port(scheme.as_bytes(), d).is_some(),
+                (Some(Some(_)), None) => false,
+                (Some(Some(p)), Some(d)) => canonical_port(scheme.as_bytes(), d) == Some(*p),
+            };
+            if !port_ok || host.len() > 253 {
+                return false;
+            }
+            let dotted = format!(".{suffix}");
+            let Some(labels) = host.strip_suffix(dotted.as_bytes()) else {
+                return false;
+            };
+            !labels.is_empty() && labels.split(|&b| b == b'.').all(ldh_label)
+        }
+    }
+}
+
+/// A policy under test, with what the reference needs to know about it.
+pub struct Fixture {
+    pub origins: Vec<RefRule>,
+    pub credentials: bool,
+    /// `None` = `*`.
+    pub methods: Option<Vec<&'static str>>,
+    pub preflight_status: StatusCode,
+    pub policy: tower_cors::CorsPolicy,
+}
+
+impl Fixture {
+    pub fn origin_allowed(&self, origin: &[u8]) -> bool {
+        self.origins
+            .iter()
+            .any(|r| rule_matches(r, origin) && !(self.credentials && matches!(r, RefRule::Any)))
+    }
+
+    fn any_origin(&self) -> bool {
+        self.origins.iter().any(|r| matches!(r, RefRule::Any))
+    }
+
+    fn method_allowed(&self, m: &[u8]) -> bool {
+        matches!(m, b"GET" | b"HEAD" | b"POST")
+            || match &self.methods {
+                None => true,
+                Some(list) => list.iter().any(|x| x.as_bytes() == m),
+            }
+    }
+}
+
+/// The fixed policies of the service target.
+pub fn fixtures() -> Vec<Fixture> {
+    use std::time::Duration;
+    let listed = [
+        "https://app.example.com",
+        "http://localhost:3000",
+        "https://*.example.com",
+        "http://localhost:*",
+    ];
+    let mut out = Vec::new();
+    let mk = |origins: &[&str],
+              credentials: bool,
+              methods: Option<Vec<&'static str>>,
+              headers: &[&str],
+              status: StatusCode| {
+        let b = tower_cors::CorsPolicy::builder()
+            .allow_origins(origins)
+            .allow_methods(methods.clone().unwrap_or_else(|| vec!["*"]))
+            .allow_headers(headers)
+            .expose_headers(["x-request-id"])
+            .allow_credentials(credentials)
+            .max_age(Duration::from_secs(600))
+            .preflight_status(status);
+        // The first policy also explains refusals (x-cors-refusal) and
+        // grants Private Network Access: neither may leak CORS headers.
+        let b = if credentials && methods.is_some() {
+            b.dangerously_explain_refusals(true)
+                .allow_private_network(true)
+        } else {
+            b
+        };
+        let policy = b.build().expect("fixture policies are valid");
+        Fixture {
+            origins: origins.iter().map(|o| RefRule::parse(o)).collect(),
+            credentials,
+            methods,
+            preflight_status: status,
+            policy,
+        }
+    };
+    out.push(mk(
+        &listed,
+        true,
+        Some(vec!["PUT", "PATCH"]),
+        &["content-type", "x-requested-with", "authorization"],
+        StatusCode::NO_CONTENT,
+    ));
+    out.push(mk(&["*"], false, None, &["*"], StatusCode::NO_CONTENT));
+    out.push(mk(&listed, true, None, &["*"], StatusCode::NO_CONTENT));
+    out.push(mk(
+        &["https://app.example.com"],
+        false,
+        Some(vec!["DELETE"]),
+        &["*", "authorization"],
+        StatusCode::OK,
+    ));
+    out.push(mk(
+        &[
+            "http://[::1]:*",
+            "https://xn--bcher-kva.de",
+            "https://*.a.example.com:8443",
+        ],
+        false,
+        Some(vec![]),
+        &[],
+        StatusCode::NO_CONTENT,
+    ));
+    out
+}
+
+/// Bytes that are either raw or drawn from [`DICTIONARY`].
+#[derive(Arbitrary, Debug, Clone)]
+pub enum Bytes {
+    Dict(u8),
+    Raw(Vec<u8>),
+    /// A dictionary entry with raw bytes appended (`https://a.example.com` + junk).
+    DictThen(u8, Vec<u8>),
+    /// Labels joined with dots under a dictionary origin: `https://` + labels + `.example.com`.
+    Labels(Vec<String>, u8),
+}
+
+impl Bytes {
+    pub fn bytes(&self) -> Vec<u8> {
+        let dict = |i: &u8| {
+            DICTIONARY[*i as usize % DICTIONARY.len()]
+                .as_bytes()
+                .to_vec()
+        };
+        match self {
+            Bytes::Dict(i) => dict(i),
+            Bytes::Raw(b) => b.clone(),
+            Bytes::DictThen(i, b) => {
+                let mut v = dict(i);
+                v.extend_from_slice(b);
+                v
+            }
+            Bytes::Labels(labels, i) => {
+                let tail = ["example.com", "a.example.com", "localhost", "com"];
+                let scheme = ["https://", "http://", "wss://", "HTTPS://"];
+                let mut s = scheme[*i as usize % scheme.len()].to_owned();
+                for l in labels {
+                    s.push_str(l);
+                    s.push('.');
+                }
+                s.push_str(tail[(*i as usize / 4) % tail.len()]);
+                s.into_bytes()
+            }
+        }
+    }
+}
+
+/// A request header name chosen by the fuzzer.
+#[derive(Arbitrary, Debug, Clone)]
+pub enum Name {
+    Origin,
+    Acrm,
+    Acrh,
+    Authorization,
+    Vary,
+    ContentType,
+    Acao,
+    Acac,
+    Raw(Vec<u8>),
+}
+
+impl Name {
+    pub fn header(&self) -> Option<HeaderName> {
+        Some(match self {
+            Name::Origin => http::header::ORIGIN,
+            Name::Acrm => http::header::ACCESS_CONTROL_REQUEST_METHOD,
+            Name::Acrh => http::header::ACCESS_CONTROL_REQUEST_HEADERS,
+            Name::Authorization => http::header::AUTHORIZATION,
+            Name::Vary => http::header::VARY,
+            Name::ContentType => http::header::CONTENT_TYPE,
+            Name::Acao => http::header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            Name::Acac => http::header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+            Name::Raw(b) => return HeaderName::from_bytes(b).ok(),
+        })
+    }
+}
+
+/// A request method chosen by the fuzzer.
+#[derive(Arbitrary, Debug, Clone)]
+pub enum MethodIn {
+    Options,
+    Get,
+    Post,
+    Put,
+    Raw(Vec<u8>),
+}
+
+impl MethodIn {
+    pub fn method(&self) -> Option<Method> {
+        Some(match self {
+            MethodIn::Options => Method::OPTIONS,
+            MethodIn::Get => Method::GET,
+            MethodIn::Post => Method::POST,
+            MethodIn::Put => Method::PUT,
+            MethodIn::Raw(b) => return Method::from_bytes(b).ok(),
+        })
+    }
+}
+
+/// Builds a header map from fuzzer pairs, skipping bytes `http` refuses (as
+/// hyper would before any layer runs).
+pub fn header_map(pairs: &[(Name, Bytes)]) -> HeaderMap {
+    let mut map = HeaderMap::new();
+    for (n, v) in pairs {
+        if let (Some(n), Ok(v)) = (n.header(), HeaderValue::from_bytes(&v.bytes())) {
+            map.append(n, v);
+        }
+    }
+    map
+}
+
+/// The invariants every response of the layer must satisfy.
+///
+/// `inner_calls` is how many times the inner service ran for this request.
+pub fn check_response(
+    fx: &Fixture,
+    method: &Method,
+    req: &HeaderMap,
+    status: StatusCode,
+    res: &HeaderMap,
+    inner_calls: usize,
+) {
+    use http::header::*;
+    let origins: Vec<&HeaderValue> = req.get_all(ORIGIN).iter().collect();
+    let preflight = method == Method::OPTIONS
+        && !origins.is_empty()
+        && req.contains_key(ACCESS_CONTROL_REQUEST_METHOD);
+
+    let acao: Vec<&HeaderValue> = res.get_all(ACCESS_CONTROL_ALLOW_ORIGIN).iter().collect();
+    assert!(acao.len() <= 1, "two ACAO values: {acao:?}");
+    let acac_true = res
+        .get_all(ACCESS_CONTROL_ALLOW_CREDENTIALS)
+        .iter()
+        .any(|v| v.as_bytes().trim_ascii().eq_ignore_ascii_case(b"true"));
+    if let Some(a) = acao.first() {
+        if a.as_bytes() == b"*" {
+            assert!(!acac_true, "ACAO * with ACAC true");
+            assert!(
+                fx.any_origin() && !fx.credentials,
+                "ACAO * from a listed policy"
+            );
+        } else {
+            assert_eq!(origins.len(), 1, "ACAO without exactly one Origin");
+            assert_eq!(*a, origins[0], "ACAO is not the request's Origin");
+            assert!(
+                fx.origin_allowed(a.as_bytes()),
+                "ACAO {a:?} is not an allowed origin"
+            );
+        }
+    } else {
+        assert!(!acac_true, "ACAC without ACAO");
+        assert!(
+            !res.contains_key(ACCESS_CONTROL_EXPOSE_HEADERS),
+            "ACEH without ACAO"
+        );
+    }
+    if acac_true {
+        assert!(fx.credentials, "ACAC from a policy without credentials");
+    }
+    // Completeness: exactly one allowed Origin gets its ACAO (or `*`).
+    let single_allowed = origins.len() == 1 && fx.origin_allowed(origins[0].as_bytes());
+    if origins.len() != 1 || !single_allowed {
+        assert!(acao.is_empty(), "ACAO for a refused origin: {origins:?}");
+    }
+
+    if preflight {
+        assert_eq!(inner_calls, 0, "the inner service ran for a preflight");
+        if status == StatusCode::FORBIDDEN {
+            for name in res.keys() {
+                assert!(
+                    !name.as_str().starts_with("access-control-allow-"),
+                    "refused preflight carries {name}"
+                );
+            }
+        } else {
+            assert_eq!(status, fx.preflight_status);
+            assert!(single_allowed, "preflight allowed for {origins:?}");
+            assert_eq!(acao.len(), 1, "allowed preflight without ACAO");
+            let acrm: Vec<_> = req.get_all(ACCESS_CONTROL_REQUEST_METHOD).iter().collect();
+            assert_eq!(acrm.len(), 1);
+            assert!(
+                fx.method_allowed(acrm[0].as_bytes()),
+                "method {:?} allowed",
+                acrm[0]
+            );
+            if fx.credentials {
+                for v in res.get_all(ACCESS_CONTROL_ALLOW_METHODS) {
+                    assert_ne!(v.as_bytes(), b"*", "ACAM * with credentials");
+                }
+            }
+            assert!(
+                !res.contains_key(ACCESS_CONTROL_EXPOSE_HEADERS),
+                "ACEH on a preflight"
+            );
+        }
+    } else {
+        assert_eq!(inner_calls, 1, "the inner service did not run exactly once");
+        if single_allowed {
+            assert_eq!(acao.len(), 1, "allowed origin {origins:?} without ACAO");
+        }
+        if !fx.any_origin() {
+            let vary_origin = res.get_all(VARY).iter().any(|v| {
+                v.as_bytes().split(|&b| b == b',').any(|i| {
+                    let i = i.trim_ascii();
+                    i == b"*" || i.eq_ignore_ascii_case(b"origin")
+                })
+            });
+            assert!(
+                vary_origin,
+                "Vary: Origin missing on an origin-dependent answer"
+            );
+        }
+    }
+}

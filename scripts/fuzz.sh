@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Builds every cargo-fuzz target in fuzz/ and runs each for N seconds
+# (default 30), then prints executions and findings per target.
+#
+#   scripts/fuzz.sh            # 30 s per target, one at a time
+#   scripts/fuzz.sh 600        # the long run (10 minutes per target)
+#   FUZZ_PARALLEL=2 scripts/fuzz.sh 600   # two targets at a time
+#   FUZZ_TARGETS="service" scripts/fuzz.sh 60
+#
+# Needs cargo-fuzz (`cargo install cargo-fuzz`); the stable toolchain works
+# through RUSTC_BOOTSTRAP=1. Corpora stay in fuzz/corpus/<target>, findings in
+# fuzz/artifacts/<target> (both git-ignored). Exit status 1 if anything was found.
+set -euo pipefail
+cd "$(dirname "$0")/../fuzz"
+
+secs="${1:-30}"
+parallel="${FUZZ_PARALLEL:-1}"
+export RUSTC_BOOTSTRAP=1
+targets="${FUZZ_TARGETS:-$(cargo fuzz list)}"
+
+cargo fuzz build >&2
+bin="target/x86_64-unknown-linux-gnu/release"
+logs="$(mktemp -d)"
+trap 'rm -rf "$logs"' EXIT
+
+run_one() {
+  local t="$1"
+  mkdir -p "corpus/$t" "artifacts/$t"
+  local before
+  before=$(find "artifacts/$t" -type f | wc -l)
+  # Bounded twice: libFuzzer's own clock, and a hard timeout above it.
+  timeout --kill-after=10 $((secs + 60)) "$bin/$t" "corpus/$t" \
+    -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -artifact_prefix="artifacts/$t/" >"$logs/$t.log" 2>&1 || true
+  local after runs
+  after=$(find "artifacts/$t" -type f | wc -l)
+  runs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$logs/$t.log" | grep -Eo '[0-9]+$' | tail -1 || true)
+  printf '%-16s %6ss %12s execs  %3s findings  corpus %s\n' \
+    "$t" "$secs" "${runs:-?}" "$((after - before))" "$(find "corpus/$t" -type f | wc -l)" \
+    >"$logs/$t.summary"
+  if [ "$after" -gt "$before" ]; then
+    grep -E 'panicked|ERROR|SUMMARY' "$logs/$t.log" | head -5 >>"$logs/$t.summary" || true
+  fi
+}
+
+running=0
+for t in $targets; do
+  run_one "$t" &
+  running=$((running + 1))
+  if [ "$running" -ge "$parallel" ]; then
+    wait -n || true
+    running=$((running - 1))
+  fi
+done
+wait
+
+printf '%-16s %7s %12s        %s\n' target time executions findings
+found=0
+for t in $targets; do
+  cat "$logs/$t.summary"
+  if grep -q ' [1-9][0-9]* findings' "$logs/$t.summary"; then found=1; fi
+done
+exit "$found"

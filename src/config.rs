@@ -60,7 +60,7 @@ pub struct CorsConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_age_secs: Option<u64>,
     /// See [`CorsPolicyBuilder::allow_private_network`].
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub allow_private_network: bool,
 }
 

@@ -19,10 +19,11 @@ use std::convert::Infallible;
 use std::future::{ready, Future, Ready};
 use std::hint::black_box;
 use std::pin::pin;
+use std::sync::OnceLock;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use criterion::{BatchSize, Criterion};
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
 use tower_cors::{CorsLayer, CorsPolicy, ReloadableCorsLayer};
@@ -141,11 +142,13 @@ impl<B> Service<Request<B>> for Floor {
     }
 }
 
-/// The refusal floor: reads nothing, drops the request, answers an empty
-/// 403. Dropping a request with 1,000 header lines is most of the cost of
-/// refusing it, for any layer; this measures that part alone.
-#[derive(Clone, Copy)]
-struct Refuse403;
+/// The refusal floors: read nothing, drop the request, answer 403, with no
+/// header (`floor_refuse`) or with a prebuilt `Vary` (`floor_refuse_vary`,
+/// what a refused preflight must send at least). Dropping a request with
+/// 1,000 header lines is most of the cost of refusing it, for any layer;
+/// `floor_refuse` measures that part alone.
+#[derive(Clone)]
+struct Refuse403(Option<HeaderValue>);
 
 impl<B> Service<Request<B>> for Refuse403 {
     type Response = Response<()>;
@@ -160,11 +163,19 @@ impl<B> Service<Request<B>> for Refuse403 {
         drop(req);
         let mut res = Response::new(());
         *res.status_mut() = StatusCode::FORBIDDEN;
+        if let Some(vary) = &self.0 {
+            let mut headers = HeaderMap::with_capacity(1);
+            headers.insert(header::VARY, vary.clone());
+            *res.headers_mut() = headers;
+        }
         ready(Ok(res))
     }
 }
 
-/// One `poll_ready`, `call` and `poll`, as a server would do them.
+/// One `poll_ready`, `call` and `poll`, as a server would do them. Never
+/// inlined, so that `scripts/bench-instructions.sh` can count the
+/// instructions inside it alone.
+#[inline(never)]
 fn drive<S>(svc: &mut S, req: Request<()>) -> Response<()>
 where
     S: Service<Request<()>, Response = Response<()>>,
@@ -276,6 +287,16 @@ where
     S: Service<Request<()>, Response = Response<()>>,
     S::Error: std::fmt::Debug,
 {
+    if let Some(count) = &COUNT_MODE.get().and_then(Option::as_ref) {
+        // Instruction counting: no criterion, just `iters` calls of `drive`
+        // for the one case asked for.
+        if count.case == format!("{group}/{name}") {
+            for _ in 0..count.iters {
+                drop(black_box(drive(&mut svc, black_box(proto.clone()))));
+            }
+        }
+        return;
+    }
     c.benchmark_group(group).bench_function(name, |b| {
         b.iter_batched(
             || proto.clone(),
@@ -368,7 +389,17 @@ fn cases(c: &mut Criterion) {
         c,
         "2_preflight_refused_origin",
         "floor_refuse",
-        Refuse403,
+        Refuse403(None),
+        &evil,
+    );
+    let vary = HeaderValue::from_static(
+        "origin, access-control-request-method, access-control-request-headers",
+    );
+    bench(
+        c,
+        "2_preflight_refused_origin",
+        "floor_refuse_vary",
+        Refuse403(Some(vary)),
         &evil,
     );
 
@@ -460,7 +491,7 @@ fn cases(c: &mut Criterion) {
         expect(&mut theirs(exact(&one)), req, S::OK, ok);
         bench(c, group, "tower_cors", ours(&one), req);
         bench(c, group, "tower_http", theirs(exact(&one)), req);
-        bench(c, group, "floor_refuse", Refuse403, req);
+        bench(c, group, "floor_refuse", Refuse403(None), req);
     }
 
     // The floors: what any layer must at least cost.
@@ -481,9 +512,30 @@ fn config() -> Criterion {
         .measurement_time(Duration::from_secs(2))
 }
 
-criterion_group! {
-    name = benches;
-    config = config();
-    targets = cases
+/// `CORS_BENCH_CASE=group/function CORS_BENCH_ITERS=n`: run that case `n`
+/// times without criterion, for `valgrind --tool=callgrind` (see
+/// `scripts/bench-instructions.sh`).
+struct CountMode {
+    case: String,
+    iters: u64,
 }
-criterion_main!(benches);
+
+static COUNT_MODE: OnceLock<Option<CountMode>> = OnceLock::new();
+
+fn main() {
+    let mode = COUNT_MODE.get_or_init(|| {
+        let case = std::env::var("CORS_BENCH_CASE").ok()?;
+        let iters = std::env::var("CORS_BENCH_ITERS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(1_000);
+        Some(CountMode { case, iters })
+    });
+    if mode.is_some() {
+        cases(&mut Criterion::default());
+        return;
+    }
+    let mut c = config().configure_from_args();
+    cases(&mut c);
+    c.final_summary();
+}

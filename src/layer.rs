@@ -82,17 +82,23 @@ pub struct Cors<S> {
     source: PolicySource,
 }
 
-impl<S: fmt::Debug> fmt::Debug for Cors<S> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let policy = match &self.source {
+impl PolicySource {
+    /// The policy in force now.
+    pub(crate) fn current(&self) -> CorsPolicy {
+        match self {
             PolicySource::Fixed(p) => p.clone(),
             PolicySource::Shared(s) => CorsPolicy {
                 inner: s.load_full(),
             },
-        };
+        }
+    }
+}
+
+impl<S: fmt::Debug> fmt::Debug for Cors<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Cors")
             .field("inner", &self.inner)
-            .field("policy", &policy)
+            .field("policy", &self.source.current())
             .finish()
     }
 }

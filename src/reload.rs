@@ -36,7 +36,7 @@ use crate::policy::CorsPolicy;
 /// ```
 #[derive(Clone)]
 pub struct ReloadableCorsLayer {
-    shared: Arc<ArcSwap<crate::policy::Inner>>,
+    source: PolicySource,
 }
 
 /// Replaces the policy of a [`ReloadableCorsLayer`] and every service it
@@ -52,7 +52,7 @@ impl ReloadableCorsLayer {
         let shared = Arc::new(ArcSwap::new(policy.inner));
         (
             Self {
-                shared: Arc::clone(&shared),
+                source: PolicySource::Shared(Arc::clone(&shared)),
             },
             PolicyHandle { shared },
         )
@@ -81,23 +81,15 @@ impl<S> Layer<S> for ReloadableCorsLayer {
     type Service = Cors<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        Cors::with_source(inner, PolicySource::Shared(Arc::clone(&self.shared)))
+        Cors::with_source(inner, self.source.clone())
     }
 }
 
 impl fmt::Debug for ReloadableCorsLayer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ReloadableCorsLayer")
-            .field("policy", &self.get_policy())
+            .field("policy", &self.source.current())
             .finish()
-    }
-}
-
-impl ReloadableCorsLayer {
-    fn get_policy(&self) -> CorsPolicy {
-        CorsPolicy {
-            inner: self.shared.load_full(),
-        }
     }
 }
 

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Instructions per request for every case of benches/cors.rs, counted by
+# valgrind's callgrind inside the bench's `drive` function only (one
+# poll_ready + call + poll, request drop included, request building and
+# response drop excluded, as in the timed part of the criterion bench).
+#
+# Unlike times, these counts do not depend on what else the machine is doing,
+# so they back the criterion medians on a shared or noisy machine. They do
+# not see cache misses or branch mispredictions.
+#
+#   scripts/bench-instructions.sh            # every case, 2,000 requests each
+#   ITERS=500 scripts/bench-instructions.sh 1_preflight_allowed/tower_cors
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ITERS="${ITERS:-2000}"
+command -v valgrind >/dev/null || { echo "valgrind not found: apt-get install -y valgrind" >&2; exit 1; }
+
+bin="$(cargo bench --bench cors --no-run --message-format=json 2>/dev/null \
+  | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -1)"
+[ -x "$bin" ] || { echo "cannot find the cors bench binary" >&2; exit 1; }
+
+cases=("$@")
+if [ ${#cases[@]} -eq 0 ]; then
+  cases=(
+    1_preflight_allowed/tower_cors 1_preflight_allowed/tower_http 1_preflight_allowed/tower_cors_reloadable
+    2_preflight_refused_origin/tower_cors 2_preflight_refused_origin/tower_http
+    2_preflight_refused_origin/floor_refuse 2_preflight_refused_origin/floor_refuse_vary
+    3_actual_allowed/tower_cors 3_actual_allowed/tower_http 3_actual_allowed/tower_cors_reloadable
+    4_actual_no_origin/tower_cors 4_actual_no_origin/tower_http
+    5_preflight_1000_origins/tower_cors 5_preflight_1000_origins/tower_http
+    5_preflight_10000_origins/tower_cors 5_preflight_10000_origins/tower_http
+    6_preflight_pattern/tower_cors 6_preflight_pattern/tower_http
+    7_hostile_1mib_a_comma/tower_cors 7_hostile_1mib_a_comma/tower_http 7_hostile_1mib_a_comma/floor_refuse
+    7_hostile_1mib_commas_spaces/tower_cors 7_hostile_1mib_commas_spaces/tower_http 7_hostile_1mib_commas_spaces/floor_refuse
+    7_hostile_1000_lines/tower_cors 7_hostile_1000_lines/tower_http 7_hostile_1000_lines/floor_refuse
+    8_floor_actual/bare_inner
+    9_floor_preflight/floor_insert 9_floor_preflight/floor_clone
+  )
+fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+echo "| case | instructions / request |"
+echo "| --- | ---: |"
+for case in "${cases[@]}"; do
+  out="$work/callgrind.out"
+  CORS_BENCH_CASE="$case" CORS_BENCH_ITERS="$ITERS" timeout 600 \
+    valgrind --tool=callgrind --toggle-collect='cors::drive*' --callgrind-out-file="$out" \
+    "$bin" >/dev/null 2>"$work/valgrind.log" || { cat "$work/valgrind.log" >&2; exit 1; }
+  total="$(awk '/^summary:/ {print $2}' "$out")"
+  [ -n "$total" ] && [ "$total" -gt 0 ] || { echo "no instructions counted for $case" >&2; exit 1; }
+  echo "| $case | $(( total / ITERS )) |"
+done

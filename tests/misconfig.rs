@@ -326,6 +326,16 @@ fn subdomain_patterns_over_public_suffix() {
     assert!(acao_for(&ok, b"https://app.example.co.uk").is_some());
     assert!(acao_for(&ok, b"https://evil.co.uk").is_none());
     assert!(acao_for(&ok, b"https://attacker.github.io").is_none());
+
+    // Without credentials such a pattern is accepted: every site under it
+    // may read responses that carry no user data, which `*` would allow too.
+    let public = CorsPolicy::builder()
+        .allow_origins(["https://*.github.io"])
+        .build()
+        .unwrap();
+    let acao = acao_for(&public, b"https://anyone.github.io").unwrap();
+    assert_eq!(acao, "https://anyone.github.io");
+    assert!(!public.allows_credentials());
 }
 
 /// Every response whose CORS headers depend on `Origin` carries `Vary:

@@ -43,14 +43,11 @@ run_one() {
   fi
 }
 
-running=0
 for t in $targets; do
+  # At most $parallel targets at once (polling: `wait -n` misses jobs that
+  # ended together in older bash).
+  while [ "$(jobs -rp | wc -l)" -ge "$parallel" ]; do sleep 1; done
   run_one "$t" &
-  running=$((running + 1))
-  if [ "$running" -ge "$parallel" ]; then
-    wait -n || true
-    running=$((running - 1))
-  fi
 done
 wait
 

@@ -145,7 +145,9 @@ impl AllowedHeaders {
                 .binary_search_by(|probe| cmp_lowercase(probe, name))
                 .is_ok()
         } else {
-            self.names.binary_search_by(|probe| (**probe).cmp(name)).is_ok()
+            self.names
+                .binary_search_by(|probe| (**probe).cmp(name))
+                .is_ok()
         };
         // The Fetch standard's `*` never covers `Authorization`.
         listed || (self.any && !name.eq_ignore_ascii_case(b"authorization"))

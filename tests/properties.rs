@@ -251,6 +251,7 @@ fn request_spec() -> impl Strategy<Value = RequestSpec> {
                 "DELETE",
                 "GET",
                 "CHICKEN",
+                "*",
                 "",
                 "PUT PATCH",
                 "PUT,",
@@ -399,7 +400,10 @@ proptest! {
                 prop_assert!(spec.allows_method(req.acrm[0].as_bytes()));
                 if spec.credentials {
                     let acam: Vec<_> = res.get_all(ACCESS_CONTROL_ALLOW_METHODS).iter().collect();
-                    prop_assert!(acam.iter().all(|v| *v != "*"), "ACAM * with credentials");
+                    prop_assert!(
+                        acam.iter().all(|v| *v != "*" || req.acrm[0] == "*"),
+                        "ACAM * with credentials"
+                    );
                 }
             }
         } else {
@@ -429,6 +433,44 @@ proptest! {
             prop_assert_eq!(status, StatusCode::FORBIDDEN);
         }
     }
+}
+
+/// Regression from the `service` fuzz target (fuzz/, 2026-11-25): a
+/// credentialed policy with `allow_methods(["*"])` answers a preflight for the
+/// method token `*` itself with `Access-Control-Allow-Methods: *`. That is
+/// the echo of the requested method, which browsers read literally under
+/// credentials, so it allows exactly the method `*` and nothing else: correct
+/// behaviour, and the invariant is "no ACAM `*` with credentials unless `*`
+/// was the method asked for". A listed policy refuses the method `*`.
+#[test]
+fn credentialed_star_methods_echo_a_literal_star_method() {
+    let spec = PolicySpec {
+        origins: vec!["https://app.example.com"],
+        credentials: true,
+        methods: None,
+        headers: Ok(vec![]),
+    };
+    let policy = spec.build().unwrap();
+    let ask = |method: &'static str| RequestSpec {
+        method: Method::OPTIONS,
+        origins: vec![b"https://app.example.com".to_vec()],
+        acrm: vec![method],
+        acrh: vec![],
+    };
+    let (status, res, _, calls) = run(&policy, &ask("*"));
+    assert_eq!((status, calls), (StatusCode::NO_CONTENT, 0));
+    assert_eq!(res[ACCESS_CONTROL_ALLOW_METHODS], "*");
+    assert_eq!(res[ACCESS_CONTROL_ALLOW_CREDENTIALS], "true");
+    let (_, res, _, _) = run(&policy, &ask("PATCH"));
+    assert_eq!(res[ACCESS_CONTROL_ALLOW_METHODS], "PATCH");
+
+    let listed = PolicySpec {
+        methods: Some(vec!["PUT"]),
+        ..spec
+    };
+    let (status, res, _, _) = run(&listed.build().unwrap(), &ask("*"));
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(!res.contains_key(ACCESS_CONTROL_ALLOW_METHODS));
 }
 
 #[test]

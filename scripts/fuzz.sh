@@ -9,7 +9,9 @@
 #
 # Needs cargo-fuzz (`cargo install cargo-fuzz`); the stable toolchain works
 # through RUSTC_BOOTSTRAP=1. Corpora stay in fuzz/corpus/<target>, findings in
-# fuzz/artifacts/<target> (both git-ignored). Exit status 1 if anything was found.
+# fuzz/artifacts/<target> (both git-ignored); inputs that once failed are kept
+# in fuzz/regressions/<target> and replayed first. Exit status 1 if anything
+# was found.
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 
@@ -42,6 +44,15 @@ run_one() {
     grep -E 'panicked|ERROR|SUMMARY' "$logs/$t.log" | head -5 >>"$logs/$t.summary" || true
   fi
 }
+
+# Findings kept as regressions must still pass (each file is run once).
+for t in $targets; do
+  if [ -d "regressions/$t" ] && [ -n "$(ls -A "regressions/$t")" ]; then
+    timeout 120 "$bin/$t" "regressions/$t"/* >"$logs/$t.regressions" 2>&1 ||
+      { echo "$t: a kept regression fails again:" >&2; tail -20 "$logs/$t.regressions" >&2; exit 1; }
+    echo "$t: $(ls "regressions/$t" | wc -l) kept regression input(s) pass" >&2
+  fi
+done
 
 for t in $targets; do
   # At most $parallel targets at once (polling: `wait -n` misses jobs that

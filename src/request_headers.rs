@@ -124,10 +124,10 @@ impl AllowedHeaders {
                 if name.is_empty() {
                     continue;
                 }
-                if !is_token(name) {
+                let Some(upper) = token_case(name) else {
                     return HeadersCheck::Malformed;
-                }
-                if !self.allows(name) {
+                };
+                if !self.allows(name, upper) {
                     // A token is ASCII.
                     let name = std::str::from_utf8(name).unwrap_or_default();
                     return HeadersCheck::NotAllowed(name);
@@ -137,10 +137,11 @@ impl AllowedHeaders {
         HeadersCheck::Allowed
     }
 
-    fn allows(&self, name: &[u8]) -> bool {
+    /// Whether a token is allowed; `upper`: whether it has upper-case letters.
+    fn allows(&self, name: &[u8], upper: bool) -> bool {
         // Browsers send lower-case names: compare those as plain bytes
         // (`memcmp`), and only the others byte by byte, lower-casing.
-        let listed = if name.iter().any(u8::is_ascii_uppercase) {
+        let listed = if upper {
             self.names
                 .binary_search_by(|probe| cmp_lowercase(probe, name))
                 .is_ok()
@@ -152,6 +153,19 @@ impl AllowedHeaders {
         // The Fetch standard's `*` never covers `Authorization`.
         listed || (self.any && !name.eq_ignore_ascii_case(b"authorization"))
     }
+}
+
+/// Whether `name` is a non-empty token (`Some`) and, if so, whether it has
+/// upper-case letters: both in one pass over its bytes.
+fn token_case(name: &[u8]) -> Option<bool> {
+    let mut upper = false;
+    for &b in name {
+        if !TCHAR[usize::from(b)] {
+            return None;
+        }
+        upper |= b.is_ascii_uppercase();
+    }
+    (!name.is_empty()).then_some(upper)
 }
 
 /// Compares a lower-case name with a name of any case, as if both were lower case.

@@ -6,7 +6,8 @@
 //! cargo run --release --example load_server -- MODE [PORT] [SECONDS] [THREADS]
 //! ```
 //!
-//! - `MODE`: `none`, `tower-cors` or `tower-http`;
+//! - `MODE`: `none`, `noop-layer` (a layer that does nothing, the cost of
+//!   any layer in axum), `tower-cors` or `tower-http`;
 //! - `PORT`: on 127.0.0.1 only, 3100 unless given;
 //! - `SECONDS`: the server stops by itself after this long (120 unless
 //!   given), so a forgotten one never lingers; it also stops on Ctrl-C;
@@ -47,6 +48,11 @@ fn app(mode: &str) -> Result<Router, String> {
     let app = Router::new().route("/api/items", get(items).post(items));
     match mode {
         "none" => Ok(app),
+        // The cost of any layer in axum (each layered route is one more
+        // boxed service and future), with nothing done in it.
+        "noop-layer" => Ok(app.layer(tower::util::MapResponseLayer::new(
+            |res: axum::response::Response| res,
+        ))),
         "tower-cors" => {
             let policy = CorsPolicy::builder()
                 .allow_origins([ORIGIN])
@@ -67,7 +73,7 @@ fn app(mode: &str) -> Result<Router, String> {
                 .max_age(MAX_AGE),
         )),
         other => Err(format!(
-            "unknown mode {other:?}: use none, tower-cors or tower-http"
+            "unknown mode {other:?}: use none, noop-layer, tower-cors or tower-http"
         )),
     }
 }

@@ -3,8 +3,11 @@
 # bare, behind tower-cors and behind tower-http, under the same wrk load on
 # loopback, for actual GETs (with Origin) and for preflights.
 #
-#   scripts/load.sh                       # 5 rounds of 5 s per mode and workload
+#   scripts/load.sh                       # 7 rounds of 5 s per mode and workload
 #   ROUNDS=3 SECONDS_PER_RUN=10 scripts/load.sh
+#
+# Modes: the app bare (none), behind a layer that does nothing (noop-layer:
+# what any layer costs in axum), behind tower-cors, behind tower-http.
 #
 # Each round runs every mode once, in turn, so that slow drifts of a shared
 # machine hit all modes alike; the table gives each mode's median over the
@@ -16,11 +19,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-ROUNDS="${ROUNDS:-5}"
+ROUNDS="${ROUNDS:-7}"
 SECONDS_PER_RUN="${SECONDS_PER_RUN:-5}"
 CONNECTIONS="${CONNECTIONS:-32}"
 PORT="${PORT:-3187}"
-MODES=(none tower-cors tower-http)
+MODES=(none noop-layer tower-cors tower-http)
 WORKLOADS=(actual preflight)
 URL="http://127.0.0.1:${PORT}/api/items"
 ORIGIN="https://app.example.com"
@@ -103,7 +106,7 @@ for round in $(seq "$ROUNDS"); do
       out="$(timeout $(( SECONDS_PER_RUN + 20 )) "${wrk_cpu[@]}" wrk -t1 -c"$CONNECTIONS" \
         -d"${SECONDS_PER_RUN}s" -s "$work/$workload.lua" "$URL")"
       rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
-      echo "$workload $mode $rps" >>"$work/results"
+      echo "$workload $mode $rps $round" >>"$work/results"
       echo "round $round: $workload $mode $rps req/s" >&2
     done
     stop_server
@@ -116,8 +119,8 @@ cpu="$(awk -F: '/^model name/ {gsub(/^ +/, "", $2); print $2; exit}' /proc/cpuin
 echo
 echo "Machine: ${cpu:-unknown CPU}, $(nproc) cores; server: 1 thread (current-thread Tokio) on CPU 0, wrk -t1 -c${CONNECTIONS} on CPU 1; ${ROUNDS} rounds of ${SECONDS_PER_RUN} s, median of rounds."
 echo
-echo "| workload | mode | status | req/s (median) | min – max | vs none |"
-echo "| --- | --- | ---: | ---: | --- | ---: |"
+echo "| workload | mode | status | req/s (median) | min – max | median vs none | per-round ratio vs none (median) |"
+echo "| --- | --- | ---: | ---: | --- | ---: | ---: |"
 for workload in "${WORKLOADS[@]}"; do
   base="$(awk -v w="$workload" '$1 == w && $2 == "none" {print $3}' "$work/results" | median)"
   for mode in "${MODES[@]}"; do
@@ -126,6 +129,12 @@ for workload in "${WORKLOADS[@]}"; do
     lo="$(sort -g <<<"$values" | head -1)"
     hi="$(sort -g <<<"$values" | tail -1)"
     delta="$(awk -v a="$med" -v b="$base" 'BEGIN { printf "%+.1f%%", (a / b - 1) * 100 }')"
-    echo "| $workload | $mode | ${statuses[$mode/$workload]} | $med | $lo – $hi | $delta |"
+    # Each round ran every mode back to back: compare within rounds.
+    paired="$(awk -v w="$workload" -v m="$mode" '
+      $1 == w && $2 == "none" { none[$4] = $3 }
+      $1 == w && $2 == m { mine[$4] = $3 }
+      END { for (r in mine) if (r in none) print mine[r] / none[r] }' "$work/results" | median)"
+    paired="$(awk -v p="$paired" 'BEGIN { printf "%+.1f%%", (p - 1) * 100 }')"
+    echo "| $workload | $mode | ${statuses[$mode/$workload]} | $med | $lo – $hi | $delta | $paired |"
   done
 done

@@ -9,6 +9,8 @@ use std::fmt;
 use http::header::{self, GetAll, HeaderMap, HeaderName, HeaderValue};
 use http::{request, Method, Request, StatusCode};
 
+use crate::error::ProblemKind;
+use crate::origin::{config as origin_config, OriginRule};
 use crate::policy::{
     CorsPolicy, Inner, Methods, Origins, ALLOW_PRIVATE_NETWORK, REQUEST_PRIVATE_NETWORK, STAR, TRUE,
 };
@@ -307,12 +309,7 @@ impl<'a> Refusal<'a> {
 
 impl fmt::Display for Refusal<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let show = |v: Option<&HeaderValue>| {
-            v.map_or_else(
-                || "<none>".to_owned(),
-                |v| String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        };
+        let show = |v: Option<&HeaderValue>| v.map_or_else(|| "<none>".to_owned(), shown);
         let origin = show(self.origin);
         match self.reason {
             RefusalReason::OriginNotAllowed => {
@@ -333,7 +330,7 @@ impl fmt::Display for Refusal<'_> {
             RefusalReason::HeaderNotAllowed => write!(
                 f,
                 "request header {:?} is not allowed for origin {origin:?}",
-                self.header.unwrap_or_default()
+                shown_bytes(self.header.unwrap_or_default().as_bytes())
             ),
             RefusalReason::HeadersMalformed => write!(
                 f,
@@ -356,23 +353,24 @@ impl Refusal<'_> {
     /// words, e.g. `add "PATCH" to allow_methods`. Allocates; meant for logs
     /// and for [`dangerously_explain_refusals`](crate::CorsPolicyBuilder::dangerously_explain_refusals).
     pub fn hint(&self) -> String {
-        let text = |v: Option<&HeaderValue>| {
-            v.map_or_else(String::new, |v| {
-                String::from_utf8_lossy(v.as_bytes()).into_owned()
-            })
-        };
+        let text = |v: Option<&HeaderValue>| v.map_or_else(String::new, shown);
         match self.reason {
             RefusalReason::OriginNotAllowed => {
-                let origin = text(self.origin);
-                if origin == "null" {
-                    "`null` is sent by sandboxed and file: pages and after redirects; it cannot \
-                     be allowed safely: serve the page from an http(s) origin"
-                        .to_owned()
-                } else {
-                    format!(
-                        "add {origin:?} to allow_origins (exactly as the browser sends it: \
-                         scheme://host[:port], lower case, no path)"
-                    )
+                let raw = self.origin.map_or(&[][..], HeaderValue::as_bytes);
+                // Say what to add only for an origin a browser could send:
+                // the configured-origin checker says what is wrong otherwise.
+                match std::str::from_utf8(raw).map(origin_config::parse_rule) {
+                    Ok(Ok(OriginRule::Exact(origin))) => format!("add {origin:?} to allow_origins"),
+                    Ok(Err(problems)) => match problems.first() {
+                        Some(p) if p.kind() == ProblemKind::OriginOpaque => p.hint().to_owned(),
+                        Some(p) => format!(
+                            "no browser sends this Origin ({}): {}",
+                            p.kind().summary(),
+                            p.hint()
+                        ),
+                        None => String::new(),
+                    },
+                    _ => "no browser sends this Origin: it is not a serialised origin".to_owned(),
                 }
             }
             RefusalReason::OriginMalformed => {
@@ -395,7 +393,8 @@ impl Refusal<'_> {
                 "Access-Control-Request-Method must be exactly one method token".to_owned()
             }
             RefusalReason::HeaderNotAllowed => {
-                let name = self.header.unwrap_or_default().to_ascii_lowercase();
+                let name =
+                    shown_bytes(self.header.unwrap_or_default().as_bytes()).to_ascii_lowercase();
                 if name == "authorization" {
                     "add \"authorization\" to allow_headers: \"*\" never covers Authorization"
                         .to_owned()
@@ -435,6 +434,21 @@ impl Refusal<'_> {
             .collect();
         // Only visible ASCII and spaces are left, which is always a valid value.
         HeaderValue::from_str(&clean).unwrap_or_else(|_| HeaderValue::from_static("refused"))
+    }
+}
+
+/// A request value for messages: lossy UTF-8, cut after 128 characters so
+/// that a hostile header cannot blow up a log line or a response header.
+fn shown(v: &HeaderValue) -> String {
+    shown_bytes(v.as_bytes())
+}
+
+fn shown_bytes(bytes: &[u8]) -> String {
+    const MAX: usize = 128;
+    let text = String::from_utf8_lossy(bytes);
+    match text.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}...({} bytes)", &text[..cut], bytes.len()),
+        None => text.into_owned(),
     }
 }
 

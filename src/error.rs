@@ -179,7 +179,7 @@ pub enum ProblemKind {
 }
 
 impl ProblemKind {
-    fn summary(self) -> &'static str {
+    pub(crate) fn summary(self) -> &'static str {
         use ProblemKind::*;
         match self {
             NoOrigins => "no allowed origins",

@@ -444,3 +444,28 @@ fn private_network_config_key() {
     assert!(config.allow_private_network);
     assert!(CorsPolicy::try_from(config).is_ok());
 }
+
+#[tokio::test]
+async fn refusal_messages_stay_short_and_only_suggest_real_origins() {
+    let p = policy().build().unwrap();
+    let long = format!("https://{}.example.com", "a".repeat(65_000));
+    let map = preflight(&long, "PUT", None);
+    let d = p.evaluate(&Method::OPTIONS, &map);
+    let r = d.refusal().unwrap();
+    assert!(r.to_string().len() < 300, "{}", r.to_string().len());
+    let dev = policy().dangerously_explain_refusals(true).build().unwrap();
+    let res = through_layer(dev, Method::OPTIONS, map.clone()).await;
+    assert!(res.headers()[&EXPLANATION_HEADER].len() < 1_000);
+
+    for (origin, expected) in [
+        ("https://evil.example", "add \"https://evil.example\" to allow_origins"),
+        ("https://APP.example.com", "write it as `https://app.example.com`"),
+        ("https://app.example.com/", "no browser sends this Origin"),
+        ("null", "`null` is sent by sandboxed iframes"),
+    ] {
+        let map = preflight(origin, "PUT", None);
+        let d = p.evaluate(&Method::OPTIONS, &map);
+        let hint = d.refusal().unwrap().hint();
+        assert!(hint.contains(expected), "{origin}: {hint}");
+    }
+}

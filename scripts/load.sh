@@ -62,6 +62,10 @@ wrk.headers["Access-Control-Request-Method"] = "PUT"
 wrk.headers["Access-Control-Request-Headers"] = "content-type,x-requested-with"
 EOF
 
+HZ="$(getconf CLK_TCK)"
+# utime + stime of a process, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
 start_server() {
   local mode="$1"
   # The server stops itself after this long even if this script dies.
@@ -103,11 +107,18 @@ for round in $(seq "$ROUNDS"); do
     for workload in "${WORKLOADS[@]}"; do
       # Warm the connections and caches, then measure.
       timeout 10 "${wrk_cpu[@]}" wrk -t1 -c"$CONNECTIONS" -d1s -s "$work/$workload.lua" "$URL" >/dev/null
+      before="$(cpu_ticks "$server_pid")"
       out="$(timeout $(( SECONDS_PER_RUN + 20 )) "${wrk_cpu[@]}" wrk -t1 -c"$CONNECTIONS" \
         -d"${SECONDS_PER_RUN}s" -s "$work/$workload.lua" "$URL")"
+      after="$(cpu_ticks "$server_pid")"
       rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
-      echo "$workload $mode $rps $round" >>"$work/results"
-      echo "round $round: $workload $mode $rps req/s" >&2
+      requests="$(awk '/ requests in / {print $1}' <<<"$out")"
+      # The server's own CPU time per request, in µs: unlike req/s, it does
+      # not drop when other processes take turns on the server's core.
+      cpu_us="$(awk -v t=$(( after - before )) -v hz="$HZ" -v n="$requests" \
+        'BEGIN { printf "%.2f", t / hz * 1e6 / n }')"
+      echo "$workload $mode $rps $round $cpu_us" >>"$work/results"
+      echo "round $round: $workload $mode $rps req/s, $cpu_us µs CPU/request" >&2
     done
     stop_server
   done
@@ -119,10 +130,11 @@ cpu="$(awk -F: '/^model name/ {gsub(/^ +/, "", $2); print $2; exit}' /proc/cpuin
 echo
 echo "Machine: ${cpu:-unknown CPU}, $(nproc) cores; server: 1 thread (current-thread Tokio) on CPU 0, wrk -t1 -c${CONNECTIONS} on CPU 1; ${ROUNDS} rounds of ${SECONDS_PER_RUN} s, median of rounds."
 echo
-echo "| workload | mode | status | req/s (median) | min – max | median vs none | per-round ratio vs none (median) |"
-echo "| --- | --- | ---: | ---: | --- | ---: | ---: |"
+echo "| workload | mode | status | req/s (median) | min – max | median vs none | per-round ratio vs none (median) | server CPU µs / request (median) | CPU vs none |"
+echo "| --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |"
 for workload in "${WORKLOADS[@]}"; do
   base="$(awk -v w="$workload" '$1 == w && $2 == "none" {print $3}' "$work/results" | median)"
+  base_cpu="$(awk -v w="$workload" '$1 == w && $2 == "none" {print $5}' "$work/results" | median)"
   for mode in "${MODES[@]}"; do
     values="$(awk -v w="$workload" -v m="$mode" '$1 == w && $2 == m {print $3}' "$work/results")"
     med="$(median <<<"$values")"
@@ -135,6 +147,8 @@ for workload in "${WORKLOADS[@]}"; do
       $1 == w && $2 == m { mine[$4] = $3 }
       END { for (r in mine) if (r in none) print mine[r] / none[r] }' "$work/results" | median)"
     paired="$(awk -v p="$paired" 'BEGIN { printf "%+.1f%%", (p - 1) * 100 }')"
-    echo "| $workload | $mode | ${statuses[$mode/$workload]} | $med | $lo – $hi | $delta | $paired |"
+    cpu="$(awk -v w="$workload" -v m="$mode" '$1 == w && $2 == m {print $5}' "$work/results" | median)"
+    cpu_delta="$(awk -v a="$cpu" -v b="$base_cpu" 'BEGIN { printf "%+.1f%%", (a / b - 1) * 100 }')"
+    echo "| $workload | $mode | ${statuses[$mode/$workload]} | $med | $lo – $hi | $delta | $paired | $cpu | $cpu_delta |"
   done
 done

@@ -458,8 +458,14 @@ async fn refusal_messages_stay_short_and_only_suggest_real_origins() {
     assert!(res.headers()[&EXPLANATION_HEADER].len() < 1_000);
 
     for (origin, expected) in [
-        ("https://evil.example", "add \"https://evil.example\" to allow_origins"),
-        ("https://APP.example.com", "write it as `https://app.example.com`"),
+        (
+            "https://evil.example",
+            "add \"https://evil.example\" to allow_origins",
+        ),
+        (
+            "https://APP.example.com",
+            "write it as `https://app.example.com`",
+        ),
         ("https://app.example.com/", "no browser sends this Origin"),
         ("null", "`null` is sent by sandboxed iframes"),
     ] {

@@ -11,57 +11,19 @@ pub(crate) mod config;
 pub(crate) mod syntax;
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 
 pub(crate) use config::{OriginRule, PortRule};
 use syntax::MAX_ORIGIN_LEN;
 
-/// The hash of the origin indexes: eight bytes per multiply (as in
-/// rustc-hash 2), where std's SipHash costs about 250 instructions for one
-/// 23-byte origin, on every CORS request.
+/// The hash of the origin indexes: foldhash's fast, fixed-seed hash (the one
+/// hashbrown uses by default), which costs about 170 instructions less per
+/// lookup than std's SipHash on a 23-byte origin, on every CORS request.
 ///
 /// A keyless hash is safe here: the indexes are built from the configuration
 /// only and never change with requests, so a request can only look up, and a
 /// lookup costs at most the longest probe sequence of a table fixed when the
 /// policy was built.
-#[derive(Default)]
-struct OriginHasher(u64);
-
-impl OriginHasher {
-    fn add(&mut self, word: u64) {
-        const K: u64 = 0xf135_7aea_2e62_a9c5;
-        self.0 = self.0.wrapping_add(word).wrapping_mul(K);
-    }
-}
-
-impl Hasher for OriginHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut words = bytes.chunks_exact(8);
-        for word in &mut words {
-            let mut w = [0; 8];
-            w.copy_from_slice(word);
-            self.add(u64::from_le_bytes(w));
-        }
-        let rest = words.remainder();
-        if !rest.is_empty() {
-            let mut w = [0; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(w));
-        }
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.add(n as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        // The multiplies mix into the high bits; the table indexes by the
-        // low ones.
-        self.0.rotate_left(26)
-    }
-}
-
-type Fast = BuildHasherDefault<OriginHasher>;
+type Fast = foldhash::fast::FixedState;
 
 /// The allowed origins of a policy, indexed for lookups that do not grow with
 /// their number.

@@ -38,17 +38,13 @@ async fn allowed_origin_gets_echoed_origin_credentials_and_expose() {
     assert_eq!(inner.calls(), 1);
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.body(), "{\"message\":\"CORS works!\"}");
-    assert_eq!(
-        one(&res, &CONTENT_TYPE).as_deref(),
-        Some("application/json")
-    );
-    assert_eq!(
-        one(&res, &ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
-        Some(FRONT)
-    );
-    assert_eq!(
-        one(&res, &ACCESS_CONTROL_ALLOW_CREDENTIALS).as_deref(),
-        Some("true")
+    assert_headers(
+        &res,
+        &[
+            (&CONTENT_TYPE, Some("application/json")),
+            (&ACCESS_CONTROL_ALLOW_ORIGIN, Some(FRONT)),
+            (&ACCESS_CONTROL_ALLOW_CREDENTIALS, Some("true")),
+        ],
     );
     let expose = one(&res, &ACCESS_CONTROL_EXPOSE_HEADERS).unwrap();
     let mut names: Vec<String> = expose
@@ -58,8 +54,13 @@ async fn allowed_origin_gets_echoed_origin_credentials_and_expose() {
     names.sort();
     assert_eq!(names, ["x-request-id", "x-total-count"]);
     // Preflight-only headers never appear on actual responses.
-    assert_eq!(one(&res, &ACCESS_CONTROL_ALLOW_METHODS), None);
-    assert_eq!(one(&res, &ACCESS_CONTROL_ALLOW_HEADERS), None);
+    assert_headers(
+        &res,
+        &[
+            (&ACCESS_CONTROL_ALLOW_METHODS, None),
+            (&ACCESS_CONTROL_ALLOW_HEADERS, None),
+        ],
+    );
 }
 
 #[tokio::test]
@@ -79,14 +80,13 @@ async fn every_method_from_an_allowed_origin_is_decorated() {
 #[tokio::test]
 async fn any_origin_without_credentials_gets_star() {
     let res = send(&public(), &Recorder::new(), get_from("https://anyone.net")).await;
-    assert_eq!(
-        one(&res, &ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
-        Some("*")
-    );
-    assert_eq!(one(&res, &ACCESS_CONTROL_ALLOW_CREDENTIALS), None);
-    assert_eq!(
-        one(&res, &ACCESS_CONTROL_EXPOSE_HEADERS).as_deref(),
-        Some("x-request-id")
+    assert_headers(
+        &res,
+        &[
+            (&ACCESS_CONTROL_ALLOW_ORIGIN, Some("*")),
+            (&ACCESS_CONTROL_ALLOW_CREDENTIALS, None),
+            (&ACCESS_CONTROL_EXPOSE_HEADERS, Some("x-request-id")),
+        ],
     );
 }
 
@@ -94,12 +94,14 @@ async fn any_origin_without_credentials_gets_star() {
 async fn no_expose_header_when_none_configured() {
     let p = policy(|b| b.allow_origins([FRONT]));
     let res = send(&p, &Recorder::new(), get_from(FRONT)).await;
-    assert_eq!(
-        one(&res, &ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
-        Some(FRONT)
+    assert_headers(
+        &res,
+        &[
+            (&ACCESS_CONTROL_ALLOW_ORIGIN, Some(FRONT)),
+            (&ACCESS_CONTROL_EXPOSE_HEADERS, None),
+            (&ACCESS_CONTROL_ALLOW_CREDENTIALS, None),
+        ],
     );
-    assert_eq!(one(&res, &ACCESS_CONTROL_EXPOSE_HEADERS), None);
-    assert_eq!(one(&res, &ACCESS_CONTROL_ALLOW_CREDENTIALS), None);
 }
 
 #[tokio::test]
@@ -191,15 +193,25 @@ async fn inner_cors_headers_the_policy_does_not_grant_are_removed() {
         .header(ACCESS_CONTROL_EXPOSE_HEADERS, "x-secret");
     let res = send(&p, &inner, get_from(FRONT)).await;
     assert_eq!(lines(&res, &ACCESS_CONTROL_ALLOW_ORIGIN), [FRONT]);
-    assert_eq!(one(&res, &ACCESS_CONTROL_ALLOW_CREDENTIALS), None);
-    assert_eq!(one(&res, &ACCESS_CONTROL_EXPOSE_HEADERS), None);
+    assert_headers(
+        &res,
+        &[
+            (&ACCESS_CONTROL_ALLOW_CREDENTIALS, None),
+            (&ACCESS_CONTROL_EXPOSE_HEADERS, None),
+        ],
+    );
 
     // Disallowed or absent origin: whatever the inner service said is gone.
     for req in [get_from("https://evil.com"), request("GET", &[])] {
         let res = send(&p, &inner, req).await;
-        assert_eq!(one(&res, &ACCESS_CONTROL_ALLOW_ORIGIN), None);
-        assert_eq!(one(&res, &ACCESS_CONTROL_ALLOW_CREDENTIALS), None);
-        assert_eq!(one(&res, &ACCESS_CONTROL_EXPOSE_HEADERS), None);
+        assert_headers(
+            &res,
+            &[
+                (&ACCESS_CONTROL_ALLOW_ORIGIN, None),
+                (&ACCESS_CONTROL_ALLOW_CREDENTIALS, None),
+                (&ACCESS_CONTROL_EXPOSE_HEADERS, None),
+            ],
+        );
     }
 }
 
@@ -225,20 +237,21 @@ async fn unrelated_inner_headers_are_kept() {
         .header(custom.clone(), "abc")
         .header(CONTENT_TYPE, "text/plain");
     let res = send(&credentialed(), &inner, get_from(FRONT)).await;
-    assert_eq!(one(&res, &custom).as_deref(), Some("abc"));
-    assert_eq!(one(&res, &CONTENT_TYPE).as_deref(), Some("text/plain"));
+    assert_headers(
+        &res,
+        &[(&custom, Some("abc")), (&CONTENT_TYPE, Some("text/plain"))],
+    );
 }
 
 #[tokio::test]
 async fn star_expose_headers_without_credentials() {
     let p = policy(|b| b.allow_origins(["*"]).expose_headers(["*"]));
     let res = send(&p, &Recorder::new(), get_from(FRONT)).await;
-    assert_eq!(
-        one(&res, &ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
-        Some("*")
-    );
-    assert_eq!(
-        one(&res, &ACCESS_CONTROL_EXPOSE_HEADERS).as_deref(),
-        Some("*")
+    assert_headers(
+        &res,
+        &[
+            (&ACCESS_CONTROL_ALLOW_ORIGIN, Some("*")),
+            (&ACCESS_CONTROL_EXPOSE_HEADERS, Some("*")),
+        ],
     );
 }

@@ -66,17 +66,13 @@ async fn allowed_preflight_has_exactly_the_needed_headers() {
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     assert_eq!(res.body(), "");
     assert_eq!(inner.calls(), 0);
-    assert_eq!(
-        one(&res, &ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
-        Some(FRONT)
-    );
-    assert_eq!(
-        one(&res, &ACCESS_CONTROL_ALLOW_CREDENTIALS).as_deref(),
-        Some("true")
-    );
-    assert_eq!(
-        one(&res, &ACCESS_CONTROL_ALLOW_METHODS).as_deref(),
-        Some("PUT,DELETE,PATCH")
+    assert_headers(
+        &res,
+        &[
+            (&ACCESS_CONTROL_ALLOW_ORIGIN, Some(FRONT)),
+            (&ACCESS_CONTROL_ALLOW_CREDENTIALS, Some("true")),
+            (&ACCESS_CONTROL_ALLOW_METHODS, Some("PUT,DELETE,PATCH")),
+        ],
     );
     let allow_headers = one(&res, &ACCESS_CONTROL_ALLOW_HEADERS).unwrap();
     let mut names: Vec<&str> = allow_headers.split(',').collect();
@@ -137,18 +133,14 @@ async fn any_origin_without_credentials_answers_star() {
     )
     .await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    assert_eq!(
-        one(&res, &ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
-        Some("*")
-    );
-    assert_eq!(one(&res, &ACCESS_CONTROL_ALLOW_CREDENTIALS), None);
-    assert_eq!(
-        one(&res, &ACCESS_CONTROL_ALLOW_METHODS).as_deref(),
-        Some("PUT")
-    );
-    assert_eq!(
-        one(&res, &ACCESS_CONTROL_ALLOW_HEADERS).as_deref(),
-        Some("content-type")
+    assert_headers(
+        &res,
+        &[
+            (&ACCESS_CONTROL_ALLOW_ORIGIN, Some("*")),
+            (&ACCESS_CONTROL_ALLOW_CREDENTIALS, None),
+            (&ACCESS_CONTROL_ALLOW_METHODS, Some("PUT")),
+            (&ACCESS_CONTROL_ALLOW_HEADERS, Some("content-type")),
+        ],
     );
     assert_eq!(
         one(&res, &ACCESS_CONTROL_MAX_AGE),
@@ -379,15 +371,14 @@ async fn star_without_credentials_is_sent_as_star() {
     });
     let res = send(&p, &Recorder::new(), preflight(FRONT, "PURGE", "x-a,x-b")).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    assert_eq!(
-        one(&res, &ACCESS_CONTROL_ALLOW_METHODS).as_deref(),
-        Some("*")
+    assert_headers(
+        &res,
+        &[
+            (&ACCESS_CONTROL_ALLOW_METHODS, Some("*")),
+            (&ACCESS_CONTROL_ALLOW_HEADERS, Some("*")),
+            (&ACCESS_CONTROL_ALLOW_CREDENTIALS, None),
+        ],
     );
-    assert_eq!(
-        one(&res, &ACCESS_CONTROL_ALLOW_HEADERS).as_deref(),
-        Some("*")
-    );
-    assert_eq!(one(&res, &ACCESS_CONTROL_ALLOW_CREDENTIALS), None);
 }
 
 #[tokio::test]
@@ -406,17 +397,13 @@ async fn star_with_credentials_mirrors_what_was_requested() {
     )
     .await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    assert_eq!(
-        one(&res, &ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
-        Some(FRONT)
-    );
-    assert_eq!(
-        one(&res, &ACCESS_CONTROL_ALLOW_CREDENTIALS).as_deref(),
-        Some("true")
-    );
-    assert_eq!(
-        one(&res, &ACCESS_CONTROL_ALLOW_METHODS).as_deref(),
-        Some("PATCH")
+    assert_headers(
+        &res,
+        &[
+            (&ACCESS_CONTROL_ALLOW_ORIGIN, Some(FRONT)),
+            (&ACCESS_CONTROL_ALLOW_CREDENTIALS, Some("true")),
+            (&ACCESS_CONTROL_ALLOW_METHODS, Some("PATCH")),
+        ],
     );
     // Browsers compare names case-insensitively, so the mirrored list may be
     // the request's lines as sent; it must cover every requested name and

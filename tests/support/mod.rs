@@ -336,3 +336,12 @@ pub fn raw_header_lines(raw: &str, name: &str) -> Vec<String> {
         .map(|(_, v)| v.trim().to_owned())
         .collect()
 }
+
+/// Asserts single-valued response headers: `Some(value)` must be the one
+/// line of that header, `None` means the header is absent.
+#[track_caller]
+pub fn assert_headers(res: &Response<String>, expected: &[(&HeaderName, Option<&str>)]) {
+    for (name, value) in expected {
+        assert_eq!(one(res, name).as_deref(), *value, "header {name}");
+    }
+}

@@ -25,32 +25,9 @@ ORIGIN="https://app.example.com"
 for tool in wrk valgrind callgrind_control; do
   command -v "$tool" >/dev/null || { echo "$tool not found" >&2; exit 1; }
 done
-cargo build --release --quiet --example load_server
-SERVER="${CARGO_TARGET_DIR:-target}/release/examples/load_server"
-
-work="$(mktemp -d)"
-server_pid=""
-stop_server() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -INT "$server_pid" 2>/dev/null || true
-    for _ in $(seq 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  server_pid=""
-}
-trap 'stop_server; rm -rf "$work"' EXIT
-
-cat >"$work/actual.lua" <<EOF
-wrk.method = "GET"
-wrk.headers["Origin"] = "$ORIGIN"
-EOF
-cat >"$work/preflight.lua" <<EOF
-wrk.method = "OPTIONS"
-wrk.headers["Origin"] = "$ORIGIN"
-wrk.headers["Access-Control-Request-Method"] = "PUT"
-wrk.headers["Access-Control-Request-Headers"] = "content-type,x-requested-with"
-EOF
+STOP_WAIT_TENTHS=100
+# shellcheck source=scripts/load-common.sh
+. scripts/load-common.sh
 
 echo "| workload | mode | requests | instructions / request | vs none |"
 echo "| --- | --- | ---: | ---: | ---: |"

@@ -30,37 +30,13 @@ ORIGIN="https://app.example.com"
 
 command -v wrk >/dev/null || { echo "wrk not found: apt-get install -y wrk" >&2; exit 1; }
 
-cargo build --release --quiet --example load_server
-SERVER="${CARGO_TARGET_DIR:-target}/release/examples/load_server"
-
 server_cpu=() wrk_cpu=()
 if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
   server_cpu=(taskset -c 0) wrk_cpu=(taskset -c 1)
 fi
 
-work="$(mktemp -d)"
-server_pid=""
-stop_server() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -INT "$server_pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  server_pid=""
-}
-trap 'stop_server; rm -rf "$work"' EXIT
-
-cat >"$work/actual.lua" <<EOF
-wrk.method = "GET"
-wrk.headers["Origin"] = "$ORIGIN"
-EOF
-cat >"$work/preflight.lua" <<EOF
-wrk.method = "OPTIONS"
-wrk.headers["Origin"] = "$ORIGIN"
-wrk.headers["Access-Control-Request-Method"] = "PUT"
-wrk.headers["Access-Control-Request-Headers"] = "content-type,x-requested-with"
-EOF
+# shellcheck source=scripts/load-common.sh
+. scripts/load-common.sh
 
 HZ="$(getconf CLK_TCK)"
 # utime + stime of a process, in clock ticks.

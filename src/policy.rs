@@ -441,13 +441,14 @@ impl CorsPolicyBuilder {
     /// and accepted together with credentials: every origin the predicate
     /// lets through can read your users' authenticated data, so a predicate
     /// mistake is a data leak.
-    pub fn dangerously_allow_origin_predicate_with_credentials<F>(mut self, predicate: F) -> Self
+    pub fn dangerously_allow_origin_predicate_with_credentials<F>(self, predicate: F) -> Self
     where
         F: Fn(&HeaderValue, &request::Parts) -> bool + Send + Sync + 'static,
     {
-        self.origin_predicate = Some(Arc::new(predicate));
-        self.predicate_with_credentials = true;
-        self
+        Self {
+            predicate_with_credentials: true,
+            ..self.allow_origin_predicate(predicate)
+        }
     }
 
     /// Answers Private Network Access preflights: a preflight carrying

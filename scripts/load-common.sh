@@ -1,0 +1,32 @@
+# Shared by scripts/load.sh and scripts/load-instructions.sh (sourced, not run):
+# builds the load server, keeps a scratch folder, stops the server by its PID
+# on exit, and writes the wrk scripts for the two workloads.
+# Expects ORIGIN to be set; sets SERVER, work, server_pid and stop_server.
+# STOP_WAIT_TENTHS: how long (in 0.1 s) to wait after SIGINT before SIGKILL.
+
+cargo build --release --quiet --example load_server
+SERVER="${CARGO_TARGET_DIR:-target}/release/examples/load_server"
+
+work="$(mktemp -d)"
+server_pid=""
+stop_server() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -INT "$server_pid" 2>/dev/null || true
+    for _ in $(seq "${STOP_WAIT_TENTHS:-50}"); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  server_pid=""
+}
+trap 'stop_server; rm -rf "$work"' EXIT
+
+cat >"$work/actual.lua" <<LUA
+wrk.method = "GET"
+wrk.headers["Origin"] = "$ORIGIN"
+LUA
+cat >"$work/preflight.lua" <<LUA
+wrk.method = "OPTIONS"
+wrk.headers["Origin"] = "$ORIGIN"
+wrk.headers["Access-Control-Request-Method"] = "PUT"
+wrk.headers["Access-Control-Request-Headers"] = "content-type,x-requested-with"
+LUA

@@ -38,26 +38,21 @@ pub(crate) enum PortRule {
 impl OriginRule {
     /// The scheme and host this rule allows (the host without its `*.`).
     pub(crate) fn scheme_and_host(&self) -> (&str, &str) {
-        let split_site = |site: &str| -> (usize, usize) {
-            let colon = site.find("://").unwrap_or(0);
-            (colon, colon + 3)
+        let site = match self {
+            OriginRule::Subdomains { scheme, suffix, .. } => return (scheme, suffix),
+            OriginRule::Exact(site) | OriginRule::AnyPort { site } => site,
         };
-        match self {
-            OriginRule::Exact(s) => {
-                let (c, h) = split_site(s);
-                let rest = &s[h.min(s.len())..];
-                let host_len = if rest.starts_with('[') {
-                    rest.find(']').map_or(rest.len(), |i| i + 1)
-                } else {
-                    rest.find(':').unwrap_or(rest.len())
-                };
-                (&s[..c], &rest[..host_len])
+        // Checked rules always have `scheme://host`; `split` cuts next to
+        // ASCII bytes only, so the byte ranges are character boundaries.
+        match syntax::split(site.as_bytes()) {
+            Some(parts) => {
+                let host_start = parts.host_end - parts.host.len();
+                (
+                    &site[..parts.scheme.len()],
+                    &site[host_start..parts.host_end],
+                )
             }
-            OriginRule::AnyPort { site } => {
-                let (c, h) = split_site(site);
-                (&site[..c], &site[h.min(site.len())..])
-            }
-            OriginRule::Subdomains { scheme, suffix, .. } => (scheme, suffix),
+            None => ("", site),
         }
     }
 }

@@ -27,9 +27,10 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
-    pub(crate) fn new(problems: Vec<Problem>) -> Self {
-        debug_assert!(!problems.is_empty());
-        Self { problems }
+    /// The error for `problems`, or `None` when there are none: an empty
+    /// `ConfigError` cannot exist.
+    pub(crate) fn from_problems(problems: Vec<Problem>) -> Option<Self> {
+        (!problems.is_empty()).then_some(Self { problems })
     }
 
     /// All the problems found, in the order of the settings they concern.
@@ -218,8 +219,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn no_problems_make_no_error() {
+        assert_eq!(ConfigError::from_problems(Vec::new()), None);
+    }
+
+    #[test]
     fn display_lists_every_problem_with_value_and_hint() {
-        let err = ConfigError::new(vec![
+        let err = ConfigError::from_problems(vec![
             Problem::new(
                 ProblemKind::OriginHasPath,
                 "allow_origins",
@@ -232,7 +238,8 @@ mod tests {
                 None,
                 "call allow_origins",
             ),
-        ]);
+        ])
+        .expect("two problems make an error");
         let text = err.to_string();
         assert_eq!(
             text,

@@ -52,6 +52,24 @@
 //! - [`CorsPolicy::evaluate`] is the decision on its own, with no I/O: use it
 //!   to unit-test your policy.
 //!
+//! # How it works
+//!
+//! A [`CorsPolicyBuilder`] collects settings. [`build`](CorsPolicyBuilder::build)
+//! validates all of them at once (every problem goes into one
+//! [`ConfigError`]) and compiles the policy: origins indexed for lookups
+//! that do not grow with their number, methods and header names sorted, and
+//! every response header value rendered once. The compiled [`CorsPolicy`]
+//! is immutable and shared behind an `Arc`.
+//!
+//! For each request, [`CorsPolicy::evaluate`] (the same `decide` step the
+//! layer runs) reads the method and headers once and returns a
+//! [`Decision`]: a value that carries the whole answer, the status and
+//! headers of a preflight response, allowed or refused, or the CORS headers
+//! to add to the inner service's response, together with the [`Refusal`]
+//! and its fix when something was refused. The [`CorsLayer`] only applies
+//! the decision: it answers preflights itself and decorates every other
+//! response, so what `evaluate` returns is exactly what a client receives.
+//!
 //! # Security defaults
 //!
 //! Nothing is allowed until listed. Origins match exactly as browsers send
@@ -75,7 +93,7 @@ mod config;
 mod decision;
 mod diagnostics;
 mod error;
-// The Fetch standard's tables; read by the browser model and the validator.
+// Until the browser model reads its client-side half.
 #[allow(dead_code)]
 mod fetch;
 mod layer;
@@ -88,7 +106,8 @@ mod vary;
 #[cfg(feature = "serde")]
 pub use config::CorsConfig;
 pub use decision::{
-    ActualHeaders, AllowedPreflight, Decision, Refusal, RefusalReason, EXPLANATION_HEADER,
+    ActualHeaders, AllowedPreflight, Decision, Refusal, RefusalReason, RefusedPreflight,
+    EXPLANATION_HEADER,
 };
 pub use error::{ConfigError, Problem, ProblemKind};
 pub use layer::{Cors, CorsLayer, ResponseFuture};

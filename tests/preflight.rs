@@ -48,7 +48,7 @@ fn assert_refused(res: &Response<String>) {
 /// The refusal reason `evaluate` gives for a preflight.
 fn refusal(policy: &CorsPolicy, req: &Request<String>) -> Option<RefusalReason> {
     match policy.evaluate(req.method(), req.headers()) {
-        Decision::PreflightRefused(r) => Some(r.reason()),
+        Decision::PreflightRefused(r) => Some(r.refusal().reason()),
         Decision::PreflightAllowed(_) => None,
         other => panic!("not a preflight decision: {other:?}"),
     }

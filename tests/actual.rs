@@ -7,7 +7,7 @@ mod support;
 use http::header::{
     HeaderName, ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS,
     ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS,
-    CONTENT_TYPE, ORIGIN,
+    CONTENT_TYPE, ORIGIN, VARY,
 };
 use http::{Method, StatusCode};
 use support::*;
@@ -125,10 +125,31 @@ async fn absent_origin_is_served_without_cors_headers() {
     assert_eq!(inner.calls(), 1);
     assert_eq!(res.body(), "data");
     assert_no_cors_headers(&res);
+}
 
-    // Even the any-origin policy adds nothing to a request that is not CORS.
+/// A static `*` goes on every response, CORS request or not, and nothing
+/// varies: a shared cache that stored the answer to a request without
+/// `Origin` can hand it to any page, and the browser accepts it (Fetch, "CORS
+/// protocol and HTTP caches").
+#[tokio::test]
+async fn caches_and_star_any_origin_answers_star_without_origin() {
     let res = send(&public(), &Recorder::new(), request("GET", &[])).await;
-    assert_no_cors_headers(&res);
+    assert_eq!(
+        one(&res, &ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
+        Some("*")
+    );
+    assert!(res.headers().get(VARY).is_none(), "{:?}", res.headers());
+    assert!(res
+        .headers()
+        .get(ACCESS_CONTROL_ALLOW_CREDENTIALS)
+        .is_none());
+    // The same answer a cross-origin request gets.
+    let cors = send(&public(), &Recorder::new(), get_from("https://any.example")).await;
+    assert_eq!(
+        one(&cors, &ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
+        Some("*")
+    );
+    assert!(cors.headers().get(VARY).is_none());
 }
 
 #[tokio::test]

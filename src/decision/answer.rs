@@ -8,7 +8,7 @@ use http::header::{self, GetAll, HeaderMap, HeaderName, HeaderValue};
 use http::StatusCode;
 
 use super::refusal::{Refusal, RefusalReason};
-use crate::policy::{Inner, ALLOW_PRIVATE_NETWORK, TRUE};
+use crate::policy::{Inner, Origins, ALLOW_PRIVATE_NETWORK, STAR, TRUE};
 use crate::vary;
 
 /// The development-only header that explains a refusal
@@ -131,6 +131,23 @@ impl ActualHeaders {
             vary_origin: policy.vary_origin,
             explanation: None,
             credentials_mismatch: None,
+        }
+    }
+
+    /// The headers for a request without `Origin`. A policy that allows any
+    /// origin (without credentials) answers `Access-Control-Allow-Origin: *`
+    /// on every response, CORS request or not, and does not vary: a shared
+    /// cache may then hand any stored response to any origin
+    /// ([CORS protocol and HTTP caches](https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches)).
+    /// Every other policy adds only `Vary: Origin`.
+    pub(super) fn without_origin(policy: &Inner) -> Self {
+        match policy.origins {
+            Origins::Any => Self {
+                allow_origin: Some(STAR.clone()),
+                expose_headers: policy.expose_headers.clone(),
+                ..Self::without_cors(policy)
+            },
+            Origins::List(_) => Self::without_cors(policy),
         }
     }
 

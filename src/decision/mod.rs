@@ -62,7 +62,10 @@ pub enum Decision<'a> {
     /// the response gets no CORS headers, so the browser will not let the
     /// page read it.
     ActualRefused(Refusal<'a>, ActualHeaders),
-    /// Not a CORS request (no `Origin`): pass it on.
+    /// Not a CORS request (no `Origin`): pass it on. The response still gets
+    /// what keeps shared caches safe: `Vary: Origin` when the answer depends
+    /// on the origin, or `Access-Control-Allow-Origin: *` for a policy that
+    /// allows any origin.
     NotCors(ActualHeaders),
 }
 
@@ -172,7 +175,7 @@ pub(crate) fn decide<'a>(
     // (https://fetch.spec.whatwg.org/#http-requests).
     let mut origins = headers.get_all(header::ORIGIN).iter();
     let Some(origin) = origins.next() else {
-        return Decision::NotCors(ActualHeaders::without_cors(policy));
+        return Decision::NotCors(ActualHeaders::without_origin(policy));
     };
     // A CORS-preflight request is `OPTIONS` with `Access-Control-Request-Method`
     // (https://fetch.spec.whatwg.org/#cors-preflight-request).

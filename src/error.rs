@@ -171,6 +171,12 @@ pub enum ProblemKind {
     ForbiddenRequestHeader,
     /// A response header browsers never expose (`set-cookie`).
     ForbiddenResponseHeader,
+    /// A response-only CORS header (`access-control-allow-origin`, ...)
+    /// listed as a request header a page may send.
+    ResponseOnlyHeader,
+    /// A request-only header (`origin`, `access-control-request-method`,
+    /// ...) listed as a response header to expose.
+    RequestOnlyHeader,
     /// `max_age` above 24 hours.
     MaxAgeTooLong,
     /// A preflight status outside 200–299.
@@ -207,6 +213,8 @@ impl ProblemKind {
             InvalidHeaderName => "not a header name",
             ForbiddenRequestHeader => "header browsers never let a page send",
             ForbiddenResponseHeader => "header browsers never expose",
+            ResponseOnlyHeader => "response header listed as a request header",
+            RequestOnlyHeader => "request header listed as an exposed response header",
             MaxAgeTooLong => "max age too long",
             PreflightStatusNotOk => "preflight status is not 2xx",
             PredicateWithCredentials => "origin predicate with credentials",

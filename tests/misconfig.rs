@@ -182,17 +182,18 @@ fn unescaped_dot() {
     );
 }
 
-/// Backticks, underscores, `%` and non-ASCII in hosts are never matched
-/// (Safari once sent `https://example.com`.evil.net`), and cannot be configured.
+/// Hosts no browser sends (`%`, non-ASCII, control bytes) are never matched
+/// and cannot be configured; the Safari trick `https://example.com`.evil.net`
+/// is a host under `evil.net` and never matches. Hosts browsers do send
+/// (underscores, other URL-Standard domain code points) match the patterns
+/// that cover them, since only the pattern's owner can serve them.
 #[test]
 fn odd_characters_in_hosts() {
     let p = listed();
-    let odd: [&[u8]; 9] = [
+    let odd: [&[u8]; 7] = [
         b"https://app.example.com`.evil.net",
         b"https://app.example.com_.evil.net",
         b"https://app.example.com%60.evil.net",
-        b"https://a`b.example.com",
-        b"https://a_b.example.com",
         b"https://a%2eb.example.com",
         "https://é.example.com".as_bytes(),
         b"https://\xff.example.com",
@@ -206,14 +207,31 @@ fn odd_characters_in_hosts() {
             String::from_utf8_lossy(origin)
         );
     }
+    for sent in [&b"https://a_b.example.com"[..], b"https://a`b.example.com"] {
+        let acao = acao_for(&p, sent);
+        assert_eq!(
+            acao.as_ref().map(HeaderValue::as_bytes),
+            Some(sent),
+            "{}",
+            String::from_utf8_lossy(sent)
+        );
+    }
     for configured in [
-        "https://a`b.example.com",
-        "https://a_b.example.com",
         "https://a%2eb.example.com",
-        "https://*.a_b.example.com",
+        "https://a^b.example.com",
+        "https://*.a b.example.com",
     ] {
         let err = build_err(CorsPolicy::builder().allow_origins([configured]));
         assert!(err.has(ProblemKind::OriginBadHost), "{configured}: {err}");
+    }
+    for configured in ["https://a_b.example.com", "https://*.a_b.example.com"] {
+        assert!(
+            CorsPolicy::builder()
+                .allow_origins([configured])
+                .build()
+                .is_ok(),
+            "{configured}"
+        );
     }
     let err = build_err(CorsPolicy::builder().allow_origins(["https://bücher.de"]));
     assert!(err.has(ProblemKind::OriginNotAscii));

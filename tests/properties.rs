@@ -50,13 +50,18 @@ fn canonical_port(scheme: &str, digits: &[u8]) -> bool {
             .is_some_and(|p| Some(p) != default_port(scheme))
 }
 
+/// Labels as browsers send them: ASCII, no upper case, none of the URL
+/// Standard's forbidden domain code points (C0, space, `#%/:<>?@[\\]^|`, DEL).
 fn ldh_labels(host: &[u8]) -> bool {
     !host.is_empty()
         && host.split(|&b| b == b'.').all(|l| {
             !l.is_empty()
                 && l.len() <= 63
-                && l.iter()
-                    .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && l.iter().all(|&b| {
+                    (0x21..0x7f).contains(&b)
+                        && !b.is_ascii_uppercase()
+                        && !b"#%/:<>?@[\\]^|".contains(&b)
+                })
         })
 }
 
@@ -382,7 +387,10 @@ proptest! {
             prop_assert!(!acac, "ACAC without ACAO (the inner service's was not removed)");
         }
         let one_allowed = req.origins.len() == 1 && spec.allows_origin(&req.origins[0]);
-        if !one_allowed {
+        if req.origins.is_empty() && spec.origins.is_empty() {
+            // A static `*` goes on every response, CORS request or not.
+            prop_assert!(acao.len() == 1 && acao[0] == "*", "no static * without Origin: {:?}", acao);
+        } else if !one_allowed {
             prop_assert!(acao.is_empty(), "ACAO for a disallowed or repeated origin {:?}", req.origins);
         }
 

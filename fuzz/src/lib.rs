@@ -118,11 +118,14 @@ fn canonical_port(scheme: &[u8], digits: &[u8]) -> Option<u16> {
     Some(p)
 }
 
+/// A label as browsers send it: ASCII, no upper case, none of the URL
+/// Standard's forbidden domain code points (C0, space, `#%/:<>?@[\]^|`, DEL).
 fn ldh_label(l: &[u8]) -> bool {
     !l.is_empty()
         && l.len() <= 63
-        && l.iter()
-            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && l.iter().all(|&b| {
+            (0x21..0x7f).contains(&b) && !b.is_ascii_uppercase() && !b"#%/:<>?@[\\]^|".contains(&b)
+        })
 }
 
 /// Whether a request `Origin` is allowed by one rule, per the documented rules.

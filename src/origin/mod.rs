@@ -1,8 +1,10 @@
 //! Allowed origins: the rule a configured origin stands for ([`rule`]),
-//! reading one from the configuration ([`parse`]), the grammar both share
+//! reading one from the configuration ([`parse`]) with the URL Standard's
+//! host parser ([`host`]), the grammar both share
 //! with the request side ([`syntax`]), and matching a request's `Origin`
 //! against them all ([`matcher`]).
 
+mod host;
 mod matcher;
 mod parse;
 mod rule;

@@ -7,8 +7,7 @@
 //! value let the later ones run, so that one hint can show the origin with
 //! every correction applied.
 
-use std::net::{Ipv4Addr, Ipv6Addr};
-
+use super::host::{self, Sent};
 use super::rule::{OriginRule, PortRule};
 use super::syntax::{self, MAX_ORIGIN_LEN};
 use crate::error::{Problem, ProblemKind};
@@ -212,9 +211,9 @@ struct Host {
     had_upper_case: bool,
 }
 
-/// Step 4: the host: a pattern's `*.`, then an IPv6 address, an IPv4
-/// address or a domain. The scheme and port are known by now, so a hint can
-/// show the whole corrected origin.
+/// Step 4: the host: a pattern's `*.`, then the host as the URL Standard's
+/// host parser reads it. The scheme and port are known by now, so a hint
+/// can show the whole corrected origin.
 fn parse_host(
     raw: &str,
     written: &str,
@@ -222,12 +221,11 @@ fn parse_host(
     port: &Port,
 ) -> Result<Host, Problems> {
     let fail = |kind, hint: String| Err(vec![problem(raw, kind, hint)]);
-    let lower = written.to_ascii_lowercase();
-    let (wildcard, bare) = match lower.strip_prefix("*.") {
-        Some(rest) => (true, rest.to_owned()),
-        None => (false, lower.clone()),
+    let (wildcard, bare) = match written.strip_prefix("*.") {
+        Some(rest) => (true, rest),
+        None => (false, written),
     };
-    if bare.contains('*') || lower == "*" {
+    if bare.contains('*') || written == "*" {
         return fail(
             ProblemKind::OriginBadWildcard,
             "`*` may only be a whole leftmost label (`https://*.example.com`, one or more \
@@ -236,74 +234,50 @@ fn parse_host(
                 .into(),
         );
     }
-    let ip = bare.starts_with('[') || syntax::looks_like_ipv4(bare.as_bytes());
-    if ip && wildcard {
+    let sent = match host::serialize(bare) {
+        Ok(sent) => sent,
+        Err(e) => return fail(ProblemKind::OriginBadHost, e.explain(bare)),
+    };
+    if wildcard && matches!(sent, Sent::Ip(_)) {
         return fail(
             ProblemKind::OriginBadWildcard,
             "an IP address has no subdomains; list the exact origin".into(),
         );
     }
+    if wildcard && sent.as_str().trim_end_matches('.').len() + 2 > host::MAX_HOST_LEN {
+        return fail(
+            ProblemKind::OriginTooLong,
+            format!(
+                "no subdomain of `{}` fits in a DNS name ({} bytes at most), so the pattern \
+                 can never match; list the exact origin",
+                sent.as_str(),
+                host::MAX_HOST_LEN
+            ),
+        );
+    }
+    let lower = bare.to_ascii_lowercase();
     let host = Host {
         wildcard,
-        had_upper_case: lower != written,
-        bare,
+        had_upper_case: lower != bare,
+        bare: sent.as_str().to_owned(),
     };
-    match host_form(&host.bare) {
-        HostForm::AsSent => Ok(host),
-        HostForm::Invalid(why) => fail(ProblemKind::OriginBadHost, why),
-        HostForm::Corrected { why, host: bare } => {
-            let corrected = Host { bare, ..host };
-            let fixed = Fixed {
-                scheme: &scheme.lower,
-                host: &corrected,
-                port,
-            };
-            fail(ProblemKind::OriginBadHost, format!("{why} `{fixed}`"))
-        }
+    if host.bare == lower {
+        return Ok(host);
     }
-}
-
-/// What a lower-case host is, next to the form browsers send.
-enum HostForm {
-    /// Exactly as browsers send it.
-    AsSent,
-    /// A valid address written another way: browsers send `host`.
-    Corrected { why: &'static str, host: String },
-    /// Not a host browsers send, and why.
-    Invalid(String),
-}
-
-fn host_form(host: &str) -> HostForm {
-    if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        return match inner.parse::<Ipv6Addr>() {
-            Ok(ip) if format!("[{ip}]") == host => HostForm::AsSent,
-            Ok(ip) => HostForm::Corrected {
-                why: "browsers send IPv6 addresses compressed; write it as",
-                host: format!("[{ip}]"),
-            },
-            Err(_) => HostForm::Invalid(format!("`{host}` is not an IPv6 address")),
-        };
-    }
-    if syntax::looks_like_ipv4(host.as_bytes()) {
-        return match host.parse::<Ipv4Addr>() {
-            Ok(ip) if ip.to_string() == host => HostForm::AsSent,
-            Ok(ip) => HostForm::Corrected {
-                why: "write the address as",
-                host: ip.to_string(),
-            },
-            Err(_) => HostForm::Invalid(format!(
-                "`{host}` is neither a valid IPv4 address nor a domain name"
-            )),
-        };
-    }
-    if syntax::is_domain(host.as_bytes()) {
-        HostForm::AsSent
-    } else {
-        HostForm::Invalid(format!(
-            "`{host}` is not a host browsers send: use lower-case letters, digits, `-` and \
-             dots (labels of 1 to 63 bytes, no trailing dot), punycode for international names"
-        ))
-    }
+    // A valid host written another way (`127.1`, `[0::1]`, `1.2.3.4.`):
+    // say what browsers send.
+    let fixed = Fixed {
+        scheme: &scheme.lower,
+        host: &host,
+        port,
+    };
+    fail(
+        ProblemKind::OriginBadHost,
+        format!(
+            "browsers send this host as `{}`; write it as `{fixed}`",
+            host.bare
+        ),
+    )
 }
 
 /// The origin with every correction applied, as the hints show it.
@@ -397,6 +371,10 @@ mod tests {
             "http://[::1]:3000",
             "https://xn--bcher-kva.de",
             "chrome-extension://abcdefghijklmnop",
+            "https://example.com.",
+            "http://localhost.:3000",
+            "http://my_service:8080",
+            "http://[::ffff:7f7f:7f7f]:90",
         ] {
             assert_eq!(parse_rule(ok), Ok(OriginRule::Exact(ok.into())), "{ok}");
         }
@@ -473,6 +451,9 @@ mod tests {
             ]
         );
         assert!(hint("http://[0:0::1]:3000").contains("`http://[::1]:3000`"));
+        assert!(
+            hint("http://[::ffff:127.127.127.127]:90").contains("`http://[::ffff:7f7f:7f7f]:90`")
+        );
     }
 
     #[test]
@@ -486,8 +467,19 @@ mod tests {
         assert_eq!(kinds(""), [ProblemKind::EmptyValue]);
         assert_eq!(kinds(" https://a.com"), [ProblemKind::OriginBadHost]);
         assert_eq!(kinds("https://bücher.de"), [ProblemKind::OriginNotAscii]);
-        assert_eq!(kinds("https://a_b.com"), [ProblemKind::OriginBadHost]);
-        assert_eq!(kinds("https://a.com."), [ProblemKind::OriginBadHost]);
+        assert_eq!(kinds("https://a..com"), [ProblemKind::OriginBadHost]);
+        assert_eq!(kinds("http://1.2.3.4."), [ProblemKind::OriginBadHost]);
+        assert!(hint("http://1.2.3.4.").contains("`http://1.2.3.4`"));
+        assert!(hint("http://127.1:8080").contains("`http://127.0.0.1:8080`"));
+        assert_eq!(kinds("https://xn--f"), [ProblemKind::OriginBadHost]);
+        assert!(hint("https://xn--f").contains("punycode"));
+        assert_eq!(
+            kinds(&format!(
+                "https://*.{}.com",
+                [61, 61, 61, 62].map(|n| "a".repeat(n)).join(".")
+            )),
+            [ProblemKind::OriginTooLong]
+        );
         assert_eq!(kinds("https://"), [ProblemKind::OriginBadHost]);
         assert_eq!(kinds("https://a.com:0"), [ProblemKind::OriginBadPort]);
         assert_eq!(kinds("https://a.com:"), [ProblemKind::OriginBadPort]);

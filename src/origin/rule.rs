@@ -72,10 +72,12 @@ impl OriginRule {
     }
 }
 
-/// Whether a host names this machine: `localhost`, `*.localhost`,
-/// `127.0.0.0/8` or `[::1]`. Browsers treat these as potentially trustworthy
-/// even over `http:` (Secure Contexts, "potentially trustworthy origin").
+/// Whether a host names this machine: `localhost`, `*.localhost` (with or
+/// without a trailing dot, which names the same host), `127.0.0.0/8` or
+/// `[::1]`. Browsers treat these as potentially trustworthy even over
+/// `http:` (Secure Contexts, "potentially trustworthy origin").
 pub(crate) fn is_loopback_host(host: &str) -> bool {
+    let host = host.strip_suffix('.').unwrap_or(host);
     host == "localhost"
         || host.ends_with(".localhost")
         || host == "[::1]"
@@ -127,6 +129,8 @@ mod tests {
             "http://*.localhost:*",
             "http://127.0.0.1:8080",
             "http://[::1]:3000",
+            "http://localhost.:3000",
+            "http://app.localhost.",
             "wss://a.com",
         ] {
             assert!(!rule(s).is_insecure(), "{s}");

@@ -263,6 +263,14 @@ impl CorsPolicyBuilder {
     /// table). The predicate sees the request's `Origin` value exactly as
     /// sent and the request's head.
     ///
+    /// A predicate that returns `true` for every origin reflects any origin
+    /// into `Access-Control-Allow-Origin`. Without credentials that allows no
+    /// more than `*` does (and costs a `Vary: Origin`). With credentials the
+    /// policy refuses to build unless the predicate is given through
+    /// [`dangerously_allow_origin_predicate_with_credentials`](Self::dangerously_allow_origin_predicate_with_credentials),
+    /// because then every origin it accepts, attacker pages included, can
+    /// read your users' authenticated data.
+    ///
     /// **Risks.** The predicate is the security boundary for the origins it
     /// allows: it runs on attacker-controlled bytes, so compare them exactly
     /// (no `contains`, `starts_with` or unanchored regexes: `https://a.com.evil.net`
@@ -295,7 +303,22 @@ impl CorsPolicyBuilder {
     /// **Dangerous.** Like [`allow_origin_predicate`](Self::allow_origin_predicate),
     /// and accepted together with credentials: every origin the predicate
     /// lets through can read your users' authenticated data, so a predicate
-    /// mistake is a data leak.
+    /// mistake is a data leak. A predicate that returns `true` here is the
+    /// classic "reflect the origin with credentials" hole: every site on the
+    /// web can then act as your users.
+    ///
+    /// ```
+    /// # use tower_cors::CorsPolicy;
+    /// let tenants = ["https://a.example.net", "https://b.example.net"];
+    /// let policy = CorsPolicy::builder()
+    ///     .allow_credentials(true)
+    ///     .dangerously_allow_origin_predicate_with_credentials(move |origin, _| {
+    ///         tenants.iter().any(|t| origin.as_bytes() == t.as_bytes())
+    ///     })
+    ///     .build()?;
+    /// assert!(policy.allows_credentials());
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
     pub fn dangerously_allow_origin_predicate_with_credentials<F>(self, predicate: F) -> Self
     where
         F: Fn(&HeaderValue, &request::Parts) -> bool + Send + Sync + 'static,

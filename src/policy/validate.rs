@@ -281,6 +281,16 @@ fn check_request_headers(list: &[String], problems: &mut Problems) -> AllowedHea
                 "browsers never let a page set this header (Fetch's forbidden request-header \
                  names, `sec-*` and `proxy-*`), so listing it has no effect; remove it",
             );
+        } else if fetch::is_cors_response_only_name(lower.as_bytes()) {
+            problems.push(
+                ProblemKind::ResponseOnlyHeader,
+                SETTING,
+                Some(name),
+                format!(
+                    "`{lower}` is a response header: the server sends it, a page never does; \
+                     remove it (the layer sends it when the policy calls for it)"
+                ),
+            );
         } else {
             push_unique_lowercase(&mut names, name);
         }
@@ -318,6 +328,14 @@ fn check_expose_headers(
                 Some(name),
                 "browsers never let scripts read Set-Cookie; remove it (cookies are sent \
                  with credentials, not read)",
+            );
+        } else if fetch::is_cors_request_only_name(name.as_bytes()) {
+            problems.push(
+                ProblemKind::RequestOnlyHeader,
+                SETTING,
+                Some(name),
+                "this header is only ever on requests, so a response never has it to expose; \
+                 remove it",
             );
         } else {
             push_unique_lowercase(&mut names, name);

@@ -70,6 +70,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod browser;
 #[cfg(feature = "serde")]
 mod config;
 mod decision;

@@ -86,7 +86,8 @@ struct Entry {
     url: String,
     credentials: bool,
     item: Item,
-    expires: Instant,
+    /// `None`: later than any `Instant` can say (an uncapped huge max-age).
+    expires: Option<Instant>,
 }
 
 /// The CORS-preflight cache: entries keyed by the request's `Origin`
@@ -146,7 +147,7 @@ impl PreflightCache {
         if approval.lifetime().is_zero() {
             return;
         }
-        let expires = now + approval.lifetime();
+        let expires = now.checked_add(approval.lifetime());
         let items = approval
             .methods()
             .iter()
@@ -180,7 +181,7 @@ impl PreflightCache {
             .filter(|e| {
                 e.origin == request.origin()
                     && e.url == url
-                    && now < e.expires
+                    && e.expires.is_none_or(|t| now < t)
                     && if engine == Engine::Firefox {
                         e.credentials == credentialed
                     } else {
@@ -316,6 +317,23 @@ mod tests {
         // A safelisted method needs no method entry.
         let get = request("GET", Credentials::Omit, &[("x-a", "1")]);
         assert!(cache.covers(engine, &get, t0));
+    }
+
+    #[test]
+    fn a_huge_max_age_never_expires() {
+        let req = request("PUT", Credentials::Omit, &[]);
+        let a = approval(
+            Engine::Standard,
+            &req,
+            &[
+                ("access-control-allow-methods", "PUT"),
+                ("access-control-max-age", "99999999999999999999999"),
+            ],
+        );
+        let mut cache = PreflightCache::new();
+        let now = Instant::now();
+        cache.store(Engine::Standard, &req, &a, now);
+        assert!(cache.covers(Engine::Standard, &req, now + Duration::from_secs(1 << 40)));
     }
 
     #[test]

@@ -88,13 +88,12 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod browser;
 #[cfg(feature = "serde")]
 mod config;
 mod decision;
 mod diagnostics;
 mod error;
-// Until the browser model reads its client-side half.
-#[allow(dead_code)]
 mod fetch;
 mod layer;
 mod origin;

@@ -434,7 +434,10 @@ pub fn check_response(
     }
     // Completeness: exactly one allowed Origin gets its ACAO (or `*`).
     let single_allowed = origins.len() == 1 && fx.origin_allowed(origins[0].as_bytes());
-    if origins.len() != 1 || !single_allowed {
+    if origins.is_empty() && fx.any_origin() && !fx.credentials && !preflight {
+        // A static `*` goes on every response, CORS request or not.
+        assert_eq!(acao, [&HeaderValue::from_static("*")], "static * missing");
+    } else if origins.len() != 1 || !single_allowed {
         assert!(acao.is_empty(), "ACAO for a refused origin: {origins:?}");
     }
 
@@ -481,16 +484,107 @@ pub fn check_response(
             assert_eq!(acao.len(), 1, "allowed origin {origins:?} without ACAO");
         }
         if !fx.any_origin() {
-            let vary_origin = res.get_all(VARY).iter().any(|v| {
-                v.as_bytes().split(|&b| b == b',').any(|i| {
-                    let i = i.trim_ascii();
-                    i == b"*" || i.eq_ignore_ascii_case(b"origin")
-                })
-            });
+            let vary_origin = varies_on_origin(res);
             assert!(
                 vary_origin,
                 "Vary: Origin missing on an origin-dependent answer"
             );
         }
     }
+}
+
+/// The same response judged by the browser model, as a browser would judge
+/// it for the page origin the request names (or, for a request without
+/// `Origin`, for any page a shared cache could hand it to):
+/// - script never reads an answer for an origin the policy does not allow;
+/// - a response stored for a request without `Origin` and served by a
+///   cache that honours `Vary` to another page gets the verdict a fresh
+///   answer would get (for a static `*`: readable).
+pub fn check_with_model(
+    fx: &Fixture,
+    method: &Method,
+    req: &HeaderMap,
+    status: StatusCode,
+    res: &HeaderMap,
+) {
+    use http::header::*;
+    use tower_cors::browser::{check_preflight, check_response, Credentials, Engine, PageRequest};
+    let credentials = if fx.credentials {
+        Credentials::Include
+    } else {
+        Credentials::Omit
+    };
+    let origins: Vec<&HeaderValue> = req.get_all(ORIGIN).iter().collect();
+    let url = "https://api.example.net/r";
+    match origins.as_slice() {
+        [] if !res.get_all(VARY).iter().any(|v| {
+            v.as_bytes()
+                .to_ascii_lowercase()
+                .windows(6)
+                .any(|w| w == b"origin" || w.starts_with(b"*"))
+        }) =>
+        {
+            if method == Method::OPTIONS {
+                return;
+            }
+            // Served from a shared cache to any page: must read as a fresh answer would.
+            let page = PageRequest::new("https://page.example", "GET", url)
+                .prepare()
+                .expect("valid");
+            let readable = check_response(Engine::Standard, &page, status, res).is_ok();
+            let fresh = fx.any_origin() && !fx.credentials;
+            assert_eq!(
+                readable, fresh,
+                "a cached answer without Origin changes the verdict"
+            );
+        }
+        [origin] => {
+            let Ok(origin) = origin.to_str() else { return };
+            let acrm: Vec<_> = req.get_all(ACCESS_CONTROL_REQUEST_METHOD).iter().collect();
+            let preflight = method == Method::OPTIONS && !acrm.is_empty();
+            let page_method = match (preflight, acrm.as_slice()) {
+                (true, [m]) => match m.to_str() {
+                    Ok(m) => m.to_owned(),
+                    Err(_) => return,
+                },
+                (true, _) => return,
+                (false, _) => method.as_str().to_owned(),
+            };
+            let Ok(page) = PageRequest::new(origin, page_method.as_str(), url)
+                .credentials(credentials)
+                .prepare()
+            else {
+                return;
+            };
+            let ok = if preflight {
+                check_preflight(Engine::Standard, &page, status, res).is_ok()
+            } else {
+                check_response(Engine::Standard, &page, status, res).is_ok()
+            };
+            if ok {
+                assert!(
+                    fx.origin_allowed(origin.as_bytes()),
+                    "script can read an answer for {origin:?}"
+                );
+                if preflight {
+                    assert!(
+                        fx.method_allowed(page_method.as_bytes()),
+                        "method {page_method:?} passes"
+                    );
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether a response's `Vary` names `Origin` (or `*`): a shared cache then
+/// never serves it to a request with another `Origin`.
+fn varies_on_origin(res: &HeaderMap) -> bool {
+    res.get_all(http::header::VARY).iter().any(|v| {
+        v.as_bytes().split(|&b| b == b',').any(|i| {
+            let i = i.trim_ascii();
+            i == b"*" || i.eq_ignore_ascii_case(b"origin")
+        })
+    })
 }

@@ -2,23 +2,21 @@
 //! (the very functions their `main` uses) with real HTTP over a loopback
 //! socket: a preflight, then the `GET /api/data` it clears.
 
-mod support;
-
 #[allow(dead_code)]
-#[path = "../examples/express.rs"]
+#[path = "../../examples/express.rs"]
 mod express;
 
 #[allow(dead_code)]
-#[path = "../examples/fastapi.rs"]
+#[path = "../../examples/fastapi.rs"]
 mod fastapi;
 
+use crate::support::*;
 use http::header::{
     ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
     ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_MAX_AGE, ACCESS_CONTROL_REQUEST_HEADERS,
     ACCESS_CONTROL_REQUEST_METHOD, AUTHORIZATION, CONTENT_TYPE, COOKIE, ORIGIN,
 };
 use http::{Response, StatusCode};
-use support::*;
 
 const FRONT: &str = "https://myfrontend.com";
 const BODY: &str = r#"{"message":"CORS works!"}"#;

@@ -2,14 +2,12 @@
 //! inner service: `OPTIONS` + `Origin` + `Access-Control-Request-Method`, and
 //! nothing else, is a preflight.
 
-mod support;
-
+use crate::support::*;
 use http::header::{
     ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD,
     ORIGIN,
 };
 use http::{HeaderMap, Method, StatusCode};
-use support::*;
 use tower_cors::{CorsPolicy, Decision};
 
 const FRONT: &str = "https://myfrontend.com";

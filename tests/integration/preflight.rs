@@ -3,10 +3,9 @@
 //! header matching, the bound on `Access-Control-Request-Headers`, and the
 //! credentialed `*` mirror.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::*;
 use http::header::{
     ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
     ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE,
@@ -14,7 +13,6 @@ use http::header::{
     ORIGIN, WWW_AUTHENTICATE,
 };
 use http::{HeaderMap, Method, Request, Response, StatusCode};
-use support::*;
 use tower_cors::{CorsPolicy, Decision, RefusalReason};
 
 const FRONT: &str = "https://myfrontend.com";

@@ -1,7 +1,6 @@
 //! Feature `tracing`: one `debug` event on target `tower_cors` per refusal,
 //! with the reason, the origin and the offending method or header; nothing at
 //! info or above; nothing for allowed requests.
-#![cfg(feature = "tracing")]
 
 use std::collections::BTreeMap;
 use std::convert::Infallible;

@@ -2,11 +2,9 @@
 //! patterns, `:*` port patterns, and request `Origin` values that must never
 //! match whatever the policy lists.
 
-mod support;
-
+use crate::support::*;
 use http::header::{ACCESS_CONTROL_ALLOW_ORIGIN, ORIGIN};
 use http::{HeaderMap, Method, StatusCode};
-use support::*;
 use tower_cors::{CorsPolicy, Decision, RefusalReason};
 
 /// Whether an actual `GET` from `origin` gets that origin back as ACAO, and

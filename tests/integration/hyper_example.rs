@@ -1,7 +1,7 @@
 //! Drives examples/hyper.rs (the layer on plain hyper 1, no axum) over a
 //! real loopback socket.
 
-#[path = "../examples/hyper.rs"]
+#[path = "../../examples/hyper.rs"]
 #[allow(dead_code)]
 mod example;
 

@@ -1,11 +1,10 @@
 //! The layer in an axum `Router` (`Router::layer`): the key cases with
 //! `oneshot`, then the same app through `axum::serve` on a loopback socket.
 
-mod support;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use crate::support::*;
 use axum::body::Body;
 use axum::extract::Request as AxumRequest;
 use axum::http::{HeaderMap as AxumHeaders, StatusCode};
@@ -21,7 +20,6 @@ use http::header::{
 use http::{Method, Request, Response};
 use http_body_util::BodyExt;
 use serde_json::json;
-use support::*;
 use tower::ServiceExt;
 use tower_cors::{CorsLayer, CorsPolicy};
 

@@ -2,11 +2,9 @@
 //! says `Vary: Origin`, merged into the inner service's `Vary` without
 //! duplicates or loss; a fixed `*` answer does not vary.
 
-mod support;
-
+use crate::support::*;
 use http::header::{ACCESS_CONTROL_ALLOW_ORIGIN, VARY};
 use http::StatusCode;
-use support::*;
 use tower_cors::CorsPolicy;
 
 const FRONT: &str = "https://myfrontend.com";

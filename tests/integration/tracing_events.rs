@@ -2,18 +2,27 @@
 //! with the reason, the origin and the offending method or header; nothing at
 //! info or above; nothing for allowed requests.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::convert::Infallible;
 use std::fmt::Debug;
-use std::sync::{Arc, Mutex};
+use std::sync::Once;
 
-use http::{Request, Response};
-use tower::{service_fn, Layer, ServiceExt};
-use tower_cors::{CorsLayer, CorsPolicy};
+use http::header::{COOKIE, ORIGIN};
 use tracing::field::{Field, Visit};
-use tracing::{Event, Level, Subscriber};
+use tracing::subscriber::Interest;
+use tracing::{Event, Level, Metadata, Subscriber};
 use tracing_subscriber::layer::{Context, SubscriberExt};
-use tracing_subscriber::Layer as _;
+
+use crate::support::*;
+
+// The tests of this binary run in parallel threads of one process, and
+// `tracing` caches per call site whether any subscriber wants it. A scoped
+// subscriber (`set_default`) per test is not enough: another test thread
+// that reaches a call site first, while it has no subscriber of its own,
+// can cache "never" for every thread, and the events are lost. So there is
+// one global subscriber, interested in every call site, that hands each
+// event to the capture of the thread it happens on (if any). `#[tokio::test]`
+// runs its future on the test's own thread, and so does the layer's `call`.
 
 #[derive(Debug, Clone)]
 struct Captured {
@@ -22,8 +31,37 @@ struct Captured {
     fields: BTreeMap<String, String>,
 }
 
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<Captured>>>);
+thread_local! {
+    static CAPTURED: RefCell<Option<Vec<Captured>>> = const { RefCell::new(None) };
+}
+
+/// Records the events emitted on this thread until dropped.
+struct Capture;
+
+impl Capture {
+    fn start() -> Capture {
+        static INSTALL: Once = Once::new();
+        INSTALL.call_once(|| {
+            tracing::subscriber::set_global_default(tracing_subscriber::registry().with(PerThread))
+                .expect("no other global subscriber in this test binary");
+        });
+        CAPTURED.with(|c| *c.borrow_mut() = Some(Vec::new()));
+        Capture
+    }
+
+    fn events(&self) -> Vec<Captured> {
+        CAPTURED.with(|c| c.borrow().clone().unwrap_or_default())
+    }
+}
+
+impl Drop for Capture {
+    fn drop(&mut self) {
+        CAPTURED.with(|c| *c.borrow_mut() = None);
+    }
+}
+
+/// The global layer: enabled only on threads with a [`Capture`].
+struct PerThread;
 
 struct Fields<'a>(&'a mut BTreeMap<String, String>);
 
@@ -36,104 +74,66 @@ impl Visit for Fields<'_> {
     }
 }
 
-impl<S: Subscriber> tracing_subscriber::Layer<S> for Capture {
+impl<S: Subscriber> tracing_subscriber::Layer<S> for PerThread {
+    fn register_callsite(&self, _: &'static Metadata<'static>) -> Interest {
+        // Asked again for every event, so the thread decides.
+        Interest::sometimes()
+    }
+
+    fn enabled(&self, _: &Metadata<'_>, _: Context<'_, S>) -> bool {
+        CAPTURED.with(|c| c.borrow().is_some())
+    }
+
     fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
         let mut fields = BTreeMap::new();
         event.record(&mut Fields(&mut fields));
-        self.0.lock().unwrap().push(Captured {
-            level: *event.metadata().level(),
-            target: event.metadata().target().to_owned(),
-            fields,
+        CAPTURED.with(|c| {
+            if let Some(events) = c.borrow_mut().as_mut() {
+                events.push(Captured {
+                    level: *event.metadata().level(),
+                    target: event.metadata().target().to_owned(),
+                    fields,
+                });
+            }
         });
     }
 }
 
-async fn send(policy: &CorsPolicy, req: Request<String>) -> Response<String> {
-    let inner = service_fn(|_r: Request<String>| async {
-        Ok::<_, Infallible>(Response::new(String::new()))
-    });
-    CorsLayer::new(policy.clone())
-        .layer(inner)
-        .oneshot(req)
-        .await
-        .unwrap()
-}
-
-fn preflight(origin: &str, method: &str, headers: Option<&str>) -> Request<String> {
-    let mut b = Request::options("/api")
-        .header("origin", origin)
-        .header("access-control-request-method", method);
-    if let Some(h) = headers {
-        b = b.header("access-control-request-headers", h);
-    }
-    b.body(String::new()).unwrap()
-}
-
 #[tokio::test]
 async fn one_debug_event_per_refusal() {
-    let capture = Capture::default();
-    let subscriber = tracing_subscriber::registry().with(capture.clone());
-    let _guard = tracing::subscriber::set_default(subscriber);
-
-    let policy = CorsPolicy::builder()
-        .allow_origins(["https://app.example.com"])
-        .allow_methods(["PUT"])
-        .allow_headers(["content-type"])
-        .build()
-        .unwrap();
+    let capture = Capture::start();
+    let policy = policy(|b| {
+        b.allow_origins(["https://app.example.com"])
+            .allow_methods(["PUT"])
+            .allow_headers(["content-type"])
+    });
+    let inner = Recorder::new();
 
     // Allowed requests say nothing.
-    send(
-        &policy,
-        preflight("https://app.example.com", "PUT", Some("content-type")),
-    )
-    .await;
-    send(
-        &policy,
-        Request::get("/")
-            .header("origin", "https://app.example.com")
-            .body(String::new())
-            .unwrap(),
-    )
-    .await;
-    send(&policy, Request::get("/").body(String::new()).unwrap()).await;
-    assert!(
-        capture.0.lock().unwrap().is_empty(),
-        "{:?}",
-        capture.0.lock().unwrap()
-    );
+    for req in [
+        preflight("https://app.example.com", "PUT", "content-type"),
+        get_from("https://app.example.com"),
+        request("GET", &[]),
+    ] {
+        send(&policy, &inner, req).await;
+    }
+    assert!(capture.events().is_empty(), "{:?}", capture.events());
 
     // Each refusal: exactly one event with the details.
-    send(&policy, preflight("https://evil.example", "PUT", None)).await;
-    send(&policy, preflight("https://app.example.com", "patch", None)).await;
-    send(
-        &policy,
-        preflight(
-            "https://app.example.com",
-            "PUT",
-            Some("content-type,x-secret"),
+    for req in [
+        preflight("https://evil.example", "PUT", ""),
+        preflight("https://app.example.com", "patch", ""),
+        preflight("https://app.example.com", "PUT", "content-type,x-secret"),
+        get_from("https://evil.example"),
+        request(
+            "GET",
+            &[(ORIGIN, "https://app.example.com"), (COOKIE, "session=1")],
         ),
-    )
-    .await;
-    send(
-        &policy,
-        Request::get("/")
-            .header("origin", "https://evil.example")
-            .body(String::new())
-            .unwrap(),
-    )
-    .await;
-    send(
-        &policy,
-        Request::get("/")
-            .header("origin", "https://app.example.com")
-            .header("cookie", "session=1")
-            .body(String::new())
-            .unwrap(),
-    )
-    .await;
+    ] {
+        send(&policy, &inner, req).await;
+    }
 
-    let events = capture.0.lock().unwrap().clone();
+    let events = capture.events();
     assert_eq!(events.len(), 5, "{events:#?}");
     for e in &events {
         assert_eq!(e.level, Level::DEBUG);
@@ -157,22 +157,24 @@ async fn one_debug_event_per_refusal() {
 
 #[tokio::test]
 async fn nothing_at_info_or_above() {
-    let capture = Capture::default();
-    let subscriber = tracing_subscriber::registry().with(
-        capture
-            .clone()
-            .with_filter(tracing_subscriber::filter::LevelFilter::INFO),
-    );
-    let _guard = tracing::subscriber::set_default(subscriber);
-    let policy = CorsPolicy::builder()
-        .allow_origins(["https://app.example.com"])
-        .build()
-        .unwrap();
-    send(&policy, preflight("https://evil.example", "PUT", None)).await;
+    let capture = Capture::start();
+    let policy = policy(|b| b.allow_origins(["https://app.example.com"]));
+    let inner = Recorder::new();
     send(
         &policy,
-        preflight("https://app.example.com", "DELETE", None),
+        &inner,
+        preflight("https://evil.example", "PUT", ""),
     )
     .await;
-    assert!(capture.0.lock().unwrap().is_empty());
+    send(
+        &policy,
+        &inner,
+        preflight("https://app.example.com", "DELETE", ""),
+    )
+    .await;
+    let events = capture.events();
+    // Both refusals were seen, and only more verbosely than info (in
+    // `tracing`, a more verbose level compares greater).
+    assert_eq!(events.len(), 2, "{events:#?}");
+    assert!(events.iter().all(|e| e.level > Level::INFO), "{events:#?}");
 }

@@ -5,6 +5,7 @@
 //! installs a counting global allocator) and `tests/browser.rs` (it drives a
 //! real Chromium).
 
+mod reference_origin;
 mod support;
 
 mod actual;

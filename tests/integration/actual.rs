@@ -11,8 +11,6 @@ use http::header::{
 use http::{Method, StatusCode};
 use tower_cors::CorsPolicy;
 
-const FRONT: &str = "https://myfrontend.com";
-
 fn credentialed() -> CorsPolicy {
     policy(|b| {
         b.allow_origins([FRONT, "https://*.example.com"])

@@ -5,74 +5,51 @@
 #[allow(dead_code)]
 mod example;
 
-use std::time::Duration;
+use http::header::{
+    ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN, VARY,
+};
+use http::StatusCode;
 
-use http::{header, Request, StatusCode};
-use http_body_util::{BodyExt, Empty};
-use hyper::body::Bytes;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
-use tokio::net::TcpListener;
+use crate::support::*;
+
+/// Serves the example's `serve` until the test stops the server.
+async fn start() -> Server {
+    Server::start(|listener, shutdown| async move {
+        tokio::select! {
+            served = example::serve(listener) => served.expect("the example server"),
+            _ = shutdown => {}
+        }
+    })
+    .await
+}
 
 #[tokio::test]
 async fn layer_works_on_plain_hyper() {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let server = tokio::spawn(example::serve(listener));
-    let client = Client::builder(TokioExecutor::new()).build_http::<Empty<Bytes>>();
-    let url = format!("http://{addr}/api/data");
+    let server = start().await;
 
-    let run = async {
-        let preflight = Request::options(&url)
-            .header("origin", "https://myfrontend.com")
-            .header("access-control-request-method", "PUT")
-            .header("access-control-request-headers", "content-type")
-            .body(Empty::new())
-            .unwrap();
-        let res = client.request(preflight).await.unwrap();
-        assert_eq!(res.status(), StatusCode::NO_CONTENT);
-        let h = res.headers();
-        assert_eq!(
-            h[header::ACCESS_CONTROL_ALLOW_ORIGIN],
-            "https://myfrontend.com"
-        );
-        assert_eq!(h[header::ACCESS_CONTROL_ALLOW_METHODS], "GET,POST,PUT");
-        assert_eq!(h[header::ACCESS_CONTROL_ALLOW_HEADERS], "content-type");
-        assert!(res
-            .into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .is_empty());
+    let res = fetch(server.addr, preflight(FRONT, "PUT", "content-type")).await;
+    assert_allowed_preflight(
+        &res,
+        &[
+            (&ACCESS_CONTROL_ALLOW_ORIGIN, Some(FRONT)),
+            (&ACCESS_CONTROL_ALLOW_METHODS, Some("GET,POST,PUT")),
+            (&ACCESS_CONTROL_ALLOW_HEADERS, Some("content-type")),
+        ],
+    );
 
-        let refused = Request::options(&url)
-            .header("origin", "https://evil.example")
-            .header("access-control-request-method", "PUT")
-            .body(Empty::new())
-            .unwrap();
-        let res = client.request(refused).await.unwrap();
-        assert_eq!(res.status(), StatusCode::FORBIDDEN);
-        assert!(!res
-            .headers()
-            .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
+    let res = fetch(server.addr, preflight("https://evil.example", "PUT", "")).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(one(&res, &ACCESS_CONTROL_ALLOW_ORIGIN), None);
 
-        let get = Request::get(&url)
-            .header("origin", "https://myfrontend.com")
-            .body(Empty::new())
-            .unwrap();
-        let res = client.request(get).await.unwrap();
-        assert_eq!(res.status(), StatusCode::OK);
-        assert_eq!(
-            res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN],
-            "https://myfrontend.com"
-        );
-        assert_eq!(res.headers()[header::VARY], "origin");
-        let body = res.into_body().collect().await.unwrap().to_bytes();
-        assert_eq!(&body[..], br#"{"message":"CORS works!","method":"GET"}"#);
-    };
-    tokio::time::timeout(Duration::from_secs(20), run)
-        .await
-        .expect("timed out");
-    server.abort();
+    let res = fetch(server.addr, get_from(FRONT)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_headers(
+        &res,
+        &[
+            (&ACCESS_CONTROL_ALLOW_ORIGIN, Some(FRONT)),
+            (&VARY, Some("origin")),
+        ],
+    );
+    assert_eq!(res.body(), r#"{"message":"CORS works!","method":"GET"}"#);
+    server.stop().await;
 }

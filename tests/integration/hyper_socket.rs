@@ -20,8 +20,6 @@ use hyper_util::rt::TokioIo;
 use tower::{Layer, ServiceExt};
 use tower_cors::{CorsLayer, CorsPolicy};
 
-const FRONT: &str = "https://myfrontend.com";
-
 fn cors_policy() -> CorsPolicy {
     policy(|b| {
         b.allow_origins([FRONT, "http://localhost:*"])
@@ -93,9 +91,7 @@ async fn preflight_over_the_wire() {
         preflight(FRONT, "PUT", "content-type,x-custom"),
     )
     .await;
-    assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    assert_eq!(res.body(), "");
-    assert_headers(
+    assert_allowed_preflight(
         &res,
         &[
             (&ACCESS_CONTROL_ALLOW_ORIGIN, Some(FRONT)),
@@ -117,10 +113,7 @@ async fn preflight_over_the_wire() {
     )
     .await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    assert_eq!(
-        one(&res, &ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
-        Some("http://localhost:5173")
-    );
+    assert_acao(&res, Some("http://localhost:5173"));
 
     let res = fetch(server.addr, preflight(FRONT, "PATCH", "")).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
@@ -160,10 +153,7 @@ async fn actual_requests_over_the_wire() {
     .await;
     assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(res.body(), "no OPTIONS here");
-    assert_eq!(
-        one(&res, &ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
-        Some(FRONT)
-    );
+    assert_acao(&res, Some(FRONT));
     assert_eq!(hits.load(Ordering::SeqCst), 3);
     server.stop().await;
 }

@@ -11,11 +11,8 @@
 //! - a refused preflight (403) carries no `Access-Control-Allow-*`;
 //! - the inner service is never called for a preflight, and exactly once otherwise.
 
-use std::convert::Infallible;
-use std::future::{ready, Future, Ready};
+use std::future::Future;
 use std::pin::pin;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 use http::header::{
@@ -23,12 +20,13 @@ use http::header::{
     ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD,
     ORIGIN, VARY,
 };
-use http::{Method, Request, Response, StatusCode};
+use http::{Method, Request, StatusCode};
 use proptest::prelude::*;
 use tower::Service;
 use tower_cors::{Cors, CorsPolicy, ProblemKind};
 
 use crate::reference_origin::{default_port, rule_matches, RefRule, SPECIAL_SCHEMES};
+use crate::support::Recorder;
 
 /// Whether one configured rule allows a request `Origin`, by the reference.
 fn rule_allows(rule: &str, origin: &[u8]) -> bool {
@@ -223,34 +221,6 @@ fn request_spec() -> impl Strategy<Value = RequestSpec> {
 
 // ---- the service under test ---------------------------------------------
 
-#[derive(Clone)]
-struct Recorder {
-    calls: Arc<AtomicUsize>,
-}
-
-impl Service<Request<()>> for Recorder {
-    type Response = Response<()>;
-    type Error = Infallible;
-    type Future = Ready<Result<Response<()>, Infallible>>;
-
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, _: Request<()>) -> Self::Future {
-        self.calls.fetch_add(1, Ordering::SeqCst);
-        // An inner service that tries to set its own CORS headers.
-        let mut res = Response::new(());
-        res.headers_mut()
-            .insert(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
-        res.headers_mut().insert(
-            ACCESS_CONTROL_ALLOW_CREDENTIALS,
-            HeaderValue::from_static("true"),
-        );
-        ready(Ok(res))
-    }
-}
-
 /// Runs one request through `Cors` (the inner service is always ready, so
 /// one poll completes it). Returns the response and the inner service's calls.
 fn run(policy: &CorsPolicy, req: &RequestSpec) -> (StatusCode, HeaderMap, HeaderMap, usize) {
@@ -264,13 +234,11 @@ fn run(policy: &CorsPolicy, req: &RequestSpec) -> (StatusCode, HeaderMap, Header
     for h in &req.acrh {
         headers.append(ACCESS_CONTROL_REQUEST_HEADERS, HeaderValue::from_static(h));
     }
-    let calls = Arc::new(AtomicUsize::new(0));
-    let mut svc = Cors::new(
-        Recorder {
-            calls: calls.clone(),
-        },
-        policy.clone(),
-    );
+    // An inner service that tries to set its own CORS headers.
+    let inner = Recorder::new()
+        .header(ACCESS_CONTROL_ALLOW_ORIGIN, "*")
+        .header(ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+    let mut svc = Cors::new(inner.clone(), policy.clone());
     let mut request = Request::new(());
     *request.method_mut() = req.method.clone();
     *request.headers_mut() = headers.clone();
@@ -279,13 +247,8 @@ fn run(policy: &CorsPolicy, req: &RequestSpec) -> (StatusCode, HeaderMap, Header
     let Poll::Ready(Ok(res)) = fut.poll(&mut cx) else {
         panic!("a ready inner service must give a ready response")
     };
-    let (parts, ()) = res.into_parts();
-    (
-        parts.status,
-        parts.headers,
-        headers,
-        calls.load(Ordering::SeqCst),
-    )
+    let (parts, _body) = res.into_parts();
+    (parts.status, parts.headers, headers, inner.calls())
 }
 
 proptest! {

@@ -9,7 +9,7 @@ use http::header::{ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use tower_cors::{ConfigError, CorsPolicy, CorsPolicyBuilder, ProblemKind, MAX_AGE_LIMIT};
 
-const FRONT: &str = "https://myfrontend.com";
+use crate::support::{preflight_headers, FRONT};
 
 fn err(b: CorsPolicyBuilder) -> ConfigError {
     match b.build() {
@@ -512,12 +512,7 @@ fn list_methods_add_to_what_is_there() {
     assert_eq!(p.origins(), [FRONT, "https://other.com"]);
     for origin in [FRONT, "https://other.com"] {
         for method in ["PUT", "DELETE"] {
-            let mut h = HeaderMap::new();
-            h.insert(ORIGIN, HeaderValue::from_static(origin));
-            h.insert(
-                ACCESS_CONTROL_REQUEST_METHOD,
-                HeaderValue::from_static(method),
-            );
+            let h = preflight_headers(origin, method, "");
             assert!(
                 matches!(
                     p.evaluate(&Method::OPTIONS, &h),

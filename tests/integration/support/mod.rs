@@ -1,9 +1,6 @@
-//! Helpers shared by the behaviour tests (classification, preflight, actual,
-//! vary, origins, validation): request builders, a recording inner service,
-//! and readers for response headers.
-//!
-//! Each test crate uses a different subset, hence the `dead_code` allowance.
-#![allow(dead_code)]
+//! Helpers shared by the test modules: request builders, a recording inner
+//! service, readers and assertions for response headers; real loopback
+//! sockets in [`net`].
 
 use std::convert::Infallible;
 use std::future::{ready, Ready};
@@ -12,12 +9,18 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use http::header::{
-    HeaderMap, HeaderName, HeaderValue, ACCESS_CONTROL_REQUEST_HEADERS,
-    ACCESS_CONTROL_REQUEST_METHOD, ORIGIN, VARY,
+    HeaderMap, HeaderName, HeaderValue, ACCESS_CONTROL_ALLOW_ORIGIN,
+    ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN, VARY,
 };
 use http::{Method, Request, Response, StatusCode};
 use tower::{Layer, ServiceExt};
 use tower_cors::{CorsLayer, CorsPolicy, CorsPolicyBuilder};
+
+mod net;
+pub use net::*;
+
+/// The front end most test policies allow.
+pub const FRONT: &str = "https://myfrontend.com";
 
 /// The body the recording service answers with unless told otherwise.
 pub const INNER_BODY: &str = "inner body";
@@ -99,8 +102,20 @@ pub fn policy(configure: impl FnOnce(CorsPolicyBuilder) -> CorsPolicyBuilder) ->
     }
 }
 
-/// A request with this method (any spelling, e.g. `options`) and header
-/// lines (a name may repeat: each pair is appended).
+/// Header lines as a map (a name may repeat: each pair is appended).
+pub fn header_map(pairs: &[(HeaderName, &str)]) -> HeaderMap {
+    let mut map = HeaderMap::new();
+    for (name, value) in pairs {
+        map.append(
+            name.clone(),
+            HeaderValue::from_str(value).expect("a valid header value"),
+        );
+    }
+    map
+}
+
+/// A request to `/api/data` with this method (any spelling, e.g. `options`)
+/// and header lines (a name may repeat: each pair is appended).
 pub fn request(method: &str, headers: &[(HeaderName, &str)]) -> Request<String> {
     let method = Method::from_bytes(method.as_bytes()).expect("a valid method token");
     let mut req = Request::builder()
@@ -108,23 +123,31 @@ pub fn request(method: &str, headers: &[(HeaderName, &str)]) -> Request<String> 
         .uri("/api/data")
         .body(String::new())
         .expect("a valid request");
-    for (name, value) in headers {
-        req.headers_mut().append(
-            name.clone(),
-            HeaderValue::from_str(value).expect("a valid header value"),
-        );
-    }
+    *req.headers_mut() = header_map(headers);
     req
 }
 
-/// A browser-style preflight: `OPTIONS` with `Origin`, ACRM and, when not
+/// The same request to another path.
+pub fn at(path: &str, mut req: Request<String>) -> Request<String> {
+    *req.uri_mut() = path.parse().expect("a valid path");
+    req
+}
+
+/// The headers of a browser-style preflight: `Origin`, ACRM and, when not
 /// empty, ACRH.
-pub fn preflight(origin: &str, method: &str, request_headers: &str) -> Request<String> {
+pub fn preflight_headers(origin: &str, method: &str, request_headers: &str) -> HeaderMap {
     let mut headers = vec![(ORIGIN, origin), (ACCESS_CONTROL_REQUEST_METHOD, method)];
     if !request_headers.is_empty() {
         headers.push((ACCESS_CONTROL_REQUEST_HEADERS, request_headers));
     }
-    request("OPTIONS", &headers)
+    header_map(&headers)
+}
+
+/// A browser-style preflight: `OPTIONS` with [`preflight_headers`].
+pub fn preflight(origin: &str, method: &str, request_headers: &str) -> Request<String> {
+    let mut req = request("OPTIONS", &[]);
+    *req.headers_mut() = preflight_headers(origin, method, request_headers);
+    req
 }
 
 /// A `GET` with this `Origin`.
@@ -139,6 +162,22 @@ pub async fn send(policy: &CorsPolicy, inner: &Recorder, req: Request<String>) -
         Ok(res) => res,
         Err(never) => match never {},
     }
+}
+
+/// Sends one request through an axum `Router` and reads the body as text.
+pub async fn call(app: axum::Router, req: Request<String>) -> Response<String> {
+    use http_body_util::BodyExt;
+
+    let (parts, body) = req.into_parts();
+    let req = Request::from_parts(parts, axum::body::Body::from(body));
+    let res = match app.oneshot(req).await {
+        Ok(res) => res,
+        Err(never) => match never {},
+    };
+    let (parts, body) = res.into_parts();
+    let bytes = body.collect().await.expect("the response body").to_bytes();
+    let text = String::from_utf8(bytes.to_vec()).expect("a UTF-8 body");
+    Response::from_parts(parts, text)
 }
 
 /// Every line of a header, as text.
@@ -195,146 +234,24 @@ pub fn assert_no_cors_headers(res: &Response<String>) {
     assert!(names.is_empty(), "unexpected CORS headers: {names:?}");
 }
 
-// ---------------------------------------------------------------------------
-// Real sockets (loopback only), for the axum, hyper and example tests.
-// ---------------------------------------------------------------------------
-
-/// The bound on every socket operation of a test.
-pub const NET_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
-
-/// Awaits `fut`, failing the test if it takes longer than [`NET_TIMEOUT`].
-pub async fn timed<F: std::future::Future>(fut: F) -> F::Output {
-    match tokio::time::timeout(NET_TIMEOUT, fut).await {
-        Ok(out) => out,
-        Err(_) => panic!("a socket operation took longer than {NET_TIMEOUT:?}"),
-    }
+/// Asserts the one `Access-Control-Allow-Origin` line of a response
+/// (`None`: there is none).
+#[track_caller]
+pub fn assert_acao(res: &Response<String>, expected: Option<&str>) {
+    assert_eq!(
+        one(res, &ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
+        expected,
+        "Access-Control-Allow-Origin"
+    );
 }
 
-/// A server task on a loopback port; stopped on [`Server::stop`], aborted
-/// if dropped (e.g. when a test fails).
-pub struct Server {
-    /// Where it listens.
-    pub addr: std::net::SocketAddr,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    task: Option<tokio::task::JoinHandle<()>>,
-}
-
-impl Server {
-    /// Runs `serve(listener, shutdown)` on a fresh `127.0.0.1:0` listener;
-    /// `serve` must return once `shutdown` resolves.
-    pub async fn start<F, Fut>(serve: F) -> Self
-    where
-        F: FnOnce(tokio::net::TcpListener, tokio::sync::oneshot::Receiver<()>) -> Fut,
-        Fut: std::future::Future<Output = ()> + Send + 'static,
-    {
-        let listener = timed(tokio::net::TcpListener::bind("127.0.0.1:0"))
-            .await
-            .expect("bind 127.0.0.1:0");
-        let addr = listener.local_addr().expect("local address");
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        let task = tokio::spawn(serve(listener, rx));
-        Self {
-            addr,
-            stop: Some(tx),
-            task: Some(task),
-        }
-    }
-
-    /// Serves an axum router with `axum::serve`.
-    pub async fn axum(router: axum::Router) -> Self {
-        Self::start(|listener, shutdown| async move {
-            axum::serve(listener, router)
-                .with_graceful_shutdown(async {
-                    let _ = shutdown.await;
-                })
-                .await
-                .expect("axum::serve");
-        })
-        .await
-    }
-
-    /// `http://ADDR/PATH`.
-    pub fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-
-    /// Signals shutdown and waits (bounded) for the server task to end.
-    pub async fn stop(mut self) {
-        if let Some(tx) = self.stop.take() {
-            let _ = tx.send(());
-        }
-        if let Some(task) = self.task.take() {
-            timed(task).await.expect("the server task panicked");
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(task) = self.task.take() {
-            task.abort();
-        }
-    }
-}
-
-/// Sends `req` (its URI's path is kept) to `addr` with hyper-util's client
-/// over a fresh connection, and reads the whole answer.
-pub async fn fetch(addr: std::net::SocketAddr, req: Request<String>) -> Response<String> {
-    use http_body_util::{BodyExt, Full};
-    use hyper_util::client::legacy::Client;
-    use hyper_util::rt::TokioExecutor;
-
-    let (mut parts, body) = req.into_parts();
-    let path = parts
-        .uri
-        .path_and_query()
-        .map_or("/", |p| p.as_str())
-        .to_owned();
-    parts.uri = format!("http://{addr}{path}").parse().expect("a valid URI");
-    let req = Request::from_parts(parts, Full::new(hyper::body::Bytes::from(body)));
-    let client = Client::builder(TokioExecutor::new())
-        .pool_max_idle_per_host(0)
-        .build_http::<Full<hyper::body::Bytes>>();
-    timed(async move {
-        let res = client.request(req).await.expect("the HTTP exchange");
-        let (parts, body) = res.into_parts();
-        let bytes = body.collect().await.expect("the response body").to_bytes();
-        let text = String::from_utf8(bytes.to_vec()).expect("a UTF-8 body");
-        Response::from_parts(parts, text)
-    })
-    .await
-}
-
-/// Writes `request` (raw HTTP/1.1, which should say `Connection: close`) to
-/// `addr` and returns everything the server sent back, as text.
-pub async fn raw_exchange(addr: std::net::SocketAddr, request: &str) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    timed(async move {
-        let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
-        stream
-            .write_all(request.as_bytes())
-            .await
-            .expect("write the request");
-        let mut out = Vec::new();
-        stream
-            .read_to_end(&mut out)
-            .await
-            .expect("read the response");
-        String::from_utf8_lossy(&out).into_owned()
-    })
-    .await
-}
-
-/// The header lines of a raw HTTP/1.1 response named `name`
-/// (case-insensitively), values trimmed.
-pub fn raw_header_lines(raw: &str, name: &str) -> Vec<String> {
-    let head = raw.split("\r\n\r\n").next().unwrap_or_default();
-    head.lines()
-        .skip(1)
-        .filter_map(|l| l.split_once(':'))
-        .filter(|(n, _)| n.trim().eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.trim().to_owned())
-        .collect()
+/// Asserts an allowed preflight answer: `204 No Content`, an empty body and
+/// these single-valued headers (as [`assert_headers`]).
+#[track_caller]
+pub fn assert_allowed_preflight(res: &Response<String>, expected: &[(&HeaderName, Option<&str>)]) {
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(res.body(), "", "an allowed preflight has an empty body");
+    assert_headers(res, expected);
 }
 
 /// Asserts single-valued response headers: `Some(value)` must be the one

@@ -12,6 +12,8 @@ use tokio::sync::Notify;
 use tower::{service_fn, Layer, ServiceExt};
 use tower_cors::{CorsPolicy, ReloadableCorsLayer};
 
+use crate::support::*;
+
 const APP: &str = "https://app.example.com";
 
 /// Two policies that allow the same origin but differ in every other header,
@@ -39,33 +41,24 @@ fn policy_b() -> CorsPolicy {
         .unwrap()
 }
 
-fn ok_service() -> impl tower::Service<
-    Request<String>,
-    Response = Response<String>,
-    Error = Infallible,
-    Future = impl Send,
-> + Clone {
-    service_fn(|_req: Request<String>| async { Ok::<_, Infallible>(Response::new(String::new())) })
-}
-
-fn preflight() -> Request<String> {
-    Request::options("/")
-        .header("origin", APP)
-        .header("access-control-request-method", "GET")
-        .body(String::new())
-        .unwrap()
-}
-
 #[tokio::test]
 async fn set_swaps_the_policy_for_new_requests() {
     let (layer, handle) = ReloadableCorsLayer::new(policy_a());
-    let svc = layer.layer(ok_service());
+    let svc = layer.layer(Recorder::new());
 
-    let res = svc.clone().oneshot(preflight()).await.unwrap();
+    let res = svc
+        .clone()
+        .oneshot(preflight(APP, "GET", ""))
+        .await
+        .unwrap();
     assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_METHODS], "PUT");
 
     handle.set(policy_b());
-    let res = svc.clone().oneshot(preflight()).await.unwrap();
+    let res = svc
+        .clone()
+        .oneshot(preflight(APP, "GET", ""))
+        .await
+        .unwrap();
     assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_METHODS], "PATCH");
     assert_eq!(
         res.headers()[header::ACCESS_CONTROL_ALLOW_CREDENTIALS],
@@ -74,11 +67,10 @@ async fn set_swaps_the_policy_for_new_requests() {
     assert_eq!(handle.get().origins().len(), 2);
 
     // Origins added by the swap are allowed; services made before it see it too.
-    let other = Request::get("/")
-        .header("origin", "https://other.example.com")
-        .body(String::new())
+    let res = svc
+        .oneshot(get_from("https://other.example.com"))
+        .await
         .unwrap();
-    let res = svc.oneshot(other).await.unwrap();
     assert_eq!(
         res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN],
         "https://other.example.com"
@@ -100,11 +92,7 @@ async fn in_flight_requests_finish_under_their_policy() {
         }
     });
     let svc = layer.layer(slow);
-    let req = Request::get("/")
-        .header("origin", APP)
-        .body(String::new())
-        .unwrap();
-    let in_flight = tokio::spawn(svc.oneshot(req));
+    let in_flight = tokio::spawn(svc.oneshot(get_from(APP)));
     tokio::time::timeout(Duration::from_secs(5), entered.notified())
         .await
         .expect("the inner service was not called");
@@ -176,7 +164,7 @@ fn which(res: &Response<String>) -> char {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_request_sees_half_of_two_policies() {
     let (layer, handle) = ReloadableCorsLayer::new(policy_a());
-    let svc = layer.layer(ok_service());
+    let svc = layer.layer(Recorder::new());
     let (a, b) = (policy_a(), policy_b());
     let done = Arc::new(AtomicBool::new(false));
     let swaps = Arc::new(AtomicUsize::new(0));
@@ -199,12 +187,9 @@ async fn no_request_sees_half_of_two_policies() {
             let mut seen = [0usize; 2];
             for i in 0..2_000 {
                 let req = if (i + worker) % 2 == 0 {
-                    preflight()
+                    preflight(APP, "GET", "")
                 } else {
-                    Request::get("/")
-                        .header("origin", APP)
-                        .body(String::new())
-                        .unwrap()
+                    get_from(APP)
                 };
                 let res = svc.clone().oneshot(req).await.unwrap();
                 seen[usize::from(which(&res) == 'b')] += 1;

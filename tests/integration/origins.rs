@@ -2,11 +2,9 @@
 //! patterns, `:*` port patterns, and request `Origin` values that must never
 //! match whatever the policy lists.
 
-mod support;
-
+use crate::support::*;
 use http::header::{ACCESS_CONTROL_ALLOW_ORIGIN, ORIGIN};
-use http::{HeaderMap, Method, StatusCode};
-use support::*;
+use http::{Method, StatusCode};
 use tower_cors::{CorsPolicy, Decision, RefusalReason};
 
 /// Whether an actual `GET` from `origin` gets that origin back as ACAO, and
@@ -180,9 +178,10 @@ async fn two_origin_lines_never_match_even_if_both_are_allowed() {
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
         assert_no_cors_headers(&res);
 
-        let mut h = HeaderMap::new();
-        h.append(ORIGIN, "https://myfrontend.com".parse().unwrap());
-        h.append(ORIGIN, "https://a.com".parse().unwrap());
+        let h = header_map(&[
+            (ORIGIN, "https://myfrontend.com"),
+            (ORIGIN, "https://a.com"),
+        ]);
         let d = p.evaluate(&Method::GET, &h);
         assert_eq!(
             d.refusal().map(|r| r.reason()),
@@ -207,8 +206,7 @@ async fn non_utf8_origin_never_matches() {
 #[test]
 fn refusal_reports_the_offending_origin() {
     let p = policy(|b| b.allow_origins(["https://myfrontend.com"]));
-    let mut h = HeaderMap::new();
-    h.insert(ORIGIN, "https://evil.com".parse().unwrap());
+    let h = header_map(&[(ORIGIN, "https://evil.com")]);
     let d = p.evaluate(&Method::GET, &h);
     let r = d.refusal().expect("a refusal");
     assert_eq!(r.reason(), RefusalReason::OriginNotAllowed);

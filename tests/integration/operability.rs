@@ -1,68 +1,34 @@
-//! Issue 6 through the public API: why a request was refused, the
-//! evaluation API and the layer agreeing, the origin predicate, the
+//! Operating a policy, through the public API: why a request was refused,
+//! the evaluation API and the layer agreeing, the origin predicate, the
 //! development explanation header and Private Network Access.
 
-use std::convert::Infallible;
-
-use http::header::{self, HeaderMap, HeaderValue};
+use http::header::{self, HeaderMap, HeaderValue, ACCESS_CONTROL_REQUEST_METHOD, COOKIE, ORIGIN};
 use http::{Method, Request, Response, StatusCode};
-use tower::{service_fn, ServiceExt};
-use tower_cors::{CorsLayer, CorsPolicy, Decision, ProblemKind, RefusalReason, EXPLANATION_HEADER};
+use tower_cors::{CorsPolicy, Decision, ProblemKind, RefusalReason, EXPLANATION_HEADER};
+
+use crate::support::*;
 
 const APP: &str = "https://app.example.com";
 
-fn policy() -> tower_cors::CorsPolicyBuilder {
+fn app_policy() -> tower_cors::CorsPolicyBuilder {
     CorsPolicy::builder()
         .allow_origins([APP])
         .allow_methods(["PUT", "PATCH"])
         .allow_headers(["content-type", "x-requested-with"])
 }
 
-fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
-    let mut map = HeaderMap::new();
-    for (k, v) in pairs {
-        map.append(
-            header::HeaderName::from_bytes(k.as_bytes()).unwrap(),
-            HeaderValue::from_str(v).unwrap(),
-        );
-    }
-    map
-}
-
-fn preflight(origin: &str, method: &str, acrh: Option<&str>) -> HeaderMap {
-    let mut pairs = vec![
-        ("origin", origin),
-        ("access-control-request-method", method),
-    ];
-    if let Some(h) = acrh {
-        pairs.push(("access-control-request-headers", h));
-    }
-    headers(&pairs)
-}
-
-/// Sends one request through the layer around an inner service that answers
-/// 200 (and records nothing: preflights must never reach it).
+/// Sends one request through the layer around a recording inner service
+/// that answers 200 `inner`; a preflight must never reach it.
 async fn through_layer(policy: CorsPolicy, method: Method, map: HeaderMap) -> Response<String> {
-    let inner = service_fn(|req: Request<String>| async move {
-        assert_ne!(
-            (
-                req.method(),
-                req.headers().contains_key("access-control-request-method")
-            ),
-            (&Method::OPTIONS, true),
-            "a preflight reached the inner service"
-        );
-        Ok::<_, Infallible>(Response::new("inner".to_owned()))
-    });
-    let mut req = Request::new(String::new());
-    *req.method_mut() = method;
+    let preflight = method == Method::OPTIONS && map.contains_key(ACCESS_CONTROL_REQUEST_METHOD);
+    let mut req = request(method.as_str(), &[]);
     *req.headers_mut() = map;
-    tower::ServiceBuilder::new()
-        .layer(CorsLayer::new(policy))
-        .service(inner)
-        .oneshot(req)
-        .await
-        .unwrap()
+    let inner = Recorder::new().body("inner");
+    let res = send(&policy, &inner, req).await;
+    if preflight {
+        assert_eq!(inner.calls(), 0, "a preflight reached the inner service");
+    }
+    res
 }
 
 fn refusal_reason(policy: &CorsPolicy, method: Method, map: &HeaderMap) -> RefusalReason {
@@ -75,41 +41,47 @@ fn refusal_reason(policy: &CorsPolicy, method: Method, map: &HeaderMap) -> Refus
 
 #[test]
 fn every_refusal_has_a_typed_reason() {
-    let p = policy().build().unwrap();
+    let p = app_policy().build().unwrap();
     let opt = Method::OPTIONS;
     let cases = [
         (
-            preflight("https://evil.example", "PUT", None),
+            preflight_headers("https://evil.example", "PUT", ""),
             RefusalReason::OriginNotAllowed,
         ),
         (
             {
-                let mut h = preflight(APP, "PUT", None);
+                let mut h = preflight_headers(APP, "PUT", "");
                 h.append("origin", HeaderValue::from_static(APP));
                 h
             },
             RefusalReason::OriginMalformed,
         ),
         (
-            preflight(APP, "DELETE", None),
+            preflight_headers(APP, "DELETE", ""),
             RefusalReason::MethodNotAllowed,
         ),
         (
-            preflight(APP, "patch", None),
+            preflight_headers(APP, "patch", ""),
             RefusalReason::MethodNotAllowed,
         ),
-        (preflight(APP, "PU T", None), RefusalReason::MethodMalformed),
-        (preflight(APP, "", None), RefusalReason::MethodMalformed),
         (
-            preflight(APP, "PUT", Some("content-type,x-secret")),
+            preflight_headers(APP, "PU T", ""),
+            RefusalReason::MethodMalformed,
+        ),
+        (
+            preflight_headers(APP, "", ""),
+            RefusalReason::MethodMalformed,
+        ),
+        (
+            preflight_headers(APP, "PUT", "content-type,x-secret"),
             RefusalReason::HeaderNotAllowed,
         ),
         (
-            preflight(APP, "PUT", Some("content-type,x y")),
+            preflight_headers(APP, "PUT", "content-type,x y"),
             RefusalReason::HeadersMalformed,
         ),
         (
-            preflight(APP, "PUT", Some(&"a,".repeat(10_000))),
+            preflight_headers(APP, "PUT", &"a,".repeat(10_000)),
             RefusalReason::HeadersTooLarge,
         ),
     ];
@@ -117,7 +89,7 @@ fn every_refusal_has_a_typed_reason() {
         assert_eq!(refusal_reason(&p, opt.clone(), &map), reason, "{map:?}");
     }
     // An actual request from a disallowed origin is reported too.
-    let actual = headers(&[("origin", "https://evil.example")]);
+    let actual = header_map(&[(ORIGIN, "https://evil.example")]);
     match p.evaluate(&Method::GET, &actual) {
         Decision::ActualRefused(r, h) => {
             assert_eq!(r.reason(), RefusalReason::OriginNotAllowed);
@@ -129,8 +101,8 @@ fn every_refusal_has_a_typed_reason() {
 
 #[test]
 fn refusals_name_the_offending_value_and_the_fix() {
-    let p = policy().build().unwrap();
-    let map = preflight(APP, "patch", None);
+    let p = app_policy().build().unwrap();
+    let map = preflight_headers(APP, "patch", "");
     let d = p.evaluate(&Method::OPTIONS, &map);
     let r = d.refusal().unwrap();
     assert_eq!(r.method().unwrap(), "patch");
@@ -138,13 +110,13 @@ fn refusals_name_the_offending_value_and_the_fix() {
     assert!(r.to_string().contains("\"patch\""), "{r}");
     assert!(r.hint().contains("\"PATCH\""), "{}", r.hint());
 
-    let map = preflight(APP, "PUT", Some("content-type,X-Secret"));
+    let map = preflight_headers(APP, "PUT", "content-type,X-Secret");
     let d = p.evaluate(&Method::OPTIONS, &map);
     let r = d.refusal().unwrap();
     assert_eq!(r.header(), Some("X-Secret"));
     assert_eq!(r.hint(), "add \"x-secret\" to allow_headers");
 
-    let map = preflight("https://evil.example", "PUT", None);
+    let map = preflight_headers("https://evil.example", "PUT", "");
     let d = p.evaluate(&Method::OPTIONS, &map);
     assert!(d
         .refusal()
@@ -157,7 +129,7 @@ fn refusals_name_the_offending_value_and_the_fix() {
         .allow_headers(["*"])
         .build()
         .unwrap();
-    let map = preflight(APP, "GET", Some("authorization"));
+    let map = preflight_headers(APP, "GET", "authorization");
     let d = any.evaluate(&Method::OPTIONS, &map);
     assert!(d
         .refusal()
@@ -168,19 +140,22 @@ fn refusals_name_the_offending_value_and_the_fix() {
 
 #[tokio::test]
 async fn evaluate_and_the_layer_agree() {
-    let p = policy()
+    let p = app_policy()
         .max_age(std::time::Duration::from_secs(60))
         .build()
         .unwrap();
     let requests = [
-        (Method::OPTIONS, preflight(APP, "PUT", Some("content-type"))),
-        (Method::OPTIONS, preflight(APP, "DELETE", None)),
         (
             Method::OPTIONS,
-            preflight("https://evil.example", "PUT", None),
+            preflight_headers(APP, "PUT", "content-type"),
         ),
-        (Method::GET, headers(&[("origin", APP)])),
-        (Method::GET, headers(&[("origin", "https://evil.example")])),
+        (Method::OPTIONS, preflight_headers(APP, "DELETE", "")),
+        (
+            Method::OPTIONS,
+            preflight_headers("https://evil.example", "PUT", ""),
+        ),
+        (Method::GET, header_map(&[(ORIGIN, APP)])),
+        (Method::GET, header_map(&[(ORIGIN, "https://evil.example")])),
         (Method::GET, HeaderMap::new()),
     ];
     for (method, map) in requests {
@@ -219,7 +194,7 @@ async fn evaluate_and_the_layer_agree() {
 
 #[test]
 fn evaluate_request_and_parts() {
-    let p = policy().build().unwrap();
+    let p = app_policy().build().unwrap();
     let req = Request::options("/x")
         .header("origin", APP)
         .header("access-control-request-method", "PATCH")
@@ -238,13 +213,16 @@ fn evaluate_request_and_parts() {
 
 #[tokio::test]
 async fn explanation_header_only_in_development_mode() {
-    let map = preflight(APP, "patch", None);
-    let quiet = through_layer(policy().build().unwrap(), Method::OPTIONS, map.clone()).await;
+    let map = preflight_headers(APP, "patch", "");
+    let quiet = through_layer(app_policy().build().unwrap(), Method::OPTIONS, map.clone()).await;
     assert_eq!(quiet.status(), StatusCode::FORBIDDEN);
     assert!(quiet.headers().get(&EXPLANATION_HEADER).is_none());
     assert_eq!(quiet.headers().len(), 1, "only Vary: {:?}", quiet.headers());
 
-    let dev = policy().dangerously_explain_refusals(true).build().unwrap();
+    let dev = app_policy()
+        .dangerously_explain_refusals(true)
+        .build()
+        .unwrap();
     let loud = through_layer(dev.clone(), Method::OPTIONS, map).await;
     assert_eq!(loud.status(), StatusCode::FORBIDDEN);
     let why = loud.headers()[&EXPLANATION_HEADER].to_str().unwrap();
@@ -259,7 +237,7 @@ async fn explanation_header_only_in_development_mode() {
     let res = through_layer(
         dev.clone(),
         Method::GET,
-        headers(&[("origin", "https://evil.example")]),
+        header_map(&[(ORIGIN, "https://evil.example")]),
     )
     .await;
     assert!(res.headers()[&EXPLANATION_HEADER]
@@ -271,7 +249,7 @@ async fn explanation_header_only_in_development_mode() {
         .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
 
     // Hostile bytes never break the header.
-    let mut map = preflight(APP, "PUT", None);
+    let mut map = preflight_headers(APP, "PUT", "");
     map.insert(
         "origin",
         HeaderValue::from_bytes(b"https://\xff\xfe.example").unwrap(),
@@ -283,7 +261,7 @@ async fn explanation_header_only_in_development_mode() {
     let res = through_layer(
         dev,
         Method::GET,
-        headers(&[("origin", APP), ("cookie", "session=1")]),
+        header_map(&[(ORIGIN, APP), (COOKIE, "session=1")]),
     )
     .await;
     assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
@@ -314,20 +292,7 @@ async fn origin_predicate_sees_the_origin_and_the_request_head() {
         .unwrap();
     let call = |origin: &'static str, path: &'static str| {
         let p = p.clone();
-        async move {
-            let inner = service_fn(|_req: Request<String>| async {
-                Ok::<_, Infallible>(Response::new(String::new()))
-            });
-            let req = Request::get(path)
-                .header("origin", origin)
-                .body(String::new())
-                .unwrap();
-            CorsLayer::new(p)
-                .layer_service(inner)
-                .oneshot(req)
-                .await
-                .unwrap()
-        }
+        async move { send(&p, &Recorder::new(), at(path, get_from(origin))).await }
     };
     let ok = call("https://acme.tenants.example.net", "/t/acme/items").await;
     assert_eq!(
@@ -343,21 +308,11 @@ async fn origin_predicate_sees_the_origin_and_the_request_head() {
     assert_eq!(listed.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
 
     // evaluate() without a request head gives the predicate what it has.
-    let map = headers(&[("origin", "https://acme.tenants.example.net")]);
+    let map = header_map(&[(ORIGIN, "https://acme.tenants.example.net")]);
     assert!(matches!(
         p.evaluate(&Method::GET, &map),
         Decision::ActualRefused(..)
     ));
-}
-
-trait LayerService {
-    fn layer_service<S>(self, inner: S) -> tower_cors::Cors<S>;
-}
-
-impl LayerService for CorsLayer {
-    fn layer_service<S>(self, inner: S) -> tower_cors::Cors<S> {
-        tower::Layer::layer(&self, inner)
-    }
 }
 
 #[test]
@@ -377,7 +332,7 @@ fn predicate_with_credentials_needs_the_explicit_method() {
         .allow_credentials(true)
         .build()
         .unwrap();
-    let map = headers(&[("origin", "https://a.example.net")]);
+    let map = header_map(&[(ORIGIN, "https://a.example.net")]);
     match p.evaluate(&Method::GET, &map) {
         Decision::ActualAllowed(h) => {
             assert_eq!(h.allow_origin().unwrap(), "https://a.example.net")
@@ -398,19 +353,19 @@ fn predicate_with_credentials_needs_the_explicit_method() {
 
 #[tokio::test]
 async fn private_network_access_is_opt_in() {
-    let mut map = preflight(APP, "GET", None);
+    let mut map = preflight_headers(APP, "GET", "");
     map.insert(
         "access-control-request-private-network",
         HeaderValue::from_static("true"),
     );
-    let off = through_layer(policy().build().unwrap(), Method::OPTIONS, map.clone()).await;
+    let off = through_layer(app_policy().build().unwrap(), Method::OPTIONS, map.clone()).await;
     assert_eq!(off.status(), StatusCode::NO_CONTENT);
     assert_eq!(off.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
     assert!(!off
         .headers()
         .contains_key("access-control-allow-private-network"));
 
-    let pna = policy().allow_private_network(true).build().unwrap();
+    let pna = app_policy().allow_private_network(true).build().unwrap();
     let on = through_layer(pna.clone(), Method::OPTIONS, map.clone()).await;
     assert_eq!(on.status(), StatusCode::NO_CONTENT);
     assert_eq!(on.headers()["access-control-allow-private-network"], "true");
@@ -420,7 +375,12 @@ async fn private_network_access_is_opt_in() {
         .contains("access-control-request-private-network"));
 
     // Without the request header, no grant.
-    let plain = through_layer(pna.clone(), Method::OPTIONS, preflight(APP, "GET", None)).await;
+    let plain = through_layer(
+        pna.clone(),
+        Method::OPTIONS,
+        preflight_headers(APP, "GET", ""),
+    )
+    .await;
     assert!(!plain
         .headers()
         .contains_key("access-control-allow-private-network"));
@@ -447,13 +407,16 @@ fn private_network_config_key() {
 
 #[tokio::test]
 async fn refusal_messages_stay_short_and_only_suggest_real_origins() {
-    let p = policy().build().unwrap();
+    let p = app_policy().build().unwrap();
     let long = format!("https://{}.example.com", "a".repeat(65_000));
-    let map = preflight(&long, "PUT", None);
+    let map = preflight_headers(&long, "PUT", "");
     let d = p.evaluate(&Method::OPTIONS, &map);
     let r = d.refusal().unwrap();
     assert!(r.to_string().len() < 300, "{}", r.to_string().len());
-    let dev = policy().dangerously_explain_refusals(true).build().unwrap();
+    let dev = app_policy()
+        .dangerously_explain_refusals(true)
+        .build()
+        .unwrap();
     let res = through_layer(dev, Method::OPTIONS, map.clone()).await;
     assert!(res.headers()[&EXPLANATION_HEADER].len() < 1_000);
 
@@ -469,7 +432,7 @@ async fn refusal_messages_stay_short_and_only_suggest_real_origins() {
         ("https://app.example.com/", "no browser sends this Origin"),
         ("null", "`null` is sent by sandboxed iframes"),
     ] {
-        let map = preflight(origin, "PUT", None);
+        let map = preflight_headers(origin, "PUT", "");
         let d = p.evaluate(&Method::OPTIONS, &map);
         let hint = d.refusal().unwrap().hint();
         assert!(hint.contains(expected), "{origin}: {hint}");

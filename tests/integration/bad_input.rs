@@ -15,13 +15,13 @@ use std::time::Duration;
 use axum::routing::get;
 use axum::Router;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 use tokio::time::timeout;
-use tower_cors::{CorsLayer, CorsPolicy};
+use tower_cors::CorsLayer;
+
+use crate::support::{policy, Server, NET_TIMEOUT};
 
 const ALLOWED: &str = "https://app.example.com";
-/// Every network step is bounded by this.
-const STEP: Duration = Duration::from_secs(10);
 
 /// hyper's default limit on header lines per request (`h1_max_headers`).
 const HYPER_MAX_HEADERS: usize = 100;
@@ -29,34 +29,18 @@ const HYPER_MAX_HEADERS: usize = 100;
 /// larger than this is refused.
 const HYPER_MAX_BUF: usize = 8192 + 4096 * 100;
 
-struct Server {
-    addr: SocketAddr,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
+/// The app under attack, served by `axum::serve` on a loopback port.
 async fn server() -> Server {
-    let policy = CorsPolicy::builder()
-        .allow_origins([ALLOWED, "https://*.example.com"])
-        .allow_methods(["PUT"])
-        .allow_headers(["content-type", "x-a"])
-        .allow_credentials(true)
-        .build()
-        .unwrap();
+    let policy = policy(|b| {
+        b.allow_origins([ALLOWED, "https://*.example.com"])
+            .allow_methods(["PUT"])
+            .allow_headers(["content-type", "x-a"])
+            .allow_credentials(true)
+    });
     let app = Router::new()
         .route("/", get(|| async { "ok" }).put(|| async { "put" }))
         .layer(CorsLayer::new(policy));
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app).await.unwrap();
-    });
-    Server { addr, task }
+    Server::axum(app).await
 }
 
 /// What came back for one request.
@@ -120,16 +104,16 @@ impl Answer {
 /// that ends the head) and reads until the server closes. Write errors are
 /// ignored: hyper may answer and close before it has read everything.
 async fn send(addr: SocketAddr, head: &[u8]) -> Answer {
-    let mut stream = timeout(STEP, TcpStream::connect(addr))
+    let mut stream = timeout(NET_TIMEOUT, TcpStream::connect(addr))
         .await
         .expect("connect timed out")
         .expect("connect");
     let mut request = head.to_vec();
     request.extend_from_slice(b"Host: test\r\nConnection: close\r\n\r\n");
-    let _ = timeout(STEP, stream.write_all(&request)).await;
+    let _ = timeout(NET_TIMEOUT, stream.write_all(&request)).await;
     let mut buf = Vec::new();
     // A reset after a partial write may lose the answer; that counts as closed.
-    let _ = timeout(STEP, stream.read_to_end(&mut buf)).await;
+    let _ = timeout(NET_TIMEOUT, stream.read_to_end(&mut buf)).await;
     parse(&buf)
 }
 
@@ -192,7 +176,7 @@ where
     timeout(Duration::from_secs(60), f(s.addr))
         .await
         .expect("test exceeded its 60 s budget");
-    timeout(STEP, assert_still_serving(s.addr))
+    timeout(NET_TIMEOUT, assert_still_serving(s.addr))
         .await
         .expect("final check timed out");
 }

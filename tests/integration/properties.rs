@@ -5,16 +5,14 @@
 //! - no `Access-Control-Allow-Origin: *` together with `-Allow-Credentials: true`;
 //! - never two ACAO values;
 //! - ACAO is only ever `*` or the request's Origin when that origin is allowed
-//!   (checked against a reference matcher written here, not the library's);
+//!   (checked against the reference matcher of `reference_origin.rs`, which
+//!   the fuzz targets share, not against the library's);
 //! - a disallowed or repeated origin never gets ACAO;
 //! - a refused preflight (403) carries no `Access-Control-Allow-*`;
 //! - the inner service is never called for a preflight, and exactly once otherwise.
 
-use std::convert::Infallible;
-use std::future::{ready, Future, Ready};
+use std::future::Future;
 use std::pin::pin;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 use http::header::{
@@ -22,97 +20,29 @@ use http::header::{
     ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD,
     ORIGIN, VARY,
 };
-use http::{Method, Request, Response, StatusCode};
+use http::{Method, Request, StatusCode};
 use proptest::prelude::*;
 use tower::Service;
 use tower_cors::{Cors, CorsPolicy, ProblemKind};
 
-// ---- the reference matcher ----------------------------------------------
+use crate::reference_origin::{default_port, rule_matches, RefRule, SPECIAL_SCHEMES};
+use crate::support::Recorder;
 
-fn default_port(scheme: &str) -> Option<u16> {
-    match scheme {
-        "http" | "ws" => Some(80),
-        "https" | "wss" => Some(443),
-        _ => None,
-    }
-}
-
-/// A port as browsers write it (no leading zero, 1..=65535, not the default).
-fn canonical_port(scheme: &str, digits: &[u8]) -> bool {
-    !digits.is_empty()
-        && digits.len() <= 5
-        && digits[0] != b'0'
-        && digits.iter().all(u8::is_ascii_digit)
-        && std::str::from_utf8(digits)
-            .ok()
-            .and_then(|d| d.parse::<u32>().ok())
-            .and_then(|n| u16::try_from(n).ok())
-            .is_some_and(|p| Some(p) != default_port(scheme))
-}
-
-/// Labels as browsers send them: ASCII, no upper case, none of the URL
-/// Standard's forbidden domain code points (C0, space, `#%/:<>?@[\\]^|`, DEL).
-fn ldh_labels(host: &[u8]) -> bool {
-    !host.is_empty()
-        && host.split(|&b| b == b'.').all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && l.iter().all(|&b| {
-                    (0x21..0x7f).contains(&b)
-                        && !b.is_ascii_uppercase()
-                        && !b"#%/:<>?@[\\]^|".contains(&b)
-                })
-        })
-}
-
-/// Whether one configured rule allows a request `Origin`, per the documented
-/// rules: exact bytes; `scheme://host:*` = no port or a canonical port;
-/// `scheme://*.suffix[:port]` = one or more whole lower-case labels.
+/// Whether one configured rule allows a request `Origin`, by the reference.
 fn rule_allows(rule: &str, origin: &[u8]) -> bool {
-    if let Some(i) = rule.find("://*.") {
-        let scheme = &rule[..i];
-        let (suffix, port) = match rule[i + 5..].split_once(':') {
-            Some((s, p)) => (s, Some(p)),
-            None => (&rule[i + 5..], None),
-        };
-        let Some(rest) = origin.strip_prefix(format!("{scheme}://").as_bytes()) else {
-            return false;
-        };
-        let (host, digits) = match rest.iter().position(|&b| b == b':') {
-            Some(c) => (&rest[..c], Some(&rest[c + 1..])),
-            None => (rest, None),
-        };
-        let port_ok = match (port, digits) {
-            (None, None) | (Some("*"), None) => true,
-            (Some("*"), Some(d)) => canonical_port(scheme, d),
-            (Some(p), Some(d)) => p.as_bytes() == d,
-            _ => false,
-        };
-        let dotted = format!(".{suffix}");
-        return port_ok
-            && host.len() <= 253
-            && host.strip_suffix(dotted.as_bytes()).is_some_and(ldh_labels);
-    }
-    if let Some(site) = rule.strip_suffix(":*") {
-        let scheme = &site[..site.find("://").unwrap_or(0)];
-        return match origin.strip_prefix(site.as_bytes()) {
-            Some([]) => true,
-            Some([b':', digits @ ..]) => canonical_port(scheme, digits),
-            _ => false,
-        };
-    }
-    origin == rule.as_bytes()
+    rule_matches(&RefRule::parse(rule), origin)
 }
 
 // ---- generators ---------------------------------------------------------
 
-const ORIGIN_RULES: [&str; 6] = [
+const ORIGIN_RULES: [&str; 7] = [
     "https://app.example.com",
     "https://other.example.org",
     "http://localhost:3000",
     "https://*.example.com",
     "http://localhost:*",
     "https://*.example.org:8443",
+    "ftp://files.example.net:*",
 ];
 
 #[derive(Debug, Clone)]
@@ -201,6 +131,8 @@ fn origin_value() -> impl Strategy<Value = Vec<u8>> {
             "https://a.example.com",
             "https://a.b.example.com",
             "https://x.example.org:8443",
+            "ftp://files.example.net",
+            "ftp://files.example.net:2121",
         ]).prop_map(|s| s.as_bytes().to_vec()),
         // Disallowed or malformed.
         4 => proptest::sample::select(vec![
@@ -217,6 +149,7 @@ fn origin_value() -> impl Strategy<Value = Vec<u8>> {
             "http://localhost:03000",
             "http://localhost:0",
             "https://x.example.org",
+            "ftp://files.example.net:21",
             "https://a_b.example.com",
             "https://a`.example.com",
             "https://app.example.com, https://app.example.com",
@@ -288,34 +221,6 @@ fn request_spec() -> impl Strategy<Value = RequestSpec> {
 
 // ---- the service under test ---------------------------------------------
 
-#[derive(Clone)]
-struct Recorder {
-    calls: Arc<AtomicUsize>,
-}
-
-impl Service<Request<()>> for Recorder {
-    type Response = Response<()>;
-    type Error = Infallible;
-    type Future = Ready<Result<Response<()>, Infallible>>;
-
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, _: Request<()>) -> Self::Future {
-        self.calls.fetch_add(1, Ordering::SeqCst);
-        // An inner service that tries to set its own CORS headers.
-        let mut res = Response::new(());
-        res.headers_mut()
-            .insert(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
-        res.headers_mut().insert(
-            ACCESS_CONTROL_ALLOW_CREDENTIALS,
-            HeaderValue::from_static("true"),
-        );
-        ready(Ok(res))
-    }
-}
-
 /// Runs one request through `Cors` (the inner service is always ready, so
 /// one poll completes it). Returns the response and the inner service's calls.
 fn run(policy: &CorsPolicy, req: &RequestSpec) -> (StatusCode, HeaderMap, HeaderMap, usize) {
@@ -329,13 +234,11 @@ fn run(policy: &CorsPolicy, req: &RequestSpec) -> (StatusCode, HeaderMap, Header
     for h in &req.acrh {
         headers.append(ACCESS_CONTROL_REQUEST_HEADERS, HeaderValue::from_static(h));
     }
-    let calls = Arc::new(AtomicUsize::new(0));
-    let mut svc = Cors::new(
-        Recorder {
-            calls: calls.clone(),
-        },
-        policy.clone(),
-    );
+    // An inner service that tries to set its own CORS headers.
+    let inner = Recorder::new()
+        .header(ACCESS_CONTROL_ALLOW_ORIGIN, "*")
+        .header(ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+    let mut svc = Cors::new(inner.clone(), policy.clone());
     let mut request = Request::new(());
     *request.method_mut() = req.method.clone();
     *request.headers_mut() = headers.clone();
@@ -344,13 +247,8 @@ fn run(policy: &CorsPolicy, req: &RequestSpec) -> (StatusCode, HeaderMap, Header
     let Poll::Ready(Ok(res)) = fut.poll(&mut cx) else {
         panic!("a ready inner service must give a ready response")
     };
-    let (parts, ()) = res.into_parts();
-    (
-        parts.status,
-        parts.headers,
-        headers,
-        calls.load(Ordering::SeqCst),
-    )
+    let (parts, _body) = res.into_parts();
+    (parts.status, parts.headers, headers, inner.calls())
 }
 
 proptest! {
@@ -511,4 +409,74 @@ fn reference_matcher_agrees_with_the_documented_examples() {
         "https://app.example.com",
         b"https://app.example.com/"
     ));
+}
+
+/// The ports a browser leaves out of an origin are the URL standard's
+/// defaults for its special schemes: http 80, https 443, ws 80, wss 443 and
+/// ftp 21; `file` is special without one, and no other scheme has one
+/// (gopher's 70 went when the standard dropped it). The reference and the
+/// library agree: `scheme://host:default` never matches a `:*` or `*.`
+/// pattern, another port does.
+#[test]
+fn default_ports_follow_the_url_standard() {
+    assert_eq!(
+        SPECIAL_SCHEMES,
+        [
+            ("ftp", Some(21)),
+            ("file", None),
+            ("http", Some(80)),
+            ("https", Some(443)),
+            ("ws", Some(80)),
+            ("wss", Some(443)),
+        ]
+    );
+    for (scheme, port) in SPECIAL_SCHEMES {
+        assert_eq!(default_port(scheme.as_bytes()), port, "{scheme}");
+    }
+    for scheme in ["gopher", "git", "chrome-extension", "HTTP", "FTP", ""] {
+        assert_eq!(default_port(scheme.as_bytes()), None, "{scheme:?}");
+    }
+
+    let get = |origin: &str| RequestSpec {
+        method: Method::GET,
+        origins: vec![origin.as_bytes().to_vec()],
+        acrm: vec![],
+        acrh: vec![],
+    };
+    for (scheme, port) in [
+        ("http", 80),
+        ("https", 443),
+        ("ws", 80),
+        ("wss", 443),
+        ("ftp", 21),
+        ("gopher", 70),
+    ] {
+        let is_default = default_port(scheme.as_bytes()) == Some(port);
+        for rule in [
+            format!("{scheme}://files.example.net:*"),
+            format!("{scheme}://*.example.net:*"),
+        ] {
+            let policy = CorsPolicy::builder()
+                .allow_origins([&rule])
+                .build()
+                .unwrap_or_else(|e| panic!("{rule}: {e}"));
+            for (origin, expected) in [
+                (format!("{scheme}://files.example.net"), true),
+                (format!("{scheme}://files.example.net:{port}"), !is_default),
+                (format!("{scheme}://files.example.net:{}", port + 1), true),
+            ] {
+                assert_eq!(
+                    rule_allows(&rule, origin.as_bytes()),
+                    expected,
+                    "reference: {rule} {origin}"
+                );
+                let (_, res, _, _) = run(&policy, &get(&origin));
+                assert_eq!(
+                    res.contains_key(ACCESS_CONTROL_ALLOW_ORIGIN),
+                    expected,
+                    "library: {rule} {origin}"
+                );
+            }
+        }
+    }
 }

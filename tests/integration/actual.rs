@@ -2,18 +2,14 @@
 //! layer adds the policy's CORS headers for allowed origins only, and
 //! replaces any the inner service set.
 
-mod support;
-
+use crate::support::*;
 use http::header::{
     HeaderName, ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS,
     ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS,
     CONTENT_TYPE, ORIGIN, VARY,
 };
 use http::{Method, StatusCode};
-use support::*;
 use tower_cors::CorsPolicy;
-
-const FRONT: &str = "https://myfrontend.com";
 
 fn credentialed() -> CorsPolicy {
     policy(|b| {

@@ -4,9 +4,6 @@
 //!
 //! docs/hostile-input.md lists the classes with these test names.
 
-use std::convert::Infallible;
-
-use axum::body::Body;
 use axum::extract::Request as AxumRequest;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response as AxumResponse};
@@ -17,11 +14,12 @@ use http::header::{
     ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_REQUEST_HEADERS,
     ACCESS_CONTROL_REQUEST_METHOD, AUTHORIZATION, ORIGIN, VARY,
 };
-use http::{Method, Request, Response, StatusCode};
-use tower::ServiceExt;
+use http::{Method, Response, StatusCode};
 use tower_cors::{CorsLayer, CorsPolicy, CorsPolicyBuilder, Decision, ProblemKind, RefusalReason};
 
-fn request(origin: &[u8], acrm: Option<&str>, acrh: Option<&str>) -> HeaderMap {
+use crate::support::*;
+
+fn request_headers(origin: &[u8], acrm: Option<&str>, acrh: Option<&str>) -> HeaderMap {
     let mut h = HeaderMap::new();
     h.insert(ORIGIN, HeaderValue::from_bytes(origin).unwrap());
     if let Some(m) = acrm {
@@ -42,7 +40,7 @@ fn request(origin: &[u8], acrm: Option<&str>, acrh: Option<&str>) -> HeaderMap {
 /// The `Access-Control-Allow-Origin` an actual GET from `origin` gets (`None`
 /// when the origin is refused).
 fn acao_for(policy: &CorsPolicy, origin: &[u8]) -> Option<HeaderValue> {
-    let h = request(origin, None, None);
+    let h = request_headers(origin, None, None);
     match policy.evaluate(&Method::GET, &h) {
         Decision::ActualAllowed(a) => a.allow_origin().cloned(),
         Decision::ActualRefused(r, a) => {
@@ -306,7 +304,7 @@ fn wildcard_with_credentials_and_reflection_fix() {
 
     // Without credentials `*` stays `*` and never carries ACAC.
     let any = CorsPolicy::builder().allow_origins(["*"]).build().unwrap();
-    let h = request(b"https://evil.net", None, None);
+    let h = request_headers(b"https://evil.net", None, None);
     let Decision::ActualAllowed(a) = any.evaluate(&Method::GET, &h) else {
         panic!("`*` allows every origin")
     };
@@ -362,43 +360,23 @@ fn subdomain_patterns_over_public_suffix() {
 /// the inner service's own `Vary` is kept.
 #[tokio::test]
 async fn vary_origin_missing() {
-    let inner = tower::service_fn(|_req: Request<Body>| async {
-        let mut res = Response::new(Body::empty());
-        res.headers_mut()
-            .insert(VARY, HeaderValue::from_static("accept-encoding"));
-        Ok::<_, Infallible>(res)
-    });
-    let svc = tower::ServiceBuilder::new()
-        .layer(CorsLayer::new(listed()))
-        .service(inner);
-    let vary_of = |res: &Response<Body>| {
-        res.headers()
-            .get_all(VARY)
-            .iter()
-            .map(|v| v.to_str().unwrap().to_ascii_lowercase())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let cases: [(Method, Option<&str>, Option<&str>); 4] = [
-        (Method::GET, Some("https://app.example.com"), None),
-        (Method::GET, Some("https://evil.net"), None),
-        (Method::GET, None, None),
-        (Method::OPTIONS, Some("https://evil.net"), Some("PUT")),
+    let inner = Recorder::new().header(VARY, "accept-encoding");
+    let cases: [(&str, Option<&str>, Option<&str>); 4] = [
+        ("GET", Some("https://app.example.com"), None),
+        ("GET", Some("https://evil.net"), None),
+        ("GET", None, None),
+        ("OPTIONS", Some("https://evil.net"), Some("PUT")),
     ];
     for (method, origin, acrm) in cases {
-        let mut req = Request::builder().method(method.clone()).uri("/");
+        let mut headers = Vec::new();
         if let Some(o) = origin {
-            req = req.header(ORIGIN, o);
+            headers.push((ORIGIN, o));
         }
         if let Some(m) = acrm {
-            req = req.header(ACCESS_CONTROL_REQUEST_METHOD, m);
+            headers.push((ACCESS_CONTROL_REQUEST_METHOD, m));
         }
-        let res = svc
-            .clone()
-            .oneshot(req.body(Body::empty()).unwrap())
-            .await
-            .unwrap();
-        let vary = vary_of(&res);
+        let res = send(&listed(), &inner, request(method, &headers)).await;
+        let vary = vary_items(&res).join(", ");
         assert!(
             vary.contains("origin"),
             "{method} {origin:?}: Vary {vary:?}"
@@ -420,7 +398,7 @@ fn wildcard_assumed_to_cover_authorization() {
         .allow_headers(["*"])
         .build()
         .unwrap();
-    let h = request(
+    let h = request_headers(
         b"https://app.example.com",
         Some("GET"),
         Some("authorization,x-custom"),
@@ -464,7 +442,7 @@ fn echoing_requested_methods_and_headers() {
         .allow_credentials(true)
         .build()
         .unwrap();
-    let ok = request(b"https://app.example.com", Some("PUT"), Some("x-a"));
+    let ok = request_headers(b"https://app.example.com", Some("PUT"), Some("x-a"));
     let Decision::PreflightAllowed(a) = p.evaluate(&Method::OPTIONS, &ok) else {
         panic!("listed method and header must pass")
     };
@@ -477,7 +455,7 @@ fn echoing_requested_methods_and_headers() {
         ("PUT", "x-a,x-evil", RefusalReason::HeaderNotAllowed),
         ("put", "x-a", RefusalReason::MethodNotAllowed),
     ] {
-        let h = request(b"https://app.example.com", Some(m), Some(hs));
+        let h = request_headers(b"https://app.example.com", Some(m), Some(hs));
         let d = p.evaluate(&Method::OPTIONS, &h);
         assert_eq!(d.refusal().map(|r| r.reason()), Some(reason), "{m} {hs}");
     }
@@ -489,14 +467,14 @@ fn echoing_requested_methods_and_headers() {
         .allow_credentials(true)
         .build()
         .unwrap();
-    let h = request(b"https://app.example.com", Some("CHICKEN"), Some("x-b"));
+    let h = request_headers(b"https://app.example.com", Some("CHICKEN"), Some("x-b"));
     let Decision::PreflightAllowed(a) = star.evaluate(&Method::OPTIONS, &h) else {
         panic!("`*` allows any method and header")
     };
     let h = a.headers();
     assert_eq!(h[ACCESS_CONTROL_ALLOW_METHODS], "CHICKEN");
     assert_eq!(h[ACCESS_CONTROL_ALLOW_HEADERS], "x-b");
-    let auth = request(
+    let auth = request_headers(
         b"https://app.example.com",
         Some("GET"),
         Some("authorization"),
@@ -525,23 +503,23 @@ fn auth_policy() -> CorsPolicy {
         .unwrap()
 }
 
-async fn send(app: &Router, method: Method, token: bool, preflight: bool) -> Response<Body> {
-    let mut req = Request::builder()
-        .method(method)
-        .uri("/private")
-        .header(ORIGIN, "https://app.example.com");
+/// `/private` from the allowed origin, with or without the token, as an
+/// actual request or as the preflight for a GET with `Authorization`.
+async fn call_private(
+    app: &Router,
+    method: &str,
+    token: bool,
+    preflight: bool,
+) -> Response<String> {
+    let mut headers = vec![(ORIGIN, "https://app.example.com")];
     if preflight {
-        req = req
-            .header(ACCESS_CONTROL_REQUEST_METHOD, "GET")
-            .header(ACCESS_CONTROL_REQUEST_HEADERS, "authorization");
+        headers.push((ACCESS_CONTROL_REQUEST_METHOD, "GET"));
+        headers.push((ACCESS_CONTROL_REQUEST_HEADERS, "authorization"));
     }
     if token {
-        req = req.header(AUTHORIZATION, "Bearer let-me-in");
+        headers.push((AUTHORIZATION, "Bearer let-me-in"));
     }
-    app.clone()
-        .oneshot(req.body(Body::empty()).unwrap())
-        .await
-        .unwrap()
+    call(app.clone(), at("/private", request(method, &headers))).await
 }
 
 /// Browsers never send credentials on a preflight, so an auth layer in front
@@ -560,7 +538,7 @@ async fn preflights_hitting_an_auth_layer() {
             .layer(CorsLayer::new(auth_policy())),
     ];
     for app in &documented {
-        let pre = send(app, Method::OPTIONS, false, true).await;
+        let pre = call_private(app, "OPTIONS", false, true).await;
         assert_eq!(pre.status(), StatusCode::NO_CONTENT);
         assert_eq!(
             pre.headers()[ACCESS_CONTROL_ALLOW_ORIGIN],
@@ -568,14 +546,14 @@ async fn preflights_hitting_an_auth_layer() {
         );
         assert_eq!(pre.headers()[ACCESS_CONTROL_ALLOW_CREDENTIALS], "true");
 
-        let no_token = send(app, Method::GET, false, false).await;
+        let no_token = call_private(app, "GET", false, false).await;
         assert_eq!(no_token.status(), StatusCode::UNAUTHORIZED);
         // The page can read the 401 (and so tell the user to log in).
         assert_eq!(
             no_token.headers()[ACCESS_CONTROL_ALLOW_ORIGIN],
             "https://app.example.com"
         );
-        let with_token = send(app, Method::GET, true, false).await;
+        let with_token = call_private(app, "GET", true, false).await;
         assert_eq!(with_token.status(), StatusCode::OK);
         assert_eq!(
             with_token.headers()[ACCESS_CONTROL_ALLOW_ORIGIN],
@@ -587,7 +565,7 @@ async fn preflights_hitting_an_auth_layer() {
     let misordered = private()
         .layer(CorsLayer::new(auth_policy()))
         .layer(middleware::from_fn(require_token));
-    let pre = send(&misordered, Method::OPTIONS, false, true).await;
+    let pre = call_private(&misordered, "OPTIONS", false, true).await;
     assert_eq!(pre.status(), StatusCode::UNAUTHORIZED);
     assert!(!pre.headers().contains_key(ACCESS_CONTROL_ALLOW_ORIGIN));
 }

@@ -3,12 +3,10 @@
 //! a page served from it, and every corrected origin a hint suggests is that
 //! form too. The `url` crate implements the standard and is the judge here.
 
-mod support;
-
+use crate::support::*;
 use http::header::{ACCESS_CONTROL_ALLOW_ORIGIN, ORIGIN};
 use http::{HeaderMap, Method};
 use proptest::prelude::*;
-use support::*;
 use tower_cors::{ConfigError, CorsPolicy, Decision, ProblemKind};
 
 /// What a browser sends in `Origin` for a page at `origin`, per the URL

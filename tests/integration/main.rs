@@ -1,0 +1,31 @@
+//! The integration tests, one binary with a module per topic. Everything goes
+//! through the public API.
+//!
+//! Two suites stay in binaries of their own: `tests/alloc_budget.rs` (it
+//! installs a counting global allocator) and `tests/browser.rs` (it drives a
+//! real Chromium).
+
+mod reference_origin;
+mod support;
+
+mod actual;
+mod api_traits;
+mod axum_integration;
+mod bad_input;
+mod browser_judged;
+mod classification;
+mod examples;
+mod hyper_example;
+mod hyper_socket;
+mod layer_is_evaluate;
+mod misconfig;
+mod operability;
+mod origin_forms;
+mod origins;
+mod preflight;
+mod properties;
+mod reload;
+#[cfg(feature = "tracing")]
+mod tracing_events;
+mod validation;
+mod vary;

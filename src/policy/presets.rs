@@ -208,7 +208,9 @@ mod tests {
             .build()
             .unwrap();
         // Not Connect's headers, not PUT, not an unlisted origin.
-        assert!(preflight_answer(&policy, &preflight("POST", "connect-protocol-version")).is_none());
+        assert!(
+            preflight_answer(&policy, &preflight("POST", "connect-protocol-version")).is_none()
+        );
         assert!(preflight_answer(&policy, &preflight("PUT", "content-type")).is_none());
         let stranger = Request::options("/")
             .header("origin", "https://evil.example")
@@ -252,7 +254,10 @@ mod tests {
             .build()
             .unwrap();
         for (method, headers) in [
-            ("POST", "connect-protocol-version,connect-timeout-ms,content-type"),
+            (
+                "POST",
+                "connect-protocol-version,connect-timeout-ms,content-type",
+            ),
             ("GET", "connect-timeout-ms"),
             ("POST", "content-type,x-grpc-web,x-user-agent"),
         ] {
@@ -261,8 +266,8 @@ mod tests {
                 "{method} {headers}"
             );
         }
-        let methods = preflight_answer(&policy, &preflight("GET", "connect-timeout-ms"))
-            .unwrap()[ACCESS_CONTROL_ALLOW_METHODS]
+        let methods = preflight_answer(&policy, &preflight("GET", "connect-timeout-ms")).unwrap()
+            [ACCESS_CONTROL_ALLOW_METHODS]
             .to_str()
             .unwrap()
             .to_owned();

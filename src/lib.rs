@@ -117,3 +117,8 @@ pub use reload::{PolicyHandle, ReloadableCorsLayer};
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
+
+/// `docs/axum-per-route.md`'s Rust blocks, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/axum-per-route.md")]
+pub struct AxumPerRouteDoctests;

@@ -122,3 +122,8 @@ pub struct ReadmeDoctests;
 #[cfg(doctest)]
 #[doc = include_str!("../docs/axum-per-route.md")]
 pub struct AxumPerRouteDoctests;
+
+/// `docs/migrating-from-tower-http.md`'s Rust blocks, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/migrating-from-tower-http.md")]
+pub struct MigrationDoctests;

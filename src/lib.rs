@@ -117,3 +117,13 @@ pub use reload::{PolicyHandle, ReloadableCorsLayer};
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
+
+/// `docs/axum-per-route.md`'s Rust blocks, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/axum-per-route.md")]
+pub struct AxumPerRouteDoctests;
+
+/// `docs/migrating-from-tower-http.md`'s Rust blocks, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/migrating-from-tower-http.md")]
+pub struct MigrationDoctests;

@@ -7,6 +7,7 @@
 //! once ([`render`]).
 
 mod builder;
+mod presets;
 mod render;
 mod validate;
 

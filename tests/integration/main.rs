@@ -1,9 +1,10 @@
 //! The integration tests, one binary with a module per topic. Everything goes
 //! through the public API.
 //!
-//! Two suites stay in binaries of their own: `tests/alloc_budget.rs` (it
-//! installs a counting global allocator) and `tests/browser.rs` (it drives a
-//! real Chromium).
+//! Suites stay in binaries of their own only when they must:
+//! `tests/alloc_budget.rs` installs a counting global allocator, and the
+//! real-browser suites (`tests/browser.rs`, `tests/grpc_web.rs`) drive
+//! browser processes.
 
 mod reference_origin;
 mod support;
@@ -22,6 +23,7 @@ mod misconfig;
 mod operability;
 mod origin_forms;
 mod origins;
+mod per_route;
 mod preflight;
 mod properties;
 mod reload;

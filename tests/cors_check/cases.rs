@@ -49,14 +49,56 @@ const PREFLIGHT_NO_ACAO: Option<&str> = Some("PreflightMissingAllowOriginHeader"
 pub const CASES: &[Case] = &[
     // The demo (tower-cors, built-in policy): a correct server, no findings,
     // even under --audit.
-    Case { name: "demo-get", audit: true, ..BASE },
-    Case { name: "demo-put-custom", method: "PUT", headers: &[("X-Requested-With", "cors-check")], ..BASE },
-    Case { name: "demo-credentials", credentials: true, audit: true, ..BASE },
-    Case { name: "demo-patch-lower", method: "patch", verdict: "blocked", code: PREFLIGHT_NO_ACAO, exit: 1, ..BASE },
-    Case { name: "demo-bad-header", headers: &[("X-Custom-Header", "42")], verdict: "blocked", code: PREFLIGHT_NO_ACAO, exit: 1, ..BASE },
-    Case { name: "demo-stranger", stranger: true, verdict: "blocked", code: Some("MissingAllowOriginHeader"), exit: 1, ..BASE },
+    Case {
+        name: "demo-get",
+        audit: true,
+        ..BASE
+    },
+    Case {
+        name: "demo-put-custom",
+        method: "PUT",
+        headers: &[("X-Requested-With", "cors-check")],
+        ..BASE
+    },
+    Case {
+        name: "demo-credentials",
+        credentials: true,
+        audit: true,
+        ..BASE
+    },
+    Case {
+        name: "demo-patch-lower",
+        method: "patch",
+        verdict: "blocked",
+        code: PREFLIGHT_NO_ACAO,
+        exit: 1,
+        ..BASE
+    },
+    Case {
+        name: "demo-bad-header",
+        headers: &[("X-Custom-Header", "42")],
+        verdict: "blocked",
+        code: PREFLIGHT_NO_ACAO,
+        exit: 1,
+        ..BASE
+    },
+    Case {
+        name: "demo-stranger",
+        stranger: true,
+        verdict: "blocked",
+        code: Some("MissingAllowOriginHeader"),
+        exit: 1,
+        ..BASE
+    },
     // tower-http's CorsLayer.
-    Case { name: "permissive-put-json", server: |s| s.permissive, method: "PUT", headers: &[("Content-Type", "application/json")], audit: true, ..BASE },
+    Case {
+        name: "permissive-put-json",
+        server: |s| s.permissive,
+        method: "PUT",
+        headers: &[("Content-Type", "application/json")],
+        audit: true,
+        ..BASE
+    },
     Case {
         name: "permissive-authorization",
         server: |s| s.permissive,
@@ -64,9 +106,30 @@ pub const CASES: &[Case] = &[
         findings: &["authorization-covered-by-wildcard"],
         ..BASE
     },
-    Case { name: "listed-get", server: |s| s.listed, audit: true, ..BASE },
-    Case { name: "listed-stranger", server: |s| s.listed, stranger: true, verdict: "blocked", code: Some("MissingAllowOriginHeader"), exit: 1, ..BASE },
-    Case { name: "listed-delete", server: |s| s.listed, method: "DELETE", verdict: "blocked", code: Some("MethodDisallowedByPreflightResponse"), exit: 1, ..BASE },
+    Case {
+        name: "listed-get",
+        server: |s| s.listed,
+        audit: true,
+        ..BASE
+    },
+    Case {
+        name: "listed-stranger",
+        server: |s| s.listed,
+        stranger: true,
+        verdict: "blocked",
+        code: Some("MissingAllowOriginHeader"),
+        exit: 1,
+        ..BASE
+    },
+    Case {
+        name: "listed-delete",
+        server: |s| s.listed,
+        method: "DELETE",
+        verdict: "blocked",
+        code: Some("MethodDisallowedByPreflightResponse"),
+        exit: 1,
+        ..BASE
+    },
     // Misconfigured servers.
     Case {
         name: "reflect-credentials",
@@ -77,7 +140,13 @@ pub const CASES: &[Case] = &[
         exit: 1,
         ..BASE
     },
-    Case { name: "no-vary", server: |s| s.no_vary, findings: &["missing-vary-origin"], exit: 1, ..BASE },
+    Case {
+        name: "no-vary",
+        server: |s| s.no_vary,
+        findings: &["missing-vary-origin"],
+        exit: 1,
+        ..BASE
+    },
     Case {
         name: "auth-first",
         server: |s| s.auth_first,
@@ -89,8 +158,8 @@ pub const CASES: &[Case] = &[
         ..BASE
     },
     Case {
-        name: "route-layer",
-        server: |s| s.route_layer,
+        name: "handler-layer",
+        server: |s| s.handler_layer,
         method: "PUT",
         verdict: "blocked",
         code: PREFLIGHT_NO_ACAO,
@@ -98,8 +167,22 @@ pub const CASES: &[Case] = &[
         exit: 1,
         ..BASE
     },
-    Case { name: "redirect-preflight", server: |s| s.redirect, method: "PUT", verdict: "blocked", code: Some("PreflightDisallowedRedirect"), exit: 1, ..BASE },
-    Case { name: "redirect-hop", server: |s| s.redirect, method: "PUT", query: "&hop=1", ..BASE },
+    Case {
+        name: "redirect-preflight",
+        server: |s| s.redirect,
+        method: "PUT",
+        verdict: "blocked",
+        code: Some("PreflightDisallowedRedirect"),
+        exit: 1,
+        ..BASE
+    },
+    Case {
+        name: "redirect-hop",
+        server: |s| s.redirect,
+        method: "PUT",
+        query: "&hop=1",
+        ..BASE
+    },
     Case {
         name: "failing",
         server: |s| s.failing,
@@ -123,12 +206,22 @@ impl Case {
 
     /// The URL the page calls.
     pub fn url(&self, s: &Servers) -> String {
-        format!("{}{}", Servers::url((self.server)(s), self.name), self.query)
+        format!(
+            "{}{}",
+            Servers::url((self.server)(s), self.name),
+            self.query
+        )
     }
 
     /// The command line.
     pub fn args(&self, s: &Servers) -> Vec<String> {
-        let mut args = vec![self.url(s), "--origin".into(), self.origin(s), "--method".into(), self.method.into()];
+        let mut args = vec![
+            self.url(s),
+            "--origin".into(),
+            self.origin(s),
+            "--method".into(),
+            self.method.into(),
+        ];
         for (n, v) in self.headers {
             args.push("-H".into());
             args.push(format!("{n}: {v}"));
@@ -158,7 +251,11 @@ pub fn cors_check_json(args: &[String]) -> (i32, Value) {
     args.push("--json".into());
     let out = cors_check(&args);
     let text = String::from_utf8_lossy(&out.stdout);
-    let value = serde_json::from_str(&text)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {text}\nstderr: {}", String::from_utf8_lossy(&out.stderr)));
+    let value = serde_json::from_str(&text).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {text}\nstderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
     (out.status.code().unwrap_or(-1), value)
 }

@@ -14,7 +14,11 @@ use crate::servers::Servers;
 pub const STEP: Duration = Duration::from_secs(15);
 
 /// Chromium's verdict (`allowed` or `blocked`) and `corsError`.
-pub fn verdict(browser: &Chromium, case: &Case, s: &Servers) -> Result<(String, Option<String>), String> {
+pub fn verdict(
+    browser: &Chromium,
+    case: &Case,
+    s: &Servers,
+) -> Result<(String, Option<String>), String> {
     let tab = Tab::open(&browser.cdp, STEP)?;
     tab.goto(&format!("{}/blank", case.origin(s)), STEP)?;
     let mut headers = Map::new();
@@ -40,7 +44,10 @@ pub fn verdict(browser: &Chromium, case: &Case, s: &Servers) -> Result<(String, 
     if result["ok"] == true {
         return Ok(("allowed".into(), None));
     }
-    if !result["error"].as_str().is_some_and(|e| e.contains("TypeError")) {
+    if !result["error"]
+        .as_str()
+        .is_some_and(|e| e.contains("TypeError"))
+    {
         return Err(format!("the page's fetch failed oddly: {result}"));
     }
     Ok(("blocked".into(), request.cors_error))

@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::sync::OnceLock;
 
 use axum::extract::Request;
+use axum::handler::Handler;
 use axum::http::header::{self, HeaderValue};
 use axum::http::{Method, StatusCode};
 use axum::middleware::{self, Next};
@@ -36,8 +37,9 @@ pub struct Servers {
     pub no_vary: SocketAddr,
     /// Bearer authentication outside tower-cors's layer.
     pub auth_first: SocketAddr,
-    /// tower-cors's layer added with `route_layer` on a GET route.
-    pub route_layer: SocketAddr,
+    /// tower-cors's layer on the GET handler only: the router answers
+    /// other methods (preflights included) 405.
+    pub handler_layer: SocketAddr,
     /// `/api/data` redirects: 307 to `/moved` without CORS headers (so a
     /// preflight is redirected), and `?hop=1` 307 to the permissive server,
     /// with CORS headers for `web`.
@@ -95,8 +97,11 @@ fn start() -> Servers {
     let demo_log = app::RequestLog::default();
     let demo = bind(app::api_router(policy.policy, demo_log.clone()));
 
-    let permissive =
-        bind(Router::new().route("/api/data", any(ok)).layer(tower_http::cors::CorsLayer::permissive()));
+    let permissive = bind(
+        Router::new()
+            .route("/api/data", any(ok))
+            .layer(tower_http::cors::CorsLayer::permissive()),
+    );
     let listed = bind(
         Router::new().route("/api/data", any(ok)).layer(
             tower_http::cors::CorsLayer::new()
@@ -105,15 +110,21 @@ fn start() -> Servers {
                 .allow_headers([header::CONTENT_TYPE]),
         ),
     );
-    let reflect = bind(Router::new().route("/api/data", any(ok)).layer(middleware::from_fn(reflect_any)));
+    let reflect = bind(
+        Router::new()
+            .route("/api/data", any(ok))
+            .layer(middleware::from_fn(reflect_any)),
+    );
     let no_vary = {
         let origin = origin.clone();
-        bind(Router::new().route("/api/data", any(ok)).layer(middleware::from_fn(
-            move |req: Request, next: Next| {
-                let origin = origin.clone();
-                async move { echo_listed(&origin, req, next).await }
-            },
-        )))
+        bind(
+            Router::new()
+                .route("/api/data", any(ok))
+                .layer(middleware::from_fn(move |req: Request, next: Next| {
+                    let origin = origin.clone();
+                    async move { echo_listed(&origin, req, next).await }
+                })),
+        )
     };
     let tower_cors_for_web = || {
         let policy = tower_cors::CorsPolicy::builder()
@@ -130,11 +141,7 @@ fn start() -> Servers {
             .layer(tower_cors_for_web())
             .layer(middleware::from_fn(bearer_auth)),
     );
-    let route_layer = bind(
-        Router::new()
-            .route("/api/data", get(ok))
-            .route_layer(tower_cors_for_web()),
-    );
+    let handler_layer = bind(Router::new().route("/api/data", get(ok.layer(tower_cors_for_web()))));
     let hop_target = format!("http://{permissive}");
     let redirect = {
         let origin = origin.clone();
@@ -160,7 +167,7 @@ fn start() -> Servers {
         reflect,
         no_vary,
         auth_first,
-        route_layer,
+        handler_layer,
         redirect,
         failing,
         _runtime: runtime,
@@ -179,9 +186,17 @@ fn origin_of(req: &Request) -> Option<HeaderValue> {
 async fn reflect_any(req: Request, next: Next) -> Response {
     let origin = origin_of(&req);
     let preflight = req.method() == Method::OPTIONS
-        && req.headers().contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
-    let asked_method = req.headers().get(header::ACCESS_CONTROL_REQUEST_METHOD).cloned();
-    let asked_headers = req.headers().get(header::ACCESS_CONTROL_REQUEST_HEADERS).cloned();
+        && req
+            .headers()
+            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+    let asked_method = req
+        .headers()
+        .get(header::ACCESS_CONTROL_REQUEST_METHOD)
+        .cloned();
+    let asked_headers = req
+        .headers()
+        .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
+        .cloned();
     let mut res = if preflight {
         StatusCode::NO_CONTENT.into_response()
     } else {
@@ -191,7 +206,10 @@ async fn reflect_any(req: Request, next: Next) -> Response {
     h.insert(header::VARY, HeaderValue::from_static("origin"));
     if let Some(o) = origin {
         h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, o);
-        h.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+            HeaderValue::from_static("true"),
+        );
     }
     if let Some(m) = asked_method {
         h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, m);
@@ -207,7 +225,8 @@ async fn echo_listed(allowed: &str, req: Request, next: Next) -> Response {
     let origin = origin_of(&req).filter(|o| o.as_bytes() == allowed.as_bytes());
     let mut res = next.run(req).await;
     if let Some(o) = origin {
-        res.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, o);
+        res.headers_mut()
+            .insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, o);
     }
     res
 }
@@ -238,12 +257,14 @@ fn redirecting(origin: &str, target: &str, req: Request) -> Response {
     let query = req.uri().query().unwrap_or_default().to_owned();
     if query.contains("hop=1") {
         let preflight = req.method() == Method::OPTIONS
-            && req.headers().contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+            && req
+                .headers()
+                .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
         let mut res = if preflight {
             StatusCode::NO_CONTENT.into_response()
         } else {
             (
-            StatusCode::TEMPORARY_REDIRECT,
+                StatusCode::TEMPORARY_REDIRECT,
                 [(header::LOCATION, format!("{target}/api/data?{query}"))],
             )
                 .into_response()
@@ -252,7 +273,10 @@ fn redirecting(origin: &str, target: &str, req: Request) -> Response {
         if let Ok(o) = HeaderValue::from_str(origin) {
             h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, o);
         }
-        h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("PUT"));
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static("PUT"),
+        );
         h.insert(header::VARY, HeaderValue::from_static("origin"));
         return res;
     }

@@ -95,7 +95,8 @@ impl Plan {
         } else {
             Credentials::SameOrigin
         };
-        let mut page = PageRequest::new(&args.origin, &args.method, &args.url).credentials(credentials);
+        let mut page =
+            PageRequest::new(&args.origin, &args.method, &args.url).credentials(credentials);
         let mut cookies = Vec::new();
         let mut dropped = Vec::new();
         for line in &args.headers {
@@ -182,7 +183,9 @@ mod tests {
     #[test]
     fn what_fetch_would_refuse_is_a_usage_error() {
         assert!(plan(&["-X", "TRACE"]).unwrap_err().contains("TypeError"));
-        assert!(plan(&["-H", "no colon"]).unwrap_err().contains("Name: value"));
+        assert!(plan(&["-H", "no colon"])
+            .unwrap_err()
+            .contains("Name: value"));
         assert!(plan(&["--timeout", "0"]).unwrap_err().contains("--timeout"));
         let bad_origin = Plan::from_args(
             &Args::try_parse_from(["c", "https://a.example/", "--origin", "https://b.example/"])

@@ -109,9 +109,10 @@ pub fn findings(plan: &Plan, walk: &Walk, check: &CacheCheck) -> Vec<Finding> {
                 format!(
                     "{} got {}",
                     a.who,
-                    a.allow_origin
-                        .as_deref()
-                        .map_or_else(|| "no Access-Control-Allow-Origin".to_owned(), |v| format!("'{v}'"))
+                    a.allow_origin.as_deref().map_or_else(
+                        || "no Access-Control-Allow-Origin".to_owned(),
+                        |v| format!("'{v}'")
+                    )
                 )
             })
             .collect();

@@ -90,20 +90,24 @@ fn allowed(walk: &Walk, warnings: &[Warning], d: &mut Diagnosis) {
             Warning::AuthorizationCoveredByWildcard => d.findings.push(Finding::new(
                 code::AUTHORIZATION_COVERED_BY_WILDCARD,
                 Severity::Low,
-                format!("{} (Chromium reports the deprecation issue AuthorizationCoveredByWildcard.)", w.message()),
+                format!(
+                    "{} (Chromium reports the deprecation issue AuthorizationCoveredByWildcard.)",
+                    w.message()
+                ),
             )),
-            _ => d.findings.push(Finding::new(
-                "deprecation",
-                Severity::Low,
-                w.message(),
-            )),
+            _ => d
+                .findings
+                .push(Finding::new("deprecation", Severity::Low, w.message())),
         }
     }
     // The standard judges the same preflights.
     for e in walk.exchanges.iter().filter(|e| e.step == Step::Preflight) {
-        if let Err(strict) =
-            check_preflight(Engine::Standard, &e.state, e.response.status, &e.response.headers)
-        {
+        if let Err(strict) = check_preflight(
+            Engine::Standard,
+            &e.state,
+            e.response.status,
+            &e.response.headers,
+        ) {
             d.engines.push(format!(
                 "The Fetch standard blocks this ({}): Chromium, Firefox and WebKit still allow it, but a browser that follows the standard will not.",
                 strict.code()
@@ -128,7 +132,8 @@ fn blocked(plan: &Plan, last: &Exchange, blocked: &Blocked, d: &mut Diagnosis) {
         Step::Preflight => "preflight",
         Step::Actual => "response",
     };
-    let authenticates = matches!(status.as_u16(), 401 | 403) && headers.contains_key(WWW_AUTHENTICATE);
+    let authenticates =
+        matches!(status.as_u16(), 401 | 403) && headers.contains_key(WWW_AUTHENTICATE);
     let routed = matches!(status.as_u16(), 404 | 405);
     if last.step == Step::Preflight && !has_cors && (authenticates || routed) {
         let who = if authenticates {
@@ -138,7 +143,7 @@ fn blocked(plan: &Plan, last: &Exchange, blocked: &Blocked, d: &mut Diagnosis) {
             )
         } else {
             format!(
-                "the router answered it ({status}): no route takes OPTIONS here, so the CORS layer never saw the preflight (with axum, a CorsLayer added with route_layer, or on one route only, does this)"
+                "the router answered it ({status}): no route takes OPTIONS here, so the CORS layer never saw the preflight (with axum, a CorsLayer on one handler or route only, or added with route_layer, does this)"
             )
         };
         let message = format!("The preflight did not reach the CORS layer: {who}.");
@@ -185,8 +190,12 @@ fn blocked(plan: &Plan, last: &Exchange, blocked: &Blocked, d: &mut Diagnosis) {
             Some((reason, fix)) => (reason.to_owned(), fix.to_owned()),
             None => (value.clone(), blocked.fix().to_owned()),
         };
-        d.why = Some(format!("tower-cors refused it: {reason} (from its x-cors-refusal header)."));
-        d.fix = Some(format!("{fix} (tower-cors's own advice, from x-cors-refusal)."));
+        d.why = Some(format!(
+            "tower-cors refused it: {reason} (from its x-cors-refusal header)."
+        ));
+        d.fix = Some(format!(
+            "{fix} (tower-cors's own advice, from x-cors-refusal)."
+        ));
         return;
     }
     let mut fix = blocked.fix().to_owned();
@@ -254,7 +263,9 @@ fn other_engines(blocked: &Blocked) -> Vec<String> {
     }
     if let Some(standard) = blocked.reason_in(Engine::Standard) {
         if standard != chromium {
-            out.push(format!("The Fetch standard's first failed check: {standard}"));
+            out.push(format!(
+                "The Fetch standard's first failed check: {standard}"
+            ));
         }
     }
     out
@@ -262,8 +273,8 @@ fn other_engines(blocked: &Blocked) -> Vec<String> {
 
 /// A header's value as text, or `(none)`.
 fn text(headers: &HeaderMap, name: &str) -> String {
-    headers
-        .get(name)
-        .map_or_else(|| "(none)".to_owned(), |v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+    headers.get(name).map_or_else(
+        || "(none)".to_owned(),
+        |v| String::from_utf8_lossy(v.as_bytes()).into_owned(),
+    )
 }
-

@@ -68,7 +68,11 @@ pub fn render(r: &Report, s: Style) -> String {
         plan.request.method(),
         plan.request.initial_url(),
         plan.page.origin(),
-        if plan.credentialed() { " with credentials" } else { "" },
+        if plan.credentialed() {
+            " with credentials"
+        } else {
+            ""
+        },
         "Chromium",
     );
     if !plan.request.is_cross_origin() {
@@ -131,7 +135,12 @@ fn response_lines(out: &mut String, h: &Head, s: Style) {
         shown
     });
     if !any {
-        let _ = writeln!(out, "  {} {}", s.dim("<"), s.dim("(no Access-Control-* header)"));
+        let _ = writeln!(
+            out,
+            "  {} {}",
+            s.dim("<"),
+            s.dim("(no Access-Control-* header)")
+        );
     }
 }
 
@@ -162,7 +171,9 @@ fn verdict(out: &mut String, r: &Report, s: Style) {
                 out,
                 "{} the page can read the response ({}).",
                 s.green("ALLOWED:"),
-                r.walk.last().map_or_else(String::new, |e| e.response.status.to_string())
+                r.walk
+                    .last()
+                    .map_or_else(String::new, |e| e.response.status.to_string())
             );
             let names: Vec<&str> = allowed
                 .readable_header_names()
@@ -193,11 +204,7 @@ fn verdict(out: &mut String, r: &Report, s: Style) {
             let _ = writeln!(out, "{} network error: {e}", s.red("BLOCKED:"));
         }
         (End::Transport(e), _) => {
-            let _ = writeln!(
-                out,
-                "{} the check could not run: {e}",
-                s.red("ERROR:")
-            );
+            let _ = writeln!(out, "{} the check could not run: {e}", s.red("ERROR:"));
         }
     }
     if let Some(why) = &r.diagnosis.why {
@@ -208,7 +215,12 @@ fn verdict(out: &mut String, r: &Report, s: Style) {
     }
     if let Some(fix) = &r.diagnosis.fix {
         let mut lines = fix.lines();
-        let _ = writeln!(out, "  {} {}", s.bold("Fix:"), lines.next().unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "  {} {}",
+            s.bold("Fix:"),
+            lines.next().unwrap_or_default()
+        );
         for line in lines {
             let _ = writeln!(out, "    {line}");
         }
@@ -257,7 +269,11 @@ fn probe(out: &mut String, p: &Probe, s: Style) {
             t
         }
     };
-    let verdict = if p.accepted { s.yellow(" (let in)") } else { String::new() };
+    let verdict = if p.accepted {
+        s.yellow(" (let in)")
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
         "  {} {} {who} ({}): {result}{verdict}",

@@ -32,7 +32,11 @@ pub fn report(r: &Report) -> Value {
         _ => Vec::new(),
     };
     let readable: Vec<&str> = match &r.walk.end {
-        End::Allowed(a, _) => a.readable_header_names().iter().map(|n| n.as_str()).collect(),
+        End::Allowed(a, _) => a
+            .readable_header_names()
+            .iter()
+            .map(|n| n.as_str())
+            .collect(),
         _ => Vec::new(),
     };
     json!({

@@ -70,7 +70,9 @@ fn main() -> ExitCode {
     };
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (`| head`) is not the check's failure.
-    let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
     report.exit_code()
 }
 
@@ -85,10 +87,7 @@ fn usage_error(json: bool, message: &str, from_clap: bool) -> ExitCode {
             .filter(|l| !l.is_empty())
             .collect();
         let text = text.join(" ");
-        println!(
-            "{}",
-            json::usage_error(text.trim_start_matches("error: "))
-        );
+        println!("{}", json::usage_error(text.trim_start_matches("error: ")));
     } else if from_clap {
         eprint!("{message}");
     } else {

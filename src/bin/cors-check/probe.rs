@@ -82,17 +82,16 @@ pub async fn probe(client: &Client, plan: &Plan, label: &str, origin: Option<&st
             .prepare()
             .is_ok()
     });
-    let mut probe_page = PageRequest::new(
-        stand_in.unwrap_or(page.origin()),
-        page.method(),
-        page.url(),
-    )
-    .credentials(page.credentials_mode());
+    let mut probe_page =
+        PageRequest::new(stand_in.unwrap_or(page.origin()), page.method(), page.url())
+            .credentials(page.credentials_mode());
     for (name, value) in page.headers() {
         probe_page = probe_page.header(name, value);
     }
     // The plan's request was accepted by fetch(), so this one is too.
-    let state = probe_page.prepare().unwrap_or_else(|_| plan.request.clone());
+    let state = probe_page
+        .prepare()
+        .unwrap_or_else(|_| plan.request.clone());
     let mut request = if sends_actual(plan) {
         state.actual::<()>()
     } else {
@@ -169,12 +168,24 @@ mod tests {
     #[test]
     fn allow_origin_lines_are_joined_and_credentials_must_be_exactly_true() {
         let mut h = HeaderMap::new();
-        h.append(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("https://a"));
-        h.append(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static(" https://b "));
+        h.append(
+            ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("https://a"),
+        );
+        h.append(
+            ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static(" https://b "),
+        );
         assert_eq!(allow_origin(&h).as_deref(), Some("https://a, https://b"));
-        h.insert(ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("True"));
+        h.insert(
+            ACCESS_CONTROL_ALLOW_CREDENTIALS,
+            HeaderValue::from_static("True"),
+        );
         assert!(!allows_credentials(&h));
-        h.insert(ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
+        h.insert(
+            ACCESS_CONTROL_ALLOW_CREDENTIALS,
+            HeaderValue::from_static("true"),
+        );
         assert!(allows_credentials(&h));
     }
 }

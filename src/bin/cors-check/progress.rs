@@ -62,7 +62,10 @@ fn line(label: &str, elapsed: Duration) -> String {
     } else {
         label.to_owned()
     };
-    format!("waiting for {label} … {:.0} s", elapsed.as_secs_f64().floor())
+    format!(
+        "waiting for {label} … {:.0} s",
+        elapsed.as_secs_f64().floor()
+    )
 }
 
 #[cfg(test)]

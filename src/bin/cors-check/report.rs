@@ -146,7 +146,10 @@ pub fn is_cors_relevant(name: &str) -> bool {
 pub fn shown_value(name: &str, value: &http::HeaderValue) -> String {
     if matches!(name, "cookie" | "authorization") {
         let text = String::from_utf8_lossy(value.as_bytes());
-        let scheme = text.split_once(' ').map(|(s, _)| s).filter(|_| name == "authorization");
+        let scheme = text
+            .split_once(' ')
+            .map(|(s, _)| s)
+            .filter(|_| name == "authorization");
         return match scheme {
             Some(s) => format!("{s} <redacted, {} bytes>", value.len()),
             None => format!("<redacted, {} bytes>", value.len()),
@@ -154,4 +157,3 @@ pub fn shown_value(name: &str, value: &http::HeaderValue) -> String {
     }
     String::from_utf8_lossy(value.as_bytes()).into_owned()
 }
-

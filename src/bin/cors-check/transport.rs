@@ -118,7 +118,12 @@ impl Client {
         }
         let label = format!("{} {}", request.method(), request.uri());
         let exchange = async {
-            let response = self.inner.request(outgoing).await.map_err(classify)?;
+            let https = request.uri().scheme_str() == Some("https");
+            let response = self
+                .inner
+                .request(outgoing)
+                .await
+                .map_err(|e| classify(e, https))?;
             let (parts, body) = response.into_parts();
             // Read the body to its end so the connection can be reused; its
             // bytes are not needed.
@@ -146,8 +151,10 @@ impl Client {
     }
 }
 
-/// Names the failure from hyper-util's error and its causes.
-fn classify(error: hyper_util::client::legacy::Error) -> TransportError {
+/// Names the failure from hyper-util's error and its causes. For `https`,
+/// a connect-phase failure after the TCP connection was made is the TLS
+/// handshake's.
+fn classify(error: hyper_util::client::legacy::Error, https: bool) -> TransportError {
     let mut kind = if error.is_connect() {
         FailureKind::Connect
     } else {
@@ -166,10 +173,11 @@ fn classify(error: hyper_util::client::legacy::Error) -> TransportError {
         }
         source = e.source();
     }
-    TransportError {
-        kind,
-        detail: innermost(&error),
+    let detail = innermost(&error);
+    if https && kind == FailureKind::Connect && !detail.contains("tcp connect error") {
+        kind = FailureKind::Tls;
     }
+    TransportError { kind, detail }
 }
 
 /// Whether this error (or the error an `io::Error` wraps) comes from rustls.

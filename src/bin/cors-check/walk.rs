@@ -158,4 +158,3 @@ pub fn origin_of(uri: &http::Uri) -> String {
         uri.authority().map_or("", |a| a.as_str())
     )
 }
-

@@ -36,7 +36,7 @@ pub async fn run(client: &Client, plan: &Plan, walk: &Walk) -> CacheCheck {
         return CacheCheck {
             probes: Vec::new(),
             skipped: Some(format!(
-                "not run for {}: shared caches store only GET and HEAD responses, and it would be sent again",
+                "cache check not run for {}: shared caches store only GET and HEAD responses, and repeating the request could repeat its effect",
                 plan.request.method()
             )),
         };
@@ -44,7 +44,7 @@ pub async fn run(client: &Client, plan: &Plan, walk: &Walk) -> CacheCheck {
     if !plan.request.is_cross_origin() {
         return CacheCheck {
             probes: Vec::new(),
-            skipped: Some("not run: the request is same-origin".into()),
+            skipped: Some("cache check not run: the request is same-origin".into()),
         };
     }
     let mut probes = Vec::new();

@@ -229,6 +229,12 @@ fn tower_cors_hint(plan: &Plan, blocked: &Blocked) -> Option<String> {
             s.push_str(".allow_credentials(true)");
         }
         s.push_str(".build()?, in a CorsLayer that wraps the whole app, outside authentication");
+        let upper = method.to_ascii_uppercase();
+        if upper != method {
+            s.push_str(&format!(
+                " (or write \"{upper}\" in the page: methods are case-sensitive and fetch() upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT)"
+            ));
+        }
         s
     };
     Some(match blocked.code() {
@@ -238,12 +244,6 @@ fn tower_cors_hint(plan: &Plan, blocked: &Blocked) -> Option<String> {
         E::PreflightDisallowedRedirect => {
             "CorsLayer answers preflights itself before routing, so a trailing-slash redirect of the app never sees them; a proxy's redirect (http to https, another host) must be fixed in the proxy or in the page's URL.".to_owned()
         }
-        E::MethodDisallowedByPreflightResponse if request.method().as_str() != request.method().as_str().to_ascii_uppercase() => format!(
-            "write the method upper case in the page (\"{}\"), or add \"{}\" to allow_methods: {}",
-            request.method().as_str().to_ascii_uppercase(),
-            request.method(),
-            policy()
-        ),
         _ => policy(),
     })
 }

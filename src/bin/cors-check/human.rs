@@ -63,7 +63,7 @@ pub fn render(r: &Report, s: Style) -> String {
     let plan = &r.plan;
     let _ = writeln!(
         out,
-        "{} {} {} from origin {}{}, judged by {}'s rules",
+        "{} {} {} from origin {}{}, judged by Chromium's rules",
         s.bold("cors-check:"),
         plan.request.method(),
         plan.request.initial_url(),
@@ -73,7 +73,6 @@ pub fn render(r: &Report, s: Style) -> String {
         } else {
             ""
         },
-        "Chromium",
     );
     if !plan.request.is_cross_origin() {
         let _ = writeln!(out, "{}", s.dim("same-origin request: CORS does not apply"));

@@ -192,6 +192,16 @@ pub const CASES: &[Case] = &[
         exit: 1,
         ..BASE
     },
+    Case {
+        name: "explained-refusal",
+        server: |s| s.explaining,
+        method: "patch",
+        verdict: "blocked",
+        code: PREFLIGHT_NO_ACAO,
+        findings: &["explains-refusals"],
+        exit: 1,
+        ..BASE
+    },
 ];
 
 impl Case {

@@ -253,6 +253,20 @@ fn json_has_its_documented_shape() {
         r["exchanges"][2]["request"]["headers"]["origin"][0], "null",
         "{r:#}"
     );
+    // tower-cors explains its refusal: the reason and fix are its own.
+    let (_, r) = cors_check_json(&case("explained-refusal").args(s));
+    assert!(
+        r["why"]
+            .as_str()
+            .is_some_and(|w| w.starts_with("tower-cors refused it: method-not-allowed")),
+        "{r:#}"
+    );
+    assert!(
+        r["fix"]
+            .as_str()
+            .is_some_and(|f| f.contains("allow_methods") && f.contains("x-cors-refusal")),
+        "{r:#}"
+    );
     // Could not run.
     let (exit, r) = cors_check_json(&[
         "http://127.0.0.1:1/".into(),

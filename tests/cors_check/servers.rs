@@ -46,6 +46,8 @@ pub struct Servers {
     pub redirect: SocketAddr,
     /// 500 without CORS headers.
     pub failing: SocketAddr,
+    /// tower-cors with `dangerously_explain_refusals`: refusals carry `x-cors-refusal`.
+    pub explaining: SocketAddr,
     _runtime: tokio::runtime::Runtime,
 }
 
@@ -157,6 +159,18 @@ fn start() -> Servers {
         "/api/data",
         any(|| async { (StatusCode::INTERNAL_SERVER_ERROR, "database unavailable") }),
     ));
+    let explaining = bind(
+        Router::new()
+            .route("/api/data", any(ok))
+            .layer(tower_cors::CorsLayer::new(
+                tower_cors::CorsPolicy::builder()
+                    .allow_origins([origin.as_str()])
+                    .allow_methods([Method::GET, Method::PATCH])
+                    .dangerously_explain_refusals(true)
+                    .build()
+                    .expect("a valid policy"),
+            )),
+    );
     Servers {
         web,
         stranger,
@@ -170,6 +184,7 @@ fn start() -> Servers {
         handler_layer,
         redirect,
         failing,
+        explaining,
         _runtime: runtime,
     }
 }

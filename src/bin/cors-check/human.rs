@@ -27,12 +27,6 @@ impl Style {
         }
     }
 
-    /// No colour.
-    #[cfg(test)]
-    pub fn plain() -> Self {
-        Self { colour: false }
-    }
-
     fn paint(&self, code: &str, text: &str) -> String {
         if self.colour {
             format!("\x1b[{code}m{text}\x1b[0m")

@@ -205,7 +205,8 @@ pub(crate) fn decide<'a>(
         return refuse(Refusal::new(RefusalReason::OriginMalformed, None));
     }
     let allow_origin = match &policy.origins {
-        Origins::Any if !policy.credentials => STAR.clone(),
+        // Validation never lets `*` origins carry credentials.
+        Origins::Any => STAR.clone(),
         Origins::List(m) if m.matches(origin.as_bytes()) => origin.clone(),
         _ if predicate_allows(policy, origin, method, headers, parts) => origin.clone(),
         _ => return refuse(Refusal::new(RefusalReason::OriginNotAllowed, Some(origin))),

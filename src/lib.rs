@@ -80,16 +80,17 @@
 //!
 //! # Features
 //!
-//! - `serde`: [`CorsConfig`], a policy read from a configuration file
-//!   (e.g. a `[cors]` table in TOML), validated the same way.
-//! - `tracing`: one `debug` event on target `tower_cors` per refusal.
+//! - `serde`: [`CorsConfig`] can be read from a configuration file (e.g. a
+//!   `[cors]` table in TOML), validated the same way. Without it,
+//!   [`CorsConfig::from_env`] still reads a policy from `CORS_*` variables.
+//! - `tracing`: one `debug` event on target `tower_cors` per refusal, and
+//!   each [`PolicyWarning`] logged once at `warn` when a policy is built.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod browser;
-#[cfg(feature = "serde")]
 mod config;
 mod decision;
 mod diagnostics;
@@ -102,7 +103,6 @@ mod reload;
 mod request_headers;
 mod vary;
 
-#[cfg(feature = "serde")]
 pub use config::CorsConfig;
 pub use decision::{
     ActualHeaders, AllowedPreflight, Decision, Refusal, RefusalReason, RefusedPreflight,
@@ -110,7 +110,7 @@ pub use decision::{
 };
 pub use error::{ConfigError, Problem, ProblemKind};
 pub use layer::{Cors, CorsLayer, ResponseFuture};
-pub use policy::{CorsPolicy, CorsPolicyBuilder, MAX_AGE_LIMIT};
+pub use policy::{CorsPolicy, CorsPolicyBuilder, PolicyWarning, WarningKind, MAX_AGE_LIMIT};
 pub use reload::{PolicyHandle, ReloadableCorsLayer};
 
 /// The README's Rust blocks, compiled and run as doctests.

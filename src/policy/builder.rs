@@ -7,7 +7,8 @@ use std::time::Duration;
 use http::header::HeaderValue;
 use http::{request, StatusCode};
 
-use super::{render, validate, CorsPolicy, OriginPredicate};
+use super::{render, validate, warnings, CorsPolicy, OriginPredicate};
+use crate::diagnostics;
 use crate::error::ConfigError;
 
 /// Collects the settings of a [`CorsPolicy`]; [`build`](Self::build) checks
@@ -212,9 +213,17 @@ impl CorsPolicyBuilder {
 
     /// How long a browser may cache a preflight answer
     /// ([`Access-Control-Max-Age`](https://developer.mozilla.org/docs/Web/HTTP/Headers/Access-Control-Max-Age)),
-    /// in whole seconds (fractions are dropped). At most 24 hours; browsers
-    /// cap it lower (Chromium at 2 hours). `Duration::ZERO` disables caching.
-    /// Unset, browsers cache for 5 seconds.
+    /// in whole seconds (fractions are dropped). At most 24 hours (Firefox's
+    /// cap); the other engines cap it lower, WebKit (Safari) at 10 minutes and
+    /// Chromium at 2 hours, and a longer value gets a
+    /// [`PolicyWarning`](crate::PolicyWarning) saying what each keeps.
+    /// `Duration::ZERO` disables caching. Unset, browsers cache for 5 seconds.
+    ///
+    /// A cached preflight is not asked again: an origin removed from the
+    /// policy can keep *sending* preflighted requests until its cached answer
+    /// expires (it still cannot read the responses, whose
+    /// `Access-Control-Allow-Origin` is checked every time). Keep `max_age`
+    /// short where origins are revoked at run time.
     ///
     /// ```
     /// # use tower_cors::CorsPolicy;
@@ -334,9 +343,13 @@ impl CorsPolicyBuilder {
     /// check gets `Access-Control-Allow-Private-Network: true`. Off by
     /// default; when off such preflights are answered as usual, without it.
     ///
-    /// Chrome has put Private Network Access on hold in favour of the Local
-    /// Network Access permission prompt, so this matters only to browsers
-    /// that still send the header.
+    /// **No current browser needs it.** Chromium replaced Private Network
+    /// Access preflights with the Local Network Access permission prompt: a
+    /// public page that calls a private or loopback address now asks the
+    /// user, and no header from the server grants or refuses that. Firefox
+    /// and WebKit never shipped the preflight. Turning this on therefore adds
+    /// a [`PolicyWarning`](crate::PolicyWarning); keep it only for older
+    /// Chromium builds (or enterprise policies) that still send the header.
     ///
     /// ```
     /// # use tower_cors::CorsPolicy;
@@ -385,6 +398,8 @@ impl CorsPolicyBuilder {
     /// ```
     pub fn build(self) -> Result<CorsPolicy, ConfigError> {
         let checked = validate::validate(&self)?;
-        Ok(render::render(self, checked))
+        let warnings = warnings::find(&self, &checked);
+        diagnostics::report_warnings(&warnings);
+        Ok(render::render(self, checked, warnings))
     }
 }

@@ -9,6 +9,7 @@
 mod builder;
 mod render;
 mod validate;
+mod warnings;
 
 use std::fmt;
 use std::sync::Arc;
@@ -18,6 +19,7 @@ use http::header::{HeaderMap, HeaderName, HeaderValue};
 use http::{request, StatusCode};
 
 pub use builder::CorsPolicyBuilder;
+pub use warnings::{PolicyWarning, WarningKind};
 
 use crate::origin::OriginMatcher;
 use crate::request_headers::AllowedHeaders;
@@ -103,6 +105,8 @@ pub(crate) struct Inner {
     pub(crate) explain_refusals: bool,
     /// A readable summary of the settings, for `Debug`.
     pub(crate) summary: Summary,
+    /// What browsers will do differently from what the settings say.
+    pub(crate) warnings: Box<[PolicyWarning]>,
 }
 
 /// The settings as validated, for `Debug` and for [`CorsPolicy`]'s getters.
@@ -145,6 +149,36 @@ impl CorsPolicy {
     /// The allowed origins and patterns, as configured (`["*"]` for any).
     pub fn origins(&self) -> &[String] {
         &self.inner.summary.origins
+    }
+
+    /// What browsers will do differently from what the settings say: parts
+    /// of the policy that have no effect in some browsers, or that make it
+    /// stricter than today's browsers are. None of them stops the policy from
+    /// working; see [`PolicyWarning`] and [`WarningKind`].
+    ///
+    /// With the `tracing` feature, each is also logged once at `warn` (target
+    /// `tower_cors`) when the policy is built.
+    ///
+    /// ```
+    /// use tower_cors::{CorsPolicy, WarningKind};
+    ///
+    /// let policy = CorsPolicy::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .allow_headers(["*"])
+    ///     .expose_headers(["content-type", "x-request-id"])
+    ///     .build()?;
+    /// let kinds: Vec<_> = policy.warnings().iter().map(|w| w.kind()).collect();
+    /// assert_eq!(
+    ///     kinds,
+    ///     [WarningKind::WildcardHeadersWithoutAuthorization, WarningKind::ExposedHeaderAlwaysReadable]
+    /// );
+    /// for warning in policy.warnings() {
+    ///     eprintln!("CORS policy: {warning}");
+    /// }
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn warnings(&self) -> &[PolicyWarning] {
+        &self.inner.warnings
     }
 }
 

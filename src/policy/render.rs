@@ -9,10 +9,14 @@ use http::header::{self, HeaderMap, HeaderValue};
 
 use super::builder::CorsPolicyBuilder;
 use super::validate::Checked;
-use super::{CorsPolicy, Inner, Methods, Origins, Summary, STAR, TRUE};
+use super::{CorsPolicy, Inner, Methods, Origins, PolicyWarning, Summary, STAR, TRUE};
 
 /// The compiled policy for checked settings.
-pub(super) fn render(b: CorsPolicyBuilder, checked: Checked) -> CorsPolicy {
+pub(super) fn render(
+    b: CorsPolicyBuilder,
+    checked: Checked,
+    warnings: Vec<PolicyWarning>,
+) -> CorsPolicy {
     let Checked {
         origins,
         origin_list,
@@ -118,6 +122,7 @@ pub(super) fn render(b: CorsPolicyBuilder, checked: Checked) -> CorsPolicy {
             private_network: b.private_network,
             explain_refusals: b.explain_refusals,
             summary,
+            warnings: warnings.into_boxed_slice(),
         }),
     }
 }

@@ -13,6 +13,7 @@ mod refusal;
 use http::header::{self, HeaderMap, HeaderValue};
 use http::{request, Method, Request};
 
+use answer::Explained;
 pub use answer::{ActualHeaders, AllowedPreflight, RefusedPreflight, EXPLANATION_HEADER};
 pub use refusal::{Refusal, RefusalReason};
 
@@ -53,7 +54,9 @@ pub enum Decision<'a> {
     PreflightAllowed(AllowedPreflight<'a>),
     /// A preflight the policy refuses: answer it with
     /// [`RefusedPreflight::status`] (403) and [`RefusedPreflight::headers`]
-    /// (no `Access-Control-Allow-*` headers).
+    /// (no `Access-Control-Allow-*` headers; in explain mode, see
+    /// [`RefusedPreflight`], a method or header refusal carries the allowed
+    /// origin instead, so the browser reports the real cause).
     PreflightRefused(RefusedPreflight<'a>),
     /// A CORS request (it has an `Origin`) from an allowed origin: pass it
     /// on and add these headers to the response.
@@ -188,6 +191,7 @@ pub(crate) fn decide<'a>(
                 refusal,
                 vary: &policy.preflight_vary,
                 explanation,
+                explained: None,
             })
         } else {
             let headers = ActualHeaders {
@@ -247,8 +251,23 @@ pub(crate) fn decide<'a>(
             })
         }
     };
+    // In explain mode, a refusal of an allowed origin's method or header is
+    // answered with the allowed origin, so that the browser names the cause.
+    let refuse_explained = |refusal: Refusal<'a>| {
+        let mut decision = refuse(refusal);
+        if let Decision::PreflightRefused(answer) = &mut decision {
+            if policy.explain_refusals {
+                answer.explained = Some(Explained {
+                    policy,
+                    allow_origin: allow_origin.clone(),
+                    request: headers,
+                });
+            }
+        }
+        decision
+    };
     if !method_allowed(&policy.methods, method.as_bytes()) {
-        return refuse(Refusal {
+        return refuse_explained(Refusal {
             method: Some(method),
             ..Refusal::new(RefusalReason::MethodNotAllowed, Some(origin))
         });
@@ -274,7 +293,7 @@ pub(crate) fn decide<'a>(
             });
         }
         HeadersCheck::NotAllowed(name) => {
-            return refuse(Refusal {
+            return refuse_explained(Refusal {
                 header: Some(name),
                 ..Refusal::new(RefusalReason::HeaderNotAllowed, Some(origin))
             })

@@ -370,6 +370,15 @@ impl CorsPolicyBuilder {
     /// is not allowed ...; fix: add "patch" to allow_methods ...`), so that
     /// the browser's network panel shows the fix.
     ///
+    /// A preflight from an allowed origin that fails only on its method or a
+    /// header is then answered with the allowed status and
+    /// `Access-Control-Allow-Origin` (and `-Credentials`), but without the
+    /// refused method or header, so that the browser's console names the
+    /// real cause (`MethodDisallowedByPreflightResponse`,
+    /// `HeaderDisallowedByPreflightResponse` in Chromium) instead of a
+    /// missing `Access-Control-Allow-Origin`; the browser still refuses the
+    /// request. See [`RefusedPreflight`](crate::RefusedPreflight).
+    ///
     /// This tells anyone who asks what your policy allows: never enable it in
     /// production. Off, a refusal discloses nothing.
     pub fn dangerously_explain_refusals(mut self, explain: bool) -> Self {

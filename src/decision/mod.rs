@@ -19,7 +19,9 @@ pub use refusal::{Refusal, RefusalReason};
 
 use crate::diagnostics;
 use crate::fetch;
-use crate::policy::{CorsPolicy, Inner, Methods, Origins, REQUEST_PRIVATE_NETWORK, STAR};
+use crate::policy::{
+    CorsPolicy, Inner, Methods, OriginLookup, Origins, REQUEST_PRIVATE_NETWORK, STAR,
+};
 use crate::request_headers::HeadersCheck;
 
 /// What a [`CorsPolicy`] makes of one request.
@@ -109,13 +111,58 @@ impl CorsPolicy {
     /// [origin predicate](crate::CorsPolicyBuilder::allow_origin_predicate),
     /// it first copies the headers into a request head for the predicate;
     /// use [`evaluate_parts`](Self::evaluate_parts) to avoid that).
+    ///
+    /// An [async origin predicate](crate::CorsPolicyBuilder::allow_origin_predicate_async)
+    /// cannot be awaited here: origins only it would allow are refused. Use
+    /// [`evaluate_async`](Self::evaluate_async) for such a policy.
     pub fn evaluate<'a>(&'a self, method: &Method, headers: &'a HeaderMap) -> Decision<'a> {
-        decide(&self.inner, method, headers, None)
+        decide(&self.inner, method, headers, None, AsyncVerdict::Unknown)
     }
 
     /// [`evaluate`](Self::evaluate) for a request head.
     pub fn evaluate_parts<'a>(&'a self, parts: &'a request::Parts) -> Decision<'a> {
-        decide(&self.inner, &parts.method, &parts.headers, Some(parts))
+        decide(
+            &self.inner,
+            &parts.method,
+            &parts.headers,
+            Some(parts),
+            AsyncVerdict::Unknown,
+        )
+    }
+
+    /// [`evaluate_parts`](Self::evaluate_parts), asking the
+    /// [async origin predicate](crate::CorsPolicyBuilder::allow_origin_predicate_async)
+    /// about an origin nothing else allows: exactly what the layer does.
+    ///
+    /// ```
+    /// use http::Request;
+    /// use tower_cors::{CorsPolicy, Decision};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let policy = CorsPolicy::builder()
+    ///     .allow_origin_predicate_async(|origin, _| {
+    ///         let known = origin.as_bytes() == b"https://acme.example.net";
+    ///         async move { known }
+    ///     })
+    ///     .build()?;
+    /// let (parts, ()) = Request::get("/")
+    ///     .header("origin", "https://acme.example.net")
+    ///     .body(())?
+    ///     .into_parts();
+    /// let Decision::ActualAllowed(headers) = policy.evaluate_async(&parts).await else {
+    ///     panic!("the lookup allows it");
+    /// };
+    /// assert_eq!(headers.allow_origin().unwrap(), "https://acme.example.net");
+    /// # Ok(()) }
+    /// ```
+    pub async fn evaluate_async<'a>(&'a self, parts: &'a request::Parts) -> Decision<'a> {
+        let lookup = match first_pass(&self.inner, parts) {
+            Ok(decision) => return decision,
+            Err(lookup) => lookup,
+        };
+        let verdict = AsyncVerdict::from(lookup.await);
+        decide(&self.inner, &parts.method, &parts.headers, None, verdict)
     }
 
     /// [`evaluate`](Self::evaluate) for a whole request.
@@ -139,7 +186,13 @@ impl CorsPolicy {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn evaluate_request<'a, B>(&'a self, request: &'a Request<B>) -> Decision<'a> {
-        decide(&self.inner, request.method(), request.headers(), None)
+        decide(
+            &self.inner,
+            request.method(),
+            request.headers(),
+            None,
+            AsyncVerdict::Unknown,
+        )
     }
 }
 
@@ -167,12 +220,62 @@ fn predicate_allows(
     }
 }
 
+/// What the async origin predicate said about the request's origin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AsyncVerdict {
+    /// Not asked (yet): the list and the sync predicate decide.
+    Unknown,
+    /// Its lookup allowed the origin.
+    Allowed,
+    /// Its lookup refused the origin (which nothing else allowed).
+    Refused,
+}
+
+impl From<bool> for AsyncVerdict {
+    fn from(allowed: bool) -> Self {
+        if allowed {
+            AsyncVerdict::Allowed
+        } else {
+            AsyncVerdict::Refused
+        }
+    }
+}
+
+/// The decision for a request head, or, when only the async origin
+/// predicate could allow its origin, the pending lookup to ask it with.
+pub(crate) fn first_pass<'a>(
+    policy: &'a Inner,
+    parts: &'a request::Parts,
+) -> Result<Decision<'a>, OriginLookup> {
+    let decision = decide(
+        policy,
+        &parts.method,
+        &parts.headers,
+        Some(parts),
+        AsyncVerdict::Unknown,
+    );
+    match (&policy.async_origin_predicate, &decision) {
+        (Some(lookup), Decision::PreflightRefused(_) | Decision::ActualRefused(..))
+            if decision
+                .refusal()
+                .is_some_and(|r| r.reason == RefusalReason::OriginNotAllowed) =>
+        {
+            match parts.headers.get(header::ORIGIN) {
+                Some(origin) => Err(lookup(origin, parts)),
+                None => Ok(decision),
+            }
+        }
+        _ => Ok(decision),
+    }
+}
+
 /// The whole decision, shared by every entry point and by the layer.
 pub(crate) fn decide<'a>(
     policy: &'a Inner,
     method: &Method,
     headers: &'a HeaderMap,
     parts: Option<&request::Parts>,
+    verdict: AsyncVerdict,
 ) -> Decision<'a> {
     // A request without `Origin` is not a CORS request
     // (https://fetch.spec.whatwg.org/#http-requests).
@@ -211,7 +314,12 @@ pub(crate) fn decide<'a>(
     let allow_origin = match &policy.origins {
         Origins::Any if !policy.credentials => STAR.clone(),
         Origins::List(m) if m.matches(origin.as_bytes()) => origin.clone(),
-        _ if predicate_allows(policy, origin, method, headers, parts) => origin.clone(),
+        _ if verdict == AsyncVerdict::Allowed => origin.clone(),
+        _ if verdict == AsyncVerdict::Unknown
+            && predicate_allows(policy, origin, method, headers, parts) =>
+        {
+            origin.clone()
+        }
         _ => return refuse(Refusal::new(RefusalReason::OriginNotAllowed, Some(origin))),
     };
 

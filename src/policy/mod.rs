@@ -7,6 +7,7 @@
 //! once ([`render`]).
 
 mod builder;
+mod predicate;
 mod render;
 mod validate;
 mod warnings;
@@ -16,7 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use http::header::{HeaderMap, HeaderName, HeaderValue};
-use http::{request, StatusCode};
+use http::StatusCode;
 
 pub use builder::CorsPolicyBuilder;
 pub use warnings::{PolicyWarning, WarningKind};
@@ -74,13 +75,17 @@ pub(crate) enum Methods {
     List(Box<[Box<[u8]>]>),
 }
 
-/// A user's test for origins that cannot be listed.
-pub(crate) type OriginPredicate = Arc<dyn Fn(&HeaderValue, &request::Parts) -> bool + Send + Sync>;
+pub(crate) use predicate::{AsyncOriginPredicate, OriginLookup, OriginPredicate};
 
 pub(crate) struct Inner {
     pub(crate) origins: Origins,
     /// Allows origins the list does not (see `allow_origin_predicate`).
     pub(crate) origin_predicate: Option<OriginPredicate>,
+    /// Allows origins neither the list nor `origin_predicate` does, once
+    /// its lookup completes (see `allow_origin_predicate_async`).
+    pub(crate) async_origin_predicate: Option<AsyncOriginPredicate>,
+    /// Hand preflights on to the inner service (see `preflight_passthrough`).
+    pub(crate) preflight_passthrough: bool,
     pub(crate) methods: Methods,
     pub(crate) headers: AllowedHeaders,
     pub(crate) credentials: bool,
@@ -120,6 +125,8 @@ pub(crate) struct Summary {
     pub(crate) max_age: Option<Duration>,
     pub(crate) preflight_status: u16,
     pub(crate) origin_predicate: bool,
+    pub(crate) async_origin_predicate: bool,
+    pub(crate) preflight_passthrough: bool,
     pub(crate) private_network: bool,
     pub(crate) explain_refusals: bool,
 }
@@ -194,6 +201,8 @@ impl fmt::Debug for CorsPolicy {
             .field("max_age", &s.max_age)
             .field("preflight_status", &s.preflight_status)
             .field("origin_predicate", &s.origin_predicate)
+            .field("async_origin_predicate", &s.async_origin_predicate)
+            .field("preflight_passthrough", &s.preflight_passthrough)
             .field("allow_private_network", &s.private_network)
             .field("explain_refusals", &s.explain_refusals)
             .finish()

@@ -102,6 +102,8 @@ pub(super) fn render(
         max_age: b.max_age.map(|a| Duration::from_secs(a.as_secs())),
         preflight_status: b.preflight_status.as_u16(),
         origin_predicate: b.origin_predicate.is_some(),
+        async_origin_predicate: b.async_origin_predicate.is_some(),
+        preflight_passthrough: b.preflight_passthrough,
         private_network: b.private_network,
         explain_refusals: b.explain_refusals,
     };
@@ -119,6 +121,8 @@ pub(super) fn render(
             preflight_vary,
             expose_headers,
             origin_predicate: b.origin_predicate,
+            async_origin_predicate: b.async_origin_predicate,
+            preflight_passthrough: b.preflight_passthrough,
             private_network: b.private_network,
             explain_refusals: b.explain_refusals,
             summary,

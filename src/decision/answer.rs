@@ -96,8 +96,9 @@ pub struct RefusedPreflight<'a> {
     pub(super) refusal: Refusal<'a>,
     pub(super) vary: &'a HeaderValue,
     pub(super) explanation: Option<HeaderValue>,
-    /// In explain mode, for method and header refusals of an allowed origin.
-    pub(super) explained: Option<Explained<'a>>,
+    /// In explain mode, for method and header refusals of an allowed origin;
+    /// boxed so that every other refusal stays small.
+    pub(super) explained: Option<Box<Explained<'a>>>,
 }
 
 /// The longest list of requested names an explain-mode answer echoes.
@@ -162,6 +163,8 @@ impl<'a> RefusedPreflight<'a> {
 impl Explained<'_> {
     /// The allowed answer's headers, without what was refused and without
     /// `Access-Control-Max-Age` (nothing of a development answer is cached).
+    /// Out of line: development only, kept off the refusal path.
+    #[inline(never)]
     fn headers(&self, refusal: &Refusal<'_>) -> HeaderMap {
         let p = self.policy;
         let mut h = p.preflight_headers.clone();

@@ -314,12 +314,7 @@ pub(crate) fn decide<'a>(
     let allow_origin = match &policy.origins {
         Origins::Any if !policy.credentials => STAR.clone(),
         Origins::List(m) if m.matches(origin.as_bytes()) => origin.clone(),
-        _ if verdict == AsyncVerdict::Allowed => origin.clone(),
-        _ if verdict == AsyncVerdict::Unknown
-            && predicate_allows(policy, origin, method, headers, parts) =>
-        {
-            origin.clone()
-        }
+        _ if allowed_otherwise(policy, verdict, origin, method, headers, parts) => origin.clone(),
         _ => return refuse(Refusal::new(RefusalReason::OriginNotAllowed, Some(origin))),
     };
 
@@ -359,26 +354,15 @@ pub(crate) fn decide<'a>(
             })
         }
     };
-    // In explain mode, a refusal of an allowed origin's method or header is
-    // answered with the allowed origin, so that the browser names the cause.
-    let refuse_explained = |refusal: Refusal<'a>| {
-        let mut decision = refuse(refusal);
-        if let Decision::PreflightRefused(answer) = &mut decision {
-            if policy.explain_refusals {
-                answer.explained = Some(Explained {
-                    policy,
-                    allow_origin: allow_origin.clone(),
-                    request: headers,
-                });
-            }
-        }
-        decision
-    };
     if !method_allowed(&policy.methods, method.as_bytes()) {
-        return refuse_explained(Refusal {
+        let mut refused = refuse(Refusal {
             method: Some(method),
             ..Refusal::new(RefusalReason::MethodNotAllowed, Some(origin))
         });
+        if policy.explain_refusals {
+            explain(policy, &mut refused, &allow_origin, headers);
+        }
+        return refused;
     }
 
     // The headers: each CORS-unsafe request-header name must be in
@@ -401,15 +385,55 @@ pub(crate) fn decide<'a>(
             });
         }
         HeadersCheck::NotAllowed(name) => {
-            return refuse_explained(Refusal {
+            let mut refused = refuse(Refusal {
                 header: Some(name),
                 ..Refusal::new(RefusalReason::HeaderNotAllowed, Some(origin))
-            })
+            });
+            if policy.explain_refusals {
+                explain(policy, &mut refused, &allow_origin, headers);
+            }
+            return refused;
         }
         HeadersCheck::Malformed => RefusalReason::HeadersMalformed,
         HeadersCheck::TooLarge => RefusalReason::HeadersTooLarge,
     };
     refuse(Refusal::new(reason, Some(origin)))
+}
+
+/// Whether a predicate allows an origin that neither `*` nor the list does:
+/// the async one's verdict when it has answered, else the sync one.
+#[inline]
+fn allowed_otherwise(
+    policy: &Inner,
+    verdict: AsyncVerdict,
+    origin: &HeaderValue,
+    method: &Method,
+    headers: &HeaderMap,
+    parts: Option<&request::Parts>,
+) -> bool {
+    match verdict {
+        AsyncVerdict::Allowed => true,
+        AsyncVerdict::Refused => false,
+        AsyncVerdict::Unknown => predicate_allows(policy, origin, method, headers, parts),
+    }
+}
+
+/// In explain mode, a refused preflight of an allowed origin's method or
+/// header carries the allowed origin, so that the browser names the cause.
+#[cold]
+fn explain<'a>(
+    policy: &'a Inner,
+    decision: &mut Decision<'a>,
+    allow_origin: &HeaderValue,
+    request: &'a HeaderMap,
+) {
+    if let Decision::PreflightRefused(answer) = decision {
+        answer.explained = Some(Box::new(Explained {
+            policy,
+            allow_origin: allow_origin.clone(),
+            request,
+        }));
+    }
 }
 
 /// CORS-safelisted methods (GET, HEAD, POST) always pass; the others must be

@@ -32,19 +32,51 @@ pin_project! {
     enum Kind<F, B> {
         Ready { response: Option<Response<B>> },
         Inner { #[pin] future: F, headers: Option<ActualHeaders> },
-        /// A preflight passed through to the inner service.
-        Preflight { #[pin] future: F, headers: Option<HeaderMap> },
-        /// A preflight waiting for the async origin predicate.
-        LookupAnswer { lookup: Box<Lookup<B>> },
-        /// A request in the inner service while the async origin predicate
-        /// decides which headers its response gets.
-        LookupInner { #[pin] future: F, lookup: Box<Lookup<B>> },
+        /// What only opt-in settings need, boxed so that the two states
+        /// above stay as they are for every other policy.
+        Slow { state: Box<Slow<F, B>> },
+    }
+}
+
+/// The states of opt-in settings.
+enum Slow<F, B> {
+    /// A preflight passed through to the inner service, and the layer's
+    /// headers to merge into its answer.
+    Preflight {
+        future: Pin<Box<F>>,
+        headers: Option<HeaderMap>,
+    },
+    /// A request waiting for the async origin predicate (and, unless the
+    /// layer answers it, running in the inner service meanwhile).
+    Lookup(Lookup<F, B>),
+}
+
+impl<F, B, E> Slow<F, B>
+where
+    F: Future<Output = Result<Response<B>, E>>,
+{
+    #[inline(never)]
+    fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Result<Response<B>, E>> {
+        match self {
+            Slow::Preflight { future, headers } => {
+                let mut res = ready!(future.as_mut().poll(cx))?;
+                if let Some(h) = headers.take() {
+                    passthrough::merge(h, res.headers_mut());
+                }
+                Poll::Ready(Ok(res))
+            }
+            Slow::Lookup(lookup) => lookup.poll(cx),
+        }
     }
 }
 
 impl<F, B> ResponseFuture<F, B> {
     /// Applies an outcome: the answer, or the inner service called with
     /// `req` and what to add to its response.
+    ///
+    /// Always inlined: as a call, its large arguments (the outcome, the
+    /// request) and result would be copied on every request.
+    #[inline(always)]
     pub(super) fn start<S, R>(outcome: Outcome, inner: &mut S, req: Request<R>) -> Self
     where
         S: Service<Request<R>, Future = F>,
@@ -58,9 +90,11 @@ impl<F, B> ResponseFuture<F, B> {
                 future: inner.call(req),
                 headers: Some(headers),
             },
-            Outcome::ForwardPreflight(headers) => Kind::Preflight {
-                future: inner.call(req),
-                headers: Some(headers),
+            Outcome::ForwardPreflight(headers) => Kind::Slow {
+                state: Box::new(Slow::Preflight {
+                    future: Box::pin(inner.call(req)),
+                    headers: Some(headers),
+                }),
             },
         };
         Self { kind }
@@ -81,17 +115,16 @@ impl<F, B> ResponseFuture<F, B> {
         B: Default,
     {
         let answered_here = !policy.preflight_passthrough && super::lookup::is_preflight(&parts);
-        if answered_here {
-            let lookup = Box::new(Lookup::new(policy, lookup, parts.method, parts.headers));
-            return Self {
-                kind: Kind::LookupAnswer { lookup },
-            };
-        }
-        let state = Lookup::new(policy, lookup, parts.method.clone(), parts.headers.clone());
+        let state = if answered_here {
+            Lookup::new(policy, lookup, parts.method, parts.headers, None)
+        } else {
+            let (method, headers) = (parts.method.clone(), parts.headers.clone());
+            let future = inner.call(Request::from_parts(parts, body));
+            Lookup::new(policy, lookup, method, headers, Some(Box::pin(future)))
+        };
         Self {
-            kind: Kind::LookupInner {
-                future: inner.call(Request::from_parts(parts, body)),
-                lookup: Box::new(state),
+            kind: Kind::Slow {
+                state: Box::new(Slow::Lookup(state)),
             },
         }
     }
@@ -103,6 +136,7 @@ where
 {
     type Output = Result<Response<B>, E>;
 
+    #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.project().kind.project() {
             KindProj::Ready { response } => match response.take() {
@@ -118,33 +152,7 @@ where
                 }
                 Poll::Ready(Ok(res))
             }
-            KindProj::Preflight { future, headers } => {
-                let mut res = ready!(future.poll(cx))?;
-                if let Some(h) = headers.take() {
-                    passthrough::merge(h, res.headers_mut());
-                }
-                Poll::Ready(Ok(res))
-            }
-            KindProj::LookupAnswer { lookup } => {
-                ready!(lookup.poll_verdict(cx));
-                match lookup.finish() {
-                    Some(res) => Poll::Ready(Ok(res)),
-                    None => Poll::Pending,
-                }
-            }
-            KindProj::LookupInner { future, lookup } => {
-                // Both run at once; the response waits for the verdict.
-                let verdict = lookup.poll_verdict(cx);
-                if !lookup.has_response() {
-                    let res = ready!(future.poll(cx))?;
-                    lookup.hold(res);
-                }
-                ready!(verdict);
-                match lookup.finish() {
-                    Some(res) => Poll::Ready(Ok(res)),
-                    None => Poll::Pending,
-                }
-            }
+            KindProj::Slow { state } => state.poll(cx),
         }
     }
 }

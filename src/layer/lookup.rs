@@ -2,8 +2,10 @@
 //! decision, the pending lookup, and the inner service's response held
 //! until the verdict is known.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::task::{Context, Poll};
+use std::task::{ready, Context, Poll};
 
 use http::{header, request, HeaderMap, Method, Response};
 
@@ -20,7 +22,7 @@ pub(super) fn is_preflight(parts: &request::Parts) -> bool {
 }
 
 /// One request waiting for the async origin predicate.
-pub(super) struct Lookup<B> {
+pub(super) struct Lookup<F, B> {
     policy: Arc<Inner>,
     method: Method,
     headers: HeaderMap,
@@ -28,16 +30,20 @@ pub(super) struct Lookup<B> {
     /// lookup; it is only ever reached through `&mut`, so never locked.
     pending: Mutex<OriginLookup>,
     verdict: Option<bool>,
+    /// The inner service's future, for a request it answers; boxed so that
+    /// this state needs no pinning of its own.
+    inner: Option<Pin<Box<F>>>,
     response: Option<Response<B>>,
     empty_body: fn() -> B,
 }
 
-impl<B> Lookup<B> {
+impl<F, B> Lookup<F, B> {
     pub(super) fn new(
         policy: Arc<Inner>,
         pending: OriginLookup,
         method: Method,
         headers: HeaderMap,
+        inner: Option<Pin<Box<F>>>,
     ) -> Self
     where
         B: Default,
@@ -48,13 +54,35 @@ impl<B> Lookup<B> {
             headers,
             pending: Mutex::new(pending),
             verdict: None,
+            inner,
             response: None,
             empty_body: B::default,
         }
     }
 
+    /// Runs the lookup and the inner service's future (if any) together;
+    /// the response is ready when both are.
+    #[inline(never)]
+    pub(super) fn poll<E>(&mut self, cx: &mut Context<'_>) -> Poll<Result<Response<B>, E>>
+    where
+        F: Future<Output = Result<Response<B>, E>>,
+    {
+        let verdict = self.poll_verdict(cx);
+        if let Some(future) = &mut self.inner {
+            let res = ready!(future.as_mut().poll(cx))?;
+            self.inner = None;
+            self.response = Some(res);
+        }
+        ready!(verdict);
+        match self.finish() {
+            Some(res) => Poll::Ready(Ok(res)),
+            // Polled after completion: stay pending rather than panic.
+            None => Poll::Pending,
+        }
+    }
+
     /// Polls the lookup until it has answered.
-    pub(super) fn poll_verdict(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+    fn poll_verdict(&mut self, cx: &mut Context<'_>) -> Poll<()> {
         if self.verdict.is_none() {
             let pending = self
                 .pending
@@ -68,19 +96,10 @@ impl<B> Lookup<B> {
         Poll::Ready(())
     }
 
-    pub(super) fn has_response(&self) -> bool {
-        self.response.is_some()
-    }
-
-    /// Keeps the inner service's response until the verdict is known.
-    pub(super) fn hold(&mut self, response: Response<B>) {
-        self.response = Some(response);
-    }
-
     /// Decides under the verdict and gives the response: the layer's own
     /// answer, or the held one with the decided headers. `None` when called
-    /// again after giving it, or before the verdict.
-    pub(super) fn finish(&mut self) -> Option<Response<B>> {
+    /// again after giving it.
+    fn finish(&mut self) -> Option<Response<B>> {
         let verdict = AsyncVerdict::from(self.verdict?);
         let decision = decide(&self.policy, &self.method, &self.headers, None, verdict);
         match apply(&self.policy, decision) {

@@ -155,6 +155,7 @@ where
 }
 
 /// Decides under one policy snapshot and applies the decision.
+#[inline]
 fn handle<S, ReqBody, ResBody>(
     policy: &Arc<Inner>,
     inner: &mut S,
@@ -164,20 +165,34 @@ where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
     ResBody: Default,
 {
-    if policy.origin_predicate.is_none() && policy.async_origin_predicate.is_none() {
-        let outcome = apply(
-            policy,
-            decide(
-                policy,
-                req.method(),
-                req.headers(),
-                None,
-                AsyncVerdict::Unknown,
-            ),
-        );
-        return ResponseFuture::start(outcome, inner, req);
+    if policy.origin_predicate.is_some() || policy.async_origin_predicate.is_some() {
+        return handle_with_predicates(policy, inner, req);
     }
-    // A predicate wants the request head.
+    let outcome = apply(
+        policy,
+        decide(
+            policy,
+            req.method(),
+            req.headers(),
+            None,
+            AsyncVerdict::Unknown,
+        ),
+    );
+    ResponseFuture::start(outcome, inner, req)
+}
+
+/// [`handle`] for a policy with an origin predicate, which wants the
+/// request head; kept apart so that the path without one stays small.
+#[inline(never)]
+fn handle_with_predicates<S, ReqBody, ResBody>(
+    policy: &Arc<Inner>,
+    inner: &mut S,
+    req: Request<ReqBody>,
+) -> ResponseFuture<S::Future, ResBody>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    ResBody: Default,
+{
     let (parts, body) = req.into_parts();
     match first_pass(policy, &parts) {
         Ok(decision) => {
@@ -203,6 +218,10 @@ pub(crate) enum Outcome {
 /// Reports the decision and turns it into what the layer does: a preflight
 /// is answered with exactly the status and headers the decision carries (or,
 /// passed through, those headers go onto the inner service's answer).
+///
+/// `#[inline]`: it sits on every request's path, and the caller (generic
+/// over the service) is compiled in the user's crate.
+#[inline]
 pub(crate) fn apply(policy: &Inner, decision: Decision<'_>) -> Outcome {
     diagnostics::report(&decision);
     let (status, headers) = match decision {
@@ -219,6 +238,7 @@ pub(crate) fn apply(policy: &Inner, decision: Decision<'_>) -> Outcome {
 }
 
 /// The layer's own answer to a preflight.
+#[inline]
 pub(crate) fn answer<B>(status: StatusCode, headers: HeaderMap, body: B) -> Response<B> {
     let mut res = Response::new(body);
     *res.status_mut() = status;

@@ -1,7 +1,9 @@
 //! Saying why a request was refused: one `debug` event on target
-//! `tower_cors` per refusal (feature `tracing`), nothing otherwise.
+//! `tower_cors` per refusal, and one `warn` event per policy warning when a
+//! policy is built (feature `tracing`), nothing otherwise.
 
 use crate::decision::Decision;
+use crate::policy::PolicyWarning;
 
 /// Whether anyone listens for refusals: a `debug` subscriber on target
 /// `tower_cors`. Lets the decision skip work that only a report would use.
@@ -34,6 +36,25 @@ pub(crate) fn report(decision: &Decision<'_>) {
         "CORS refused: {refusal}",
     );
 }
+
+/// Logs each warning of a policy being built, once, at `warn`.
+#[cfg(feature = "tracing")]
+pub(crate) fn report_warnings(warnings: &[PolicyWarning]) {
+    for warning in warnings {
+        tracing::warn!(
+            target: "tower_cors",
+            kind = ?warning.kind(),
+            setting = warning.setting(),
+            value = warning.value(),
+            "CORS policy: {warning}",
+        );
+    }
+}
+
+/// Without the `tracing` feature the warnings are only returned.
+#[cfg(not(feature = "tracing"))]
+#[inline(always)]
+pub(crate) fn report_warnings(_warnings: &[PolicyWarning]) {}
 
 /// Without the `tracing` feature nobody listens.
 #[cfg(not(feature = "tracing"))]

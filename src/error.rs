@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+/// The setting of a problem with an environment variable that names none.
+pub(crate) const FROM_ENV: &str = "from_env";
+
 /// Every problem [`CorsPolicyBuilder::build`](crate::CorsPolicyBuilder::build)
 /// found in a policy, reported together so that one run fixes them all.
 ///
@@ -67,6 +70,7 @@ impl std::error::Error for ConfigError {}
 pub struct Problem {
     kind: ProblemKind,
     setting: &'static str,
+    variable: Option<String>,
     value: Option<String>,
     hint: String,
 }
@@ -81,8 +85,17 @@ impl Problem {
         Self {
             kind,
             setting,
+            variable: None,
             value: value.map(str::to_owned),
             hint: hint.into(),
+        }
+    }
+
+    /// The same problem, found in the environment variable `name`.
+    pub(crate) fn in_variable(self, name: String) -> Self {
+        Self {
+            variable: Some(name),
+            ..self
         }
     }
 
@@ -91,9 +104,18 @@ impl Problem {
         self.kind
     }
 
-    /// The builder method (and config key) the problem is in, e.g. `"allow_origins"`.
+    /// The builder method (and config key) the problem is in, e.g.
+    /// `"allow_origins"`; `"from_env"` for an environment variable that
+    /// names no setting.
     pub fn setting(&self) -> &'static str {
         self.setting
+    }
+
+    /// The environment variable the offending value came from, e.g.
+    /// `"CORS_ALLOW_ORIGINS"`, for a policy read by
+    /// [`CorsConfig::from_env`](crate::CorsConfig::from_env).
+    pub fn variable(&self) -> Option<&str> {
+        self.variable.as_deref()
     }
 
     /// The offending value as it was given, when the problem is about one value.
@@ -109,7 +131,11 @@ impl Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.setting)?;
+        match &self.variable {
+            Some(var) if self.setting == FROM_ENV => f.write_str(var)?,
+            Some(var) => write!(f, "{var} ({})", self.setting)?,
+            None => f.write_str(self.setting)?,
+        }
         if let Some(v) = &self.value {
             write!(f, " {v:?}")?;
         }
@@ -183,6 +209,12 @@ pub enum ProblemKind {
     PreflightStatusNotOk,
     /// An origin predicate with credentials, without the explicit opt-in.
     PredicateWithCredentials,
+    /// An environment variable with the configuration's prefix that names
+    /// no setting (a typo must not silently drop a setting).
+    UnknownVariable,
+    /// An environment variable whose value is not of its setting's type
+    /// (not `true`/`false`, not a whole number, not UTF-8).
+    InvalidVariableValue,
 }
 
 impl ProblemKind {
@@ -218,6 +250,8 @@ impl ProblemKind {
             MaxAgeTooLong => "max age too long",
             PreflightStatusNotOk => "preflight status is not 2xx",
             PredicateWithCredentials => "origin predicate with credentials",
+            UnknownVariable => "unknown variable",
+            InvalidVariableValue => "invalid value",
         }
     }
 }
@@ -255,5 +289,25 @@ mod tests {
              1. allow_origins \"https://a.com/\": not an origin (it has a path): write it as `https://a.com`\n  \
              2. allow_origins: no allowed origins: call allow_origins"
         );
+    }
+
+    #[test]
+    fn display_names_the_variable_and_its_setting() {
+        let p = Problem::new(
+            ProblemKind::OriginHasPath,
+            "allow_origins",
+            Some("https://a.com/"),
+            "write it as `https://a.com`",
+        )
+        .in_variable("APP_CORS_ALLOW_ORIGINS".to_owned());
+        assert_eq!(p.variable(), Some("APP_CORS_ALLOW_ORIGINS"));
+        assert_eq!(
+            p.to_string(),
+            "APP_CORS_ALLOW_ORIGINS (allow_origins) \"https://a.com/\": not an origin (it has a \
+             path): write it as `https://a.com`"
+        );
+        let unknown = Problem::new(ProblemKind::UnknownVariable, FROM_ENV, None, "remove it")
+            .in_variable("CORS_X".to_owned());
+        assert_eq!(unknown.to_string(), "CORS_X: unknown variable: remove it");
     }
 }

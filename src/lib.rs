@@ -45,12 +45,22 @@
 //!   methods and headers, ...), each with the offending value and a hint.
 //! - A preflight is answered by the layer itself, never by your handlers:
 //!   `204` with exactly the needed headers when the origin, method and every
-//!   requested header are allowed, `403` with no CORS headers otherwise.
+//!   requested header are allowed, `403` with no CORS headers otherwise
+//!   (or, with [`preflight_passthrough`](CorsPolicyBuilder::preflight_passthrough),
+//!   handed on to your service with those headers merged into its answer).
 //! - Every other response gets `Access-Control-Allow-Origin` (and
 //!   `-Allow-Credentials`, `-Expose-Headers`) when its origin is allowed, and
 //!   `Vary: Origin` whenever the answer depends on the origin.
 //! - [`CorsPolicy::evaluate`] is the decision on its own, with no I/O: use it
 //!   to unit-test your policy.
+//! - [`CorsPolicy::warnings`] lists what browsers will do differently from
+//!   what the settings say (a `max_age` above WebKit's or Chromium's cap,
+//!   `*` request headers without `authorization`, ...), without stopping
+//!   the build.
+//! - Origins can come from a list, a configuration file or the environment
+//!   ([`CorsConfig::from_env`]), a function, or an async lookup per tenant
+//!   ([`allow_origin_predicate_async`](CorsPolicyBuilder::allow_origin_predicate_async)),
+//!   and a [`ReloadableCorsLayer`] swaps the policy at run time.
 //!
 //! # How it works
 //!
@@ -69,6 +79,10 @@
 //! and its fix when something was refused. The [`CorsLayer`] only applies
 //! the decision: it answers preflights itself and decorates every other
 //! response, so what `evaluate` returns is exactly what a client receives.
+//! Only when an origin is left to an async predicate does the layer wait:
+//! its response future then holds the boxed lookup (and, for a request the
+//! inner service already runs, its response) and decides once the lookup
+//! answers; a policy without one never gets that state.
 //!
 //! # Security defaults
 //!
@@ -80,16 +94,17 @@
 //!
 //! # Features
 //!
-//! - `serde`: [`CorsConfig`], a policy read from a configuration file
-//!   (e.g. a `[cors]` table in TOML), validated the same way.
-//! - `tracing`: one `debug` event on target `tower_cors` per refusal.
+//! - `serde`: [`CorsConfig`] can be read from a configuration file (e.g. a
+//!   `[cors]` table in TOML), validated the same way. Without it,
+//!   [`CorsConfig::from_env`] still reads a policy from `CORS_*` variables.
+//! - `tracing`: one `debug` event on target `tower_cors` per refusal, and
+//!   each [`PolicyWarning`] logged once at `warn` when a policy is built.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod browser;
-#[cfg(feature = "serde")]
 mod config;
 mod decision;
 mod diagnostics;
@@ -102,7 +117,6 @@ mod reload;
 mod request_headers;
 mod vary;
 
-#[cfg(feature = "serde")]
 pub use config::CorsConfig;
 pub use decision::{
     ActualHeaders, AllowedPreflight, Decision, Refusal, RefusalReason, RefusedPreflight,
@@ -110,7 +124,7 @@ pub use decision::{
 };
 pub use error::{ConfigError, Problem, ProblemKind};
 pub use layer::{Cors, CorsLayer, ResponseFuture};
-pub use policy::{CorsPolicy, CorsPolicyBuilder, MAX_AGE_LIMIT};
+pub use policy::{CorsPolicy, CorsPolicyBuilder, PolicyWarning, WarningKind, MAX_AGE_LIMIT};
 pub use reload::{PolicyHandle, ReloadableCorsLayer};
 
 /// The README's Rust blocks, compiled and run as doctests.

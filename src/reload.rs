@@ -34,6 +34,59 @@ use crate::policy::CorsPolicy;
 /// assert_eq!(handle.get().origins(), origins);
 /// # Ok::<(), tower_cors::ConfigError>(())
 /// ```
+///
+/// # Keeping it current from a change feed
+///
+/// When origins live in a database (one front end per tenant), a task that
+/// listens to the database's change feed (Postgres `LISTEN`, a Redis
+/// channel, a message queue, a file watcher) rebuilds the policy from each
+/// event and sets it. A policy that fails to build is never set, so a bad
+/// event keeps the current one:
+///
+/// ```
+/// use tokio::sync::mpsc;
+/// use tower_cors::{CorsPolicy, PolicyHandle};
+///
+/// /// Applies every list of tenant origins the feed delivers.
+/// async fn follow(mut feed: mpsc::Receiver<Vec<String>>, handle: PolicyHandle) {
+///     while let Some(origins) = feed.recv().await {
+///         match CorsPolicy::builder().allow_origins(&origins).build() {
+///             Ok(policy) => handle.set(policy),
+///             Err(err) => eprintln!("keeping the current CORS policy: {err}"),
+///         }
+///     }
+/// }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), tower_cors::ConfigError> {
+/// # let (layer, handle) = tower_cors::ReloadableCorsLayer::new(
+/// #     CorsPolicy::builder().allow_origins(["https://a.example.net"]).build()?);
+/// # let (tx, rx) = mpsc::channel(1);
+/// # let task = tokio::spawn(follow(rx, handle.clone()));
+/// # tx.send(vec!["https://b.example.net".to_owned()]).await.unwrap();
+/// # drop(tx);
+/// # task.await.unwrap();
+/// # assert_eq!(handle.get().origins(), ["https://b.example.net"]);
+/// # Ok(()) }
+/// ```
+///
+/// Reload the whole list on each event rather than patching it, so that a
+/// missed event is repaired by the next one, and reload it on start-up and
+/// periodically as well. For too many origins to list, or origins that must
+/// be checked against the request (its `Host`, its path), use an
+/// [async origin predicate](crate::CorsPolicyBuilder::allow_origin_predicate_async)
+/// with a cache instead.
+///
+/// **What `max_age` means for revoking an origin.** A swap takes effect for
+/// the next request: a revoked origin's responses lose
+/// `Access-Control-Allow-Origin` at once, so its pages can no longer read
+/// them. But a browser that cached a preflight answer for that origin and
+/// URL keeps *sending* preflighted requests (a `PUT`, a JSON `POST`) without
+/// asking again until the cached answer expires, after at most
+/// [`max_age`](crate::CorsPolicyBuilder::max_age) (600 s in WebKit, 7,200 s
+/// in Chromium, 86,400 s in Firefox, whatever the policy says beyond those
+/// caps). The server still runs those requests. Where revocation must be
+/// immediate, keep `max_age` short and check the tenant in the handler
+/// (authorization, not CORS, is what stops a write).
 #[derive(Clone)]
 pub struct ReloadableCorsLayer {
     source: PolicySource,

@@ -79,11 +79,47 @@ impl fmt::Debug for AllowedPreflight<'_> {
 /// The answer still carries the policy's preflight `Vary`, and with
 /// [`dangerously_explain_refusals`](crate::CorsPolicyBuilder::dangerously_explain_refusals)
 /// the `x-cors-refusal` explanation.
+///
+/// **Explain mode.** With `dangerously_explain_refusals`, a preflight from an
+/// allowed origin that fails only on its method or on a header is answered
+/// the way a browser can report precisely: the allowed preflight status,
+/// `Access-Control-Allow-Origin` (and `-Credentials`), the allowed methods
+/// and headers, but *not* the refused method or header, and no
+/// `Access-Control-Max-Age`. The browser still fails the preflight, and its
+/// console names the real cause (Chromium: `MethodDisallowedByPreflightResponse`
+/// or `HeaderDisallowedByPreflightResponse`, Firefox: `CORSMethodNotFound` or
+/// `CORSMissingAllowHeaderFromPreflight`) instead of a missing
+/// `Access-Control-Allow-Origin`. Every other refusal, and every refusal
+/// outside explain mode, is the plain 403.
 #[derive(Debug, Clone)]
 pub struct RefusedPreflight<'a> {
     pub(super) refusal: Refusal<'a>,
     pub(super) vary: &'a HeaderValue,
     pub(super) explanation: Option<HeaderValue>,
+    /// In explain mode, for method and header refusals of an allowed origin;
+    /// boxed so that every other refusal stays small.
+    pub(super) explained: Option<Box<Explained<'a>>>,
+}
+
+/// The longest list of requested names an explain-mode answer echoes.
+const MAX_ECHOED_NAMES: usize = 4096;
+
+/// What an explain-mode answer needs beyond the refusal.
+#[derive(Clone)]
+pub(super) struct Explained<'a> {
+    pub(super) policy: &'a Inner,
+    /// What `Access-Control-Allow-Origin` says for this origin.
+    pub(super) allow_origin: HeaderValue,
+    /// The request's headers, for the requested method and header names.
+    pub(super) request: &'a HeaderMap,
+}
+
+impl fmt::Debug for Explained<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Explained")
+            .field("allow_origin", &self.allow_origin)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'a> RefusedPreflight<'a> {
@@ -92,17 +128,80 @@ impl<'a> RefusedPreflight<'a> {
         &self.refusal
     }
 
-    /// The status to answer with: always `403 Forbidden`.
+    /// The status to answer with: `403 Forbidden`, or the policy's allowed
+    /// preflight status for an explain-mode answer (see above).
     pub fn status(&self) -> StatusCode {
-        StatusCode::FORBIDDEN
+        match &self.explained {
+            Some(e) => e.policy.preflight_status,
+            None => StatusCode::FORBIDDEN,
+        }
+    }
+
+    /// Whether this is an explain-mode answer, which carries the allowed
+    /// origin so that the browser reports the refused method or header.
+    pub fn is_explained(&self) -> bool {
+        self.explained.is_some()
     }
 
     /// The headers to answer with, exactly as the layer sends them.
     pub fn headers(&self) -> HeaderMap {
-        let mut h = HeaderMap::with_capacity(2);
-        h.insert(header::VARY, self.vary.clone());
+        let mut h = match &self.explained {
+            Some(e) => e.headers(&self.refusal),
+            None => {
+                let mut h = HeaderMap::with_capacity(2);
+                h.insert(header::VARY, self.vary.clone());
+                h
+            }
+        };
         if let Some(explanation) = &self.explanation {
             h.insert(EXPLANATION_HEADER.clone(), explanation.clone());
+        }
+        h
+    }
+}
+
+impl Explained<'_> {
+    /// The allowed answer's headers, without what was refused and without
+    /// `Access-Control-Max-Age` (nothing of a development answer is cached).
+    /// Out of line: development only, kept off the refusal path.
+    #[inline(never)]
+    fn headers(&self, refusal: &Refusal<'_>) -> HeaderMap {
+        let p = self.policy;
+        let mut h = p.preflight_headers.clone();
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            self.allow_origin.clone(),
+        );
+        h.remove(header::ACCESS_CONTROL_MAX_AGE);
+        let Some(refused) = refusal.header else {
+            // A method refusal: the listed methods, which lack it.
+            return h;
+        };
+        if p.mirror_methods {
+            // The method passed; say so, so that the header is what fails.
+            if let Some(m) = self.request.get(header::ACCESS_CONTROL_REQUEST_METHOD) {
+                h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, m.clone());
+            }
+        }
+        if p.headers.any() {
+            // `*` (or an echo) would let today's engines pass Authorization
+            // anyway: name every requested header but the refused one.
+            h.remove(header::ACCESS_CONTROL_ALLOW_HEADERS);
+            let names: Vec<&[u8]> = self
+                .request
+                .get_all(header::ACCESS_CONTROL_REQUEST_HEADERS)
+                .iter()
+                .flat_map(|line| line.as_bytes().split(|&b| b == b','))
+                .map(<[u8]>::trim_ascii)
+                .filter(|n| !n.is_empty() && !n.eq_ignore_ascii_case(refused.as_bytes()))
+                .collect();
+            let joined = names.join(&b","[..]);
+            // Bounded, so that a hostile list is not echoed back whole.
+            if !joined.is_empty() && joined.len() <= MAX_ECHOED_NAMES {
+                if let Ok(value) = HeaderValue::from_bytes(&joined) {
+                    h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, value);
+                }
+            }
         }
         h
     }

@@ -13,12 +13,15 @@ mod refusal;
 use http::header::{self, HeaderMap, HeaderValue};
 use http::{request, Method, Request};
 
+use answer::Explained;
 pub use answer::{ActualHeaders, AllowedPreflight, RefusedPreflight, EXPLANATION_HEADER};
 pub use refusal::{Refusal, RefusalReason};
 
 use crate::diagnostics;
 use crate::fetch;
-use crate::policy::{CorsPolicy, Inner, Methods, Origins, REQUEST_PRIVATE_NETWORK, STAR};
+use crate::policy::{
+    CorsPolicy, Inner, Methods, OriginLookup, Origins, REQUEST_PRIVATE_NETWORK, STAR,
+};
 use crate::request_headers::HeadersCheck;
 
 /// What a [`CorsPolicy`] makes of one request.
@@ -53,7 +56,9 @@ pub enum Decision<'a> {
     PreflightAllowed(AllowedPreflight<'a>),
     /// A preflight the policy refuses: answer it with
     /// [`RefusedPreflight::status`] (403) and [`RefusedPreflight::headers`]
-    /// (no `Access-Control-Allow-*` headers).
+    /// (no `Access-Control-Allow-*` headers; in explain mode, see
+    /// [`RefusedPreflight`], a method or header refusal carries the allowed
+    /// origin instead, so the browser reports the real cause).
     PreflightRefused(RefusedPreflight<'a>),
     /// A CORS request (it has an `Origin`) from an allowed origin: pass it
     /// on and add these headers to the response.
@@ -106,13 +111,58 @@ impl CorsPolicy {
     /// [origin predicate](crate::CorsPolicyBuilder::allow_origin_predicate),
     /// it first copies the headers into a request head for the predicate;
     /// use [`evaluate_parts`](Self::evaluate_parts) to avoid that).
+    ///
+    /// An [async origin predicate](crate::CorsPolicyBuilder::allow_origin_predicate_async)
+    /// cannot be awaited here: origins only it would allow are refused. Use
+    /// [`evaluate_async`](Self::evaluate_async) for such a policy.
     pub fn evaluate<'a>(&'a self, method: &Method, headers: &'a HeaderMap) -> Decision<'a> {
-        decide(&self.inner, method, headers, None)
+        decide(&self.inner, method, headers, None, AsyncVerdict::Unknown)
     }
 
     /// [`evaluate`](Self::evaluate) for a request head.
     pub fn evaluate_parts<'a>(&'a self, parts: &'a request::Parts) -> Decision<'a> {
-        decide(&self.inner, &parts.method, &parts.headers, Some(parts))
+        decide(
+            &self.inner,
+            &parts.method,
+            &parts.headers,
+            Some(parts),
+            AsyncVerdict::Unknown,
+        )
+    }
+
+    /// [`evaluate_parts`](Self::evaluate_parts), asking the
+    /// [async origin predicate](crate::CorsPolicyBuilder::allow_origin_predicate_async)
+    /// about an origin nothing else allows: exactly what the layer does.
+    ///
+    /// ```
+    /// use http::Request;
+    /// use tower_cors::{CorsPolicy, Decision};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let policy = CorsPolicy::builder()
+    ///     .allow_origin_predicate_async(|origin, _| {
+    ///         let known = origin.as_bytes() == b"https://acme.example.net";
+    ///         async move { known }
+    ///     })
+    ///     .build()?;
+    /// let (parts, ()) = Request::get("/")
+    ///     .header("origin", "https://acme.example.net")
+    ///     .body(())?
+    ///     .into_parts();
+    /// let Decision::ActualAllowed(headers) = policy.evaluate_async(&parts).await else {
+    ///     panic!("the lookup allows it");
+    /// };
+    /// assert_eq!(headers.allow_origin().unwrap(), "https://acme.example.net");
+    /// # Ok(()) }
+    /// ```
+    pub async fn evaluate_async<'a>(&'a self, parts: &'a request::Parts) -> Decision<'a> {
+        let lookup = match first_pass(&self.inner, parts) {
+            Ok(decision) => return decision,
+            Err(lookup) => lookup,
+        };
+        let verdict = AsyncVerdict::from(lookup.await);
+        decide(&self.inner, &parts.method, &parts.headers, None, verdict)
     }
 
     /// [`evaluate`](Self::evaluate) for a whole request.
@@ -136,7 +186,13 @@ impl CorsPolicy {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn evaluate_request<'a, B>(&'a self, request: &'a Request<B>) -> Decision<'a> {
-        decide(&self.inner, request.method(), request.headers(), None)
+        decide(
+            &self.inner,
+            request.method(),
+            request.headers(),
+            None,
+            AsyncVerdict::Unknown,
+        )
     }
 }
 
@@ -164,12 +220,62 @@ fn predicate_allows(
     }
 }
 
+/// What the async origin predicate said about the request's origin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AsyncVerdict {
+    /// Not asked (yet): the list and the sync predicate decide.
+    Unknown,
+    /// Its lookup allowed the origin.
+    Allowed,
+    /// Its lookup refused the origin (which nothing else allowed).
+    Refused,
+}
+
+impl From<bool> for AsyncVerdict {
+    fn from(allowed: bool) -> Self {
+        if allowed {
+            AsyncVerdict::Allowed
+        } else {
+            AsyncVerdict::Refused
+        }
+    }
+}
+
+/// The decision for a request head, or, when only the async origin
+/// predicate could allow its origin, the pending lookup to ask it with.
+pub(crate) fn first_pass<'a>(
+    policy: &'a Inner,
+    parts: &'a request::Parts,
+) -> Result<Decision<'a>, OriginLookup> {
+    let decision = decide(
+        policy,
+        &parts.method,
+        &parts.headers,
+        Some(parts),
+        AsyncVerdict::Unknown,
+    );
+    match (&policy.async_origin_predicate, &decision) {
+        (Some(lookup), Decision::PreflightRefused(_) | Decision::ActualRefused(..))
+            if decision
+                .refusal()
+                .is_some_and(|r| r.reason == RefusalReason::OriginNotAllowed) =>
+        {
+            match parts.headers.get(header::ORIGIN) {
+                Some(origin) => Err(lookup(origin, parts)),
+                None => Ok(decision),
+            }
+        }
+        _ => Ok(decision),
+    }
+}
+
 /// The whole decision, shared by every entry point and by the layer.
 pub(crate) fn decide<'a>(
     policy: &'a Inner,
     method: &Method,
     headers: &'a HeaderMap,
     parts: Option<&request::Parts>,
+    verdict: AsyncVerdict,
 ) -> Decision<'a> {
     // A request without `Origin` is not a CORS request
     // (https://fetch.spec.whatwg.org/#http-requests).
@@ -188,6 +294,7 @@ pub(crate) fn decide<'a>(
                 refusal,
                 vary: &policy.preflight_vary,
                 explanation,
+                explained: None,
             })
         } else {
             let headers = ActualHeaders {
@@ -208,7 +315,7 @@ pub(crate) fn decide<'a>(
         // Validation never lets `*` origins carry credentials.
         Origins::Any => STAR.clone(),
         Origins::List(m) if m.matches(origin.as_bytes()) => origin.clone(),
-        _ if predicate_allows(policy, origin, method, headers, parts) => origin.clone(),
+        _ if allowed_otherwise(policy, verdict, origin, method, headers, parts) => origin.clone(),
         _ => return refuse(Refusal::new(RefusalReason::OriginNotAllowed, Some(origin))),
     };
 
@@ -249,10 +356,14 @@ pub(crate) fn decide<'a>(
         }
     };
     if !method_allowed(&policy.methods, method.as_bytes()) {
-        return refuse(Refusal {
+        let mut refused = refuse(Refusal {
             method: Some(method),
             ..Refusal::new(RefusalReason::MethodNotAllowed, Some(origin))
         });
+        if policy.explain_refusals {
+            explain(policy, &mut refused, &allow_origin, headers);
+        }
+        return refused;
     }
 
     // The headers: each CORS-unsafe request-header name must be in
@@ -275,15 +386,55 @@ pub(crate) fn decide<'a>(
             });
         }
         HeadersCheck::NotAllowed(name) => {
-            return refuse(Refusal {
+            let mut refused = refuse(Refusal {
                 header: Some(name),
                 ..Refusal::new(RefusalReason::HeaderNotAllowed, Some(origin))
-            })
+            });
+            if policy.explain_refusals {
+                explain(policy, &mut refused, &allow_origin, headers);
+            }
+            return refused;
         }
         HeadersCheck::Malformed => RefusalReason::HeadersMalformed,
         HeadersCheck::TooLarge => RefusalReason::HeadersTooLarge,
     };
     refuse(Refusal::new(reason, Some(origin)))
+}
+
+/// Whether a predicate allows an origin that neither `*` nor the list does:
+/// the async one's verdict when it has answered, else the sync one.
+#[inline]
+fn allowed_otherwise(
+    policy: &Inner,
+    verdict: AsyncVerdict,
+    origin: &HeaderValue,
+    method: &Method,
+    headers: &HeaderMap,
+    parts: Option<&request::Parts>,
+) -> bool {
+    match verdict {
+        AsyncVerdict::Allowed => true,
+        AsyncVerdict::Refused => false,
+        AsyncVerdict::Unknown => predicate_allows(policy, origin, method, headers, parts),
+    }
+}
+
+/// In explain mode, a refused preflight of an allowed origin's method or
+/// header carries the allowed origin, so that the browser names the cause.
+#[cold]
+fn explain<'a>(
+    policy: &'a Inner,
+    decision: &mut Decision<'a>,
+    allow_origin: &HeaderValue,
+    request: &'a HeaderMap,
+) {
+    if let Decision::PreflightRefused(answer) = decision {
+        answer.explained = Some(Box::new(Explained {
+            policy,
+            allow_origin: allow_origin.clone(),
+            request,
+        }));
+    }
 }
 
 /// CORS-safelisted methods (GET, HEAD, POST) always pass; the others must be

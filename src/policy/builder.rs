@@ -1,13 +1,13 @@
 //! [`CorsPolicyBuilder`]: the settings of a policy, collected but not yet checked.
 
 use std::fmt;
-use std::sync::Arc;
 use std::time::Duration;
 
-use http::header::HeaderValue;
-use http::{request, StatusCode};
+use http::StatusCode;
 
-use super::{render, validate, CorsPolicy, OriginPredicate};
+use super::predicate::{AsyncOriginPredicate, OriginPredicate};
+use super::{render, validate, warnings, CorsPolicy};
+use crate::diagnostics;
 use crate::error::ConfigError;
 
 /// Collects the settings of a [`CorsPolicy`]; [`build`](Self::build) checks
@@ -32,6 +32,9 @@ pub struct CorsPolicyBuilder {
     pub(super) insecure_origins: bool,
     pub(super) origin_predicate: Option<OriginPredicate>,
     pub(super) predicate_with_credentials: bool,
+    pub(super) async_origin_predicate: Option<AsyncOriginPredicate>,
+    pub(super) async_predicate_with_credentials: bool,
+    pub(super) preflight_passthrough: bool,
     pub(super) private_network: bool,
     pub(super) explain_refusals: bool,
 }
@@ -47,6 +50,11 @@ impl fmt::Debug for CorsPolicyBuilder {
             .field("max_age", &self.max_age)
             .field("preflight_status", &self.preflight_status)
             .field("origin_predicate", &self.origin_predicate.is_some())
+            .field(
+                "async_origin_predicate",
+                &self.async_origin_predicate.is_some(),
+            )
+            .field("preflight_passthrough", &self.preflight_passthrough)
             .field("allow_private_network", &self.private_network)
             .field("explain_refusals", &self.explain_refusals)
             .finish_non_exhaustive()
@@ -66,6 +74,9 @@ impl Default for CorsPolicyBuilder {
             insecure_origins: false,
             origin_predicate: None,
             predicate_with_credentials: false,
+            async_origin_predicate: None,
+            async_predicate_with_credentials: false,
+            preflight_passthrough: false,
             private_network: false,
             explain_refusals: false,
         }
@@ -212,9 +223,17 @@ impl CorsPolicyBuilder {
 
     /// How long a browser may cache a preflight answer
     /// ([`Access-Control-Max-Age`](https://developer.mozilla.org/docs/Web/HTTP/Headers/Access-Control-Max-Age)),
-    /// in whole seconds (fractions are dropped). At most 24 hours; browsers
-    /// cap it lower (Chromium at 2 hours). `Duration::ZERO` disables caching.
-    /// Unset, browsers cache for 5 seconds.
+    /// in whole seconds (fractions are dropped). At most 24 hours (Firefox's
+    /// cap); the other engines cap it lower, WebKit (Safari) at 10 minutes and
+    /// Chromium at 2 hours, and a longer value gets a
+    /// [`PolicyWarning`](crate::PolicyWarning) saying what each keeps.
+    /// `Duration::ZERO` disables caching. Unset, browsers cache for 5 seconds.
+    ///
+    /// A cached preflight is not asked again: an origin removed from the
+    /// policy can keep *sending* preflighted requests until its cached answer
+    /// expires (it still cannot read the responses, whose
+    /// `Access-Control-Allow-Origin` is checked every time). Keep `max_age`
+    /// short where origins are revoked at run time.
     ///
     /// ```
     /// # use tower_cors::CorsPolicy;
@@ -258,85 +277,18 @@ impl CorsPolicyBuilder {
         self
     }
 
-    /// Also allows every origin for which `predicate` returns `true`, for
-    /// origins that cannot be listed (e.g. one per tenant, looked up in a
-    /// table). The predicate sees the request's `Origin` value exactly as
-    /// sent and the request's head.
-    ///
-    /// A predicate that returns `true` for every origin reflects any origin
-    /// into `Access-Control-Allow-Origin`. Without credentials that allows no
-    /// more than `*` does (and costs a `Vary: Origin`). With credentials the
-    /// policy refuses to build unless the predicate is given through
-    /// [`dangerously_allow_origin_predicate_with_credentials`](Self::dangerously_allow_origin_predicate_with_credentials),
-    /// because then every origin it accepts, attacker pages included, can
-    /// read your users' authenticated data.
-    ///
-    /// **Risks.** The predicate is the security boundary for the origins it
-    /// allows: it runs on attacker-controlled bytes, so compare them exactly
-    /// (no `contains`, `starts_with` or unanchored regexes: `https://a.com.evil.net`
-    /// starts with `https://a.com`), never allow `null`, and keep it fast and
-    /// non-blocking, since it runs on every CORS request. Prefer listing
-    /// origins, or a [`ReloadableCorsLayer`](crate::ReloadableCorsLayer) when
-    /// the list changes at run time. With credentials, use
-    /// [`dangerously_allow_origin_predicate_with_credentials`](Self::dangerously_allow_origin_predicate_with_credentials).
-    ///
-    /// ```
-    /// # use tower_cors::CorsPolicy;
-    /// let policy = CorsPolicy::builder()
-    ///     .allow_origin_predicate(|origin, _parts| {
-    ///         // Exact comparison against a known set.
-    ///         ["https://tenant-a.example.net", "https://tenant-b.example.net"]
-    ///             .iter()
-    ///             .any(|o| origin.as_bytes() == o.as_bytes())
-    ///     })
-    ///     .build()?;
-    /// # Ok::<(), tower_cors::ConfigError>(())
-    /// ```
-    pub fn allow_origin_predicate<F>(mut self, predicate: F) -> Self
-    where
-        F: Fn(&HeaderValue, &request::Parts) -> bool + Send + Sync + 'static,
-    {
-        self.origin_predicate = Some(Arc::new(predicate));
-        self
-    }
-
-    /// **Dangerous.** Like [`allow_origin_predicate`](Self::allow_origin_predicate),
-    /// and accepted together with credentials: every origin the predicate
-    /// lets through can read your users' authenticated data, so a predicate
-    /// mistake is a data leak. A predicate that returns `true` here is the
-    /// classic "reflect the origin with credentials" hole: every site on the
-    /// web can then act as your users.
-    ///
-    /// ```
-    /// # use tower_cors::CorsPolicy;
-    /// let tenants = ["https://a.example.net", "https://b.example.net"];
-    /// let policy = CorsPolicy::builder()
-    ///     .allow_credentials(true)
-    ///     .dangerously_allow_origin_predicate_with_credentials(move |origin, _| {
-    ///         tenants.iter().any(|t| origin.as_bytes() == t.as_bytes())
-    ///     })
-    ///     .build()?;
-    /// assert!(policy.allows_credentials());
-    /// # Ok::<(), tower_cors::ConfigError>(())
-    /// ```
-    pub fn dangerously_allow_origin_predicate_with_credentials<F>(self, predicate: F) -> Self
-    where
-        F: Fn(&HeaderValue, &request::Parts) -> bool + Send + Sync + 'static,
-    {
-        Self {
-            predicate_with_credentials: true,
-            ..self.allow_origin_predicate(predicate)
-        }
-    }
-
     /// Answers Private Network Access preflights: a preflight carrying
     /// `Access-Control-Request-Private-Network: true` that passes every other
     /// check gets `Access-Control-Allow-Private-Network: true`. Off by
     /// default; when off such preflights are answered as usual, without it.
     ///
-    /// Chrome has put Private Network Access on hold in favour of the Local
-    /// Network Access permission prompt, so this matters only to browsers
-    /// that still send the header.
+    /// **No current browser needs it.** Chromium replaced Private Network
+    /// Access preflights with the Local Network Access permission prompt: a
+    /// public page that calls a private or loopback address now asks the
+    /// user, and no header from the server grants or refuses that. Firefox
+    /// and WebKit never shipped the preflight. Turning this on therefore adds
+    /// a [`PolicyWarning`](crate::PolicyWarning); keep it only for older
+    /// Chromium builds (or enterprise policies) that still send the header.
     ///
     /// ```
     /// # use tower_cors::CorsPolicy;
@@ -351,11 +303,72 @@ impl CorsPolicyBuilder {
         self
     }
 
+    /// Hands every preflight on to the inner service after the layer has
+    /// decided it, instead of answering it alone, for apps that log, meter or
+    /// rate-limit `OPTIONS` requests (what rs/cors calls `OptionsPassthrough`
+    /// and Express `preflightContinue`). Off by default.
+    ///
+    /// The decision is the same as without it: the layer sets exactly the
+    /// headers it would have answered with (the `Access-Control-Allow-*`
+    /// headers of an allowed preflight; none for a refused one) and merges
+    /// them into the inner service's response, replacing any
+    /// `Access-Control-Allow-*` header the service set and appending to its
+    /// `Vary`. The **status is the inner service's**, and the browser fails
+    /// every preflight whose status is not 2xx.
+    ///
+    /// **When it is a bad idea:**
+    /// - a router without an `OPTIONS` route answers `405 Method Not
+    ///   Allowed` (axum) or `404`, and every preflight fails: add an
+    ///   `OPTIONS` handler (or a fallback) that answers `204` to every path
+    ///   the API serves;
+    /// - an authentication layer inside this one rejects the preflight with
+    ///   `401`: browsers never send credentials on a preflight, so auth must
+    ///   let `OPTIONS` through;
+    /// - a rate limiter that answers `429` to a preflight blocks the actual
+    ///   request too, and the page sees only a CORS error;
+    /// - handlers with side effects run for requests the policy refused.
+    ///
+    /// Without it none of this can happen: the inner service never sees a
+    /// preflight.
+    ///
+    /// ```
+    /// use axum::{routing::{get, options}, Router};
+    /// use tower_cors::{CorsLayer, CorsPolicy};
+    ///
+    /// let policy = CorsPolicy::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .allow_methods(["PUT"])
+    ///     .preflight_passthrough(true)
+    ///     .build()?;
+    /// let app: Router = Router::new()
+    ///     // The preflight reaches this handler (to be counted), with the
+    ///     // layer's CORS headers merged into its 204.
+    ///     .route("/items", get(|| async { "[]" }).options(|| async {
+    ///         http::StatusCode::NO_CONTENT
+    ///     }))
+    ///     .layer(CorsLayer::new(policy));
+    /// # let _ = options::<(), _, ()>;
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn preflight_passthrough(mut self, pass: bool) -> Self {
+        self.preflight_passthrough = pass;
+        self
+    }
+
     /// **Development only.** Adds an `x-cors-refusal` header to every refused
     /// preflight and to responses for disallowed origins, saying why and
     /// what the policy would need (e.g. `method-not-allowed: method "patch"
     /// is not allowed ...; fix: add "patch" to allow_methods ...`), so that
     /// the browser's network panel shows the fix.
+    ///
+    /// A preflight from an allowed origin that fails only on its method or a
+    /// header is then answered with the allowed status and
+    /// `Access-Control-Allow-Origin` (and `-Credentials`), but without the
+    /// refused method or header, so that the browser's console names the
+    /// real cause (`MethodDisallowedByPreflightResponse`,
+    /// `HeaderDisallowedByPreflightResponse` in Chromium) instead of a
+    /// missing `Access-Control-Allow-Origin`; the browser still refuses the
+    /// request. See [`RefusedPreflight`](crate::RefusedPreflight).
     ///
     /// This tells anyone who asks what your policy allows: never enable it in
     /// production. Off, a refusal discloses nothing.
@@ -385,6 +398,8 @@ impl CorsPolicyBuilder {
     /// ```
     pub fn build(self) -> Result<CorsPolicy, ConfigError> {
         let checked = validate::validate(&self)?;
-        Ok(render::render(self, checked))
+        let warnings = warnings::find(&self, &checked);
+        diagnostics::report_warnings(&warnings);
+        Ok(render::render(self, checked, warnings))
     }
 }

@@ -7,18 +7,21 @@
 //! once ([`render`]).
 
 mod builder;
+mod predicate;
 mod presets;
 mod render;
 mod validate;
+mod warnings;
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
 use http::header::{HeaderMap, HeaderName, HeaderValue};
-use http::{request, StatusCode};
+use http::StatusCode;
 
 pub use builder::CorsPolicyBuilder;
+pub use warnings::{PolicyWarning, WarningKind};
 
 use crate::origin::OriginMatcher;
 use crate::request_headers::AllowedHeaders;
@@ -73,13 +76,17 @@ pub(crate) enum Methods {
     List(Box<[Box<[u8]>]>),
 }
 
-/// A user's test for origins that cannot be listed.
-pub(crate) type OriginPredicate = Arc<dyn Fn(&HeaderValue, &request::Parts) -> bool + Send + Sync>;
+pub(crate) use predicate::{AsyncOriginPredicate, OriginLookup, OriginPredicate};
 
 pub(crate) struct Inner {
     pub(crate) origins: Origins,
     /// Allows origins the list does not (see `allow_origin_predicate`).
     pub(crate) origin_predicate: Option<OriginPredicate>,
+    /// Allows origins neither the list nor `origin_predicate` does, once
+    /// its lookup completes (see `allow_origin_predicate_async`).
+    pub(crate) async_origin_predicate: Option<AsyncOriginPredicate>,
+    /// Hand preflights on to the inner service (see `preflight_passthrough`).
+    pub(crate) preflight_passthrough: bool,
     pub(crate) methods: Methods,
     pub(crate) headers: AllowedHeaders,
     pub(crate) credentials: bool,
@@ -104,6 +111,8 @@ pub(crate) struct Inner {
     pub(crate) explain_refusals: bool,
     /// A readable summary of the settings, for `Debug`.
     pub(crate) summary: Summary,
+    /// What browsers will do differently from what the settings say.
+    pub(crate) warnings: Box<[PolicyWarning]>,
 }
 
 /// The settings as validated, for `Debug` and for [`CorsPolicy`]'s getters.
@@ -117,6 +126,8 @@ pub(crate) struct Summary {
     pub(crate) max_age: Option<Duration>,
     pub(crate) preflight_status: u16,
     pub(crate) origin_predicate: bool,
+    pub(crate) async_origin_predicate: bool,
+    pub(crate) preflight_passthrough: bool,
     pub(crate) private_network: bool,
     pub(crate) explain_refusals: bool,
 }
@@ -147,6 +158,36 @@ impl CorsPolicy {
     pub fn origins(&self) -> &[String] {
         &self.inner.summary.origins
     }
+
+    /// What browsers will do differently from what the settings say: parts
+    /// of the policy that have no effect in some browsers, or that make it
+    /// stricter than today's browsers are. None of them stops the policy from
+    /// working; see [`PolicyWarning`] and [`WarningKind`].
+    ///
+    /// With the `tracing` feature, each is also logged once at `warn` (target
+    /// `tower_cors`) when the policy is built.
+    ///
+    /// ```
+    /// use tower_cors::{CorsPolicy, WarningKind};
+    ///
+    /// let policy = CorsPolicy::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .allow_headers(["*"])
+    ///     .expose_headers(["content-type", "x-request-id"])
+    ///     .build()?;
+    /// let kinds: Vec<_> = policy.warnings().iter().map(|w| w.kind()).collect();
+    /// assert_eq!(
+    ///     kinds,
+    ///     [WarningKind::WildcardHeadersWithoutAuthorization, WarningKind::ExposedHeaderAlwaysReadable]
+    /// );
+    /// for warning in policy.warnings() {
+    ///     eprintln!("CORS policy: {warning}");
+    /// }
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn warnings(&self) -> &[PolicyWarning] {
+        &self.inner.warnings
+    }
 }
 
 impl fmt::Debug for CorsPolicy {
@@ -161,6 +202,8 @@ impl fmt::Debug for CorsPolicy {
             .field("max_age", &s.max_age)
             .field("preflight_status", &s.preflight_status)
             .field("origin_predicate", &s.origin_predicate)
+            .field("async_origin_predicate", &s.async_origin_predicate)
+            .field("preflight_passthrough", &s.preflight_passthrough)
             .field("allow_private_network", &s.private_network)
             .field("explain_refusals", &s.explain_refusals)
             .finish()

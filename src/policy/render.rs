@@ -9,10 +9,14 @@ use http::header::{self, HeaderMap, HeaderValue};
 
 use super::builder::CorsPolicyBuilder;
 use super::validate::Checked;
-use super::{CorsPolicy, Inner, Methods, Origins, Summary, STAR, TRUE};
+use super::{CorsPolicy, Inner, Methods, Origins, PolicyWarning, Summary, STAR, TRUE};
 
 /// The compiled policy for checked settings.
-pub(super) fn render(b: CorsPolicyBuilder, checked: Checked) -> CorsPolicy {
+pub(super) fn render(
+    b: CorsPolicyBuilder,
+    checked: Checked,
+    warnings: Vec<PolicyWarning>,
+) -> CorsPolicy {
     let Checked {
         origins,
         origin_list,
@@ -98,6 +102,8 @@ pub(super) fn render(b: CorsPolicyBuilder, checked: Checked) -> CorsPolicy {
         max_age: b.max_age.map(|a| Duration::from_secs(a.as_secs())),
         preflight_status: b.preflight_status.as_u16(),
         origin_predicate: b.origin_predicate.is_some(),
+        async_origin_predicate: b.async_origin_predicate.is_some(),
+        preflight_passthrough: b.preflight_passthrough,
         private_network: b.private_network,
         explain_refusals: b.explain_refusals,
     };
@@ -115,9 +121,12 @@ pub(super) fn render(b: CorsPolicyBuilder, checked: Checked) -> CorsPolicy {
             preflight_vary,
             expose_headers,
             origin_predicate: b.origin_predicate,
+            async_origin_predicate: b.async_origin_predicate,
+            preflight_passthrough: b.preflight_passthrough,
             private_network: b.private_network,
             explain_refusals: b.explain_refusals,
             summary,
+            warnings: warnings.into_boxed_slice(),
         }),
     }
 }

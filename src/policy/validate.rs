@@ -99,8 +99,18 @@ fn check_origins(b: &CorsPolicyBuilder, problems: &mut Problems) -> (Origins, Ve
              that is intended, use dangerously_allow_origin_predicate_with_credentials",
         );
     }
+    if b.async_origin_predicate.is_some() && b.credentials && !b.async_predicate_with_credentials {
+        problems.push(
+            ProblemKind::PredicateWithCredentials,
+            SETTING,
+            None,
+            "an async origin predicate decides who may read your users' authenticated data; \
+             if that is intended, use dangerously_allow_origin_predicate_async_with_credentials",
+        );
+    }
+    let any_predicate = b.origin_predicate.is_some() || b.async_origin_predicate.is_some();
     if b.origins.is_empty() {
-        if b.origin_predicate.is_none() {
+        if !any_predicate {
             problems.push(
                 ProblemKind::NoOrigins,
                 SETTING,
@@ -114,7 +124,7 @@ fn check_origins(b: &CorsPolicyBuilder, problems: &mut Problems) -> (Origins, Ve
     }
     if b.origins.iter().any(|o| o == "*") {
         wildcard_alone(SETTING, &b.origins, problems);
-        if b.origin_predicate.is_some() {
+        if any_predicate {
             problems.push(
                 ProblemKind::WildcardMixedWithValues,
                 SETTING,

@@ -1,66 +1,137 @@
-//! [`CorsConfig`]: a policy as data, for configuration files (feature `serde`).
+//! [`CorsConfig`]: a policy as data, read from a configuration file
+//! (feature `serde`) or from environment variables (`env`).
+
+mod env;
 
 use std::time::Duration;
 
+#[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 
 use crate::error::ConfigError;
 use crate::policy::{CorsPolicy, CorsPolicyBuilder};
 
-/// A CORS policy as plain data, read from a configuration file and turned
-/// into a [`CorsPolicy`] by the same validation as the builder.
+/// A CORS policy as plain data, turned into a [`CorsPolicy`] by the same
+/// validation as the builder.
+///
+/// Read it from a configuration file through serde (feature `serde`), or
+/// from environment variables with [`from_env`](Self::from_env) (no feature
+/// needed).
 ///
 /// Keys: `allow_origins` (required), `allow_methods`, `allow_headers`,
 /// `expose_headers` (lists of strings), `allow_credentials` (bool),
-/// `max_age_secs` (integer), `allow_private_network` (bool). Unknown keys are an error, so a typo cannot
-/// silently drop a setting.
+/// `max_age_secs` (integer), `allow_private_network` (bool). Unknown keys
+/// are an error, so a typo cannot silently drop a setting.
 ///
-/// The documented way to configure an app is a `[cors]` table:
+/// The documented way to configure an app is a `[cors]` table in the app's
+/// own configuration, next to its other sections:
 ///
 /// ```
+/// use std::net::SocketAddr;
 /// use serde::Deserialize;
-/// use tower_cors::{CorsConfig, CorsPolicy};
+/// use tower_cors::{CorsConfig, CorsLayer, CorsPolicy};
 ///
 /// #[derive(Deserialize)]
 /// struct AppConfig {
+///     server: ServerConfig,
+///     database: DatabaseConfig,
 ///     cors: CorsConfig,
 /// }
 ///
+/// #[derive(Deserialize)]
+/// struct ServerConfig {
+///     listen: SocketAddr,
+/// }
+///
+/// #[derive(Deserialize)]
+/// struct DatabaseConfig {
+///     url: String,
+///     pool_size: u32,
+/// }
+///
 /// let text = r#"
+///     [server]
+///     listen = "127.0.0.1:8080"
+///
+///     [database]
+///     url = "postgres://app@127.0.0.1/app"
+///     pool_size = 8
+///
 ///     [cors]
-///     allow_origins = ["https://myfrontend.com"]
-///     allow_methods = ["GET", "POST", "PUT"]
+///     allow_origins = ["https://myfrontend.com", "https://admin.myfrontend.com"]
+///     allow_methods = ["GET", "POST", "PUT", "DELETE"]
 ///     allow_headers = ["content-type", "authorization"]
+///     expose_headers = ["x-request-id"]
 ///     allow_credentials = true
 ///     max_age_secs = 600
 /// "#;
 /// let config: AppConfig = toml::from_str(text)?;
+/// assert_eq!(config.server.listen.port(), 8080);
+/// assert_eq!(config.database.pool_size, 8);
+/// # let _ = &config.database.url;
+///
+/// // The same checks as the builder: every mistake in [cors] at once.
 /// let policy = CorsPolicy::try_from(config.cors)?;
 /// assert!(policy.allows_credentials());
+/// let layer = CorsLayer::new(policy);
+/// # let _ = layer;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+///
+/// A mistake in the table is reported by serde with its key (unknown keys,
+/// wrong types), and every policy mistake by [`ConfigError`]:
+///
+/// ```
+/// use tower_cors::{CorsConfig, CorsPolicy, ProblemKind};
+///
+/// let typo = toml::from_str::<CorsConfig>("allow_origin = [\"https://a.com\"]");
+/// assert!(typo.unwrap_err().to_string().contains("allow_origin"));
+///
+/// let config: CorsConfig = toml::from_str(
+///     "allow_origins = [\"*\"]\nallow_credentials = true",
+/// )?;
+/// let err = CorsPolicy::try_from(config).unwrap_err();
+/// assert!(err.has(ProblemKind::WildcardOriginWithCredentials));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct CorsConfig {
     /// See [`CorsPolicyBuilder::allow_origins`].
     pub allow_origins: Vec<String>,
     /// See [`CorsPolicyBuilder::allow_methods`].
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub allow_methods: Vec<String>,
     /// See [`CorsPolicyBuilder::allow_headers`].
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub allow_headers: Vec<String>,
     /// See [`CorsPolicyBuilder::expose_headers`].
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub expose_headers: Vec<String>,
     /// See [`CorsPolicyBuilder::allow_credentials`].
-    #[serde(default)]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub allow_credentials: bool,
     /// See [`CorsPolicyBuilder::max_age`], in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_age_secs: Option<u64>,
     /// See [`CorsPolicyBuilder::allow_private_network`].
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "std::ops::Not::not")
+    )]
     pub allow_private_network: bool,
 }
 
@@ -90,7 +161,7 @@ impl TryFrom<CorsConfig> for CorsPolicy {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "serde"))]
 mod tests {
     use super::*;
     use crate::ProblemKind;

@@ -2,27 +2,32 @@
 //! [`ResponseFuture`]. All decisions are made in [`crate::decision`]; this
 //! module only applies them.
 
+mod future;
+mod lookup;
+mod passthrough;
+
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{ready, Context, Poll};
+use std::task::{Context, Poll};
 
 use arc_swap::ArcSwap;
-use http::{Request, Response};
-use pin_project_lite::pin_project;
+use http::{HeaderMap, Request, Response, StatusCode};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::decision::{decide, ActualHeaders, Decision};
+use crate::decision::{decide, first_pass, ActualHeaders, AsyncVerdict, Decision};
 use crate::diagnostics;
 use crate::policy::{CorsPolicy, Inner};
+
+pub use future::ResponseFuture;
 
 /// A [`Layer`] that applies a [`CorsPolicy`] to a service.
 ///
 /// Preflights (`OPTIONS` with `Origin` and `Access-Control-Request-Method`)
-/// are answered by the layer and never reach the inner service; every other
-/// request is passed on and its response gets the policy's CORS headers.
+/// are answered by the layer and never reach the inner service (unless the
+/// policy opts into [`preflight_passthrough`](crate::CorsPolicyBuilder::preflight_passthrough));
+/// every other request is passed on and its response gets the policy's CORS
+/// headers.
 ///
 /// ```
 /// use axum::{routing::get, Router};
@@ -149,16 +154,10 @@ where
     }
 }
 
-/// What the layer does with a request: answer it here, or forward it and
-/// add these headers to the inner service's response.
-enum Outcome<B> {
-    Answer(Response<B>),
-    Forward(ActualHeaders),
-}
-
 /// Decides under one policy snapshot and applies the decision.
+#[inline]
 fn handle<S, ReqBody, ResBody>(
-    policy: &Inner,
+    policy: &Arc<Inner>,
     inner: &mut S,
     req: Request<ReqBody>,
 ) -> ResponseFuture<S::Future, ResBody>
@@ -166,35 +165,64 @@ where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
     ResBody: Default,
 {
-    let (outcome, req) = if policy.origin_predicate.is_some() {
-        // The predicate wants the request head.
-        let (parts, body) = req.into_parts();
-        let outcome = apply(decide(policy, &parts.method, &parts.headers, Some(&parts)));
-        (outcome, Request::from_parts(parts, body))
-    } else {
-        (
-            apply(decide(policy, req.method(), req.headers(), None)),
-            req,
-        )
-    };
-    match outcome {
-        Outcome::Answer(response) => ResponseFuture {
-            kind: Kind::Ready {
-                response: Some(response),
-            },
-        },
-        Outcome::Forward(headers) => ResponseFuture {
-            kind: Kind::Inner {
-                future: inner.call(req),
-                headers: Some(headers),
-            },
-        },
+    if policy.origin_predicate.is_some() || policy.async_origin_predicate.is_some() {
+        return handle_with_predicates(policy, inner, req);
+    }
+    let outcome = apply(
+        policy,
+        decide(
+            policy,
+            req.method(),
+            req.headers(),
+            None,
+            AsyncVerdict::Unknown,
+        ),
+    );
+    ResponseFuture::start(outcome, inner, req)
+}
+
+/// [`handle`] for a policy with an origin predicate, which wants the
+/// request head; kept apart so that the path without one stays small.
+#[inline(never)]
+fn handle_with_predicates<S, ReqBody, ResBody>(
+    policy: &Arc<Inner>,
+    inner: &mut S,
+    req: Request<ReqBody>,
+) -> ResponseFuture<S::Future, ResBody>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    ResBody: Default,
+{
+    let (parts, body) = req.into_parts();
+    match first_pass(policy, &parts) {
+        Ok(decision) => {
+            let outcome = apply(policy, decision);
+            ResponseFuture::start(outcome, inner, Request::from_parts(parts, body))
+        }
+        Err(lookup) => ResponseFuture::lookup(Arc::clone(policy), lookup, inner, parts, body),
     }
 }
 
+/// What the layer does with a request: answer it here, or forward it and
+/// add headers to the inner service's response.
+pub(crate) enum Outcome {
+    /// The layer's own preflight answer.
+    Answer(StatusCode, HeaderMap),
+    /// The CORS headers of an actual (or non-CORS) request's response.
+    Forward(ActualHeaders),
+    /// A preflight passed through: the answer's headers, to merge into the
+    /// inner service's response.
+    ForwardPreflight(HeaderMap),
+}
+
 /// Reports the decision and turns it into what the layer does: a preflight
-/// is answered with exactly the status and headers the decision carries.
-fn apply<B: Default>(decision: Decision<'_>) -> Outcome<B> {
+/// is answered with exactly the status and headers the decision carries (or,
+/// passed through, those headers go onto the inner service's answer).
+///
+/// `#[inline]`: it sits on every request's path, and the caller (generic
+/// over the service) is compiled in the user's crate.
+#[inline]
+pub(crate) fn apply(policy: &Inner, decision: Decision<'_>) -> Outcome {
     diagnostics::report(&decision);
     let (status, headers) = match decision {
         Decision::PreflightAllowed(answer) => (answer.status(), answer.headers()),
@@ -203,56 +231,17 @@ fn apply<B: Default>(decision: Decision<'_>) -> Outcome<B> {
         | Decision::ActualRefused(_, headers)
         | Decision::NotCors(headers) => return Outcome::Forward(headers),
     };
-    let mut res = Response::new(B::default());
+    if policy.preflight_passthrough {
+        return Outcome::ForwardPreflight(headers);
+    }
+    Outcome::Answer(status, headers)
+}
+
+/// The layer's own answer to a preflight.
+#[inline]
+pub(crate) fn answer<B>(status: StatusCode, headers: HeaderMap, body: B) -> Response<B> {
+    let mut res = Response::new(body);
     *res.status_mut() = status;
     *res.headers_mut() = headers;
-    Outcome::Answer(res)
-}
-
-pin_project! {
-    /// The response future of [`Cors`]: either the layer's own preflight
-    /// answer, or the inner service's response with CORS headers added.
-    pub struct ResponseFuture<F, B> {
-        #[pin]
-        kind: Kind<F, B>,
-    }
-}
-
-pin_project! {
-    #[project = KindProj]
-    enum Kind<F, B> {
-        Ready { response: Option<Response<B>> },
-        Inner { #[pin] future: F, headers: Option<ActualHeaders> },
-    }
-}
-
-impl<F, B, E> Future for ResponseFuture<F, B>
-where
-    F: Future<Output = Result<Response<B>, E>>,
-{
-    type Output = Result<Response<B>, E>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.project().kind.project() {
-            KindProj::Ready { response } => match response.take() {
-                Some(res) => Poll::Ready(Ok(res)),
-                // Polled after completion: a contract violation by the caller;
-                // stay pending rather than panic.
-                None => Poll::Pending,
-            },
-            KindProj::Inner { future, headers } => {
-                let mut res = ready!(future.poll(cx))?;
-                if let Some(h) = headers.take() {
-                    h.apply_to(res.headers_mut());
-                }
-                Poll::Ready(Ok(res))
-            }
-        }
-    }
-}
-
-impl<F, B> std::fmt::Debug for ResponseFuture<F, B> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ResponseFuture").finish_non_exhaustive()
-    }
+    res
 }

@@ -1,0 +1,359 @@
+//! [`CorsConfig::from_env`]: a policy read from `{PREFIX}_*` environment
+//! variables, every problem reported at once with its variable's name.
+
+use std::ffi::OsStr;
+
+use super::CorsConfig;
+use crate::error::{ConfigError, Problem, ProblemKind, FROM_ENV};
+
+/// What a variable holds.
+#[derive(Clone, Copy)]
+enum Type {
+    List,
+    Bool,
+    Seconds,
+}
+
+/// One variable: its name after the prefix, the builder setting its
+/// problems are reported under, and its type.
+struct Var {
+    suffix: &'static str,
+    setting: &'static str,
+    ty: Type,
+}
+
+/// Every variable read, in the order of [`CorsConfig`]'s fields.
+const VARS: [Var; 7] = [
+    Var {
+        suffix: "ALLOW_ORIGINS",
+        setting: "allow_origins",
+        ty: Type::List,
+    },
+    Var {
+        suffix: "ALLOW_METHODS",
+        setting: "allow_methods",
+        ty: Type::List,
+    },
+    Var {
+        suffix: "ALLOW_HEADERS",
+        setting: "allow_headers",
+        ty: Type::List,
+    },
+    Var {
+        suffix: "EXPOSE_HEADERS",
+        setting: "expose_headers",
+        ty: Type::List,
+    },
+    Var {
+        suffix: "ALLOW_CREDENTIALS",
+        setting: "allow_credentials",
+        ty: Type::Bool,
+    },
+    Var {
+        suffix: "MAX_AGE_SECS",
+        setting: "max_age",
+        ty: Type::Seconds,
+    },
+    Var {
+        suffix: "ALLOW_PRIVATE_NETWORK",
+        setting: "allow_private_network",
+        ty: Type::Bool,
+    },
+];
+
+impl CorsConfig {
+    /// Reads a policy from the process environment: `{prefix}_ALLOW_ORIGINS`,
+    /// `{prefix}_ALLOW_METHODS`, `{prefix}_ALLOW_HEADERS`,
+    /// `{prefix}_EXPOSE_HEADERS` (comma-separated lists, each item trimmed,
+    /// empty items skipped), `{prefix}_ALLOW_CREDENTIALS`,
+    /// `{prefix}_ALLOW_PRIVATE_NETWORK` (`true`/`false` or `1`/`0`) and
+    /// `{prefix}_MAX_AGE_SECS` (whole seconds). `{prefix}_ALLOW_ORIGINS` is
+    /// required, as `allow_origins` is in a file.
+    ///
+    /// The settings are also checked as [`build`](crate::CorsPolicyBuilder::build)
+    /// checks them, so that one run reports every problem: values that do
+    /// not parse, policy mistakes (`*` with credentials, an origin with a
+    /// path, ...) and every *other* variable that starts with `{prefix}_`,
+    /// since a misspelt name (`CORS_ALLOW_ORIGIN`) must not silently drop a
+    /// setting. Each [`Problem`] names its variable
+    /// ([`Problem::variable`]), in the order of the settings, unknown
+    /// variables last. A trailing `_` on `prefix` is ignored; an empty prefix
+    /// reads `ALLOW_ORIGINS` etc. and refuses nothing else.
+    ///
+    /// Use [`from_env_vars`](Self::from_env_vars) in tests, to read a list of
+    /// pairs instead of the process environment.
+    ///
+    /// ```no_run
+    /// use tower_cors::{CorsConfig, CorsLayer, CorsPolicy};
+    ///
+    /// // CORS_ALLOW_ORIGINS="https://a.com, https://b.com"
+    /// // CORS_ALLOW_CREDENTIALS=true
+    /// // CORS_MAX_AGE_SECS=600
+    /// let config = CorsConfig::from_env("CORS")?;
+    /// let layer = CorsLayer::new(CorsPolicy::try_from(config)?);
+    /// # let _ = layer;
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A [`ConfigError`] listing every problem found.
+    pub fn from_env(prefix: &str) -> Result<Self, ConfigError> {
+        Self::from_env_vars(prefix, std::env::vars_os())
+    }
+
+    /// [`from_env`](Self::from_env) over the given `(name, value)` pairs
+    /// instead of the process environment, e.g. to test a deployment's
+    /// settings. Variables without the prefix are ignored.
+    ///
+    /// ```
+    /// use tower_cors::{CorsConfig, CorsPolicy, ProblemKind};
+    ///
+    /// let config = CorsConfig::from_env_vars("CORS", [
+    ///     ("CORS_ALLOW_ORIGINS", "https://a.com, https://b.com"),
+    ///     ("CORS_ALLOW_CREDENTIALS", "true"),
+    ///     ("CORS_MAX_AGE_SECS", "600"),
+    ///     ("PATH", "/usr/bin"),
+    /// ])?;
+    /// assert_eq!(config.allow_origins, ["https://a.com", "https://b.com"]);
+    /// assert!(CorsPolicy::try_from(config)?.allows_credentials());
+    ///
+    /// // Every problem at once, each with its variable.
+    /// let err = CorsConfig::from_env_vars("CORS", [
+    ///     ("CORS_ALLOW_ORIGINS", "https://a.com/"),
+    ///     ("CORS_ALLOW_CREDENTIALS", "yes please"),
+    ///     ("CORS_MAX_AGE", "600"),
+    /// ])
+    /// .unwrap_err();
+    /// let vars: Vec<_> = err.problems().iter().map(|p| p.variable().unwrap()).collect();
+    /// assert_eq!(vars, ["CORS_ALLOW_ORIGINS", "CORS_ALLOW_CREDENTIALS", "CORS_MAX_AGE"]);
+    /// assert!(err.has(ProblemKind::UnknownVariable));
+    /// assert!(err.to_string().contains("did you mean CORS_MAX_AGE_SECS?"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A [`ConfigError`] listing every problem found.
+    pub fn from_env_vars<I, K, V>(prefix: &str, vars: I) -> Result<Self, ConfigError>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<OsStr>,
+        V: AsRef<OsStr>,
+    {
+        let prefix = prefix.trim_end_matches('_');
+        let name_of = |var: &Var| {
+            if prefix.is_empty() {
+                var.suffix.to_owned()
+            } else {
+                format!("{prefix}_{}", var.suffix)
+            }
+        };
+        let mut config = Self::default();
+        let mut problems = Vec::new();
+        // Settings whose variable is set but unreadable: the policy check
+        // must not also report them as missing.
+        let mut unreadable: Vec<&'static str> = Vec::new();
+
+        for (name, value) in vars {
+            let (name, value) = (name.as_ref(), value.as_ref());
+            let Some(name) = name.to_str() else {
+                continue;
+            };
+            let Some(var) = VARS.iter().find(|v| name_of(v) == name) else {
+                if has_prefix(name, prefix) {
+                    problems.push(unknown(name, prefix, &name_of));
+                }
+                continue;
+            };
+            let fail = |hint: &str| {
+                Problem::new(
+                    ProblemKind::InvalidVariableValue,
+                    var.setting,
+                    Some(&value.to_string_lossy()),
+                    hint,
+                )
+                .in_variable(name.to_owned())
+            };
+            let Some(text) = value.to_str() else {
+                problems.push(fail("the value is not UTF-8"));
+                unreadable.push(var.setting);
+                continue;
+            };
+            match var.ty {
+                Type::List => *list_field(&mut config, var.setting) = split_list(text),
+                Type::Bool => match parse_bool(text) {
+                    Some(b) if var.setting == "allow_credentials" => config.allow_credentials = b,
+                    Some(b) => config.allow_private_network = b,
+                    None => {
+                        problems.push(fail("write true or false (or 1 or 0), or unset it"));
+                        unreadable.push(var.setting);
+                    }
+                },
+                Type::Seconds => match text.trim().parse::<u64>() {
+                    Ok(secs) => config.max_age_secs = Some(secs),
+                    Err(_) => {
+                        problems.push(fail(
+                            "write a whole number of seconds without a unit, e.g. 600",
+                        ));
+                        unreadable.push(var.setting);
+                    }
+                },
+            }
+        }
+
+        // The policy's own checks, each problem named by its variable.
+        if let Err(err) = config.clone().into_builder().build() {
+            for problem in err.problems() {
+                let Some(var) = VARS.iter().find(|v| v.setting == problem.setting()) else {
+                    continue;
+                };
+                if !unreadable.contains(&var.setting) {
+                    problems.push(problem.clone().in_variable(name_of(var)));
+                }
+            }
+        }
+        // In the order of the settings, unknown variables last, whatever
+        // order the environment lists them in.
+        problems.sort_by_key(|p| {
+            VARS.iter()
+                .position(|v| v.setting == p.setting())
+                .unwrap_or(VARS.len())
+        });
+        match ConfigError::from_problems(problems) {
+            Some(err) => Err(err),
+            None => Ok(config),
+        }
+    }
+}
+
+fn list_field<'a>(config: &'a mut CorsConfig, setting: &str) -> &'a mut Vec<String> {
+    match setting {
+        "allow_origins" => &mut config.allow_origins,
+        "allow_methods" => &mut config.allow_methods,
+        "allow_headers" => &mut config.allow_headers,
+        _ => &mut config.expose_headers,
+    }
+}
+
+/// Comma-separated items, trimmed; empty items (`a,,b`, a trailing comma)
+/// are skipped.
+fn split_list(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn parse_bool(text: &str) -> Option<bool> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("true") || t == "1" {
+        Some(true)
+    } else if t.eq_ignore_ascii_case("false") || t == "0" {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Whether `name` starts with `{prefix}_`, in any case (a lower-case
+/// spelling of a known name is a typo too).
+fn has_prefix(name: &str, prefix: &str) -> bool {
+    !prefix.is_empty()
+        && name.len() > prefix.len()
+        && name.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+        && name.as_bytes()[prefix.len()] == b'_'
+}
+
+fn unknown(name: &str, prefix: &str, name_of: &dyn Fn(&Var) -> String) -> Problem {
+    let known: Vec<String> = VARS.iter().map(name_of).collect();
+    let upper = name.to_ascii_uppercase();
+    // A name that is a known one cut short or lengthened
+    // (`CORS_MAX_AGE`), else one a few typos away.
+    let closest = known
+        .iter()
+        .find(|k| k.starts_with(&upper) || upper.starts_with(k.as_str()))
+        .or_else(|| {
+            known
+                .iter()
+                .map(|k| (edit_distance(&upper, k), k))
+                .min_by_key(|(d, _)| *d)
+                .filter(|(d, _)| *d <= 3)
+                .map(|(_, k)| k)
+        });
+    let hint = match closest {
+        Some(k) if k.eq_ignore_ascii_case(name) => {
+            format!("did you mean {k}? (names are case-sensitive)")
+        }
+        Some(k) => format!("did you mean {k}?"),
+        None => format!(
+            "every {prefix}_* variable is read as a CORS setting; the known ones are {}",
+            known.join(", ")
+        ),
+    };
+    Problem::new(ProblemKind::UnknownVariable, FROM_ENV, None, hint).in_variable(name.to_owned())
+}
+
+/// Levenshtein distance, for suggesting the variable a typo meant.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b = b.as_bytes();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.bytes().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_are_split_and_trimmed() {
+        assert_eq!(
+            split_list(" https://a.com ,https://b.com,, "),
+            ["https://a.com", "https://b.com"]
+        );
+        assert!(split_list("  ").is_empty());
+    }
+
+    #[test]
+    fn booleans() {
+        for (text, want) in [
+            ("true", true),
+            (" TRUE ", true),
+            ("1", true),
+            ("False", false),
+        ] {
+            assert_eq!(parse_bool(text), Some(want), "{text}");
+        }
+        for text in ["", "yes", "on", "t"] {
+            assert_eq!(parse_bool(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn prefix_matching_needs_the_underscore() {
+        assert!(has_prefix("CORS_X", "CORS"));
+        assert!(has_prefix("cors_allow_origins", "CORS"));
+        assert!(!has_prefix("CORSAIR_X", "CORS"));
+        assert!(!has_prefix("CORS", "CORS"));
+        assert!(!has_prefix("CORS_X", ""));
+    }
+
+    #[test]
+    fn distances() {
+        assert_eq!(edit_distance("CORS_MAX_AGE", "CORS_MAX_AGE_SECS"), 5);
+        assert_eq!(edit_distance("CORS_ALLOW_ORIGIN", "CORS_ALLOW_ORIGINS"), 1);
+        assert_eq!(edit_distance("", "ab"), 2);
+    }
+}

@@ -1,0 +1,268 @@
+//! [`PolicyWarning`]: findings that do not stop a policy from building but
+//! mean that a browser will do something other than what the settings say.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::fetch;
+
+use super::builder::CorsPolicyBuilder;
+use super::validate::Checked;
+
+const WEBKIT_MAX_AGE: Duration = Duration::from_secs(fetch::MAX_AGE_CAP_WEBKIT);
+const CHROMIUM_MAX_AGE: Duration = Duration::from_secs(fetch::MAX_AGE_CAP_CHROMIUM);
+
+/// Something a policy says that browsers will not do as written.
+///
+/// A warning never stops [`build`](crate::CorsPolicyBuilder::build): the
+/// policy works, but part of it has no effect, or it is stricter than the
+/// browsers of today. Read them with [`CorsPolicy::warnings`](crate::CorsPolicy::warnings);
+/// with the `tracing` feature each is also logged once at `warn`, on target
+/// `tower_cors`, when the policy is built.
+///
+/// ```
+/// use std::time::Duration;
+/// use tower_cors::{CorsPolicy, WarningKind};
+///
+/// let policy = CorsPolicy::builder()
+///     .allow_origins(["https://app.example.com"])
+///     .max_age(Duration::from_secs(3600))
+///     .build()?;
+/// let warning = &policy.warnings()[0];
+/// assert_eq!(warning.kind(), WarningKind::MaxAgeAboveBrowserCap);
+/// assert!(warning.message().contains("WebKit (Safari) keeps it 600 s"));
+/// # Ok::<(), tower_cors::ConfigError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyWarning {
+    kind: WarningKind,
+    setting: &'static str,
+    value: Option<String>,
+    message: String,
+}
+
+/// The classes of [`PolicyWarning`].
+///
+/// New kinds may be added in minor releases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WarningKind {
+    /// `max_age` is longer than WebKit's 600 s or Chromium's 7,200 s cap:
+    /// those browsers keep the preflight for less time than configured.
+    MaxAgeAboveBrowserCap,
+    /// `allow_headers(["*"])` without `"authorization"`: the layer follows
+    /// the Fetch standard, where `*` never covers `Authorization`, while
+    /// today's engines still let it through (and warn).
+    WildcardHeadersWithoutAuthorization,
+    /// An exposed header that browsers let scripts read anyway.
+    ExposedHeaderAlwaysReadable,
+    /// `allow_private_network(true)`: no current browser sends the Private
+    /// Network Access preflight this answers.
+    PrivateNetworkAccessUnused,
+}
+
+impl PolicyWarning {
+    fn new(
+        kind: WarningKind,
+        setting: &'static str,
+        value: Option<&str>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            kind,
+            setting,
+            value: value.map(str::to_owned),
+            message: message.into(),
+        }
+    }
+
+    /// The class of warning, for matching in code and tests.
+    pub fn kind(&self) -> WarningKind {
+        self.kind
+    }
+
+    /// The builder method (and config key) it is about, e.g. `"max_age"`.
+    pub fn setting(&self) -> &'static str {
+        self.setting
+    }
+
+    /// The value it is about, when it is about one value.
+    pub fn value(&self) -> Option<&str> {
+        self.value.as_deref()
+    }
+
+    /// What browsers will do, and what to change if that is not intended.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for PolicyWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.setting)?;
+        if let Some(v) = &self.value {
+            write!(f, " {v:?}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Every warning for settings that passed validation.
+pub(super) fn find(b: &CorsPolicyBuilder, checked: &Checked) -> Vec<PolicyWarning> {
+    let mut found = Vec::new();
+    if let Some(age) = b.max_age {
+        max_age(Duration::from_secs(age.as_secs()), &mut found);
+    }
+    if checked.headers.any()
+        && !checked
+            .headers
+            .names()
+            .any(|n| n.eq_ignore_ascii_case("authorization"))
+    {
+        found.push(PolicyWarning::new(
+            WarningKind::WildcardHeadersWithoutAuthorization,
+            "allow_headers",
+            Some("*"),
+            "\"*\" does not cover Authorization: the Fetch standard excludes it, so this layer \
+             refuses preflights that ask for it, while Chromium, Firefox and WebKit still \
+             accept `*` for it today (Chromium and Firefox with a deprecation warning); pages \
+             that send Authorization work against a lenient server and fail against this one. \
+             Add \"authorization\" to allow_headers if they send it",
+        ));
+    }
+    for name in checked
+        .expose
+        .iter()
+        .filter(|n| fetch::is_cors_safelisted_response_header_name(n.as_bytes()))
+    {
+        found.push(PolicyWarning::new(
+            WarningKind::ExposedHeaderAlwaysReadable,
+            "expose_headers",
+            Some(name),
+            "browsers let scripts read Cache-Control, Content-Language, Content-Length, \
+             Content-Type, Expires, Last-Modified and Pragma without exposing them; listing \
+             it only lengthens every response",
+        ));
+    }
+    if b.private_network {
+        found.push(PolicyWarning::new(
+            WarningKind::PrivateNetworkAccessUnused,
+            "allow_private_network",
+            None,
+            "Chromium replaced Private Network Access preflights with the Local Network Access \
+             permission prompt, and Firefox and WebKit never sent them: no current browser \
+             asks for Access-Control-Allow-Private-Network, and the user's permission, not a \
+             header, now lets a public page reach a private address",
+        ));
+    }
+    found
+}
+
+fn max_age(age: Duration, found: &mut Vec<PolicyWarning>) {
+    if age <= WEBKIT_MAX_AGE {
+        return;
+    }
+    let secs = age.as_secs();
+    let (webkit, chromium) = (fetch::MAX_AGE_CAP_WEBKIT, fetch::MAX_AGE_CAP_CHROMIUM);
+    let message = if age <= CHROMIUM_MAX_AGE {
+        format!(
+            "WebKit (Safari) keeps it {webkit} s and preflights again after that; Chromium \
+             and Firefox keep it {secs} s. Use at most {webkit} for the same behaviour \
+             everywhere"
+        )
+    } else {
+        format!(
+            "WebKit (Safari) keeps it {webkit} s, Chromium {chromium} s, and only Firefox the \
+             whole {secs} s; use at most {chromium} ({webkit} for the same behaviour everywhere)"
+        )
+    };
+    found.push(PolicyWarning::new(
+        WarningKind::MaxAgeAboveBrowserCap,
+        "max_age",
+        Some(&format!("{secs}s")),
+        message,
+    ));
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::WarningKind;
+    use crate::CorsPolicy;
+
+    fn kinds(b: crate::CorsPolicyBuilder) -> Vec<WarningKind> {
+        b.build()
+            .expect("valid policy")
+            .warnings()
+            .iter()
+            .map(|w| w.kind())
+            .collect()
+    }
+
+    fn base() -> crate::CorsPolicyBuilder {
+        CorsPolicy::builder().allow_origins(["https://a.example"])
+    }
+
+    #[test]
+    fn max_age_at_or_below_webkit_cap_is_quiet() {
+        assert!(kinds(base().max_age(Duration::from_millis(600_999))).is_empty());
+    }
+
+    #[test]
+    fn max_age_between_the_caps_names_webkit_only() {
+        let p = base().max_age(Duration::from_secs(601)).build().unwrap();
+        let w = &p.warnings()[0];
+        assert_eq!(w.value(), Some("601s"));
+        assert!(w.message().contains("WebKit (Safari) keeps it 600 s"));
+        assert!(w.message().contains("Chromium and Firefox keep it 601 s"));
+    }
+
+    #[test]
+    fn max_age_above_chromium_cap_says_what_each_keeps() {
+        let p = base().max_age(Duration::from_secs(86_400)).build().unwrap();
+        let text = p.warnings()[0].to_string();
+        assert!(text.starts_with("max_age \"86400s\": "), "{text}");
+        assert!(text.contains("Chromium 7200 s"), "{text}");
+        assert!(text.contains("Firefox the whole 86400 s"), "{text}");
+    }
+
+    #[test]
+    fn wildcard_headers_warn_unless_authorization_is_listed() {
+        assert_eq!(
+            kinds(base().allow_headers(["*"])),
+            [WarningKind::WildcardHeadersWithoutAuthorization]
+        );
+        assert!(kinds(base().allow_headers(["*", "Authorization"])).is_empty());
+    }
+
+    #[test]
+    fn each_safelisted_exposed_header_is_named() {
+        let p = base()
+            .expose_headers(["Content-Type", "x-request-id", "pragma"])
+            .build()
+            .unwrap();
+        let values: Vec<_> = p.warnings().iter().map(|w| w.value()).collect();
+        assert_eq!(values, [Some("content-type"), Some("pragma")]);
+    }
+
+    #[test]
+    fn private_network_warns() {
+        assert_eq!(
+            kinds(base().allow_private_network(true)),
+            [WarningKind::PrivateNetworkAccessUnused]
+        );
+    }
+
+    #[test]
+    fn a_plain_policy_has_no_warnings() {
+        assert!(kinds(
+            base()
+                .allow_methods(["PUT"])
+                .allow_headers(["content-type"])
+                .expose_headers(["x-request-id"])
+                .max_age(Duration::from_secs(600))
+        )
+        .is_empty());
+    }
+}

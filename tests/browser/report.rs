@@ -97,14 +97,23 @@ fn received(rs: &[Received]) -> String {
         .join(", ")
 }
 
-/// One table cell: verdict, reason, warning.
-fn cell(o: &Observed) -> String {
+/// The response header a step reads, if any.
+fn reads(how: &How) -> Option<&'static str> {
+    match how {
+        How::Fetch { read, .. } => *read,
+        How::DemoRow(row) => row.read_header,
+    }
+}
+
+/// One table cell: verdict (and the header the step read), reason, warning.
+fn cell(o: &Observed, read: Option<&str>) -> String {
     let mut s = if o.readable() {
         let mut v = format!("✅ {}", o.page["status"]);
-        match &o.page["header"] {
-            serde_json::Value::String(h) if !h.is_empty() => v.push_str(" (header read)"),
-            serde_json::Value::Null if o.page.get("header").is_some() => {}
-            _ => {}
+        if let Some(name) = read {
+            match o.page["header"].as_str() {
+                Some(_) => v.push_str(&format!(", {name} readable")),
+                None => v.push_str(&format!(", {name} null")),
+            }
         }
         v
     } else {
@@ -288,7 +297,9 @@ pub fn markdown(suite: &Suite<'_>) -> String {
             };
             let _ = write!(out, "| {label}`{}` | {} |", md(&what), md(&server));
             for e in &engines {
-                let c = e.observed(case.id, step.id).map_or("not run".into(), cell);
+                let c = e
+                    .observed(case.id, step.id)
+                    .map_or("not run".into(), |o| cell(o, reads(&step.how)));
                 let _ = write!(out, " {c} |");
             }
             out.push('\n');
@@ -318,7 +329,7 @@ fn differences(out: &mut String, suite: &Suite<'_>, engines: &[&EngineRun]) {
                 let each: Vec<String> = seen
                     .iter()
                     .map(|(e, o)| {
-                        let mut s = format!("{} {}", e.engine, cell(o));
+                        let mut s = format!("{} {}", e.engine, cell(o, reads(&step.how)));
                         if split {
                             s.push_str(&format!(" (server: {})", md(&received(&o.received))));
                         }

@@ -71,7 +71,7 @@ mod webkit_engine;
 mod wire;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Barrier, Mutex};
 use std::time::{Duration, Instant};
 
 use case::Case;
@@ -95,7 +95,7 @@ macro_rules! say {
 fn workers(engine: Engine) -> usize {
     match engine {
         Engine::Chromium | Engine::Firefox => 6,
-        Engine::WebKit => 4,
+        Engine::WebKit => 6,
     }
 }
 
@@ -121,10 +121,17 @@ fn installed(engine: Engine) -> bool {
     }
 }
 
-/// Starts `engine`, runs every case in it, and (when asked) screenshots
-/// the demo page at `demo_url`.
-fn run_engine(engine: Engine, cases: &[Case], demo_url: Option<&str>) -> EngineRun {
-    let started = Instant::now();
+/// Starts `engine`, waits at `started` until every engine has started (a
+/// browser starting up competes for the CPU with the cases of the others:
+/// Firefox took 30 s instead of 6 that way), runs every case in it, and
+/// (when asked) screenshots the demo page at `demo_url`.
+fn run_engine(
+    engine: Engine,
+    cases: &[Case],
+    started: &Barrier,
+    demo_url: Option<&str>,
+) -> EngineRun {
+    let began = Instant::now();
     let mut out = EngineRun {
         engine,
         version: String::new(),
@@ -135,14 +142,16 @@ fn run_engine(engine: Engine, cases: &[Case], demo_url: Option<&str>) -> EngineR
         log_tail: String::new(),
         screenshot: None,
     };
-    let browser = match launch(engine) {
+    let launched = launch(engine);
+    out.launched = began.elapsed();
+    started.wait();
+    let browser = match launched {
         Ok(b) => b,
         Err(e) => {
             out.failure = Some(e);
             return out;
         }
     };
-    out.launched = started.elapsed();
     out.version = browser.version();
     // Longest cases first (the preflight cache waits), then in table order.
     let mut order: Vec<&Case> = cases.iter().collect();
@@ -172,7 +181,7 @@ fn run_engine(engine: Engine, cases: &[Case], demo_url: Option<&str>) -> EngineR
     // Report in table order.
     out.runs
         .sort_by_key(|r| cases.iter().position(|c| c.id == r.case));
-    out.took = started.elapsed();
+    out.took = began.elapsed();
     if let Some(url) = demo_url {
         out.screenshot = Some(screenshot(browser.as_ref(), url));
     }
@@ -241,12 +250,14 @@ fn every_case_in_three_engines() {
     cases.extend(cases_other::cases(&env).expect("the other servers"));
     let demo_url = format!("{}/", env.origin("127.0.0.1"));
     let sampler = memory::Sampler::start(Duration::from_millis(250));
+    let all_started = Barrier::new(present.len());
     let engines: Vec<EngineRun> = std::thread::scope(|s| {
         let handles: Vec<_> = present
             .iter()
             .map(|&e| {
                 let (cases, url) = (&cases, doc.then_some(demo_url.as_str()));
-                s.spawn(move || run_engine(e, cases, url))
+                let all_started = &all_started;
+                s.spawn(move || run_engine(e, cases, all_started, url))
             })
             .collect();
         handles

@@ -52,6 +52,17 @@ const PREFS: &[(&str, &str)] = &[
     ("browser.safebrowsing.malware.enabled", "false"),
     ("browser.safebrowsing.phishing.enabled", "false"),
     ("extensions.update.enabled", "false"),
+    ("browser.startup.page", "0"),
+    ("browser.startup.homepage_override.mstone", "\"ignore\""),
+    ("startup.homepage_welcome_url", "\"about:blank\""),
+    ("browser.aboutwelcome.enabled", "false"),
+    ("browser.newtabpage.enabled", "false"),
+    ("browser.backup.scheduled.enabled", "false"),
+    ("browser.search.update", "false"),
+    ("extensions.getAddons.cache.enabled", "false"),
+    ("extensions.systemAddon.update.enabled", "false"),
+    ("browser.places.importBookmarksHTML", "false"),
+    ("browser.bookmarks.restore_default_bookmarks", "false"),
 ];
 
 /// Installs the console listener once (the sandbox persists), then answers

@@ -354,24 +354,29 @@ fn differences(out: &mut String, suite: &Suite<'_>, engines: &[&EngineRun]) {
 const COOKIE_NOTES: &str = "
 ## Cookies: plain http on loopback, and what changes over https
 
-The cookie cases above are what a developer meets on their own machine: the
-page and the API on loopback over plain http. Same site means the same
-scheme and registrable domain, ports ignored, so `127.0.0.1:3000` calling
-`127.0.0.1:3001` is cross-origin (CORS applies) but same-site (`SameSite`
-does not get in the way). A page on `localhost` calling `127.0.0.1` is cross
-site.
+The cookie cases are what a developer meets on their own machine: page and
+API on loopback over plain http. A site is scheme plus registrable domain,
+ports ignored: `127.0.0.1:3000` calling `127.0.0.1:3001` is cross-origin
+(CORS applies) but same site, and every engine sends the cookie back on a
+credentialed request (and never without `credentials: \"include\"`). A page
+on `localhost` calling `127.0.0.1` is cross site: the cookie is a
+third-party cookie, and the table shows what each engine does with it.
 
 Over https in production:
 
 - A cookie that must travel cross site needs `SameSite=None; Secure`, and
-  `Secure` needs https (browsers make an exception only for loopback hosts).
-  Without `SameSite`, Chromium treats a cookie as `Lax`: never sent on a
-  cross-site `fetch`.
-- Cross site, cookies are third-party cookies: Firefox keeps them partitioned
-  by the top-level site (Total Cookie Protection), WebKit blocks them by
-  default, and Chromium may block them by user setting or policy. Front end
-  and API on the same site (`app.example.com` and `api.example.com`) avoid
-  all of this; CORS still applies between them.
-- None of this is CORS: the layer answers the same either way. It only
-  decides whether the page may read the response.
+  `Secure` needs https. (Firefox accepted `Secure` from `http://127.0.0.1`
+  above because loopback counts as a secure origin; that exception does not
+  exist for a real host.)
+- https does not make a cross-site cookie first-party. Chromium blocks
+  third-party cookies when the user or a policy says so (`UserPreferences`
+  above), Firefox partitions them by top-level site and asks for the
+  `Partitioned` attribute (`cookiesCHIPS`, which itself needs `Secure`),
+  and WebKit blocks them. Serving front end and API from the same site
+  (`app.example.com` and `api.example.com`) avoids all of it, while CORS
+  still applies between the two origins.
+- An https page cannot call an http API at all (mixed content).
+- None of this is CORS: tower-cors answers the same either way. CORS only
+  decides whether the page may read the response; cookies decide whether the
+  server knows who asked.
 ";

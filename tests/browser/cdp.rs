@@ -41,7 +41,7 @@ pub fn find_chromium() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// The flags every run uses (issue 3), plus DevTools on a free port.
+/// The flags every run uses, plus DevTools on a free port.
 fn flags(profile: &Path) -> Vec<String> {
     [
         "--headless",

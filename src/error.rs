@@ -27,9 +27,10 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
-    pub(crate) fn new(problems: Vec<Problem>) -> Self {
-        debug_assert!(!problems.is_empty());
-        Self { problems }
+    /// The error for `problems`, or `None` when there are none: an empty
+    /// `ConfigError` cannot exist.
+    pub(crate) fn from_problems(problems: Vec<Problem>) -> Option<Self> {
+        (!problems.is_empty()).then_some(Self { problems })
     }
 
     /// All the problems found, in the order of the settings they concern.
@@ -170,6 +171,12 @@ pub enum ProblemKind {
     ForbiddenRequestHeader,
     /// A response header browsers never expose (`set-cookie`).
     ForbiddenResponseHeader,
+    /// A response-only CORS header (`access-control-allow-origin`, ...)
+    /// listed as a request header a page may send.
+    ResponseOnlyHeader,
+    /// A request-only header (`origin`, `access-control-request-method`,
+    /// ...) listed as a response header to expose.
+    RequestOnlyHeader,
     /// `max_age` above 24 hours.
     MaxAgeTooLong,
     /// A preflight status outside 200–299.
@@ -206,6 +213,8 @@ impl ProblemKind {
             InvalidHeaderName => "not a header name",
             ForbiddenRequestHeader => "header browsers never let a page send",
             ForbiddenResponseHeader => "header browsers never expose",
+            ResponseOnlyHeader => "response header listed as a request header",
+            RequestOnlyHeader => "request header listed as an exposed response header",
             MaxAgeTooLong => "max age too long",
             PreflightStatusNotOk => "preflight status is not 2xx",
             PredicateWithCredentials => "origin predicate with credentials",
@@ -218,8 +227,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn no_problems_make_no_error() {
+        assert_eq!(ConfigError::from_problems(Vec::new()), None);
+    }
+
+    #[test]
     fn display_lists_every_problem_with_value_and_hint() {
-        let err = ConfigError::new(vec![
+        let err = ConfigError::from_problems(vec![
             Problem::new(
                 ProblemKind::OriginHasPath,
                 "allow_origins",
@@ -232,7 +246,8 @@ mod tests {
                 None,
                 "call allow_origins",
             ),
-        ]);
+        ])
+        .expect("two problems make an error");
         let text = err.to_string();
         assert_eq!(
             text,

@@ -9,13 +9,12 @@ use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 
 use arc_swap::ArcSwap;
-use http::header::{HeaderMap, VARY};
-use http::{Request, Response, StatusCode};
+use http::{Request, Response};
 use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::decision::{decide, ActualHeaders, Decision, EXPLANATION_HEADER};
+use crate::decision::{decide, ActualHeaders, Decision};
 use crate::diagnostics;
 use crate::policy::{CorsPolicy, Inner};
 
@@ -170,12 +169,13 @@ where
     let (outcome, req) = if policy.origin_predicate.is_some() {
         // The predicate wants the request head.
         let (parts, body) = req.into_parts();
-        let decision = decide(policy, &parts.method, &parts.headers, Some(&parts));
-        let outcome = apply(policy, decision, &parts.headers);
+        let outcome = apply(decide(policy, &parts.method, &parts.headers, Some(&parts)));
         (outcome, Request::from_parts(parts, body))
     } else {
-        let decision = decide(policy, req.method(), req.headers(), None);
-        (apply(policy, decision, req.headers()), req)
+        (
+            apply(decide(policy, req.method(), req.headers(), None)),
+            req,
+        )
     };
     match outcome {
         Outcome::Answer(response) => ResponseFuture {
@@ -192,30 +192,21 @@ where
     }
 }
 
-fn apply<B: Default>(policy: &Inner, decision: Decision<'_>, headers: &HeaderMap) -> Outcome<B> {
-    diagnostics::report(policy, &decision, headers);
-    match decision {
-        Decision::PreflightAllowed(answer) => {
-            let mut res = Response::new(B::default());
-            *res.status_mut() = answer.status();
-            *res.headers_mut() = answer.headers();
-            Outcome::Answer(res)
-        }
-        Decision::PreflightRefused(refusal) => {
-            let mut res = Response::new(B::default());
-            *res.status_mut() = StatusCode::FORBIDDEN;
-            let mut headers = HeaderMap::with_capacity(2);
-            headers.insert(VARY, policy.preflight_vary.clone());
-            if policy.explain_refusals {
-                headers.insert(EXPLANATION_HEADER.clone(), refusal.explanation());
-            }
-            *res.headers_mut() = headers;
-            Outcome::Answer(res)
-        }
+/// Reports the decision and turns it into what the layer does: a preflight
+/// is answered with exactly the status and headers the decision carries.
+fn apply<B: Default>(decision: Decision<'_>) -> Outcome<B> {
+    diagnostics::report(&decision);
+    let (status, headers) = match decision {
+        Decision::PreflightAllowed(answer) => (answer.status(), answer.headers()),
+        Decision::PreflightRefused(answer) => (answer.status(), answer.headers()),
         Decision::ActualAllowed(headers)
         | Decision::ActualRefused(_, headers)
-        | Decision::NotCors(headers) => Outcome::Forward(headers),
-    }
+        | Decision::NotCors(headers) => return Outcome::Forward(headers),
+    };
+    let mut res = Response::new(B::default());
+    *res.status_mut() = status;
+    *res.headers_mut() = headers;
+    Outcome::Answer(res)
 }
 
 pin_project! {

@@ -52,6 +52,24 @@
 //! - [`CorsPolicy::evaluate`] is the decision on its own, with no I/O: use it
 //!   to unit-test your policy.
 //!
+//! # How it works
+//!
+//! A [`CorsPolicyBuilder`] collects settings. [`build`](CorsPolicyBuilder::build)
+//! validates all of them at once (every problem goes into one
+//! [`ConfigError`]) and compiles the policy: origins indexed for lookups
+//! that do not grow with their number, methods and header names sorted, and
+//! every response header value rendered once. The compiled [`CorsPolicy`]
+//! is immutable and shared behind an `Arc`.
+//!
+//! For each request, [`CorsPolicy::evaluate`] (the same `decide` step the
+//! layer runs) reads the method and headers once and returns a
+//! [`Decision`]: a value that carries the whole answer, the status and
+//! headers of a preflight response, allowed or refused, or the CORS headers
+//! to add to the inner service's response, together with the [`Refusal`]
+//! and its fix when something was refused. The [`CorsLayer`] only applies
+//! the decision: it answers preflights itself and decorates every other
+//! response, so what `evaluate` returns is exactly what a client receives.
+//!
 //! # Security defaults
 //!
 //! Nothing is allowed until listed. Origins match exactly as browsers send
@@ -70,11 +88,13 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod browser;
 #[cfg(feature = "serde")]
 mod config;
 mod decision;
 mod diagnostics;
 mod error;
+mod fetch;
 mod layer;
 mod origin;
 mod policy;
@@ -85,7 +105,8 @@ mod vary;
 #[cfg(feature = "serde")]
 pub use config::CorsConfig;
 pub use decision::{
-    ActualHeaders, AllowedPreflight, Decision, Refusal, RefusalReason, EXPLANATION_HEADER,
+    ActualHeaders, AllowedPreflight, Decision, Refusal, RefusalReason, RefusedPreflight,
+    EXPLANATION_HEADER,
 };
 pub use error::{ConfigError, Problem, ProblemKind};
 pub use layer::{Cors, CorsLayer, ResponseFuture};
@@ -96,3 +117,13 @@ pub use reload::{PolicyHandle, ReloadableCorsLayer};
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
+
+/// `docs/axum-per-route.md`'s Rust blocks, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/axum-per-route.md")]
+pub struct AxumPerRouteDoctests;
+
+/// `docs/migrating-from-tower-http.md`'s Rust blocks, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/migrating-from-tower-http.md")]
+pub struct MigrationDoctests;

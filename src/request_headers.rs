@@ -12,6 +12,8 @@
 use http::header::GetAll;
 use http::HeaderValue;
 
+use crate::fetch::TCHAR;
+
 /// More `Access-Control-Request-Headers` lines than this are refused.
 pub(crate) const MAX_LINES: usize = 16;
 
@@ -20,29 +22,6 @@ pub(crate) const MAX_BYTES_ANY: usize = 4096;
 
 /// Slack over the longest exact list, for spaces and empty elements.
 const SLACK_BYTES: usize = 32;
-
-/// HTTP `tchar` (RFC 9110 §5.6.2).
-pub(crate) const fn is_tchar(b: u8) -> bool {
-    matches!(b,
-        b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`'
-        | b'|' | b'~' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z')
-}
-
-/// [`is_tchar`] of every byte, as a table: one load per byte on the hot path.
-static TCHAR: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = is_tchar(b as u8);
-        b += 1;
-    }
-    table
-};
-
-/// Whether a string is a non-empty HTTP token.
-pub(crate) fn is_token(s: &[u8]) -> bool {
-    !s.is_empty() && s.iter().all(|&b| TCHAR[usize::from(b)])
-}
 
 /// The header names a policy allows in a preflight.
 #[derive(Debug, Clone)]

@@ -469,7 +469,8 @@ impl Row {
                     }
                     steps.push(format!("{asked}: allowed ({})", status.as_u16()));
                 }
-                Decision::PreflightRefused(refusal) => {
+                Decision::PreflightRefused(answer) => {
+                    let refusal = answer.refusal();
                     return blocked(format!("{asked}: refused with 403, {refusal}"));
                 }
                 _ => return blocked(format!("{asked}: not seen as a preflight")),

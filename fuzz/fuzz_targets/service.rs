@@ -1,6 +1,7 @@
 //! The whole `Cors` service around a recording inner service, fed arbitrary
 //! request parts under a fixed set of policies; every response is checked
-//! against the invariants in `check_response`.
+//! against the invariants in `check_response`, and judged by the browser
+//! model in `check_with_model`.
 #![no_main]
 
 use std::convert::Infallible;
@@ -14,7 +15,9 @@ use arbitrary::Arbitrary;
 use http::{Request, Response};
 use libfuzzer_sys::fuzz_target;
 use tower_cors::Cors;
-use tower_cors_fuzz::{check_response, fixtures, header_map, Bytes, Fixture, MethodIn, Name};
+use tower_cors_fuzz::{
+    check_response, check_with_model, fixtures, header_map, Bytes, Fixture, MethodIn, Name,
+};
 use tower_service::Service;
 
 /// Counts its calls and answers with the headers it was given (which may
@@ -86,4 +89,5 @@ fuzz_target!(|input: Input| {
         res.headers(),
         calls.load(Ordering::SeqCst),
     );
+    check_with_model(fx, &method, &headers, res.status(), res.headers());
 });

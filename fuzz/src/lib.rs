@@ -1,10 +1,14 @@
-//! Shared pieces of the fuzz targets: structured inputs, a reference origin
-//! matcher written independently of the library, and the response invariants.
+//! Shared pieces of the fuzz targets: structured inputs, the reference origin
+//! matcher (written independently of the library) and the response invariants.
 //!
-//! The reference matcher follows the documented rules (exact byte equality;
-//! `scheme://*.suffix` = one or more lower-case LDH labels under `suffix`;
-//! `scheme://host:*` = no port or a canonical non-default port) and nothing
-//! else, so a disagreement with the library is a finding.
+//! The reference matcher is the one the integration tests use: one file,
+//! `tests/integration/reference_origin.rs`, included here, so the property
+//! tests and the fuzz targets judge the library by the same rules.
+
+#[path = "../../tests/integration/reference_origin.rs"]
+mod reference_origin;
+
+pub use reference_origin::{default_port, rule_matches, RefRule, SPECIAL_SCHEMES};
 
 use arbitrary::Arbitrary;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
@@ -42,139 +46,6 @@ pub const DICTIONARY: &[&str] = &[
     ",,",
     "origin",
 ];
-
-/// One configured origin rule, as the reference understands it.
-#[derive(Debug, Clone)]
-pub enum RefRule {
-    /// `*`.
-    Any,
-    /// Byte-exact.
-    Exact(String),
-    /// `site` with any canonical port or none.
-    AnyPort { site: String },
-    /// `scheme://*.suffix[:port]`.
-    Sub {
-        scheme: String,
-        suffix: String,
-        /// `None` = no port written; `Some(None)` = `:*`; `Some(Some(p))` = `:p`.
-        port: Option<Option<u16>>,
-    },
-}
-
-impl RefRule {
-    /// Reads a rule the library accepted (the reference does not validate).
-    pub fn parse(rule: &str) -> RefRule {
-        if rule == "*" {
-            return RefRule::Any;
-        }
-        if let Some(i) = rule.find("://*.") {
-            let scheme = rule[..i].to_owned();
-            let rest = &rule[i + 5..];
-            let (suffix, port) = match rest.rfind(':') {
-                Some(c) if !rest.contains(']') || c > rest.rfind(']').unwrap_or(0) => {
-                    let p = &rest[c + 1..];
-                    let port = if p == "*" { None } else { p.parse().ok() };
-                    (rest[..c].to_owned(), Some(port))
-                }
-                _ => (rest.to_owned(), None),
-            };
-            return RefRule::Sub {
-                scheme,
-                suffix,
-                port,
-            };
-        }
-        if let Some(site) = rule.strip_suffix(":*") {
-            return RefRule::AnyPort {
-                site: site.to_owned(),
-            };
-        }
-        RefRule::Exact(rule.to_owned())
-    }
-}
-
-fn default_port(scheme: &[u8]) -> Option<u16> {
-    match scheme {
-        b"http" | b"ws" => Some(80),
-        b"https" | b"wss" => Some(443),
-        b"ftp" => Some(21),
-        _ => None,
-    }
-}
-
-/// `:port` as browsers write it after `scheme://host`: `None` if malformed.
-fn canonical_port(scheme: &[u8], digits: &[u8]) -> Option<u16> {
-    if digits.is_empty() || digits.len() > 5 || digits[0] == b'0' {
-        return None;
-    }
-    if !digits.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let n: u32 = std::str::from_utf8(digits).ok()?.parse().ok()?;
-    let p = u16::try_from(n).ok()?;
-    if p == 0 || Some(p) == default_port(scheme) {
-        return None;
-    }
-    Some(p)
-}
-
-fn ldh_label(l: &[u8]) -> bool {
-    !l.is_empty()
-        && l.len() <= 63
-        && l.iter()
-            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
-
-/// Whether a request `Origin` is allowed by one rule, per the documented rules.
-pub fn rule_matches(rule: &RefRule, origin: &[u8]) -> bool {
-    match rule {
-        RefRule::Any => true,
-        RefRule::Exact(e) => origin == e.as_bytes(),
-        RefRule::AnyPort { site } => {
-            let Some(rest) = origin.strip_prefix(site.as_bytes()) else {
-                return false;
-            };
-            if rest.is_empty() {
-                return true;
-            }
-            let scheme = &site.as_bytes()[..site.find("://").unwrap_or(0)];
-            rest.strip_prefix(b":")
-                .is_some_and(|d| canonical_port(scheme, d).is_some())
-        }
-        RefRule::Sub {
-            scheme,
-            suffix,
-            port,
-        } => {
-            let Some(rest) = origin
-                .strip_prefix(scheme.as_bytes())
-                .and_then(|r| r.strip_prefix(b"://"))
-            else {
-                return false;
-            };
-            let (host, port_digits) = match rest.iter().position(|&b| b == b':') {
-                Some(c) => (&rest[..c], Some(&rest[c + 1..])),
-                None => (rest, None),
-            };
-            let port_ok = match (port, port_digits) {
-                (None, None) => true,
-                (None, Some(_)) => false,
-                (Some(None), None) => true,
-                (Some(None), Some(d)) => canonical_port(scheme.as_bytes(), d).is_some(),
-                (Some(Some(_)), None) => false,
-                (Some(Some(p)), Some(d)) => canonical_port(scheme.as_bytes(), d) == Some(*p),
-            };
-            if !port_ok || host.len() > 253 {
-                return false;
-            }
-            let dotted = format!(".{suffix}");
-            let Some(labels) = host.strip_suffix(dotted.as_bytes()) else {
-                return false;
-            };
-            !labels.is_empty() && labels.split(|&b| b == b'.').all(ldh_label)
-        }
-    }
-}
 
 /// A policy under test, with what the reference needs to know about it.
 pub struct Fixture {
@@ -431,7 +302,10 @@ pub fn check_response(
     }
     // Completeness: exactly one allowed Origin gets its ACAO (or `*`).
     let single_allowed = origins.len() == 1 && fx.origin_allowed(origins[0].as_bytes());
-    if origins.len() != 1 || !single_allowed {
+    if origins.is_empty() && fx.any_origin() && !fx.credentials && !preflight {
+        // A static `*` goes on every response, CORS request or not.
+        assert_eq!(acao, [&HeaderValue::from_static("*")], "static * missing");
+    } else if origins.len() != 1 || !single_allowed {
         assert!(acao.is_empty(), "ACAO for a refused origin: {origins:?}");
     }
 
@@ -478,16 +352,107 @@ pub fn check_response(
             assert_eq!(acao.len(), 1, "allowed origin {origins:?} without ACAO");
         }
         if !fx.any_origin() {
-            let vary_origin = res.get_all(VARY).iter().any(|v| {
-                v.as_bytes().split(|&b| b == b',').any(|i| {
-                    let i = i.trim_ascii();
-                    i == b"*" || i.eq_ignore_ascii_case(b"origin")
-                })
-            });
+            let vary_origin = varies_on_origin(res);
             assert!(
                 vary_origin,
                 "Vary: Origin missing on an origin-dependent answer"
             );
         }
     }
+}
+
+/// The same response judged by the browser model, as a browser would judge
+/// it for the page origin the request names (or, for a request without
+/// `Origin`, for any page a shared cache could hand it to):
+/// - script never reads an answer for an origin the policy does not allow;
+/// - a response stored for a request without `Origin` and served by a
+///   cache that honours `Vary` to another page gets the verdict a fresh
+///   answer would get (for a static `*`: readable).
+pub fn check_with_model(
+    fx: &Fixture,
+    method: &Method,
+    req: &HeaderMap,
+    status: StatusCode,
+    res: &HeaderMap,
+) {
+    use http::header::*;
+    use tower_cors::browser::{check_preflight, check_response, Credentials, Engine, PageRequest};
+    let credentials = if fx.credentials {
+        Credentials::Include
+    } else {
+        Credentials::Omit
+    };
+    let origins: Vec<&HeaderValue> = req.get_all(ORIGIN).iter().collect();
+    let url = "https://api.example.net/r";
+    match origins.as_slice() {
+        [] if !res.get_all(VARY).iter().any(|v| {
+            v.as_bytes()
+                .to_ascii_lowercase()
+                .windows(6)
+                .any(|w| w == b"origin" || w.starts_with(b"*"))
+        }) =>
+        {
+            if method == Method::OPTIONS {
+                return;
+            }
+            // Served from a shared cache to any page: must read as a fresh answer would.
+            let page = PageRequest::new("https://page.example", "GET", url)
+                .prepare()
+                .expect("valid");
+            let readable = check_response(Engine::Standard, &page, status, res).is_ok();
+            let fresh = fx.any_origin() && !fx.credentials;
+            assert_eq!(
+                readable, fresh,
+                "a cached answer without Origin changes the verdict"
+            );
+        }
+        [origin] => {
+            let Ok(origin) = origin.to_str() else { return };
+            let acrm: Vec<_> = req.get_all(ACCESS_CONTROL_REQUEST_METHOD).iter().collect();
+            let preflight = method == Method::OPTIONS && !acrm.is_empty();
+            let page_method = match (preflight, acrm.as_slice()) {
+                (true, [m]) => match m.to_str() {
+                    Ok(m) => m.to_owned(),
+                    Err(_) => return,
+                },
+                (true, _) => return,
+                (false, _) => method.as_str().to_owned(),
+            };
+            let Ok(page) = PageRequest::new(origin, page_method.as_str(), url)
+                .credentials(credentials)
+                .prepare()
+            else {
+                return;
+            };
+            let ok = if preflight {
+                check_preflight(Engine::Standard, &page, status, res).is_ok()
+            } else {
+                check_response(Engine::Standard, &page, status, res).is_ok()
+            };
+            if ok {
+                assert!(
+                    fx.origin_allowed(origin.as_bytes()),
+                    "script can read an answer for {origin:?}"
+                );
+                if preflight {
+                    assert!(
+                        fx.method_allowed(page_method.as_bytes()),
+                        "method {page_method:?} passes"
+                    );
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether a response's `Vary` names `Origin` (or `*`): a shared cache then
+/// never serves it to a request with another `Origin`.
+fn varies_on_origin(res: &HeaderMap) -> bool {
+    res.get_all(http::header::VARY).iter().any(|v| {
+        v.as_bytes().split(|&b| b == b',').any(|i| {
+            let i = i.trim_ascii();
+            i == b"*" || i.eq_ignore_ascii_case(b"origin")
+        })
+    })
 }

@@ -1,0 +1,283 @@
+//! The default output: each exchange with its CORS-relevant headers, then
+//! the verdict in plain words, Chromium's console message, the fix, the
+//! findings and the probes. Colour only on a terminal.
+
+use std::fmt::Write as _;
+
+use http::{HeaderMap, Request};
+
+use crate::findings::Severity;
+use crate::probe::{allow_origin, allows_credentials, varies_on_origin, Probe};
+use crate::report::{is_cors_relevant, shown_value, Report};
+use crate::transport::Head;
+use crate::walk::{End, Exchange, Step, ENGINE};
+
+/// ANSI styles, or nothing.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    colour: bool,
+}
+
+impl Style {
+    /// Colour when stdout is a terminal and `NO_COLOR` is unset.
+    pub fn for_stdout() -> Self {
+        use std::io::IsTerminal;
+        Self {
+            colour: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        }
+    }
+
+    /// No colour.
+    #[cfg(test)]
+    pub fn plain() -> Self {
+        Self { colour: false }
+    }
+
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.colour {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+    fn bold(&self, t: &str) -> String {
+        self.paint("1", t)
+    }
+    fn dim(&self, t: &str) -> String {
+        self.paint("2", t)
+    }
+    fn red(&self, t: &str) -> String {
+        self.paint("1;31", t)
+    }
+    fn green(&self, t: &str) -> String {
+        self.paint("1;32", t)
+    }
+    fn yellow(&self, t: &str) -> String {
+        self.paint("1;33", t)
+    }
+}
+
+/// The whole report as text.
+pub fn render(r: &Report, s: Style) -> String {
+    let mut out = String::new();
+    let plan = &r.plan;
+    let _ = writeln!(
+        out,
+        "{} {} {} from origin {}{}, judged by Chromium's rules",
+        s.bold("cors-check:"),
+        plan.request.method(),
+        plan.request.initial_url(),
+        plan.page.origin(),
+        if plan.credentialed() {
+            " with credentials"
+        } else {
+            ""
+        },
+    );
+    if !plan.request.is_cross_origin() {
+        let _ = writeln!(out, "{}", s.dim("same-origin request: CORS does not apply"));
+    }
+    for (i, e) in r.walk.exchanges.iter().enumerate() {
+        out.push('\n');
+        exchange(&mut out, e, i, s);
+    }
+    out.push('\n');
+    verdict(&mut out, r, s);
+    if !r.findings.is_empty() {
+        let _ = writeln!(out, "\n{}", s.bold("Findings"));
+        for f in &r.findings {
+            let tag = format!("[{}]", f.severity);
+            let tag = match f.severity {
+                Severity::High => s.red(&tag),
+                Severity::Medium => s.yellow(&tag),
+                _ => s.dim(&tag),
+            };
+            let _ = writeln!(out, "  {tag} {}: {}", f.code, f.message);
+        }
+    }
+    probes(&mut out, r, s);
+    out
+}
+
+fn exchange(out: &mut String, e: &Exchange, index: usize, s: Style) {
+    let title = match (e.step, index) {
+        (Step::Preflight, _) => "Preflight",
+        (Step::Actual, 0) => "Request (no preflight needed)",
+        (Step::Actual, _) => "Request",
+    };
+    let _ = writeln!(out, "{}", s.bold(title));
+    request_lines(out, &e.request, s);
+    response_lines(out, &e.response, s);
+}
+
+fn request_lines(out: &mut String, r: &Request<()>, s: Style) {
+    let _ = writeln!(out, "  {} {} {}", s.dim(">"), r.method(), r.uri());
+    header_lines(out, r.headers(), ">", s, |name| {
+        is_cors_relevant(name) || !matches!(name, "accept" | "user-agent")
+    });
+}
+
+fn response_lines(out: &mut String, h: &Head, s: Style) {
+    let status = h.status.to_string();
+    let status = if h.status.is_success() {
+        s.green(&status)
+    } else if h.status.is_redirection() {
+        s.yellow(&status)
+    } else {
+        s.red(&status)
+    };
+    let _ = writeln!(out, "  {} {:?} {status}", s.dim("<"), h.version);
+    let mut any = false;
+    header_lines(out, &h.headers, "<", s, |name| {
+        let shown = is_cors_relevant(name);
+        any |= shown && name.starts_with("access-control-");
+        shown
+    });
+    if !any {
+        let _ = writeln!(
+            out,
+            "  {} {}",
+            s.dim("<"),
+            s.dim("(no Access-Control-* header)")
+        );
+    }
+}
+
+fn header_lines(
+    out: &mut String,
+    headers: &HeaderMap,
+    arrow: &str,
+    s: Style,
+    mut keep: impl FnMut(&str) -> bool,
+) {
+    for (name, value) in headers {
+        if keep(name.as_str()) {
+            let _ = writeln!(
+                out,
+                "  {} {}: {}",
+                s.dim(arrow),
+                name,
+                shown_value(name.as_str(), value)
+            );
+        }
+    }
+}
+
+fn verdict(out: &mut String, r: &Report, s: Style) {
+    match (&r.walk.end, ()) {
+        (End::Allowed(allowed, warnings), _) => {
+            let _ = writeln!(
+                out,
+                "{} the page can read the response ({}).",
+                s.green("ALLOWED:"),
+                r.walk
+                    .last()
+                    .map_or_else(String::new, |e| e.response.status.to_string())
+            );
+            let names: Vec<&str> = allowed
+                .readable_header_names()
+                .iter()
+                .map(|n| n.as_str())
+                .collect();
+            let _ = writeln!(out, "  script can read these headers: {}", names.join(", "));
+            for w in warnings {
+                let name = w.name_in(ENGINE).unwrap_or_default();
+                let _ = writeln!(out, "  {} {name}: {}", s.yellow("warning:"), w.message());
+            }
+        }
+        (End::Blocked(b), _) => {
+            let _ = writeln!(
+                out,
+                "{} the browser {} the page gets \"TypeError: Failed to fetch\" and cannot see the response.",
+                s.red("BLOCKED:"),
+                if b.is_preflight() {
+                    "refuses the preflight, so the request itself is never sent;"
+                } else {
+                    "hides the response;"
+                }
+            );
+            let _ = writeln!(out, "  Chromium's code: {}", s.bold(b.code().as_str()));
+            let _ = writeln!(out, "  Console: {}", b.message());
+        }
+        (End::NetworkError(e), _) => {
+            let _ = writeln!(out, "{} network error: {e}", s.red("BLOCKED:"));
+        }
+        (End::Transport(e), _) => {
+            let _ = writeln!(out, "{} the check could not run: {e}", s.red("ERROR:"));
+        }
+    }
+    if let Some(why) = &r.diagnosis.why {
+        let _ = writeln!(out, "  Why: {why}");
+    }
+    for note in &r.diagnosis.engines {
+        let _ = writeln!(out, "  {}", s.dim(note));
+    }
+    if let Some(fix) = &r.diagnosis.fix {
+        let mut lines = fix.lines();
+        let _ = writeln!(
+            out,
+            "  {} {}",
+            s.bold("Fix:"),
+            lines.next().unwrap_or_default()
+        );
+        for line in lines {
+            let _ = writeln!(out, "    {line}");
+        }
+    }
+}
+
+fn probes(out: &mut String, r: &Report, s: Style) {
+    let all = r.probes();
+    let mut skipped: Vec<&str> = Vec::new();
+    if let Some(why) = &r.cache.skipped {
+        skipped.push(why);
+    }
+    if let Some(why) = r.audit.as_ref().and_then(|a| a.skipped.as_deref()) {
+        skipped.push(why);
+    }
+    if all.is_empty() && skipped.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n{}", s.bold("Other origins (cache check and audit)"));
+    for p in all {
+        probe(out, p, s);
+    }
+    for why in skipped {
+        let _ = writeln!(out, "  {}", s.dim(why));
+    }
+}
+
+fn probe(out: &mut String, p: &Probe, s: Style) {
+    let who = p.origin.as_deref().unwrap_or("(no Origin)");
+    let result = match &p.response {
+        Err(e) => s.red(&e.to_string()),
+        Ok(h) => {
+            let mut t = format!("{}", h.status.as_u16());
+            match allow_origin(&h.headers) {
+                Some(v) => {
+                    let _ = write!(t, ", Access-Control-Allow-Origin: {v}");
+                }
+                None => t.push_str(", no Access-Control-Allow-Origin"),
+            }
+            if allows_credentials(&h.headers) {
+                t.push_str(", credentials allowed");
+            }
+            if !varies_on_origin(&h.headers) {
+                t.push_str(", no Vary: Origin");
+            }
+            t
+        }
+    };
+    let verdict = if p.accepted {
+        s.yellow(" (let in)")
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        out,
+        "  {} {} {who} ({}): {result}{verdict}",
+        s.dim(">"),
+        p.request.method(),
+        p.label
+    );
+}

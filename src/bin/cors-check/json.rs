@@ -1,0 +1,167 @@
+//! `--json`: one object with stable fields (documented in docs/cors-check.md).
+
+use http::{HeaderMap, Request, Version};
+use serde_json::{json, Map, Value};
+
+use crate::findings::Finding;
+use crate::probe::{allow_origin, allows_credentials, varies_on_origin, Probe};
+use crate::report::{shown_value, Report, Verdict};
+use crate::transport::{FailureKind, Head};
+use crate::walk::{End, Exchange, Step, ENGINE};
+
+/// The version of the JSON shape; it changes only when a field changes meaning or goes away.
+pub const SCHEMA: u64 = 1;
+
+/// The report as JSON.
+pub fn report(r: &Report) -> Value {
+    let blocked = match &r.walk.end {
+        End::Blocked(b) => Some(b),
+        _ => None,
+    };
+    let (error_kind, error) = match r.error() {
+        Some((kind, text)) => (Some(kind_name(kind)), Some(text)),
+        None => (None, None),
+    };
+    let message = match &r.walk.end {
+        End::Blocked(b) => Some(b.message()),
+        End::NetworkError(e) => Some(format!("TypeError: Failed to fetch ({e})")),
+        _ => None,
+    };
+    let warnings: Vec<&str> = match &r.walk.end {
+        End::Allowed(_, w) => w.iter().filter_map(|w| w.name_in(ENGINE)).collect(),
+        _ => Vec::new(),
+    };
+    let readable: Vec<&str> = match &r.walk.end {
+        End::Allowed(a, _) => a
+            .readable_header_names()
+            .iter()
+            .map(|n| n.as_str())
+            .collect(),
+        _ => Vec::new(),
+    };
+    json!({
+        "schema": SCHEMA,
+        "url": r.plan.request.initial_url().to_string(),
+        "origin": r.plan.page.origin(),
+        "method": r.plan.request.method().as_str(),
+        "credentials": r.plan.credentialed(),
+        "engine": ENGINE.name(),
+        "verdict": r.verdict().as_str(),
+        "code": blocked.map(|b| b.code().as_str()),
+        "failed_parameter": blocked.map(|b| b.failed_parameter()).filter(|p| !p.is_empty()),
+        "message": message,
+        "why": r.diagnosis.why,
+        "fix": r.diagnosis.fix,
+        "error": error,
+        "error_kind": error_kind,
+        "warnings": warnings,
+        "readable_headers": readable,
+        "other_engines": r.diagnosis.engines,
+        "preflight": r.walk.first(Step::Preflight).map(exchange),
+        "actual": r.walk.first(Step::Actual).map(exchange),
+        "exchanges": r.walk.exchanges.iter().map(exchange).collect::<Vec<_>>(),
+        "findings": r.findings.iter().map(finding).collect::<Vec<_>>(),
+        "probes": r.probes().into_iter().map(probe).collect::<Vec<_>>(),
+    })
+}
+
+/// The object printed for a usage error (exit 2).
+pub fn usage_error(message: &str) -> Value {
+    json!({
+        "schema": SCHEMA,
+        "verdict": Verdict::Error.as_str(),
+        "code": null,
+        "error": message,
+        "error_kind": "usage",
+        "preflight": null,
+        "actual": null,
+        "exchanges": [],
+        "findings": [],
+        "fix": null,
+    })
+}
+
+fn kind_name(kind: FailureKind) -> &'static str {
+    match kind {
+        FailureKind::Dns => "dns",
+        FailureKind::Connect => "connect",
+        FailureKind::Tls => "tls",
+        FailureKind::Timeout => "timeout",
+        FailureKind::Http => "http",
+    }
+}
+
+fn exchange(e: &Exchange) -> Value {
+    json!({
+        "kind": match e.step { Step::Preflight => "preflight", Step::Actual => "actual" },
+        "request": request(&e.request),
+        "response": response(&e.response),
+    })
+}
+
+fn request(r: &Request<()>) -> Value {
+    json!({
+        "method": r.method().as_str(),
+        "url": r.uri().to_string(),
+        "headers": headers(r.headers()),
+    })
+}
+
+fn response(h: &Head) -> Value {
+    json!({
+        "status": h.status.as_u16(),
+        "http_version": version(h.version),
+        "headers": headers(&h.headers),
+    })
+}
+
+fn version(v: Version) -> &'static str {
+    match v {
+        Version::HTTP_2 => "HTTP/2",
+        Version::HTTP_10 => "HTTP/1.0",
+        Version::HTTP_3 => "HTTP/3",
+        _ => "HTTP/1.1",
+    }
+}
+
+/// Header names (lower case) to every value, in order.
+fn headers(map: &HeaderMap) -> Value {
+    let mut out = Map::new();
+    for name in map.keys() {
+        let values: Vec<Value> = map
+            .get_all(name)
+            .iter()
+            .map(|v| Value::String(shown_value(name.as_str(), v)))
+            .collect();
+        out.insert(name.as_str().to_owned(), Value::Array(values));
+    }
+    Value::Object(out)
+}
+
+fn finding(f: &Finding) -> Value {
+    json!({"code": f.code, "severity": f.severity.as_str(), "message": f.message})
+}
+
+fn probe(p: &Probe) -> Value {
+    let (status, acao, acac, vary, error) = match &p.response {
+        Ok(h) => (
+            Some(h.status.as_u16()),
+            allow_origin(&h.headers),
+            allows_credentials(&h.headers),
+            varies_on_origin(&h.headers),
+            None,
+        ),
+        Err(e) => (None, None, false, false, Some(e.to_string())),
+    };
+    json!({
+        "label": p.label,
+        "origin": p.origin,
+        "method": p.request.method().as_str(),
+        "status": status,
+        "allow_origin": acao,
+        "allow_credentials": acac,
+        "vary_origin": vary,
+        "accepted": p.accepted,
+        "error": error,
+    })
+}

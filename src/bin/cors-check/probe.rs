@@ -1,0 +1,191 @@
+//! Probes: the page's request sent again with another `Origin` (or none),
+//! to see what the server does for other sites. A probe never repeats a
+//! request with side effects: for methods other than `GET` and `HEAD` it
+//! is the preflight (an `OPTIONS` request), needed or not.
+
+use http::header::{
+    ACCEPT, ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_ORIGIN,
+    ACCESS_CONTROL_REQUEST_METHOD, ORIGIN, VARY,
+};
+use http::{HeaderMap, HeaderValue, Method, Request};
+use tower_cors::browser::{check_preflight, check_response, PageRequest};
+
+use crate::args::Plan;
+use crate::transport::{Client, Head, TransportError};
+use crate::walk::ENGINE;
+
+/// What one probe sent and got.
+#[derive(Debug, Clone)]
+pub struct Probe {
+    /// What it tests, in words ("an arbitrary origin", "no Origin").
+    pub label: String,
+    /// The `Origin` sent, if any.
+    pub origin: Option<String>,
+    /// The request sent.
+    pub request: Request<()>,
+    /// The answer, or why there was none.
+    pub response: Result<Head, TransportError>,
+    /// Whether the browser's check passes for this origin with the
+    /// origin itself echoed (not `*`).
+    pub accepted: bool,
+}
+
+impl Probe {
+    /// Whether the answer says `Access-Control-Allow-Credentials: true`.
+    pub fn allows_credentials(&self) -> bool {
+        self.response
+            .as_ref()
+            .is_ok_and(|h| allows_credentials(&h.headers))
+    }
+}
+
+/// `Access-Control-Allow-Origin`, lines joined with `, `.
+pub fn allow_origin(headers: &HeaderMap) -> Option<String> {
+    let lines: Vec<String> = headers
+        .get_all(ACCESS_CONTROL_ALLOW_ORIGIN)
+        .iter()
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_owned())
+        .collect();
+    (!lines.is_empty()).then(|| lines.join(", "))
+}
+
+/// Whether the headers say `Access-Control-Allow-Credentials: true`.
+pub fn allows_credentials(headers: &HeaderMap) -> bool {
+    headers
+        .get(ACCESS_CONTROL_ALLOW_CREDENTIALS)
+        .is_some_and(|v| v.as_bytes().trim_ascii() == b"true")
+}
+
+/// Whether `Vary` names `Origin` (or is `*`).
+pub fn varies_on_origin(headers: &HeaderMap) -> bool {
+    headers.get_all(VARY).iter().any(|v| {
+        String::from_utf8_lossy(v.as_bytes())
+            .split(',')
+            .map(str::trim)
+            .any(|n| n == "*" || n.eq_ignore_ascii_case("origin"))
+    })
+}
+
+/// Whether probes of this plan send the actual request (a safe method).
+pub fn sends_actual(plan: &Plan) -> bool {
+    matches!(*plan.request.method(), Method::GET | Method::HEAD)
+}
+
+/// Sends the plan's request with `origin` (`None`: without `Origin`) and
+/// judges the answer for that origin.
+pub async fn probe(client: &Client, plan: &Plan, label: &str, origin: Option<&str>) -> Probe {
+    let page = &plan.page;
+    // An origin that fetch() refuses cannot be probed as a page would; the
+    // plan's origin stands in and the header is replaced below.
+    let stand_in = origin.filter(|o| {
+        PageRequest::new(*o, page.method(), page.url())
+            .prepare()
+            .is_ok()
+    });
+    let mut probe_page =
+        PageRequest::new(stand_in.unwrap_or(page.origin()), page.method(), page.url())
+            .credentials(page.credentials_mode());
+    for (name, value) in page.headers() {
+        probe_page = probe_page.header(name, value);
+    }
+    // The plan's request was accepted by fetch(), so this one is too.
+    let state = probe_page
+        .prepare()
+        .unwrap_or_else(|_| plan.request.clone());
+    let mut request = if sends_actual(plan) {
+        state.actual::<()>()
+    } else {
+        preflight_for(&state)
+    };
+    match origin {
+        Some(o) => {
+            if let Ok(v) = HeaderValue::from_str(o) {
+                request.headers_mut().insert(ORIGIN, v);
+            }
+        }
+        None => {
+            request.headers_mut().remove(ORIGIN);
+        }
+    }
+    let response = client.send(&request).await;
+    let accepted = match (&response, origin) {
+        (Ok(head), Some(o)) if stand_in.is_some() => {
+            let passes = if sends_actual(plan) {
+                check_response(ENGINE, &state, head.status, &head.headers).is_ok()
+            } else {
+                check_preflight(ENGINE, &state, head.status, &head.headers).is_ok()
+            };
+            passes && allow_origin(&head.headers).as_deref() == Some(o)
+        }
+        _ => false,
+    };
+    Probe {
+        label: label.to_owned(),
+        origin: origin.map(str::to_owned),
+        request,
+        response,
+        accepted,
+    }
+}
+
+/// The preflight the browser would send for `state`, even when it needs
+/// none (a simple `POST`): probing with it repeats no side effect.
+fn preflight_for(state: &tower_cors::browser::CorsRequest) -> Request<()> {
+    if let Some(preflight) = state.preflight::<()>() {
+        return preflight;
+    }
+    let mut request = Request::new(());
+    *request.method_mut() = Method::OPTIONS;
+    *request.uri_mut() = state.url().clone();
+    let headers = request.headers_mut();
+    headers.insert(ACCEPT, HeaderValue::from_static("*/*"));
+    if let Ok(v) = HeaderValue::from_str(state.method().as_str()) {
+        headers.insert(ACCESS_CONTROL_REQUEST_METHOD, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(state.origin()) {
+        headers.insert(ORIGIN, v);
+    }
+    request
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vary_is_read_as_a_list_over_lines() {
+        let mut h = HeaderMap::new();
+        assert!(!varies_on_origin(&h));
+        h.append(VARY, HeaderValue::from_static("accept-encoding"));
+        assert!(!varies_on_origin(&h));
+        h.append(VARY, HeaderValue::from_static("Accept, ORIGIN"));
+        assert!(varies_on_origin(&h));
+        let mut star = HeaderMap::new();
+        star.insert(VARY, HeaderValue::from_static("*"));
+        assert!(varies_on_origin(&star));
+    }
+
+    #[test]
+    fn allow_origin_lines_are_joined_and_credentials_must_be_exactly_true() {
+        let mut h = HeaderMap::new();
+        h.append(
+            ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("https://a"),
+        );
+        h.append(
+            ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static(" https://b "),
+        );
+        assert_eq!(allow_origin(&h).as_deref(), Some("https://a, https://b"));
+        h.insert(
+            ACCESS_CONTROL_ALLOW_CREDENTIALS,
+            HeaderValue::from_static("True"),
+        );
+        assert!(!allows_credentials(&h));
+        h.insert(
+            ACCESS_CONTROL_ALLOW_CREDENTIALS,
+            HeaderValue::from_static("true"),
+        );
+        assert!(allows_credentials(&h));
+    }
+}

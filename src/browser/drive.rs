@@ -1,0 +1,346 @@
+//! The driver: runs any Tower service the way a browser calls it, preflight
+//! (unless cached), actual request, redirects, then the verdict.
+
+use std::fmt;
+use std::future::poll_fn;
+use std::sync::Arc;
+
+use http::header::LOCATION;
+use http::{HeaderMap, Request, Response, StatusCode};
+use tower_service::Service;
+
+use super::cache::{Clock, PreflightCache, SystemClock};
+use super::check::{check_preflight, check_response, is_redirect};
+use super::engine::Engine;
+use super::redirect::InvalidRedirect;
+use super::request::{InvalidRequest, PageRequest};
+use super::verdict::{Allowed, Blocked, Verdict, Warning};
+
+/// A browser of one engine, with its preflight cache, that can call a Tower
+/// service the way a page's `fetch()` would.
+///
+/// It works with any `Service<http::Request<B>, Response = http::Response<R>>`
+/// whose request body `B` has a `Default` (the model sends empty bodies):
+/// an axum `Router`, a `tower_cors::Cors`, a tower-http `Cors`, a hyper
+/// client wrapped as a service.
+///
+/// ```
+/// use std::convert::Infallible;
+/// use http::{Request, Response};
+/// use tower_cors::browser::{Browser, Engine, PageRequest};
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// // A service that knows nothing of CORS.
+/// let mut service = tower::service_fn(|_: Request<String>| async {
+///     Ok::<_, Infallible>(Response::new("hello".to_owned()))
+/// });
+/// let mut browser = Browser::new(Engine::Chromium);
+/// let page = PageRequest::new("https://app.example", "GET", "https://api.example/hello");
+/// let outcome = browser.fetch(&mut service, &page).await?;
+/// let blocked = outcome.verdict().blocked().expect("no Access-Control-Allow-Origin");
+/// assert_eq!(blocked.code().as_str(), "MissingAllowOriginHeader");
+/// assert!(outcome.response().is_none()); // script sees nothing
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Browser {
+    engine: Engine,
+    cache: PreflightCache,
+    clock: Arc<dyn Clock>,
+}
+
+impl fmt::Debug for Browser {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Browser")
+            .field("engine", &self.engine)
+            .field("cache", &self.cache)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Browser {
+    /// A browser of this engine with an empty preflight cache and the real clock.
+    pub fn new(engine: Engine) -> Self {
+        Self {
+            engine,
+            cache: PreflightCache::new(),
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// Uses this clock for the preflight cache (e.g. a [`ManualClock`]).
+    ///
+    /// [`ManualClock`]: crate::browser::ManualClock
+    pub fn with_clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// The engine.
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// The preflight cache.
+    pub fn preflight_cache(&self) -> &PreflightCache {
+        &self.cache
+    }
+
+    /// Empties the preflight cache.
+    pub fn clear_preflight_cache(&mut self) {
+        self.cache.clear();
+    }
+
+    /// Calls `service` as the page's `fetch()` would: a preflight if one is
+    /// needed and not cached, then the actual request, following redirects
+    /// (with a new preflight where needed), checking each response.
+    ///
+    /// `Err` only when `fetch()` would throw before sending
+    /// ([`FetchError::InvalidRequest`]), a redirect cannot be followed, or
+    /// the service fails; a CORS refusal is an [`Outcome`] whose verdict is
+    /// [`Verdict::Blocked`].
+    pub async fn fetch<S, B, R>(
+        &mut self,
+        service: &mut S,
+        page: &PageRequest,
+    ) -> Result<Outcome<R>, FetchError<S::Error>>
+    where
+        S: Service<Request<B>, Response = Response<R>>,
+        B: Default,
+    {
+        let mut request = page.prepare().map_err(FetchError::InvalidRequest)?;
+        let mut exchanges = Vec::new();
+        let mut warnings: Vec<Warning> = Vec::new();
+        loop {
+            let now = self.clock.now();
+            if request.needs_preflight() && !self.cache.covers(self.engine, &request, now) {
+                let response = call(service, request.preflight_request::<B>()).await?;
+                let exchange = Exchange::new(
+                    ExchangeKind::Preflight,
+                    request.preflight_request(),
+                    &response,
+                );
+                exchanges.push(exchange);
+                match check_preflight(self.engine, &request, response.status(), response.headers())
+                {
+                    Ok(approval) => {
+                        self.cache.store(self.engine, &request, &approval, now);
+                        warnings.extend_from_slice(approval.warnings());
+                    }
+                    Err(blocked) => {
+                        self.cache.clear_for(&request);
+                        return Ok(Outcome::refused(exchanges, blocked));
+                    }
+                }
+            }
+            let response = call(service, request.actual::<B>()).await?;
+            exchanges.push(Exchange::new(
+                ExchangeKind::Actual,
+                request.actual(),
+                &response,
+            ));
+            let allowed = match check_response(
+                self.engine,
+                &request,
+                response.status(),
+                response.headers(),
+            ) {
+                Ok(allowed) => allowed,
+                Err(blocked) => {
+                    self.cache.clear_for(&request);
+                    return Ok(Outcome::refused(exchanges, blocked));
+                }
+            };
+            let location = response
+                .headers()
+                .get(LOCATION)
+                .map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned());
+            match location {
+                Some(location) if is_redirect(response.status()) => {
+                    request = request
+                        .redirect(response.status(), &location)
+                        .map_err(FetchError::Redirect)?;
+                }
+                _ => {
+                    let mut allowed = allowed;
+                    for w in warnings {
+                        if !allowed.warnings.contains(&w) {
+                            allowed.warnings.push(w);
+                        }
+                    }
+                    return Ok(Outcome {
+                        exchanges,
+                        verdict: Verdict::Allowed(allowed),
+                        response: Some(response),
+                    });
+                }
+            }
+        }
+    }
+}
+
+async fn call<S, B, R>(
+    service: &mut S,
+    request: Request<B>,
+) -> Result<Response<R>, FetchError<S::Error>>
+where
+    S: Service<Request<B>, Response = Response<R>>,
+{
+    poll_fn(|cx| service.poll_ready(cx))
+        .await
+        .map_err(FetchError::Service)?;
+    service.call(request).await.map_err(FetchError::Service)
+}
+
+/// Why [`Browser::fetch`] produced no verdict.
+#[derive(Debug)]
+pub enum FetchError<E> {
+    /// `fetch()` would throw before sending anything.
+    InvalidRequest(InvalidRequest),
+    /// A redirect could not be followed (a network error in a browser).
+    Redirect(InvalidRedirect),
+    /// The service failed.
+    Service(E),
+}
+
+impl<E: fmt::Display> fmt::Display for FetchError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FetchError::InvalidRequest(e) => write!(f, "fetch() throws: {e}"),
+            FetchError::Redirect(e) => write!(f, "network error: {e}"),
+            FetchError::Service(e) => write!(f, "the service failed: {e}"),
+        }
+    }
+}
+
+impl<E: fmt::Debug + fmt::Display> std::error::Error for FetchError<E> {}
+
+/// Whether an exchange was a preflight or (a hop of) the actual request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExchangeKind {
+    /// The `OPTIONS` preflight.
+    Preflight,
+    /// The actual request, or one of its redirects.
+    Actual,
+}
+
+/// One request the browser sent and the response's head.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    kind: ExchangeKind,
+    request: Request<()>,
+    status: StatusCode,
+    headers: HeaderMap,
+}
+
+impl Exchange {
+    fn new<R>(kind: ExchangeKind, request: Request<()>, response: &Response<R>) -> Self {
+        Self {
+            kind,
+            request,
+            status: response.status(),
+            headers: response.headers().clone(),
+        }
+    }
+
+    /// Preflight or actual.
+    pub fn kind(&self) -> ExchangeKind {
+        self.kind
+    }
+
+    /// Whether it was a preflight.
+    pub fn is_preflight(&self) -> bool {
+        self.kind == ExchangeKind::Preflight
+    }
+
+    /// The request as sent (its body was empty).
+    pub fn request(&self) -> &Request<()> {
+        &self.request
+    }
+
+    /// The response status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+}
+
+/// What a [`Browser::fetch`] came to: every exchange, the verdict and,
+/// when script can read it, the response.
+#[derive(Debug)]
+pub struct Outcome<R> {
+    exchanges: Vec<Exchange>,
+    verdict: Verdict,
+    response: Option<Response<R>>,
+}
+
+impl<R> Outcome<R> {
+    fn refused(exchanges: Vec<Exchange>, blocked: Blocked) -> Self {
+        Self {
+            exchanges,
+            verdict: Verdict::Blocked(blocked),
+            response: None,
+        }
+    }
+
+    /// The verdict.
+    pub fn verdict(&self) -> &Verdict {
+        &self.verdict
+    }
+
+    /// Whether script gets the response.
+    pub fn is_allowed(&self) -> bool {
+        self.verdict.is_allowed()
+    }
+
+    /// The refusal, if blocked.
+    pub fn blocked(&self) -> Option<&Blocked> {
+        self.verdict.blocked()
+    }
+
+    /// The allowed verdict (readable headers, warnings), if allowed.
+    pub fn allowed(&self) -> Option<&Allowed> {
+        self.verdict.allowed()
+    }
+
+    /// Every request sent, in order, with its response's head.
+    pub fn exchanges(&self) -> &[Exchange] {
+        &self.exchanges
+    }
+
+    /// How many preflights were sent.
+    pub fn preflights(&self) -> usize {
+        self.exchanges.iter().filter(|e| e.is_preflight()).count()
+    }
+
+    /// The final response, as the service returned it, when allowed.
+    pub fn response(&self) -> Option<&Response<R>> {
+        self.response.as_ref()
+    }
+
+    /// The final response, when allowed.
+    pub fn into_response(self) -> Option<Response<R>> {
+        self.response
+    }
+
+    /// The response headers script can read (empty when blocked).
+    pub fn readable_headers(&self) -> HeaderMap {
+        let mut readable = HeaderMap::new();
+        if let (Some(allowed), Some(response)) = (self.allowed(), &self.response) {
+            for (name, value) in response.headers() {
+                if allowed.readable_header_names().contains(name) {
+                    readable.append(name.clone(), value.clone());
+                }
+            }
+        }
+        readable
+    }
+}
+
+#[cfg(test)]
+#[path = "drive_tests.rs"]
+mod tests;

@@ -1,0 +1,523 @@
+//! What the browser makes of the responses: allowed (with what script may
+//! read and any warning) or blocked, with the reason each engine reports,
+//! the console message and the fix, all from one table.
+
+use std::fmt;
+
+use http::{HeaderName, Uri};
+
+use super::engine::Engine;
+
+/// Why a CORS request was blocked, named as Chromium's DevTools protocol
+/// names it (`Network.CorsError`, from `services/network/public/mojom/cors.mojom`).
+///
+/// ```
+/// use tower_cors::browser::CorsError;
+/// assert_eq!(CorsError::PreflightMissingAllowOriginHeader.as_str(), "PreflightMissingAllowOriginHeader");
+/// assert!(CorsError::PreflightInvalidStatus.is_preflight());
+/// assert!(!CorsError::HeaderDisallowedByPreflightResponse.is_preflight());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CorsError {
+    /// The response has no `Access-Control-Allow-Origin`.
+    MissingAllowOriginHeader,
+    /// `Access-Control-Allow-Origin: *` on a credentialed request.
+    WildcardOriginNotAllowed,
+    /// `Access-Control-Allow-Origin` has more than one value (lines or a list).
+    MultipleAllowOriginValues,
+    /// `Access-Control-Allow-Origin` is not a URL.
+    InvalidAllowOriginValue,
+    /// `Access-Control-Allow-Origin` names another origin.
+    AllowOriginMismatch,
+    /// A credentialed request without `Access-Control-Allow-Credentials: true`.
+    InvalidAllowCredentials,
+    /// The preflight's status is not 2xx.
+    PreflightInvalidStatus,
+    /// The preflight was answered with a redirect.
+    PreflightDisallowedRedirect,
+    /// [`WildcardOriginNotAllowed`](CorsError::WildcardOriginNotAllowed), on the preflight.
+    PreflightWildcardOriginNotAllowed,
+    /// [`MissingAllowOriginHeader`](CorsError::MissingAllowOriginHeader), on the preflight.
+    PreflightMissingAllowOriginHeader,
+    /// [`MultipleAllowOriginValues`](CorsError::MultipleAllowOriginValues), on the preflight.
+    PreflightMultipleAllowOriginValues,
+    /// [`InvalidAllowOriginValue`](CorsError::InvalidAllowOriginValue), on the preflight.
+    PreflightInvalidAllowOriginValue,
+    /// [`AllowOriginMismatch`](CorsError::AllowOriginMismatch), on the preflight.
+    PreflightAllowOriginMismatch,
+    /// [`InvalidAllowCredentials`](CorsError::InvalidAllowCredentials), on the preflight.
+    PreflightInvalidAllowCredentials,
+    /// An `Access-Control-Allow-Methods` element is not a method token.
+    InvalidAllowMethodsPreflightResponse,
+    /// An `Access-Control-Allow-Headers` element is not a header-name token.
+    InvalidAllowHeadersPreflightResponse,
+    /// The method is not in `Access-Control-Allow-Methods`.
+    MethodDisallowedByPreflightResponse,
+    /// A request header is not in `Access-Control-Allow-Headers`.
+    HeaderDisallowedByPreflightResponse,
+}
+
+/// One row of the reason table.
+struct Row {
+    code: CorsError,
+    name: &'static str,
+    /// Chromium's console sentence after "has been blocked by CORS policy: "
+    /// (and the preflight prefix); `{}` is the failed parameter.
+    chromium: &'static str,
+    /// The MDN name of Firefox's console message.
+    firefox: &'static str,
+    /// WebKit's console text; `{origin}`, `{status}` and `{}` are filled in.
+    webkit: &'static str,
+    /// What to change on the server.
+    fix: &'static str,
+}
+
+const NOT_ALLOWED_BY_ACAO: &str =
+    "Origin {origin} is not allowed by Access-Control-Allow-Origin. Status code: {status}";
+const WEBKIT_WILDCARD: &str =
+    "Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true.";
+const WEBKIT_MULTIPLE: &str = "Access-Control-Allow-Origin cannot contain more than one origin.";
+const WEBKIT_CREDENTIALS: &str =
+    "Credentials flag is true, but Access-Control-Allow-Credentials is not \"true\".";
+const WEBKIT_STATUS: &str = "Preflight response is not successful. Status code: {status}";
+const MISSING: &str =
+    "No 'Access-Control-Allow-Origin' header is present on the requested resource.";
+const WILDCARD: &str = "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.";
+const MULTIPLE: &str = "The 'Access-Control-Allow-Origin' header contains multiple values '{}', but only one is allowed. Have the server send the header with a valid value.";
+const INVALID: &str = "The 'Access-Control-Allow-Origin' header contains the invalid value '{}'. Have the server send the header with a valid value.";
+const MISMATCH: &str = "The 'Access-Control-Allow-Origin' header has a value '{}' that is not equal to the supplied origin. Have the server send the header with a valid value.";
+const CREDENTIALS: &str = "The value of the 'Access-Control-Allow-Credentials' header in the response is '{}' which must be 'true' when the request's credentials mode is 'include'.";
+const FIX_MISSING: &str = "Send Access-Control-Allow-Origin with the page's exact origin (or * for a public, uncredentialed resource) on this response, error responses included; on a preflight, make sure OPTIONS reaches the CORS layer before authentication or routing refuses it.";
+const FIX_WILDCARD: &str = "For a request with credentials, send the page's exact origin instead of *, with Access-Control-Allow-Credentials: true and Vary: Origin; or have the page drop credentials: 'include'.";
+const FIX_MULTIPLE: &str = "Send exactly one Access-Control-Allow-Origin line with one origin: two layers (proxy and app) probably both add it, and a list of origins is never valid; echo the one allowed origin that matches the request.";
+const FIX_MISMATCH: &str = "Access-Control-Allow-Origin must be byte-equal to the Origin the browser sent (scheme, host and port, no trailing slash; null after a cross-origin redirect): add this origin to the allowed list or fix its spelling.";
+const FIX_CREDENTIALS: &str = "For a request with credentials, send Access-Control-Allow-Credentials: true, exactly that lower-case value.";
+
+/// The reason table: one row per code, every engine's report in it.
+const TABLE: [Row; 18] = [
+    Row { code: CorsError::MissingAllowOriginHeader, name: "MissingAllowOriginHeader", chromium: MISSING, firefox: "CORSMissingAllowOrigin", webkit: NOT_ALLOWED_BY_ACAO, fix: FIX_MISSING },
+    Row { code: CorsError::WildcardOriginNotAllowed, name: "WildcardOriginNotAllowed", chromium: WILDCARD, firefox: "CORSNotSupportingCredentials", webkit: WEBKIT_WILDCARD, fix: FIX_WILDCARD },
+    Row { code: CorsError::MultipleAllowOriginValues, name: "MultipleAllowOriginValues", chromium: MULTIPLE, firefox: "CORSMultipleAllowOriginNotAllowed", webkit: WEBKIT_MULTIPLE, fix: FIX_MULTIPLE },
+    Row { code: CorsError::InvalidAllowOriginValue, name: "InvalidAllowOriginValue", chromium: INVALID, firefox: "CORSAllowOriginNotMatchingOrigin", webkit: NOT_ALLOWED_BY_ACAO, fix: FIX_MISMATCH },
+    Row { code: CorsError::AllowOriginMismatch, name: "AllowOriginMismatch", chromium: MISMATCH, firefox: "CORSAllowOriginNotMatchingOrigin", webkit: NOT_ALLOWED_BY_ACAO, fix: FIX_MISMATCH },
+    Row { code: CorsError::InvalidAllowCredentials, name: "InvalidAllowCredentials", chromium: CREDENTIALS, firefox: "CORSMissingAllowCredentials", webkit: WEBKIT_CREDENTIALS, fix: FIX_CREDENTIALS },
+    Row { code: CorsError::PreflightInvalidStatus, name: "PreflightInvalidStatus", chromium: "It does not have HTTP ok status.", firefox: "CORSPreflightDidNotSucceed", webkit: WEBKIT_STATUS, fix: "Answer the preflight (OPTIONS with Access-Control-Request-Method) with a 2xx status, typically 204: it carries no credentials, so authentication must let it through, and the route must accept OPTIONS." },
+    Row { code: CorsError::PreflightDisallowedRedirect, name: "PreflightDisallowedRedirect", chromium: "Redirect is not allowed for a preflight request.", firefox: "CORSExternalRedirectNotAllowed", webkit: WEBKIT_STATUS, fix: "Answer the preflight at the URL the page calls, without a redirect (no trailing-slash, HTTPS or login redirect for OPTIONS), or have the page call the final URL." },
+    Row { code: CorsError::PreflightWildcardOriginNotAllowed, name: "PreflightWildcardOriginNotAllowed", chromium: WILDCARD, firefox: "CORSNotSupportingCredentials", webkit: WEBKIT_WILDCARD, fix: FIX_WILDCARD },
+    Row { code: CorsError::PreflightMissingAllowOriginHeader, name: "PreflightMissingAllowOriginHeader", chromium: MISSING, firefox: "CORSMissingAllowOrigin", webkit: NOT_ALLOWED_BY_ACAO, fix: FIX_MISSING },
+    Row { code: CorsError::PreflightMultipleAllowOriginValues, name: "PreflightMultipleAllowOriginValues", chromium: MULTIPLE, firefox: "CORSMultipleAllowOriginNotAllowed", webkit: WEBKIT_MULTIPLE, fix: FIX_MULTIPLE },
+    Row { code: CorsError::PreflightInvalidAllowOriginValue, name: "PreflightInvalidAllowOriginValue", chromium: INVALID, firefox: "CORSAllowOriginNotMatchingOrigin", webkit: NOT_ALLOWED_BY_ACAO, fix: FIX_MISMATCH },
+    Row { code: CorsError::PreflightAllowOriginMismatch, name: "PreflightAllowOriginMismatch", chromium: MISMATCH, firefox: "CORSAllowOriginNotMatchingOrigin", webkit: NOT_ALLOWED_BY_ACAO, fix: FIX_MISMATCH },
+    Row { code: CorsError::PreflightInvalidAllowCredentials, name: "PreflightInvalidAllowCredentials", chromium: CREDENTIALS, firefox: "CORSMissingAllowCredentials", webkit: WEBKIT_CREDENTIALS, fix: FIX_CREDENTIALS },
+    Row { code: CorsError::InvalidAllowMethodsPreflightResponse, name: "InvalidAllowMethodsPreflightResponse", chromium: "Cannot parse Access-Control-Allow-Methods response header field in preflight response.", firefox: "CORSInvalidAllowMethod", webkit: "Header Access-Control-Allow-Methods has an invalid value: {}", fix: "Send Access-Control-Allow-Methods as a comma-separated list of method tokens (GET, PUT, ...), nothing else." },
+    Row { code: CorsError::InvalidAllowHeadersPreflightResponse, name: "InvalidAllowHeadersPreflightResponse", chromium: "Cannot parse Access-Control-Allow-Headers response header field in preflight response.", firefox: "CORSInvalidAllowHeader", webkit: "Header Access-Control-Allow-Headers has an invalid value: {}", fix: "Send Access-Control-Allow-Headers as a comma-separated list of header names, nothing else." },
+    Row { code: CorsError::MethodDisallowedByPreflightResponse, name: "MethodDisallowedByPreflightResponse", chromium: "Method {} is not allowed by Access-Control-Allow-Methods in preflight response.", firefox: "CORSMethodNotFound", webkit: "Method {} is not allowed by Access-Control-Allow-Methods.", fix: "List this method, spelled exactly as the page sends it (methods are case-sensitive; only DELETE GET HEAD OPTIONS POST PUT are upper-cased by fetch), in Access-Control-Allow-Methods." },
+    Row { code: CorsError::HeaderDisallowedByPreflightResponse, name: "HeaderDisallowedByPreflightResponse", chromium: "Request header field {} is not allowed by Access-Control-Allow-Headers in preflight response.", firefox: "CORSMissingAllowHeaderFromPreflight", webkit: "Request header field {} is not allowed by Access-Control-Allow-Headers.", fix: "List this request header in Access-Control-Allow-Headers (Authorization always by name: * never covers it in the standard, and not at all with credentials)." },
+];
+
+impl CorsError {
+    fn row(self) -> &'static Row {
+        // Every code has its row: the table is indexed by the enum.
+        TABLE.iter().find(|r| r.code == self).unwrap_or(&TABLE[0])
+    }
+
+    /// Chromium's name for the code, as DevTools reports it in `corsErrorStatus.corsError`.
+    pub fn as_str(self) -> &'static str {
+        self.row().name
+    }
+
+    /// Whether the preflight failed (Chromium then prefixes its message
+    /// with "Response to preflight request doesn't pass access control check: ").
+    pub fn is_preflight(self) -> bool {
+        self.as_str().starts_with("Preflight")
+    }
+
+    /// The server-side fix, in words.
+    ///
+    /// ```
+    /// use tower_cors::browser::CorsError;
+    /// assert!(CorsError::PreflightInvalidStatus.fix().contains("2xx"));
+    /// ```
+    pub fn fix(self) -> &'static str {
+        self.row().fix
+    }
+
+    /// The variant for the same access failure on a preflight.
+    pub(crate) fn on_preflight(self) -> Self {
+        match self {
+            CorsError::MissingAllowOriginHeader => CorsError::PreflightMissingAllowOriginHeader,
+            CorsError::WildcardOriginNotAllowed => CorsError::PreflightWildcardOriginNotAllowed,
+            CorsError::MultipleAllowOriginValues => CorsError::PreflightMultipleAllowOriginValues,
+            CorsError::InvalidAllowOriginValue => CorsError::PreflightInvalidAllowOriginValue,
+            CorsError::AllowOriginMismatch => CorsError::PreflightAllowOriginMismatch,
+            CorsError::InvalidAllowCredentials => CorsError::PreflightInvalidAllowCredentials,
+            other => other,
+        }
+    }
+}
+
+impl fmt::Display for CorsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The checks of one exchange, in the standard's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Check {
+    Redirect,
+    Access,
+    Status,
+    AllowMethods,
+    AllowHeaders,
+    Method,
+    Header,
+}
+
+impl Check {
+    /// Which failed check an engine reports when several fail: the lowest
+    /// rank. Chromium (and the standard's order) checks ACAO/ACAC before the
+    /// status; Firefox checks the method before parsing ACAH; WebKit checks
+    /// the status (a redirect is one) before anything else.
+    fn rank(self, engine: Engine) -> u8 {
+        const RANKS: [(Check, [u8; 4]); 7] = [
+            // Standard, Chromium, Firefox, WebKit
+            (Check::Redirect, [0, 0, 1, 1]),
+            (Check::Access, [1, 1, 0, 2]),
+            (Check::Status, [2, 2, 2, 0]),
+            (Check::AllowMethods, [3, 3, 3, 3]),
+            (Check::AllowHeaders, [4, 4, 5, 4]),
+            (Check::Method, [5, 5, 4, 5]),
+            (Check::Header, [6, 6, 6, 6]),
+        ];
+        let column = Engine::ALL.iter().position(|e| *e == engine).unwrap_or(0);
+        RANKS
+            .iter()
+            .find(|(c, _)| *c == self)
+            .map_or(u8::MAX, |(_, ranks)| ranks[column])
+    }
+}
+
+/// One failed check, with what every engine's report needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Failure {
+    pub(crate) check: Check,
+    pub(crate) code: CorsError,
+    /// Chromium's `failedParameter`.
+    pub(crate) parameter: String,
+    /// What WebKit names instead (the header as the page wrote it, the
+    /// whole list value).
+    pub(crate) webkit_parameter: String,
+    /// How many `Access-Control-Allow-Origin` lines the response had.
+    pub(crate) allow_origin_lines: usize,
+    /// Only the standard fails this (`*` covering `Authorization`).
+    pub(crate) standard_only: bool,
+}
+
+impl Failure {
+    pub(crate) fn new(check: Check, code: CorsError, parameter: impl Into<String>) -> Self {
+        let parameter = parameter.into();
+        Self {
+            check,
+            code,
+            webkit_parameter: parameter.clone(),
+            parameter,
+            allow_origin_lines: 0,
+            standard_only: false,
+        }
+    }
+
+    fn counts_for(&self, engine: Engine) -> bool {
+        !self.standard_only || engine == Engine::Standard
+    }
+}
+
+/// A blocked request: the fetch rejects with a `TypeError` and script sees
+/// nothing of the response. Says why, as each engine reports it.
+///
+/// ```
+/// use http::{HeaderMap, StatusCode};
+/// use tower_cors::browser::{check_preflight, CorsError, Engine, PageRequest};
+///
+/// let request = PageRequest::new("https://app.example", "PUT", "https://api.example/x").prepare()?;
+/// // A 403 preflight without any CORS header.
+/// let blocked = check_preflight(Engine::Chromium, &request, StatusCode::FORBIDDEN, &HeaderMap::new())
+///     .unwrap_err();
+/// assert_eq!(blocked.code(), CorsError::PreflightMissingAllowOriginHeader);
+/// assert_eq!(blocked.reason_in(Engine::Firefox).as_deref(), Some("CORSMissingAllowOrigin"));
+/// assert_eq!(
+///     blocked.reason_in(Engine::WebKit).as_deref(),
+///     Some("Preflight response is not successful. Status code: 403"),
+/// );
+/// assert!(blocked.message().starts_with(
+///     "Access to fetch at 'https://api.example/x' from origin 'https://app.example' has been blocked by CORS policy: Response to preflight request"));
+/// # Ok::<(), tower_cors::browser::InvalidRequest>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blocked {
+    pub(crate) engine: Engine,
+    /// Every failed check of the exchange, engine-neutral.
+    pub(crate) failures: Vec<Failure>,
+    pub(crate) exchange: Box<BlockedExchange>,
+}
+
+/// The request and response a [`Blocked`] is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct BlockedExchange {
+    pub(crate) page_origin: String,
+    pub(crate) origin: String,
+    pub(crate) url: Uri,
+    pub(crate) initial_url: Uri,
+    pub(crate) status: u16,
+}
+
+impl Blocked {
+    /// The failure `engine` reports first, if it fails any.
+    fn first_for(&self, engine: Engine) -> Option<&Failure> {
+        self.failures
+            .iter()
+            .filter(|f| f.counts_for(engine))
+            .min_by_key(|f| f.check.rank(engine))
+    }
+
+    /// The failure this verdict stands on: in Chromium's order, among those
+    /// that count for the engine that judged.
+    fn main(&self) -> &Failure {
+        let counted = self.failures.iter().filter(|f| f.counts_for(self.engine));
+        counted
+            .min_by_key(|f| f.check.rank(Engine::Chromium))
+            .or_else(|| self.failures.first())
+            // A Blocked is only built with at least one failure.
+            .unwrap_or(&BLOCKED_WITHOUT_FAILURE)
+    }
+
+    /// Chromium's DevTools `corsError` for these responses.
+    pub fn code(&self) -> CorsError {
+        self.main().code
+    }
+
+    /// Chromium's DevTools `failedParameter`: the offending header value,
+    /// method or header name, or `""`.
+    pub fn failed_parameter(&self) -> &str {
+        &self.main().parameter
+    }
+
+    /// The engine whose rules gave this verdict.
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// Whether the preflight failed (the actual request was never sent).
+    pub fn is_preflight(&self) -> bool {
+        self.main().code.is_preflight() || self.main().check != Check::Access
+    }
+
+    /// What `engine` reports for these same responses, or `None` when it
+    /// would not block them (only `*` covering `Authorization`, which only
+    /// the standard refuses):
+    ///
+    /// - Standard and Chromium: the `corsError` code, e.g. `PreflightInvalidStatus`;
+    /// - Firefox: the MDN name of the console message, e.g. `CORSMissingAllowOrigin`;
+    /// - WebKit: its console text, e.g. `Preflight response is not successful. Status code: 403`.
+    pub fn reason_in(&self, engine: Engine) -> Option<String> {
+        let failure = self.first_for(engine)?;
+        let row = failure.code.row();
+        Some(match engine {
+            Engine::Standard | Engine::Chromium => row.name.to_owned(),
+            Engine::Firefox => {
+                // Firefox counts Access-Control-Allow-Origin lines before
+                // anything else, and takes a one-line list for a mismatch.
+                if failure.check == Check::Access && failure.allow_origin_lines > 1 {
+                    "CORSMultipleAllowOriginNotAllowed".to_owned()
+                } else if failure.check == Check::Access
+                    && matches!(
+                        failure.code,
+                        CorsError::MultipleAllowOriginValues
+                            | CorsError::PreflightMultipleAllowOriginValues
+                    )
+                {
+                    "CORSAllowOriginNotMatchingOrigin".to_owned()
+                } else {
+                    row.firefox.to_owned()
+                }
+            }
+            Engine::WebKit => {
+                // WebKit only speaks of "more than one origin" for a comma.
+                let template = if failure.check == Check::Access
+                    && row.webkit == WEBKIT_MULTIPLE
+                    && !failure.parameter.contains(',')
+                {
+                    NOT_ALLOWED_BY_ACAO
+                } else {
+                    row.webkit
+                };
+                template
+                    .replace("{origin}", &self.exchange.origin)
+                    .replace("{status}", &self.exchange.status.to_string())
+                    .replace("{}", &failure.webkit_parameter)
+            }
+        })
+    }
+
+    /// The console message Chromium prints, e.g. `Access to fetch at
+    /// 'https://api.example/x' from origin 'https://app.example' has been
+    /// blocked by CORS policy: No 'Access-Control-Allow-Origin' header is
+    /// present on the requested resource.`
+    pub fn message(&self) -> String {
+        let failure = self.main();
+        let exchange = &self.exchange;
+        let mut message = format!("Access to fetch at '{}' ", exchange.url);
+        if exchange.url != exchange.initial_url {
+            message.push_str(&format!("(redirected from '{}') ", exchange.initial_url));
+        }
+        message.push_str(&format!(
+            "from origin '{}' has been blocked by CORS policy: ",
+            exchange.page_origin
+        ));
+        if failure.code.is_preflight() {
+            message.push_str("Response to preflight request doesn't pass access control check: ");
+        }
+        message.push_str(
+            &failure
+                .code
+                .row()
+                .chromium
+                .replace("{}", &encode_hint(&failure.parameter)),
+        );
+        message
+    }
+
+    /// The server-side fix, in words.
+    pub fn fix(&self) -> &'static str {
+        self.code().fix()
+    }
+}
+
+impl fmt::Display for Blocked {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+static BLOCKED_WITHOUT_FAILURE: Failure = Failure {
+    check: Check::Access,
+    code: CorsError::MissingAllowOriginHeader,
+    parameter: String::new(),
+    webkit_parameter: String::new(),
+    allow_origin_lines: 0,
+    standard_only: false,
+};
+
+/// Chromium's `EncodeHint`: printable ASCII as is, anything else `\uXXXX`.
+fn encode_hint(hint: &str) -> String {
+    hint.chars()
+        .map(|c| {
+            if (' '..='~').contains(&c) {
+                c.to_string()
+            } else {
+                format!("\\u{:04X}", u32::from(c))
+            }
+        })
+        .collect()
+}
+
+/// A warning an engine gives about a request it still allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Warning {
+    /// `Access-Control-Allow-Headers: *` let `Authorization` through: the
+    /// standard refuses it, and Chromium and Firefox announce they will.
+    AuthorizationCoveredByWildcard,
+}
+
+impl Warning {
+    /// The engine's name for it: Chromium's DevTools issue
+    /// (`AuthorizationCoveredByWildcard`), Firefox's console key
+    /// (`CORSAllowHeaderFromPreflightDeprecation`); `None` when the engine
+    /// is silent (WebKit) or blocks instead (the standard).
+    ///
+    /// ```
+    /// use tower_cors::browser::{Engine, Warning};
+    /// let w = Warning::AuthorizationCoveredByWildcard;
+    /// assert_eq!(w.name_in(Engine::Chromium), Some("AuthorizationCoveredByWildcard"));
+    /// assert_eq!(w.name_in(Engine::WebKit), None);
+    /// ```
+    pub fn name_in(self, engine: Engine) -> Option<&'static str> {
+        match (self, engine) {
+            (Warning::AuthorizationCoveredByWildcard, Engine::Chromium) => {
+                Some("AuthorizationCoveredByWildcard")
+            }
+            (Warning::AuthorizationCoveredByWildcard, Engine::Firefox) => {
+                Some("CORSAllowHeaderFromPreflightDeprecation")
+            }
+            _ => None,
+        }
+    }
+
+    /// What it means, and the fix.
+    pub fn message(self) -> &'static str {
+        match self {
+            Warning::AuthorizationCoveredByWildcard => "Authorization was allowed by Access-Control-Allow-Headers: *; the standard requires it to be listed by name, and browsers are dropping this leniency: list Authorization explicitly.",
+        }
+    }
+}
+
+/// An allowed request: script can read the response's status, body and
+/// these headers.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Allowed {
+    pub(crate) readable: Vec<HeaderName>,
+    pub(crate) warnings: Vec<Warning>,
+}
+
+impl Allowed {
+    /// The response header names script can read with `headers.get()`.
+    pub fn readable_header_names(&self) -> &[HeaderName] {
+        &self.readable
+    }
+
+    /// Whether script can read this response header.
+    pub fn can_read(&self, name: &str) -> bool {
+        self.readable
+            .iter()
+            .any(|n| n.as_str().eq_ignore_ascii_case(name))
+    }
+
+    /// The warnings the engine gave while allowing it.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+}
+
+/// What the browser makes of an exchange.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Script gets the response.
+    Allowed(Allowed),
+    /// The fetch fails.
+    Blocked(Blocked),
+}
+
+impl Verdict {
+    /// Whether script gets the response.
+    pub fn is_allowed(&self) -> bool {
+        matches!(self, Verdict::Allowed(_))
+    }
+
+    /// The allowed verdict, if it is one.
+    pub fn allowed(&self) -> Option<&Allowed> {
+        match self {
+            Verdict::Allowed(a) => Some(a),
+            Verdict::Blocked(_) => None,
+        }
+    }
+
+    /// The blocked verdict, if it is one.
+    pub fn blocked(&self) -> Option<&Blocked> {
+        match self {
+            Verdict::Blocked(b) => Some(b),
+            Verdict::Allowed(_) => None,
+        }
+    }
+}

@@ -1,0 +1,296 @@
+//! The sans-IO core: what a policy makes of one request, as a value.
+//!
+//! [`CorsPolicy::evaluate`] reads a request's method and headers once and
+//! returns a [`Decision`] that carries the whole answer: for a preflight,
+//! the status and headers to send; for any other request, the CORS headers
+//! to add to the inner service's response. It does no I/O and allocates
+//! nothing; the layer only applies the decision, so a test of `evaluate` is
+//! a test of the layer.
+
+mod answer;
+mod refusal;
+
+use http::header::{self, HeaderMap, HeaderValue};
+use http::{request, Method, Request};
+
+pub use answer::{ActualHeaders, AllowedPreflight, RefusedPreflight, EXPLANATION_HEADER};
+pub use refusal::{Refusal, RefusalReason};
+
+use crate::diagnostics;
+use crate::fetch;
+use crate::policy::{CorsPolicy, Inner, Methods, Origins, REQUEST_PRIVATE_NETWORK, STAR};
+use crate::request_headers::HeadersCheck;
+
+/// What a [`CorsPolicy`] makes of one request.
+///
+/// ```
+/// use http::{HeaderMap, Method};
+/// use tower_cors::{CorsPolicy, Decision};
+///
+/// let policy = CorsPolicy::builder()
+///     .allow_origins(["https://app.example.com"])
+///     .allow_methods(["PUT"])
+///     .build()?;
+///
+/// let mut headers = HeaderMap::new();
+/// headers.insert("origin", "https://app.example.com".parse()?);
+/// headers.insert("access-control-request-method", "PUT".parse()?);
+///
+/// match policy.evaluate(&Method::OPTIONS, &headers) {
+///     Decision::PreflightAllowed(answer) => {
+///         let h = answer.headers();
+///         assert_eq!(h["access-control-allow-origin"], "https://app.example.com");
+///         assert_eq!(h["access-control-allow-methods"], "PUT");
+///     }
+///     other => panic!("unexpected {other:?}"),
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub enum Decision<'a> {
+    /// A preflight the policy allows: answer it with
+    /// [`AllowedPreflight::status`] and [`AllowedPreflight::headers`].
+    PreflightAllowed(AllowedPreflight<'a>),
+    /// A preflight the policy refuses: answer it with
+    /// [`RefusedPreflight::status`] (403) and [`RefusedPreflight::headers`]
+    /// (no `Access-Control-Allow-*` headers).
+    PreflightRefused(RefusedPreflight<'a>),
+    /// A CORS request (it has an `Origin`) from an allowed origin: pass it
+    /// on and add these headers to the response.
+    ActualAllowed(ActualHeaders),
+    /// A CORS request from an origin the policy does not allow: pass it on;
+    /// the response gets no CORS headers, so the browser will not let the
+    /// page read it.
+    ActualRefused(Refusal<'a>, ActualHeaders),
+    /// Not a CORS request (no `Origin`): pass it on. The response still gets
+    /// what keeps shared caches safe: `Vary: Origin` when the answer depends
+    /// on the origin, or `Access-Control-Allow-Origin: *` for a policy that
+    /// allows any origin.
+    NotCors(ActualHeaders),
+}
+
+impl Decision<'_> {
+    /// Why the request fails: for refused preflights, for actual requests
+    /// from disallowed origins, and for allowed actual requests that carry
+    /// cookies the policy does not accept
+    /// ([`RefusalReason::CredentialsNotAllowed`]: the browser will refuse
+    /// the answer although the layer sends the usual headers). That last
+    /// one is only looked for when someone will read it: with
+    /// [`dangerously_explain_refusals`](crate::CorsPolicyBuilder::dangerously_explain_refusals)
+    /// or with the `tracing` feature's `debug` events enabled.
+    pub fn refusal(&self) -> Option<Refusal<'_>> {
+        match self {
+            Decision::PreflightRefused(r) => Some(r.refusal),
+            Decision::ActualRefused(r, _) => Some(*r),
+            Decision::ActualAllowed(h) => h.credentials_refusal(),
+            _ => None,
+        }
+    }
+
+    /// Whether the request is a preflight, which the layer answers itself.
+    pub fn is_preflight(&self) -> bool {
+        matches!(
+            self,
+            Decision::PreflightAllowed(_) | Decision::PreflightRefused(_)
+        )
+    }
+}
+
+impl CorsPolicy {
+    /// Decides what to do with a request, given its method and headers.
+    ///
+    /// This is exactly what [`CorsLayer`](crate::CorsLayer) does before it
+    /// answers a preflight or calls the inner service, so it is the way to
+    /// unit-test an application's CORS settings without a server. It
+    /// allocates nothing and reads each header at most once (with an
+    /// [origin predicate](crate::CorsPolicyBuilder::allow_origin_predicate),
+    /// it first copies the headers into a request head for the predicate;
+    /// use [`evaluate_parts`](Self::evaluate_parts) to avoid that).
+    pub fn evaluate<'a>(&'a self, method: &Method, headers: &'a HeaderMap) -> Decision<'a> {
+        decide(&self.inner, method, headers, None)
+    }
+
+    /// [`evaluate`](Self::evaluate) for a request head.
+    pub fn evaluate_parts<'a>(&'a self, parts: &'a request::Parts) -> Decision<'a> {
+        decide(&self.inner, &parts.method, &parts.headers, Some(parts))
+    }
+
+    /// [`evaluate`](Self::evaluate) for a whole request.
+    ///
+    /// ```
+    /// use http::Request;
+    /// use tower_cors::{CorsPolicy, RefusalReason};
+    ///
+    /// let policy = CorsPolicy::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .allow_methods(["PATCH"])
+    ///     .build()?;
+    /// let preflight = Request::options("/api/items/1")
+    ///     .header("origin", "https://app.example.com")
+    ///     .header("access-control-request-method", "patch") // fetch() keeps it lower case
+    ///     .body(())?;
+    /// let decision = policy.evaluate_request(&preflight);
+    /// let refusal = decision.refusal().expect("refused");
+    /// assert_eq!(refusal.reason(), RefusalReason::MethodNotAllowed);
+    /// assert!(refusal.hint().contains("\"PATCH\""));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn evaluate_request<'a, B>(&'a self, request: &'a Request<B>) -> Decision<'a> {
+        decide(&self.inner, request.method(), request.headers(), None)
+    }
+}
+
+/// Whether the origin predicate allows `origin`, building a request head
+/// for it when the caller has none.
+fn predicate_allows(
+    policy: &Inner,
+    origin: &HeaderValue,
+    method: &Method,
+    headers: &HeaderMap,
+    parts: Option<&request::Parts>,
+) -> bool {
+    let Some(predicate) = &policy.origin_predicate else {
+        return false;
+    };
+    match parts {
+        Some(parts) => predicate(origin, parts),
+        None => {
+            let mut head = Request::new(());
+            *head.method_mut() = method.clone();
+            *head.headers_mut() = headers.clone();
+            let (parts, ()) = head.into_parts();
+            predicate(origin, &parts)
+        }
+    }
+}
+
+/// The whole decision, shared by every entry point and by the layer.
+pub(crate) fn decide<'a>(
+    policy: &'a Inner,
+    method: &Method,
+    headers: &'a HeaderMap,
+    parts: Option<&request::Parts>,
+) -> Decision<'a> {
+    // A request without `Origin` is not a CORS request
+    // (https://fetch.spec.whatwg.org/#http-requests).
+    let mut origins = headers.get_all(header::ORIGIN).iter();
+    let Some(origin) = origins.next() else {
+        return Decision::NotCors(ActualHeaders::without_origin(policy));
+    };
+    // A CORS-preflight request is `OPTIONS` with `Access-Control-Request-Method`
+    // (https://fetch.spec.whatwg.org/#cors-preflight-request).
+    let preflight =
+        method == Method::OPTIONS && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+    let refuse = |refusal: Refusal<'a>| {
+        let explanation = policy.explain_refusals.then(|| refusal.explanation());
+        if preflight {
+            Decision::PreflightRefused(RefusedPreflight {
+                refusal,
+                vary: &policy.preflight_vary,
+                explanation,
+            })
+        } else {
+            let headers = ActualHeaders {
+                explanation,
+                ..ActualHeaders::without_cors(policy)
+            };
+            Decision::ActualRefused(refusal, headers)
+        }
+    };
+
+    // The origin: what the browser's CORS check will compare with
+    // `Access-Control-Allow-Origin` (https://fetch.spec.whatwg.org/#cors-check,
+    // steps 1-4). Browsers send exactly one `Origin`.
+    if origins.next().is_some() {
+        return refuse(Refusal::new(RefusalReason::OriginMalformed, None));
+    }
+    let allow_origin = match &policy.origins {
+        Origins::Any if !policy.credentials => STAR.clone(),
+        Origins::List(m) if m.matches(origin.as_bytes()) => origin.clone(),
+        _ if predicate_allows(policy, origin, method, headers, parts) => origin.clone(),
+        _ => return refuse(Refusal::new(RefusalReason::OriginNotAllowed, Some(origin))),
+    };
+
+    if !preflight {
+        // Cookies on a cross-origin request mean `credentials: "include"`, which
+        // the browser refuses without `-Allow-Credentials: true` (CORS check,
+        // step 5). Looked for only when someone will read it.
+        let mismatch = !policy.credentials
+            && (policy.explain_refusals || diagnostics::enabled())
+            && headers.contains_key(header::COOKIE);
+        let credentials_mismatch = mismatch.then(|| origin.clone());
+        let explanation = (mismatch && policy.explain_refusals).then(|| {
+            Refusal::new(RefusalReason::CredentialsNotAllowed, Some(origin)).explanation()
+        });
+        return Decision::ActualAllowed(ActualHeaders {
+            allow_origin: Some(allow_origin),
+            allow_credentials: policy.credentials,
+            expose_headers: policy.expose_headers.clone(),
+            vary_origin: policy.vary_origin,
+            explanation,
+            credentials_mismatch,
+        });
+    }
+
+    // The method: what the browser's preflight check will look for in
+    // `Access-Control-Allow-Methods`
+    // (https://fetch.spec.whatwg.org/#cors-preflight-fetch, step 7.5-7.6).
+    let mut methods = headers
+        .get_all(header::ACCESS_CONTROL_REQUEST_METHOD)
+        .iter();
+    let method = match (methods.next(), methods.next()) {
+        (Some(m), None) if fetch::is_token(m.as_bytes()) => m,
+        (m, _) => {
+            return refuse(Refusal {
+                method: m,
+                ..Refusal::new(RefusalReason::MethodMalformed, Some(origin))
+            })
+        }
+    };
+    if !method_allowed(&policy.methods, method.as_bytes()) {
+        return refuse(Refusal {
+            method: Some(method),
+            ..Refusal::new(RefusalReason::MethodNotAllowed, Some(origin))
+        });
+    }
+
+    // The headers: each CORS-unsafe request-header name must be in
+    // `Access-Control-Allow-Headers` (CORS-preflight fetch, step 7.7-7.8).
+    let request_headers = headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS);
+    let reason = match policy.headers.check(&request_headers) {
+        HeadersCheck::Allowed => {
+            // Private Network Access: answered only when the policy opts in
+            // (https://wicg.github.io/private-network-access/#headers).
+            let private_network = policy.private_network
+                && headers
+                    .get(&REQUEST_PRIVATE_NETWORK)
+                    .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true"));
+            return Decision::PreflightAllowed(AllowedPreflight {
+                policy,
+                origin,
+                method,
+                request_headers,
+                private_network,
+            });
+        }
+        HeadersCheck::NotAllowed(name) => {
+            return refuse(Refusal {
+                header: Some(name),
+                ..Refusal::new(RefusalReason::HeaderNotAllowed, Some(origin))
+            })
+        }
+        HeadersCheck::Malformed => RefusalReason::HeadersMalformed,
+        HeadersCheck::TooLarge => RefusalReason::HeadersTooLarge,
+    };
+    refuse(Refusal::new(reason, Some(origin)))
+}
+
+/// CORS-safelisted methods (GET, HEAD, POST) always pass; the others must be
+/// listed, byte for byte, since browsers compare them case-sensitively.
+fn method_allowed(methods: &Methods, method: &[u8]) -> bool {
+    fetch::is_cors_safelisted_method(method)
+        || match methods {
+            Methods::Any => true,
+            Methods::List(list) => list.binary_search_by(|m| (**m).cmp(method)).is_ok(),
+        }
+}

@@ -1,0 +1,388 @@
+//! Checking a builder's settings: every problem is collected, none stops
+//! the others from being found, and the result is either the checked
+//! settings or a [`ConfigError`] listing them all.
+
+use crate::error::{ConfigError, Problem, ProblemKind};
+use crate::fetch;
+use crate::origin::{parse_rule, OriginMatcher, OriginRule};
+use crate::request_headers::AllowedHeaders;
+
+use super::builder::CorsPolicyBuilder;
+use super::{Methods, Origins, MAX_AGE_LIMIT};
+
+/// The problems found so far.
+///
+/// The only way out is [`finish`](Self::finish), which gives the checked
+/// value when nothing was found and the error otherwise, so an empty
+/// [`ConfigError`] cannot be built.
+#[derive(Default)]
+struct Problems(Vec<Problem>);
+
+impl Problems {
+    fn push(
+        &mut self,
+        kind: ProblemKind,
+        setting: &'static str,
+        value: Option<&str>,
+        hint: impl Into<String>,
+    ) {
+        self.0.push(Problem::new(kind, setting, value, hint));
+    }
+
+    fn extend(&mut self, found: impl IntoIterator<Item = Problem>) {
+        self.0.extend(found);
+    }
+
+    fn finish<T>(self, checked: T) -> Result<T, ConfigError> {
+        match ConfigError::from_problems(self.0) {
+            Some(err) => Err(err),
+            None => Ok(checked),
+        }
+    }
+}
+
+/// The settings once checked, in the form rendering needs.
+pub(super) struct Checked {
+    pub(super) origins: Origins,
+    /// The origins as configured, deduplicated, for `Debug` and getters.
+    pub(super) origin_list: Vec<String>,
+    pub(super) methods: Methods,
+    /// The methods as configured, deduplicated, in order.
+    pub(super) method_list: Vec<String>,
+    pub(super) headers: AllowedHeaders,
+    /// Lower-case exposed header names, deduplicated, in order.
+    pub(super) expose: Vec<String>,
+}
+
+/// Checks every setting of `b`.
+pub(super) fn validate(b: &CorsPolicyBuilder) -> Result<Checked, ConfigError> {
+    let mut problems = Problems::default();
+    let (origins, origin_list) = check_origins(b, &mut problems);
+    let (methods, method_list) = check_methods(&b.methods, &mut problems);
+    let headers = check_request_headers(&b.headers, &mut problems);
+    let expose = check_expose_headers(&b.expose_headers, b.credentials, &mut problems);
+    if let Some(age) = b.max_age.filter(|a| *a > MAX_AGE_LIMIT) {
+        problems.push(
+            ProblemKind::MaxAgeTooLong,
+            "max_age",
+            Some(&format!("{}s", age.as_secs())),
+            "browsers cap preflight caching (Chromium at 2 hours, Firefox at 24); \
+             use at most Duration::from_secs(86400), 600 to 7200 is usual",
+        );
+    }
+    if !b.preflight_status.is_success() {
+        problems.push(
+            ProblemKind::PreflightStatusNotOk,
+            "preflight_status",
+            Some(b.preflight_status.as_str()),
+            "browsers fail every preflight whose status is not 200-299; use 204 or 200",
+        );
+    }
+    problems.finish(Checked {
+        origins,
+        origin_list,
+        methods,
+        method_list,
+        headers,
+        expose,
+    })
+}
+
+fn check_origins(b: &CorsPolicyBuilder, problems: &mut Problems) -> (Origins, Vec<String>) {
+    const SETTING: &str = "allow_origins";
+    if b.origin_predicate.is_some() && b.credentials && !b.predicate_with_credentials {
+        problems.push(
+            ProblemKind::PredicateWithCredentials,
+            SETTING,
+            None,
+            "an origin predicate decides who may read your users' authenticated data; if \
+             that is intended, use dangerously_allow_origin_predicate_with_credentials",
+        );
+    }
+    if b.origins.is_empty() {
+        if b.origin_predicate.is_none() {
+            problems.push(
+                ProblemKind::NoOrigins,
+                SETTING,
+                None,
+                "list the front-end origins that call this API, e.g. \
+                 allow_origins([\"https://app.example.com\"]), or [\"*\"] for a public API \
+                 without credentials",
+            );
+        }
+        return (Origins::List(OriginMatcher::new(&[])), Vec::new());
+    }
+    if b.origins.iter().any(|o| o == "*") {
+        wildcard_alone(SETTING, &b.origins, problems);
+        if b.origin_predicate.is_some() {
+            problems.push(
+                ProblemKind::WildcardMixedWithValues,
+                SETTING,
+                Some("*"),
+                "\"*\" already allows every origin: drop the origin predicate or the \"*\"",
+            );
+        }
+        if b.credentials {
+            problems.push(
+                ProblemKind::WildcardOriginWithCredentials,
+                SETTING,
+                Some("*"),
+                "never allow credentials with a wildcard origin: browsers refuse it, and \
+                 echoing the request's Origin instead would let every site on the web read \
+                 your users' data; list the exact origins of your front ends",
+            );
+        }
+        // Report what else is wrong with the other entries too.
+        for raw in b.origins.iter().filter(|o| *o != "*") {
+            if let Err(found) = parse_rule(raw) {
+                problems.extend(found);
+            }
+        }
+        return (Origins::Any, vec!["*".to_owned()]);
+    }
+
+    let mut rules = Vec::new();
+    let mut shown: Vec<String> = Vec::new();
+    for raw in &b.origins {
+        match parse_rule(raw) {
+            Ok(rule) => {
+                if b.credentials {
+                    check_rule_with_credentials(raw, &rule, b.insecure_origins, problems);
+                }
+                if !shown.contains(raw) {
+                    shown.push(raw.clone());
+                }
+                rules.push(rule);
+            }
+            Err(found) => problems.extend(found),
+        }
+    }
+    (Origins::List(OriginMatcher::new(&rules)), shown)
+}
+
+/// The rules that only apply with credentials: no plain-http origin that
+/// the network can tamper with, and no pattern spanning a public suffix.
+fn check_rule_with_credentials(
+    raw: &str,
+    rule: &OriginRule,
+    insecure_allowed: bool,
+    problems: &mut Problems,
+) {
+    const SETTING: &str = "allow_origins";
+    if !insecure_allowed && rule.is_insecure() {
+        problems.push(
+            ProblemKind::InsecureOriginWithCredentials,
+            SETTING,
+            Some(raw),
+            format!(
+                "anyone on the network path can run script in a plain-http page and read your \
+                 users' data; use `https://{}` (or call \
+                 dangerously_allow_insecure_origins_with_credentials(true) for a closed test \
+                 network)",
+                &raw[raw.find("://").map_or(0, |i| i + 3)..]
+            ),
+        );
+    }
+    if let Some(suffix) = rule.public_suffix() {
+        problems.push(
+            ProblemKind::OriginPatternOverPublicSuffix,
+            SETTING,
+            Some(raw),
+            format!(
+                "`{suffix}` is a public suffix: sites under it belong to unrelated owners, so \
+                 any of them could read your users' data; list your own origins exactly"
+            ),
+        );
+    }
+}
+
+fn check_methods(list: &[String], problems: &mut Problems) -> (Methods, Vec<String>) {
+    const SETTING: &str = "allow_methods";
+    if list.iter().any(|m| m == "*") {
+        wildcard_alone(SETTING, list, problems);
+        return (Methods::Any, vec!["*".into()]);
+    }
+    let mut methods: Vec<String> = Vec::new();
+    for m in list {
+        if m.trim().is_empty() {
+            problems.push(
+                ProblemKind::EmptyValue,
+                SETTING,
+                Some(m),
+                "remove the empty method",
+            );
+        } else if !fetch::is_token(m.as_bytes()) {
+            problems.push(
+                ProblemKind::InvalidMethod,
+                SETTING,
+                Some(m),
+                "a method is a token such as PUT or PATCH, with no spaces or commas (pass \
+                 methods separately, not as one comma-joined string)",
+            );
+        } else if fetch::is_forbidden_method(m) {
+            problems.push(
+                ProblemKind::ForbiddenMethod,
+                SETTING,
+                Some(m),
+                "browsers never let a page send CONNECT, TRACE or TRACK; remove it",
+            );
+        } else if fetch::normalize_method(m) != m.as_str() {
+            let upper = fetch::normalize_method(m);
+            problems.push(
+                ProblemKind::MethodNeverSentByBrowsers,
+                SETTING,
+                Some(m),
+                format!(
+                    "browsers upper-case this method before sending it, so `{m}` would never \
+                     match; write `{upper}`"
+                ),
+            );
+        } else if !methods.contains(m) {
+            methods.push(m.clone());
+        }
+    }
+    let mut sorted: Vec<Box<[u8]>> = methods
+        .iter()
+        .map(|m| m.as_bytes().to_vec().into_boxed_slice())
+        .collect();
+    sorted.sort();
+    (Methods::List(sorted.into_boxed_slice()), methods)
+}
+
+fn check_request_headers(list: &[String], problems: &mut Problems) -> AllowedHeaders {
+    const SETTING: &str = "allow_headers";
+    let any = list.iter().any(|h| h == "*");
+    if any {
+        let others: Vec<&str> = list
+            .iter()
+            .map(String::as_str)
+            .filter(|h| *h != "*" && !h.eq_ignore_ascii_case("authorization"))
+            .collect();
+        if !others.is_empty() {
+            problems.push(
+                ProblemKind::WildcardMixedWithValues,
+                SETTING,
+                Some(&others.join(", ")),
+                "\"*\" already allows every name but Authorization: keep \"*\" alone (plus \
+                 \"authorization\" if needed) or list only names",
+            );
+        }
+    }
+    let mut names = Vec::new();
+    for name in list.iter().filter(|h| *h != "*") {
+        let lower = name.to_ascii_lowercase();
+        if !fetch::is_token(name.as_bytes()) {
+            problems.extend([header_name_problem(SETTING, name)]);
+        } else if fetch::is_forbidden_request_header_name(&lower) {
+            problems.push(
+                ProblemKind::ForbiddenRequestHeader,
+                SETTING,
+                Some(name),
+                "browsers never let a page set this header (Fetch's forbidden request-header \
+                 names, `sec-*` and `proxy-*`), so listing it has no effect; remove it",
+            );
+        } else if fetch::is_cors_response_only_name(lower.as_bytes()) {
+            problems.push(
+                ProblemKind::ResponseOnlyHeader,
+                SETTING,
+                Some(name),
+                format!(
+                    "`{lower}` is a response header: the server sends it, a page never does; \
+                     remove it (the layer sends it when the policy calls for it)"
+                ),
+            );
+        } else {
+            push_unique_lowercase(&mut names, name);
+        }
+    }
+    AllowedHeaders::new(&names, any)
+}
+
+fn check_expose_headers(
+    list: &[String],
+    credentials: bool,
+    problems: &mut Problems,
+) -> Vec<String> {
+    const SETTING: &str = "expose_headers";
+    if list.iter().any(|h| h == "*") {
+        wildcard_alone(SETTING, list, problems);
+        if credentials {
+            problems.push(
+                ProblemKind::WildcardExposeWithCredentials,
+                SETTING,
+                Some("*"),
+                "with credentials browsers read `*` as a header literally named `*`; \
+                 list the response headers pages need to read",
+            );
+        }
+        return vec!["*".to_owned()];
+    }
+    let mut names = Vec::new();
+    for name in list {
+        if !fetch::is_token(name.as_bytes()) {
+            problems.extend([header_name_problem(SETTING, name)]);
+        } else if fetch::is_forbidden_response_header_name(name.as_bytes()) {
+            problems.push(
+                ProblemKind::ForbiddenResponseHeader,
+                SETTING,
+                Some(name),
+                "browsers never let scripts read Set-Cookie; remove it (cookies are sent \
+                 with credentials, not read)",
+            );
+        } else if fetch::is_cors_request_only_name(name.as_bytes()) {
+            problems.push(
+                ProblemKind::RequestOnlyHeader,
+                SETTING,
+                Some(name),
+                "this header is only ever on requests, so a response never has it to expose; \
+                 remove it",
+            );
+        } else {
+            push_unique_lowercase(&mut names, name);
+        }
+    }
+    names
+}
+
+/// Reports `"*"` mixed with other values.
+fn wildcard_alone(setting: &'static str, list: &[String], problems: &mut Problems) {
+    let others: Vec<&str> = list
+        .iter()
+        .map(String::as_str)
+        .filter(|v| *v != "*")
+        .collect();
+    if !others.is_empty() {
+        problems.push(
+            ProblemKind::WildcardMixedWithValues,
+            setting,
+            Some(&others.join(", ")),
+            "\"*\" already means \"any\": keep either \"*\" alone or only the listed values",
+        );
+    }
+}
+
+fn header_name_problem(setting: &'static str, name: &str) -> Problem {
+    let (kind, hint) = if name.trim().is_empty() {
+        (ProblemKind::EmptyValue, "remove the empty name".to_owned())
+    } else if fetch::is_token(name.trim().as_bytes()) {
+        (
+            ProblemKind::InvalidHeaderName,
+            format!("remove the surrounding whitespace: `{}`", name.trim()),
+        )
+    } else {
+        (
+            ProblemKind::InvalidHeaderName,
+            "a header name is a token: letters, digits and !#$%&'*+-.^_`|~, no spaces, \
+             colons or commas (pass names separately, not as one comma-joined string)"
+                .to_owned(),
+        )
+    };
+    Problem::new(kind, setting, Some(name), hint)
+}
+
+fn push_unique_lowercase(list: &mut Vec<String>, name: &str) {
+    let lower = name.to_ascii_lowercase();
+    if !list.contains(&lower) {
+        list.push(lower);
+    }
+}

@@ -1,0 +1,70 @@
+//! What headless Chromium does with a case's request: a page on the case's
+//! origin runs the same `fetch()`, and DevTools says whether it was
+//! blocked and with which `corsError`.
+
+use std::time::Duration;
+
+use serde_json::{json, Map, Value};
+
+use crate::cases::Case;
+use crate::cdp::{Chromium, Tab};
+use crate::servers::Servers;
+
+/// The longest one browser step may take.
+pub const STEP: Duration = Duration::from_secs(15);
+
+/// Chromium's verdict (`allowed` or `blocked`) and `corsError`.
+pub fn verdict(
+    browser: &Chromium,
+    case: &Case,
+    s: &Servers,
+) -> Result<(String, Option<String>), String> {
+    let tab = Tab::open(&browser.cdp, STEP)?;
+    tab.goto(&format!("{}/blank", case.origin(s)), STEP)?;
+    let mut headers = Map::new();
+    for (n, v) in case.headers {
+        headers.insert((*n).to_owned(), json!(v));
+    }
+    let init = json!({
+        "method": case.method,
+        "headers": headers,
+        "credentials": if case.credentials { "include" } else { "same-origin" },
+        "cache": "no-store",
+    });
+    let result = tab.eval(&fetch_js(&case.url(s), &init), STEP)?;
+    let needle = format!("case={}", case.name);
+    tab.settle(&needle, 1, STEP)?;
+    let actual: Vec<_> = tab
+        .requests()
+        .into_iter()
+        .filter(|r| r.url.contains(&needle) && !r.is_preflight())
+        .collect();
+    let [request] = <[_; 1]>::try_from(actual)
+        .map_err(|a| format!("expected one request for {needle} in DevTools, got {a:?}"))?;
+    if result["ok"] == true {
+        return Ok(("allowed".into(), None));
+    }
+    if !result["error"]
+        .as_str()
+        .is_some_and(|e| e.contains("TypeError"))
+    {
+        return Err(format!("the page's fetch failed oddly: {result}"));
+    }
+    Ok(("blocked".into(), request.cors_error))
+}
+
+/// One `fetch` resolving to `{ok, status}` or `{ok: false, error}`.
+fn fetch_js(url: &str, init: &Value) -> String {
+    format!(
+        r#"(async () => {{
+            try {{
+                const res = await fetch({url}, {init});
+                await res.text();
+                return {{ ok: true, status: res.status }};
+            }} catch (e) {{
+                return {{ ok: false, error: String(e) }};
+            }}
+        }})()"#,
+        url = json!(url),
+    )
+}

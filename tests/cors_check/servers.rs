@@ -1,0 +1,303 @@
+//! The servers `cors-check` is tested against, all on 127.0.0.1, port 0,
+//! in one runtime shared by the tests: the demo, tower-http's `CorsLayer`
+//! (permissive, and with an origin list), and deliberately misconfigured
+//! servers. Each serves `/api/data`; the page origins serve `/blank`.
+
+use std::net::SocketAddr;
+use std::sync::OnceLock;
+
+use axum::extract::Request;
+use axum::handler::Handler;
+use axum::http::header::{self, HeaderValue};
+use axum::http::{Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{any, get};
+use axum::Router;
+
+use crate::app;
+
+/// Every server's address.
+pub struct Servers {
+    /// The page's origin (serves `/blank`); the allowed one everywhere.
+    pub web: SocketAddr,
+    /// A page origin no server allows.
+    pub stranger: SocketAddr,
+    /// The demo API with its built-in policy for `web`.
+    pub demo: SocketAddr,
+    /// What the demo API received.
+    pub demo_log: app::RequestLog,
+    /// tower-http `CorsLayer::permissive()`.
+    pub permissive: SocketAddr,
+    /// tower-http `CorsLayer` with `web` as its only origin, GET and PUT, `content-type`.
+    pub listed: SocketAddr,
+    /// Echoes any origin with credentials (and `Vary: Origin`).
+    pub reflect: SocketAddr,
+    /// Allows `web` by echoing it, without `Vary`.
+    pub no_vary: SocketAddr,
+    /// Bearer authentication outside tower-cors's layer.
+    pub auth_first: SocketAddr,
+    /// tower-cors's layer on the GET handler only: the router answers
+    /// other methods (preflights included) 405.
+    pub handler_layer: SocketAddr,
+    /// `/api/data` redirects: 307 to `/moved` without CORS headers (so a
+    /// preflight is redirected), and `?hop=1` 307 to the permissive server,
+    /// with CORS headers for `web`.
+    pub redirect: SocketAddr,
+    /// 500 without CORS headers.
+    pub failing: SocketAddr,
+    /// tower-cors with `dangerously_explain_refusals`: refusals carry `x-cors-refusal`.
+    pub explaining: SocketAddr,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Servers {
+    /// The servers, started on first use.
+    pub fn get() -> &'static Servers {
+        static SERVERS: OnceLock<Servers> = OnceLock::new();
+        SERVERS.get_or_init(start)
+    }
+
+    /// The page origin.
+    pub fn origin(&self) -> String {
+        format!("http://{}", self.web)
+    }
+
+    /// `/api/data` on `server`, tagged with `case` (kept across redirects).
+    pub fn url(server: SocketAddr, case: &str) -> String {
+        format!("http://{server}/api/data?case={case}")
+    }
+}
+
+fn start() -> Servers {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a Tokio runtime for the test servers");
+    let bind = |router: Router| {
+        runtime.block_on(async {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("a free port on 127.0.0.1");
+            let addr = listener.local_addr().expect("a bound address");
+            tokio::spawn(app::serve(listener, router, std::future::pending()));
+            addr
+        })
+    };
+    let blank = || {
+        Router::new().route(
+            "/blank",
+            get(|| async { Html("<!doctype html><title>blank</title>") }),
+        )
+    };
+    let web = bind(blank());
+    let stranger = bind(blank());
+    let origin = format!("http://{web}");
+
+    let policy = app::Policy::new(app::builtin_config(web)).expect("the demo's built-in policy");
+    let demo_log = app::RequestLog::default();
+    let demo = bind(app::api_router(policy.policy, demo_log.clone()));
+
+    let permissive = bind(
+        Router::new()
+            .route("/api/data", any(ok))
+            .layer(tower_http::cors::CorsLayer::permissive()),
+    );
+    let listed = bind(
+        Router::new().route("/api/data", any(ok)).layer(
+            tower_http::cors::CorsLayer::new()
+                .allow_origin([HeaderValue::from_str(&origin).expect("an origin value")])
+                .allow_methods([Method::GET, Method::PUT])
+                .allow_headers([header::CONTENT_TYPE]),
+        ),
+    );
+    let reflect = bind(
+        Router::new()
+            .route("/api/data", any(ok))
+            .layer(middleware::from_fn(reflect_any)),
+    );
+    let no_vary = {
+        let origin = origin.clone();
+        bind(
+            Router::new()
+                .route("/api/data", any(ok))
+                .layer(middleware::from_fn(move |req: Request, next: Next| {
+                    let origin = origin.clone();
+                    async move { echo_listed(&origin, req, next).await }
+                })),
+        )
+    };
+    let tower_cors_for_web = || {
+        let policy = tower_cors::CorsPolicy::builder()
+            .allow_origins([origin.as_str()])
+            .allow_methods([Method::GET, Method::PUT])
+            .allow_headers(["authorization", "content-type"])
+            .build()
+            .expect("a valid policy");
+        tower_cors::CorsLayer::new(policy)
+    };
+    let auth_first = bind(
+        Router::new()
+            .route("/api/data", any(ok))
+            .layer(tower_cors_for_web())
+            .layer(middleware::from_fn(bearer_auth)),
+    );
+    let handler_layer = bind(Router::new().route("/api/data", get(ok.layer(tower_cors_for_web()))));
+    let hop_target = format!("http://{permissive}");
+    let redirect = {
+        let origin = origin.clone();
+        bind(Router::new().route(
+            "/api/data",
+            any(move |req: Request| {
+                let (origin, target) = (origin.clone(), hop_target.clone());
+                async move { redirecting(&origin, &target, req) }
+            }),
+        ))
+    };
+    let failing = bind(Router::new().route(
+        "/api/data",
+        any(|| async { (StatusCode::INTERNAL_SERVER_ERROR, "database unavailable") }),
+    ));
+    let explaining = bind(
+        Router::new()
+            .route("/api/data", any(ok))
+            .layer(tower_cors::CorsLayer::new(
+                tower_cors::CorsPolicy::builder()
+                    .allow_origins([origin.as_str()])
+                    .allow_methods([Method::GET, Method::PATCH])
+                    .dangerously_explain_refusals(true)
+                    .build()
+                    .expect("a valid policy"),
+            )),
+    );
+    Servers {
+        web,
+        stranger,
+        demo,
+        demo_log,
+        permissive,
+        listed,
+        reflect,
+        no_vary,
+        auth_first,
+        handler_layer,
+        redirect,
+        failing,
+        explaining,
+        _runtime: runtime,
+    }
+}
+
+async fn ok() -> &'static str {
+    "{\"ok\":true}"
+}
+
+fn origin_of(req: &Request) -> Option<HeaderValue> {
+    req.headers().get(header::ORIGIN).cloned()
+}
+
+/// Reflects any origin, method and headers, with credentials.
+async fn reflect_any(req: Request, next: Next) -> Response {
+    let origin = origin_of(&req);
+    let preflight = req.method() == Method::OPTIONS
+        && req
+            .headers()
+            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+    let asked_method = req
+        .headers()
+        .get(header::ACCESS_CONTROL_REQUEST_METHOD)
+        .cloned();
+    let asked_headers = req
+        .headers()
+        .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
+        .cloned();
+    let mut res = if preflight {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        next.run(req).await
+    };
+    let h = res.headers_mut();
+    h.insert(header::VARY, HeaderValue::from_static("origin"));
+    if let Some(o) = origin {
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, o);
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+            HeaderValue::from_static("true"),
+        );
+    }
+    if let Some(m) = asked_method {
+        h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, m);
+    }
+    if let Some(names) = asked_headers {
+        h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, names);
+    }
+    res
+}
+
+/// Echoes `allowed` when it is the request's origin; never sends `Vary`.
+async fn echo_listed(allowed: &str, req: Request, next: Next) -> Response {
+    let origin = origin_of(&req).filter(|o| o.as_bytes() == allowed.as_bytes());
+    let mut res = next.run(req).await;
+    if let Some(o) = origin {
+        res.headers_mut()
+            .insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, o);
+    }
+    res
+}
+
+/// 401 with `WWW-Authenticate` for anything without a bearer token,
+/// preflights included: the classic auth-before-CORS mistake.
+async fn bearer_auth(req: Request, next: Next) -> Response {
+    let authorized = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .is_some_and(|v| v.as_bytes().starts_with(b"Bearer "));
+    if authorized {
+        next.run(req).await
+    } else {
+        (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer realm=\"api\"")],
+        )
+            .into_response()
+    }
+}
+
+/// `?hop=1`: preflights pass for `origin` and PUT; the request gets a
+/// cross-origin 307 to the permissive server, with CORS headers for
+/// `origin`. Otherwise everything gets a 307 to `/moved` without CORS
+/// headers.
+fn redirecting(origin: &str, target: &str, req: Request) -> Response {
+    let query = req.uri().query().unwrap_or_default().to_owned();
+    if query.contains("hop=1") {
+        let preflight = req.method() == Method::OPTIONS
+            && req
+                .headers()
+                .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+        let mut res = if preflight {
+            StatusCode::NO_CONTENT.into_response()
+        } else {
+            (
+                StatusCode::TEMPORARY_REDIRECT,
+                [(header::LOCATION, format!("{target}/api/data?{query}"))],
+            )
+                .into_response()
+        };
+        let h = res.headers_mut();
+        if let Ok(o) = HeaderValue::from_str(origin) {
+            h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, o);
+        }
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static("PUT"),
+        );
+        h.insert(header::VARY, HeaderValue::from_static("origin"));
+        return res;
+    }
+    (
+        StatusCode::TEMPORARY_REDIRECT,
+        [(header::LOCATION, format!("/moved?{query}"))],
+    )
+        .into_response()
+}

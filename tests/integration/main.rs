@@ -1,0 +1,33 @@
+//! The integration tests, one binary with a module per topic. Everything goes
+//! through the public API.
+//!
+//! Suites stay in binaries of their own only when they must:
+//! `tests/alloc_budget.rs` installs a counting global allocator, and the
+//! real-browser suites (`tests/browser.rs`, `tests/grpc_web.rs`) drive
+//! browser processes.
+
+mod reference_origin;
+mod support;
+
+mod actual;
+mod api_traits;
+mod axum_integration;
+mod bad_input;
+mod browser_judged;
+mod classification;
+mod examples;
+mod hyper_example;
+mod hyper_socket;
+mod layer_is_evaluate;
+mod misconfig;
+mod operability;
+mod origin_forms;
+mod origins;
+mod per_route;
+mod preflight;
+mod properties;
+mod reload;
+#[cfg(feature = "tracing")]
+mod tracing_events;
+mod validation;
+mod vary;

@@ -12,7 +12,11 @@
 //! received (each preflight with its `Access-Control-Request-*` headers,
 //! and cookies), and the engine's own reason (Chromium's DevTools
 //! `corsError`, Firefox's console message key, WebKit's console text).
-//! Where engines differ, the table says so per engine.
+//! Where engines differ, the table says so per engine. Every request is
+//! also made by the browser model (`tower_cors::browser`) of the same
+//! engine, in-process against the same servers; it must agree with the
+//! engine on the verdict, the reason, the warnings, the readable headers
+//! and the requests sent, except where a case names a known difference.
 //!
 //! A missing engine fails the test when `CI` is set; otherwise it is
 //! skipped with a notice naming the package. `CHROMIUM`, `FIREFOX`,
@@ -52,6 +56,8 @@ mod firefox;
 mod marionette;
 #[path = "browser/memory.rs"]
 mod memory;
+#[path = "browser/model.rs"]
+mod model;
 #[path = "browser/process.rs"]
 mod process;
 #[path = "browser/reasons.rs"]
@@ -129,6 +135,7 @@ fn run_engine(
     engine: Engine,
     cases: &[Case],
     started: &Barrier,
+    rt: &tokio::runtime::Handle,
     demo_url: Option<&str>,
 ) -> EngineRun {
     let began = Instant::now();
@@ -165,7 +172,7 @@ fn run_engine(
                     return;
                 };
                 let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    run::run_case(browser.as_ref(), case)
+                    run::run_case(browser.as_ref(), case, rt)
                 }));
                 let r = r.unwrap_or_else(|_| run::CaseRun {
                     case: case.id,
@@ -257,7 +264,8 @@ fn every_case_in_three_engines() {
             .map(|&e| {
                 let (cases, url) = (&cases, doc.then_some(demo_url.as_str()));
                 let all_started = &all_started;
-                s.spawn(move || run_engine(e, cases, all_started, url))
+                let rt = env.servers.rt.handle();
+                s.spawn(move || run_engine(e, cases, all_started, rt, url))
             })
             .collect();
         handles

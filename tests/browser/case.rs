@@ -176,6 +176,10 @@ pub struct Expect {
     pub blocked: Reason,
     /// The warning (deprecation, cookie) the engine reported, if any.
     pub warning: Reason,
+    /// Where the browser model (`tower_cors::browser`) is known to differ
+    /// from the engine: what about (`reason`, `requests`, ...). The suite
+    /// asserts the difference is exactly this, so a fixed model shows.
+    pub model_gap: ByEngine<Option<&'static str>>,
 }
 
 impl Expect {
@@ -191,6 +195,7 @@ impl Expect {
             sent: ByEngine::all(sent),
             blocked: none(),
             warning: none(),
+            model_gap: ByEngine::all(None),
         }
     }
 
@@ -201,12 +206,19 @@ impl Expect {
             sent: ByEngine::all(sent),
             blocked: reason,
             warning: none(),
+            model_gap: ByEngine::all(None),
         }
     }
 
     /// The same, with these warnings.
     pub fn warns(mut self, warning: Reason) -> Self {
         self.warning = warning;
+        self
+    }
+
+    /// The same, with the model known to differ from engine `e` on `what`.
+    pub fn model_differs(mut self, e: Engine, what: &'static str) -> Self {
+        self.model_gap = self.model_gap.but(e, Some(what));
         self
     }
 
@@ -255,7 +267,7 @@ pub enum Logs {
     /// Servers of this suite.
     Suite { api: Server, target: Option<Server> },
     /// The demo's own API.
-    Demo(crate::app::RequestLog),
+    Demo(crate::env::DemoApi),
 }
 
 /// One case: a page, its servers, its steps.

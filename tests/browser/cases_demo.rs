@@ -5,7 +5,7 @@
 
 use crate::app::{self, Row};
 use crate::case::{actual, preflight, Case, Expect, HeaderSeen, How, Logs, Sees, Sent, Step};
-use crate::env::Env;
+use crate::env::{DemoApi, Env};
 use crate::reasons::{MISSING_ACAO, PREFLIGHT_REFUSED};
 
 /// What a policy makes of a row.
@@ -55,7 +55,7 @@ fn matrix_case(
     id: &'static str,
     title: &'static str,
     page: String,
-    log: &app::RequestLog,
+    api: &DemoApi,
     verdict: impl Fn(&Row) -> Verdict,
 ) -> Case {
     let steps = app::MATRIX
@@ -75,7 +75,7 @@ fn matrix_case(
         group: "demo matrix",
         title,
         page,
-        logs: Logs::Demo(log.clone()),
+        logs: Logs::Demo(api.clone()),
         steps,
         differs: None,
     }
@@ -106,35 +106,35 @@ pub fn cases(env: &Env) -> Vec<Case> {
             "demo",
             "demo page from its own origin (built-in policy)",
             format!("{}/", env.origin("127.0.0.1")),
-            &env.demo_log,
+            &env.demo,
             builtin,
         ),
         matrix_case(
             "demo-localhost",
             "demo page from the localhost spelling of its origin",
             format!("{}/", env.origin("localhost")),
-            &env.demo_log,
+            &env.demo,
             builtin,
         ),
         matrix_case(
             "demo-wrong",
             "demo page from an origin the policy does not list",
             format!("http://localhost:{}/", env.wrong),
-            &env.demo_log,
+            &env.demo,
             |_| Verdict::Refused,
         ),
         matrix_case(
             "demo-sample",
             "demo page with examples/demo/policy.toml, from app.localhost (allowed by http://*.localhost:*)",
             format!("http://app.localhost:{}/", env.sample_web),
-            &env.sample_log,
+            &env.sample,
             sample,
         ),
         matrix_case(
             "demo-sample-bare",
             "demo page with examples/demo/policy.toml, from localhost (not allowed)",
             format!("http://localhost:{}/", env.sample_web),
-            &env.sample_log,
+            &env.sample,
             |_| Verdict::Refused,
         ),
     ]

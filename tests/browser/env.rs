@@ -16,10 +16,30 @@ pub struct Env {
     pub web: u16,
     /// The demo's wrong-origin front end.
     pub wrong: u16,
-    pub demo_log: app::RequestLog,
+    /// The demo's API.
+    pub demo: DemoApi,
     /// A second demo, with `examples/demo/policy.toml`.
     pub sample_web: u16,
-    pub sample_log: app::RequestLog,
+    pub sample: DemoApi,
+}
+
+/// One of the demo's APIs: where it is, what it received, its policy.
+#[derive(Clone)]
+pub struct DemoApi {
+    /// `http://127.0.0.1:PORT`, as the demo page calls it.
+    pub base: String,
+    pub log: app::RequestLog,
+    pub policy: tower_cors::CorsPolicy,
+}
+
+impl DemoApi {
+    fn of(running: &app::Running) -> Self {
+        Self {
+            base: format!("http://{}", running.api),
+            log: running.log.clone(),
+            policy: running.policy.policy.clone(),
+        }
+    }
 }
 
 impl Env {
@@ -54,9 +74,9 @@ impl Env {
                 .wrong
                 .map(|w| w.port())
                 .ok_or("no wrong-origin listener")?,
-            demo_log: demo.log,
+            demo: DemoApi::of(&demo),
             sample_web: sample.web.port(),
-            sample_log: sample.log,
+            sample: DemoApi::of(&sample),
             servers,
         })
     }

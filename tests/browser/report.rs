@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::case::{Case, How};
 use crate::engine::Engine;
 use crate::memory::Peaks;
+use crate::model::reads;
 use crate::run::{describe, CaseRun, Observed};
 use crate::servers::Received;
 
@@ -95,14 +96,6 @@ fn received(rs: &[Received]) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// The response header a step reads, if any.
-fn reads(how: &How) -> Option<&'static str> {
-    match how {
-        How::Fetch { read, .. } => *read,
-        How::DemoRow(row) => row.read_header,
-    }
 }
 
 /// One table cell: verdict (and the header the step read), reason, warning.
@@ -248,11 +241,13 @@ pub fn markdown(suite: &Suite<'_>) -> String {
          servers received (every preflight, with its `Access-Control-Request-*` headers and \
          cookies), and the engine's own reason: Chromium's DevTools `corsError` code (or \
          issue type for warnings), Firefox's console message key (after a failed preflight \
-         it always adds `CORSDidNotSucceed2`), WebKit's console sentence. ✅ readable (with \
+         it always adds `CORSDidNotSucceed2`), WebKit's console sentence; and the browser \
+         model of the same engine must agree (below). ✅ readable (with \
          the status), ⛔ blocked (the page sees only a `TypeError`), ⚠ a warning. Ports \
          show as `PORT`.\n\n",
     );
     differences(&mut out, suite, &engines);
+    model_gaps(&mut out, suite, &engines);
     let mut group = "";
     for case in suite.cases {
         if case.group != group {
@@ -347,6 +342,43 @@ fn differences(out: &mut String, suite: &Suite<'_>, engines: &[&EngineRun]) {
         for l in lines {
             let _ = writeln!(out, "{l}");
         }
+    }
+    out.push('\n');
+}
+
+/// The "where the model differs" list: every step on which the browser
+/// model (`tower_cors::browser`) disagrees with an engine, as its case
+/// expects.
+fn model_gaps(out: &mut String, suite: &Suite<'_>, engines: &[&EngineRun]) {
+    out.push_str(
+        "## Where the browser model differs from an engine\n\n\
+         On every other request, the model (`tower_cors::browser`, run in-process against the \
+         same servers for the same engine) agreed with the engine on the verdict, the engine's \
+         reason, its warnings, the readable headers and every request sent.\n\n",
+    );
+    let mut any = false;
+    for case in suite.cases {
+        for step in &case.steps {
+            for e in engines {
+                let Some(o) = e.observed(case.id, step.id) else {
+                    continue;
+                };
+                for gap in &o.model_gaps {
+                    any = true;
+                    let _ = writeln!(
+                        out,
+                        "- `{}` `{}`, {}: {}",
+                        case.id,
+                        step.id,
+                        e.engine,
+                        md(gap)
+                    );
+                }
+            }
+        }
+    }
+    if !any {
+        out.push_str("- none\n");
     }
     out.push('\n');
 }

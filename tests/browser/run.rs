@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use crate::case::{At, Case, HeaderSeen, How, Logs, OriginSent, Sees, Sent};
 use crate::engine::{Browser, Engine, Level, Report};
+use crate::model::CaseModel;
 use crate::servers::{current_seq, Received};
 
 /// The longest any single browser step may take.
@@ -28,6 +29,9 @@ pub struct Observed {
     pub reports: Vec<Report>,
     /// Where it differs from the expectation (empty: it passed).
     pub problems: Vec<String>,
+    /// Where the browser model differs from the engine, as the case
+    /// expects it to.
+    pub model_gaps: Vec<String>,
 }
 
 impl Observed {
@@ -96,7 +100,7 @@ pub fn fetch_js(url: &str, init: &Value, read_header: Option<&str>) -> String {
 }
 
 /// The origin of `url` (`scheme://host[:port]`).
-fn origin_of(url: &str) -> &str {
+pub fn origin_of(url: &str) -> &str {
     let after_scheme = url.find("://").map_or(0, |i| i + 3);
     let end = url[after_scheme..]
         .find('/')
@@ -104,8 +108,9 @@ fn origin_of(url: &str) -> &str {
     &url[..end]
 }
 
-/// Runs `case` in `browser` and checks it.
-pub fn run_case(browser: &dyn Browser, case: &Case) -> CaseRun {
+/// Runs `case` in `browser` and checks it, against its expectation and
+/// against the browser model (run on `rt`).
+pub fn run_case(browser: &dyn Browser, case: &Case, rt: &tokio::runtime::Handle) -> CaseRun {
     let engine = browser.engine();
     let started = Instant::now();
     let mut run = CaseRun {
@@ -191,6 +196,7 @@ pub fn run_case(browser: &dyn Browser, case: &Case) -> CaseRun {
         .map(|r| r.2)
         .chain([u64::MAX])
         .collect();
+    let mut model = CaseModel::new(engine, case, rt.clone());
     for ((step, (page, needle, from)), to) in case.steps.iter().zip(results).zip(ends) {
         let expect = &step.expect;
         let blocked = *expect.blocked.get(engine);
@@ -213,13 +219,33 @@ pub fn run_case(browser: &dyn Browser, case: &Case) -> CaseRun {
                 ));
             }
         }
-        run.steps.push(Observed {
+        let mut seen = Observed {
             step: step.id,
             page,
             received,
             reports,
             problems,
-        });
+            model_gaps: Vec::new(),
+        };
+        let url = match (&step.how, &case.logs) {
+            (How::Fetch { url, .. }, _) => format!("{url}?{needle}"),
+            (How::DemoRow(_), Logs::Demo(demo)) => format!("{}/api/data?{needle}", demo.base),
+            (How::DemoRow(_), _) => String::new(),
+        };
+        let gap = *expect.model_gap.get(engine);
+        let disagreements = model.judge(case, step, &url, &seen);
+        if let Some(what) = gap.filter(|w| !disagreements.iter().any(|(d, _)| d == w)) {
+            seen.problems.push(format!(
+                "the model now agrees with {engine} on the {what}: drop the known difference"
+            ));
+        }
+        for (what, why) in disagreements {
+            match gap {
+                Some(w) if w == what => seen.model_gaps.push(why),
+                _ => seen.problems.push(why),
+            }
+        }
+        run.steps.push(seen);
     }
     drop(tab);
     run.took = started.elapsed();
@@ -259,7 +285,8 @@ fn received(logs: &Logs, needle: &str, window: std::ops::Range<u64>) -> Vec<Rece
             all.sort_by_key(|r| r.seq);
             all
         }
-        Logs::Demo(log) => log
+        Logs::Demo(demo) => demo
+            .log
             .snapshot()
             .into_iter()
             .filter(|s| s.uri.contains(needle))

@@ -44,8 +44,7 @@ pub struct Received {
     pub cookie: Option<String>,
     /// The status it was answered with.
     pub status: u16,
-    /// The response's `Access-Control-*`, `Set-Cookie` and `Location`
-    /// headers, one entry per line.
+    /// The response's headers, one entry per line.
     pub answer: Vec<(String, String)>,
 }
 
@@ -121,11 +120,6 @@ async fn record(State((log, port)): State<(Log, u16)>, req: Request, next: Next)
     seen.answer = res
         .headers()
         .iter()
-        .filter(|(n, _)| {
-            n.as_str().starts_with("access-control-")
-                || *n == header::SET_COOKIE
-                || *n == header::LOCATION
-        })
         .map(|(n, v)| {
             (
                 n.as_str().to_owned(),
@@ -144,6 +138,9 @@ pub struct Server {
     pub port: u16,
     /// What it received.
     pub log: Log,
+    /// The same application, unlogged, for the browser model to call
+    /// in-process.
+    pub app: Router,
 }
 
 impl Server {
@@ -163,16 +160,16 @@ pub struct Runtime {
 }
 
 impl Runtime {
-    fn serve(&self, build: impl FnOnce(Log, u16) -> Router) -> Result<Server, String> {
+    fn serve(&self, build: impl Fn() -> Router) -> Result<Server, String> {
         let mut stop = self.stop.clone();
+        let app = build();
         self.rt.block_on(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
                 .await
                 .map_err(|e| e.to_string())?;
             let port = listener.local_addr().map_err(|e| e.to_string())?.port();
             let log = Log::default();
-            let router = build(log.clone(), port)
-                .layer(middleware::from_fn_with_state((log.clone(), port), record));
+            let router = build().layer(middleware::from_fn_with_state((log.clone(), port), record));
             tokio::spawn(async move {
                 axum::serve(listener, router)
                     .with_graceful_shutdown(async move {
@@ -180,7 +177,7 @@ impl Runtime {
                     })
                     .await
             });
-            Ok(Server { port, log })
+            Ok(Server { port, log, app })
         })
     }
 
@@ -189,7 +186,8 @@ impl Runtime {
     pub fn policy_api(&self, config: CorsConfig, cookie: &str) -> Result<Server, String> {
         let policy = CorsPolicy::try_from(config).map_err(|e| e.to_string())?;
         let cookie = HeaderValue::from_str(cookie).map_err(|e| e.to_string())?;
-        self.serve(move |_, _| {
+        self.serve(move || {
+            let cookie = cookie.clone();
             Router::new()
                 .route("/api/data", any(data))
                 .route(
@@ -200,14 +198,18 @@ impl Runtime {
                         res
                     }),
                 )
-                .layer(CorsLayer::new(policy))
+                .layer(CorsLayer::new(policy.clone()))
         })
     }
 
     /// A server that is not tower-cors: it answers with `script`.
     pub fn other_api(&self, script: Script) -> Result<Server, String> {
         let script = Arc::new(script);
-        self.serve(move |_, _| Router::new().fallback(any(canned)).with_state(script))
+        self.serve(move || {
+            Router::new()
+                .fallback(any(canned))
+                .with_state(script.clone())
+        })
     }
 }
 

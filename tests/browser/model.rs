@@ -115,7 +115,7 @@ impl CaseModel {
         let mut problems = Vec::new();
         let mut differ = |what: &str, model: String, engine: String| {
             if model != engine {
-                let why = format!("the model's {what} is {model}, {e}'s {engine}");
+                let why = format!("{what}: the model says {model}, {e} {engine}");
                 problems.push((what.to_owned(), why));
             }
         };

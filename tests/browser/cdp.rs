@@ -1,3 +1,7 @@
+//! Kept for the test binaries that include it by `#[path]` (the gRPC-web
+//! test, the cors-check comparison); the three-engine browser suite uses
+//! `chromium.rs` (same protocol, behind the suite's engine interface).
+//!
 //! Headless Chromium driven over the DevTools protocol.
 //!
 //! Chromium is started with `--remote-debugging-port=0` and a fresh
@@ -37,7 +41,7 @@ pub fn find_chromium() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// The flags every run uses (issue 3), plus DevTools on a free port.
+/// The flags every run uses, plus DevTools on a free port.
 fn flags(profile: &Path) -> Vec<String> {
     [
         "--headless",

@@ -1,0 +1,449 @@
+//! Firefox ESR, headless, driven over WebDriver BiDi, with its console read
+//! over Marionette.
+//!
+//! Firefox is started with `--marionette --remote-debugging-port=0` and a
+//! fresh profile (`marionette.port` 0); it announces both ports on stderr.
+//! The WebDriver session is created over Marionette with `webSocketUrl`, so
+//! BiDi (`ws://127.0.0.1:N/session/<id>`) attaches to the same session.
+//! Pages run over BiDi: every tab in its own user context (own cookie jar
+//! and caches). The reason for a blocked request is its console message,
+//! read in the chrome context from `Services.console` with the message's
+//! key (`CORSMissingAllowOrigin2`); warnings (`CORSAllowHeaderFromPreflight
+//! Deprecation`) come the same way. A listener installed there collects
+//! them, and one thread long-polls it, so waits wake on each message.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::engine::{Browser, Engine, Level, Report, Tab};
+use crate::marionette::Marionette;
+use crate::process::{fresh_dir, Process};
+use crate::wire::Wire;
+
+/// Where Firefox is: `$FIREFOX`, else `firefox-esr` or `firefox` on `PATH`.
+pub fn find() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("FIREFOX") {
+        let p = PathBuf::from(p);
+        return p.is_file().then_some(p);
+    }
+    let path = std::env::var_os("PATH")?;
+    ["firefox-esr", "firefox"]
+        .iter()
+        .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
+        .find(|p| p.is_file())
+}
+
+/// Preferences for a quiet, fast profile (the remote agent adds its own
+/// recommended ones).
+const PREFS: &[(&str, &str)] = &[
+    ("marionette.port", "0"),
+    ("browser.shell.checkDefaultBrowser", "false"),
+    ("datareporting.policy.dataSubmissionEnabled", "false"),
+    ("toolkit.telemetry.enabled", "false"),
+    ("app.normandy.enabled", "false"),
+    ("messaging-system.rsexperimentloader.enabled", "false"),
+    ("network.captive-portal-service.enabled", "false"),
+    ("network.connectivity-service.enabled", "false"),
+    ("browser.safebrowsing.malware.enabled", "false"),
+    ("browser.safebrowsing.phishing.enabled", "false"),
+    ("extensions.update.enabled", "false"),
+    ("browser.startup.page", "0"),
+    ("browser.startup.homepage_override.mstone", "\"ignore\""),
+    ("startup.homepage_welcome_url", "\"about:blank\""),
+    ("browser.aboutwelcome.enabled", "false"),
+    ("browser.newtabpage.enabled", "false"),
+    ("browser.backup.scheduled.enabled", "false"),
+    ("browser.search.update", "false"),
+    ("extensions.getAddons.cache.enabled", "false"),
+    ("extensions.systemAddon.update.enabled", "false"),
+    ("browser.places.importBookmarksHTML", "false"),
+    ("browser.bookmarks.restore_default_bookmarks", "false"),
+];
+
+/// Installs the console listener once (the sandbox persists), then answers
+/// with the messages after index `arguments[0]`, waiting up to a second
+/// for one to arrive.
+const CONSOLE_POLL: &str = r#"
+const [since, done] = [arguments[0], arguments[arguments.length - 1]];
+if (!globalThis.towerCors) {
+  const log = [], waiters = [];
+  Services.console.registerListener({ observe(m) {
+    if (!(m instanceof Ci.nsIScriptError)) return;
+    if (!/CORS|[Cc]ookie/.test(m.category)) return;
+    log.push({ key: m.category, warning: (m.flags & 1) === 1, text: m.errorMessage });
+    for (const wake of waiters.splice(0)) wake();
+  } });
+  globalThis.towerCors = { log, waiters };
+}
+const s = globalThis.towerCors;
+if (s.log.length > since) { done(s.log.slice(since)); return; }
+const { setTimeout } = ChromeUtils.importESModule("resource://gre/modules/Timer.sys.mjs");
+let answered = false;
+const answer = () => { if (!answered) { answered = true; done(s.log.slice(since)); } };
+s.waiters.push(answer);
+setTimeout(answer, 1000);
+"#;
+
+/// One console message.
+struct Message {
+    key: String,
+    warning: bool,
+    text: String,
+}
+
+#[derive(Default)]
+struct Console {
+    messages: Mutex<(Vec<Message>, Option<String>)>,
+    changed: Condvar,
+}
+
+/// A running Firefox with its BiDi and Marionette connections.
+pub struct Firefox {
+    bidi: Wire,
+    marionette: Arc<Marionette>,
+    console: Arc<Console>,
+    stop: Arc<AtomicBool>,
+    poller: Option<JoinHandle<()>>,
+    /// The session's first tab, never closed: new tabs open next to it
+    /// (a tab being closed cannot serve as their reference).
+    anchor: String,
+    /// Held while a tab opens or closes: Firefox fails to create a tab
+    /// ("BrowsingContext does no longer exist") while another one closes.
+    tabs: Mutex<()>,
+    version: String,
+    // Dropped last: the connections close before the kill.
+    process: Process,
+}
+
+impl Firefox {
+    /// Starts Firefox and connects to it, within `timeout`.
+    pub fn launch(exe: &Path, timeout: Duration) -> Result<Self, String> {
+        let profile = fresh_dir("firefox")?;
+        let prefs: String = PREFS
+            .iter()
+            .map(|(k, v)| format!("user_pref({k:?}, {v});\n"))
+            .collect();
+        std::fs::write(profile.join("user.js"), prefs).map_err(|e| format!("user.js: {e}"))?;
+        let args: Vec<String> = [
+            "--headless",
+            "--no-remote",
+            "--marionette",
+            "-remote-allow-system-access",
+            "--remote-debugging-port=0",
+            "--profile",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .chain([profile.display().to_string(), "about:blank".into()])
+        .collect();
+        let mut process = Process::spawn(exe, &args, profile)?;
+        let (mut marionette_port, mut bidi_port) = (None, None);
+        process.wait_line(timeout, |line| {
+            if let Some((_, port)) = line.split_once("Marionette\tINFO\tListening on port ") {
+                marionette_port = port.trim().parse::<u16>().ok();
+            }
+            if let Some(rest) = line.strip_prefix("WebDriver BiDi listening on ws://127.0.0.1:") {
+                bidi_port = rest.trim_end_matches('/').parse::<u16>().ok();
+            }
+            marionette_port.zip(bidi_port)
+        })?;
+        let (Some(mport), Some(bport)) = (marionette_port, bidi_port) else {
+            return Err("Firefox did not announce its ports".into());
+        };
+        let marionette = Marionette::connect(mport, timeout)?;
+        let session = marionette.command(
+            "WebDriver:NewSession",
+            json!({"webSocketUrl": true}),
+            timeout,
+        )?;
+        let caps = &session["capabilities"];
+        let ws = caps["webSocketUrl"].as_str().unwrap_or_default();
+        let path = ws
+            .strip_prefix(&format!("ws://127.0.0.1:{bport}"))
+            .ok_or_else(|| format!("unexpected BiDi address {ws}"))?;
+        let bidi = Wire::connect(bport, path, timeout, |e| {
+            let p = &e["params"];
+            p["context"]
+                .as_str()
+                .or_else(|| p["source"]["context"].as_str())
+                .unwrap_or_default()
+                .to_owned()
+        })?;
+        marionette.command("Marionette:SetContext", json!({"value": "chrome"}), timeout)?;
+        let name = exe.file_name().map(|n| n.to_string_lossy().into_owned());
+        let version = format!(
+            "Firefox {} ({})",
+            caps["browserVersion"].as_str().unwrap_or("?"),
+            name.unwrap_or_default()
+        );
+        let mut firefox = Firefox {
+            bidi,
+            marionette: Arc::new(marionette),
+            console: Arc::default(),
+            stop: Arc::default(),
+            poller: None,
+            anchor: String::new(),
+            tabs: Mutex::new(()),
+            version,
+            process,
+        };
+        let tree = firefox.call("browsingContext.getTree", json!({"maxDepth": 0}), timeout)?;
+        firefox.anchor = tree["contexts"][0]["context"]
+            .as_str()
+            .ok_or("no browsing context")?
+            .to_owned();
+        // The first poll installs the listener; only then can pages run.
+        firefox
+            .marionette
+            .chrome_async(CONSOLE_POLL, json!([0]), timeout)?;
+        firefox.poller = Some(firefox.start_poller());
+        Ok(firefox)
+    }
+
+    fn start_poller(&self) -> JoinHandle<()> {
+        let (marionette, console, stop) = (
+            Arc::clone(&self.marionette),
+            Arc::clone(&self.console),
+            Arc::clone(&self.stop),
+        );
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::SeqCst) {
+                let since = console
+                    .messages
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .0
+                    .len();
+                let got =
+                    marionette.chrome_async(CONSOLE_POLL, json!([since]), Duration::from_secs(10));
+                let mut state = console
+                    .messages
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                match got {
+                    Ok(Value::Array(new)) => state.0.extend(new.iter().map(|m| Message {
+                        key: m["key"].as_str().unwrap_or_default().to_owned(),
+                        warning: m["warning"] == true,
+                        text: m["text"].as_str().unwrap_or_default().to_owned(),
+                    })),
+                    Ok(other) => state.1 = Some(format!("console poll gave {other}")),
+                    Err(e) => state.1 = Some(e),
+                }
+                let failed = state.1.is_some();
+                drop(state);
+                console.changed.notify_all();
+                if failed {
+                    return;
+                }
+            }
+        })
+    }
+
+    /// Sends a BiDi command and waits at most `timeout` for its result.
+    fn call(&self, method: &str, params: Value, timeout: Duration) -> Result<Value, String> {
+        let reply = self
+            .bidi
+            .request(json!({"method": method, "params": params}), timeout)?;
+        if reply["type"] == "error" {
+            return Err(format!(
+                "{method}: {} ({})",
+                reply["error"], reply["message"]
+            ));
+        }
+        Ok(reply["result"].clone())
+    }
+}
+
+impl Drop for Firefox {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(poller) = self.poller.take() {
+            let _ = poller.join();
+        }
+        self.bidi.shutdown();
+    }
+}
+
+impl Browser for Firefox {
+    fn engine(&self) -> Engine {
+        Engine::Firefox
+    }
+
+    fn version(&self) -> String {
+        self.version.clone()
+    }
+
+    fn open(&self, url: &str, width: u32, timeout: Duration) -> Result<Box<dyn Tab + '_>, String> {
+        let (user_context, context) = {
+            let _opening = self.tabs.lock().unwrap_or_else(PoisonError::into_inner);
+            let uc = self.call("browser.createUserContext", json!({}), timeout)?;
+            let uc = uc["userContext"]
+                .as_str()
+                .ok_or("no userContext")?
+                .to_owned();
+            let created = self.call(
+                "browsingContext.create",
+                json!({"type": "tab", "userContext": uc,
+                       "referenceContext": self.anchor, "background": true}),
+                timeout,
+            );
+            match created.map(|c| c["context"].as_str().map(str::to_owned)) {
+                Ok(Some(context)) => (uc, context),
+                failed => {
+                    let _ = self.call(
+                        "browser.removeUserContext",
+                        json!({"userContext": uc}),
+                        timeout,
+                    );
+                    return Err(failed.err().unwrap_or_else(|| "no context".into()));
+                }
+            }
+        };
+        // From here on, `Drop` closes the tab and its user context.
+        let tab = FirefoxTab {
+            firefox: self,
+            user_context,
+            context,
+        };
+        self.call(
+            "browsingContext.setViewport",
+            json!({"context": tab.context, "viewport": {"width": width, "height": 900}}),
+            timeout,
+        )?;
+        tab.goto(url, timeout)?;
+        Ok(Box::new(tab))
+    }
+
+    fn log_tail(&self) -> String {
+        self.process.log_tail()
+    }
+}
+
+/// A tab in its own user context.
+struct FirefoxTab<'a> {
+    firefox: &'a Firefox,
+    user_context: String,
+    context: String,
+}
+
+/// The messages about `needle` (they quote the URL), or about the cookie
+/// named `cookie` (cookie messages quote only its name, as “name”). Cookie
+/// messages are warnings: the request itself went through.
+fn matching(messages: &[Message], needle: &str, cookie: Option<&str>) -> Vec<Report> {
+    messages
+        .iter()
+        .filter_map(|m| {
+            if let Some(name) = cookie.filter(|n| m.text.contains(&format!("“{n}”"))) {
+                return Some(Report {
+                    url: name.to_owned(),
+                    level: Level::Warning,
+                    code: m.key.clone(),
+                    detail: m.text.clone(),
+                });
+            }
+            let url = m
+                .text
+                .split_whitespace()
+                .find(|w| w.contains(needle))?
+                .trim_end_matches(['.', ',', ')', '”', '’'])
+                .trim_start_matches(['“', '‘', '(']);
+            Some(Report {
+                url: url.to_owned(),
+                level: if m.warning {
+                    Level::Warning
+                } else {
+                    Level::Error
+                },
+                code: m.key.clone(),
+                detail: m.text.clone(),
+            })
+        })
+        .collect()
+}
+
+impl Tab for FirefoxTab<'_> {
+    fn goto(&self, url: &str, timeout: Duration) -> Result<(), String> {
+        self.firefox
+            .call(
+                "browsingContext.navigate",
+                json!({"context": self.context, "url": url, "wait": "complete"}),
+                timeout,
+            )
+            .map(drop)
+            .map_err(|e| format!("loading {url}: {e}"))
+    }
+
+    fn eval(&self, js: &str, timeout: Duration) -> Result<Value, String> {
+        let r = self.firefox.call(
+            "script.evaluate",
+            json!({
+                "expression": format!("(async () => JSON.stringify(await ({js})))()"),
+                "target": {"context": self.context},
+                "awaitPromise": true,
+                "resultOwnership": "none",
+            }),
+            timeout,
+        )?;
+        if r["type"] != "success" {
+            return Err(format!("script threw: {}", r["exceptionDetails"]["text"]));
+        }
+        let text = r["result"]["value"].as_str().unwrap_or("null");
+        serde_json::from_str(text).map_err(|e| format!("script result is not JSON ({e}): {text}"))
+    }
+
+    fn reports(
+        &self,
+        needle: &str,
+        cookie: Option<&str>,
+        timeout: Duration,
+        enough: &dyn Fn(&[Report]) -> bool,
+    ) -> Vec<Report> {
+        let console = &self.firefox.console;
+        let deadline = Instant::now() + timeout;
+        let mut state = console
+            .messages
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        loop {
+            let reports = matching(&state.0, needle, cookie);
+            let left = deadline.saturating_duration_since(Instant::now());
+            if enough(&reports) || state.1.is_some() || left.is_zero() {
+                return reports;
+            }
+            state = console
+                .changed
+                .wait_timeout(state, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+    }
+
+    fn screenshot(&self, timeout: Duration) -> Result<Vec<u8>, String> {
+        let shot = self.firefox.call(
+            "browsingContext.captureScreenshot",
+            json!({"context": self.context, "origin": "document"}),
+            timeout,
+        )?;
+        crate::base64::decode(shot["data"].as_str().unwrap_or_default())
+    }
+}
+
+impl Drop for FirefoxTab<'_> {
+    fn drop(&mut self) {
+        let _closing = self
+            .firefox
+            .tabs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let _ = self.firefox.call(
+            "browser.removeUserContext",
+            json!({"userContext": self.user_context}),
+            Duration::from_secs(3),
+        );
+    }
+}

@@ -1,0 +1,268 @@
+//! The browser model, `tower_cors::browser`, held to what the real engines
+//! did. For every step in every engine, the model of that engine makes the
+//! same request to the same servers, in-process (the same tower-cors policy
+//! or the same canned answers, unlogged), and must agree with the engine on
+//! the verdict, the engine's own reason, its warnings, whether the step's
+//! header is readable, and every request it sent (preflight or not, method,
+//! `Access-Control-Request-*`, `Origin`).
+//!
+//! The model's preflight cache lives across the steps of a case, on a
+//! clock moved by the steps' pauses, as the engine's did.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, Response, StatusCode};
+use axum::Router;
+use tower::ServiceExt as _;
+use tower_cors::browser as model;
+
+use crate::app;
+use crate::case::{Case, How, Logs, Step};
+use crate::engine::{Engine, Level, Report};
+use crate::run::{origin_of, Observed};
+use crate::servers::Received;
+
+/// The model's name for `e`.
+fn model_engine(e: Engine) -> model::Engine {
+    match e {
+        Engine::Chromium => model::Engine::Chromium,
+        Engine::Firefox => model::Engine::Firefox,
+        Engine::WebKit => model::Engine::WebKit,
+    }
+}
+
+/// The model's browser for one case in one engine, and what it calls.
+pub struct CaseModel {
+    engine: Engine,
+    browser: model::Browser,
+    clock: model::ManualClock,
+    /// The case's servers by port.
+    services: Arc<HashMap<u16, Router>>,
+    rt: tokio::runtime::Handle,
+}
+
+fn port_of(base: &str) -> Option<u16> {
+    base.rsplit(':').next()?.trim_end_matches('/').parse().ok()
+}
+
+impl CaseModel {
+    /// The model of `engine`, with an empty preflight cache, for `case`.
+    pub fn new(engine: Engine, case: &Case, rt: tokio::runtime::Handle) -> Self {
+        let mut services = HashMap::new();
+        match &case.logs {
+            Logs::Suite { api, target } => {
+                for server in [Some(api), target.as_ref()].into_iter().flatten() {
+                    services.insert(server.port, server.app.clone());
+                }
+            }
+            Logs::Demo(demo) => {
+                let router = app::api_router(demo.policy.clone(), app::RequestLog::default());
+                if let Some(port) = port_of(&demo.base) {
+                    services.insert(port, router);
+                }
+            }
+        }
+        let clock = model::ManualClock::new();
+        Self {
+            engine,
+            browser: model::Browser::new(model_engine(engine)).with_clock(clock.clone()),
+            clock,
+            services: Arc::new(services),
+            rt,
+        }
+    }
+
+    /// Makes `step`'s request (the page fetched `url`) and compares what
+    /// the model says with what the engine did: the differences, each with
+    /// what it is about (`verdict`, `reason`, `warnings`, the header's
+    /// name, `requests`).
+    pub fn judge(
+        &mut self,
+        case: &Case,
+        step: &Step,
+        url: &str,
+        seen: &Observed,
+    ) -> Vec<(String, String)> {
+        if let Some(gap) = step.pause {
+            self.clock.advance(gap);
+        }
+        let page = page_request(origin_of(&case.page), step, url);
+        let services = Arc::clone(&self.services);
+        let mut service = tower::service_fn(move |req: Request<Body>| {
+            let app = req.uri().port_u16().and_then(|p| services.get(&p).cloned());
+            async move {
+                match app {
+                    Some(app) => app.oneshot(req).await,
+                    None => {
+                        let mut res = Response::new(Body::empty());
+                        *res.status_mut() = StatusCode::BAD_GATEWAY;
+                        Ok(res)
+                    }
+                }
+            }
+        });
+        let outcome = match self.rt.block_on(self.browser.fetch(&mut service, &page)) {
+            Ok(o) => o,
+            Err(e) => {
+                let why = format!("the model could not make the request: {e}");
+                return vec![("request".into(), why)];
+            }
+        };
+        let e = self.engine;
+        let m = model_engine(e);
+        let mut problems = Vec::new();
+        let mut differ = |what: &str, model: String, engine: String| {
+            if model != engine {
+                let why = format!("{what}: the model says {model}, {e} {engine}");
+                problems.push((what.to_owned(), why));
+            }
+        };
+        let verdict = |allowed: bool| if allowed { "allowed" } else { "blocked" }.to_owned();
+        differ(
+            "verdict",
+            verdict(outcome.is_allowed()),
+            verdict(seen.readable()),
+        );
+        differ(
+            "reason",
+            format!("{:?}", outcome.blocked().and_then(|b| b.reason_in(m))),
+            format!("{:?}", engine_reason(e, &seen.reports)),
+        );
+        let mut warnings: Vec<&str> = outcome
+            .allowed()
+            .map(|a| a.warnings().iter().filter_map(|w| w.name_in(m)).collect())
+            .unwrap_or_default();
+        warnings.sort_unstable();
+        let mut real: Vec<&str> = seen
+            .reports
+            .iter()
+            .filter(|r| r.level == Level::Warning && !about_cookies(r))
+            .map(|r| r.code.as_str())
+            .collect();
+        real.sort_unstable();
+        differ("warnings", format!("{warnings:?}"), format!("{real:?}"));
+        if let (Some(name), Some(allowed)) = (reads(&step.how), outcome.allowed()) {
+            let readable = |r: bool| if r { "readable" } else { "null" }.to_owned();
+            differ(
+                name,
+                readable(allowed.can_read(name)),
+                readable(!seen.page["header"].is_null()),
+            );
+        }
+        let sent: Vec<String> = outcome
+            .exchanges()
+            .iter()
+            .map(|x| request_line(x.request().method().as_str(), x.request().headers()))
+            .collect();
+        let received: Vec<String> = seen.received.iter().map(received_line).collect();
+        differ("requests", format!("{sent:?}"), format!("{received:?}"));
+        problems
+    }
+}
+
+/// The request the page made, as the model takes it.
+fn page_request(origin: &str, step: &Step, url: &str) -> model::PageRequest {
+    let (method, headers, credentials): (&str, Vec<(String, String)>, model::Credentials) =
+        match &step.how {
+            How::Fetch { init, .. } => {
+                let headers = init["headers"]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(n, v)| (n.clone(), v.as_str().unwrap_or_default().to_owned()))
+                    .collect();
+                let credentials = match init["credentials"].as_str() {
+                    Some("include") => model::Credentials::Include,
+                    Some("omit") => model::Credentials::Omit,
+                    _ => model::Credentials::SameOrigin,
+                };
+                (
+                    init["method"].as_str().unwrap_or("GET"),
+                    headers,
+                    credentials,
+                )
+            }
+            How::DemoRow(row) => (
+                row.method,
+                row.headers
+                    .iter()
+                    .map(|(n, v)| (n.to_string(), v.to_string()))
+                    .collect(),
+                if row.credentials {
+                    model::Credentials::Include
+                } else {
+                    model::Credentials::SameOrigin
+                },
+            ),
+        };
+    headers
+        .into_iter()
+        .fold(model::PageRequest::new(origin, method, url), |p, (n, v)| {
+            p.header(n, v)
+        })
+        .credentials(credentials)
+}
+
+/// The response header `how` reads, if any.
+pub fn reads(how: &How) -> Option<&'static str> {
+    match how {
+        How::Fetch { read, .. } => *read,
+        How::DemoRow(row) => row.read_header,
+    }
+}
+
+/// Cookie reports: the model has no cookie jar.
+fn about_cookies(r: &Report) -> bool {
+    r.code.to_ascii_lowercase().contains("cookie")
+}
+
+/// The engine's reason in the model's terms: Chromium's code; Firefox's
+/// first key as its MDN name (without the version digit, and leaving out
+/// the `CORSDidNotSucceed` it adds after each failure); WebKit's sentence.
+fn engine_reason(e: Engine, reports: &[Report]) -> Option<String> {
+    let mut errors = reports.iter().filter(|r| r.level == Level::Error);
+    match e {
+        Engine::Chromium | Engine::WebKit => errors.next().map(|r| r.code.clone()),
+        Engine::Firefox => errors
+            .map(|r| r.code.trim_end_matches(|c: char| c.is_ascii_digit()))
+            .find(|k| *k != "CORSDidNotSucceed")
+            .map(str::to_owned),
+    }
+}
+
+/// A request in a line: method, and the headers the checks are about.
+fn request_line(method: &str, headers: &HeaderMap) -> String {
+    let get = |n: &str| {
+        headers
+            .get(n)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+    };
+    line(
+        method,
+        get("origin"),
+        get("access-control-request-method"),
+        get("access-control-request-headers"),
+    )
+}
+
+fn received_line(r: &Received) -> String {
+    line(&r.method, r.origin.clone(), r.acrm.clone(), r.acrh.clone())
+}
+
+fn line(
+    method: &str,
+    origin: Option<String>,
+    acrm: Option<String>,
+    acrh: Option<String>,
+) -> String {
+    let mut s = format!("{method} Origin {}", origin.as_deref().unwrap_or("-"));
+    if let Some(m) = acrm {
+        s.push_str(&format!(" ACRM {m}"));
+    }
+    if let Some(h) = acrh {
+        s.push_str(&format!(" ACRH {h}"));
+    }
+    s
+}

@@ -1,0 +1,414 @@
+//! The suite's report: a summary for the test log, and `docs/browsers.md`
+//! (every case by engine, with each engine's verdict and own reason, the
+//! engine versions, and where the engines differ), generated from the run.
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use crate::case::{Case, How};
+use crate::engine::Engine;
+use crate::memory::Peaks;
+use crate::model::reads;
+use crate::run::{describe, CaseRun, Observed};
+use crate::servers::Received;
+
+/// One engine's part of the run.
+pub struct EngineRun {
+    pub engine: Engine,
+    pub version: String,
+    pub launched: Duration,
+    pub took: Duration,
+    pub runs: Vec<CaseRun>,
+    /// Why the engine could not run at all.
+    pub failure: Option<String>,
+    pub log_tail: String,
+    /// The demo page, when screenshots were asked for.
+    pub screenshot: Option<Result<Vec<u8>, String>>,
+}
+
+impl EngineRun {
+    fn observed(&self, case: &str, step: &str) -> Option<&Observed> {
+        let run = self.runs.iter().find(|r| r.case == case)?;
+        run.steps.iter().find(|s| s.step == step)
+    }
+
+    /// Whether every case passed.
+    pub fn passed(&self) -> bool {
+        self.failure.is_none() && self.runs.iter().all(CaseRun::passed)
+    }
+}
+
+/// The whole run.
+pub struct Suite<'a> {
+    pub cases: &'a [Case],
+    pub engines: &'a [EngineRun],
+    pub wall: Duration,
+    pub memory: Peaks,
+}
+
+/// Ports change on every run; the report shows `PORT`.
+fn unport(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(':') {
+        let (head, tail) = rest.split_at(i + 1);
+        out.push_str(head);
+        let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
+        let host_before = head.ends_with("127.0.0.1:") || head.ends_with("localhost:");
+        if host_before && digits >= 2 {
+            out.push_str("PORT");
+            rest = &tail[digits..];
+        } else {
+            rest = tail;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn md(text: &str) -> String {
+    unport(text).replace('|', "\\|").replace('\n', " ")
+}
+
+/// What the servers received, in a few words.
+fn received(rs: &[Received]) -> String {
+    if rs.is_empty() {
+        return "nothing".into();
+    }
+    rs.iter()
+        .map(|r| {
+            let mut s = if r.is_preflight() {
+                let mut p = format!("preflight {}", r.acrm.as_deref().unwrap_or("?"));
+                if let Some(h) = &r.acrh {
+                    p.push_str(&format!(" [{h}]"));
+                }
+                p
+            } else {
+                r.method.clone()
+            };
+            if r.origin.as_deref() == Some("null") {
+                s.push_str(" (Origin: null)");
+            }
+            if let Some(c) = &r.cookie {
+                s.push_str(&format!(" with cookie {c}"));
+            }
+            format!("{s} → {}", r.status)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One table cell: verdict (and the header the step read), reason, warning.
+fn cell(o: &Observed, read: Option<&str>) -> String {
+    let mut s = if o.readable() {
+        let mut v = format!("✅ {}", o.page["status"]);
+        if let Some(name) = read {
+            match o.page["header"].as_str() {
+                Some(_) => v.push_str(&format!(", {name} readable")),
+                None => v.push_str(&format!(", {name} null")),
+            }
+        }
+        v
+    } else {
+        "⛔ blocked".to_owned()
+    };
+    let reason = o.reason();
+    if !reason.is_empty() {
+        s.push_str(&format!(": `{}`", md(&reason)));
+    }
+    let warning = o.warning();
+    if !warning.is_empty() {
+        s.push_str(&format!(" ⚠ `{}`", md(&warning)));
+    }
+    if !o.problems.is_empty() {
+        s.push_str(&format!(" **FAILED**: {}", md(&o.problems.join("; "))));
+    }
+    s
+}
+
+/// The summary for the test log.
+pub fn summary(suite: &Suite<'_>) -> String {
+    let mut out = String::new();
+    for e in suite.engines {
+        let _ = writeln!(
+            out,
+            "{}: {} (up in {:.1?}, cases done in {:.1?}, peak {} MiB)",
+            e.engine,
+            e.version,
+            e.launched,
+            e.took,
+            suite.memory.by_engine.get(&e.engine).copied().unwrap_or(0) / 1024
+        );
+        if let Some(f) = &e.failure {
+            let _ = writeln!(out, "  FAIL  could not run: {f}");
+        }
+        for run in &e.runs {
+            let steps = run.steps.len();
+            if run.passed() {
+                let _ = writeln!(
+                    out,
+                    "  ok    {} ({steps} requests, {:.1?})",
+                    run.case, run.took
+                );
+                continue;
+            }
+            let _ = writeln!(out, "  FAIL  {} ({:.1?})", run.case, run.took);
+            for p in &run.problems {
+                let _ = writeln!(out, "          {p}");
+            }
+            for s in run.steps.iter().filter(|s| !s.problems.is_empty()) {
+                for p in &s.problems {
+                    let _ = writeln!(out, "          {}: {p}", s.step);
+                }
+                let got: Vec<String> = s.received.iter().map(describe).collect();
+                let _ = writeln!(
+                    out,
+                    "          {}: page {}, server [{}]",
+                    s.step,
+                    s.page,
+                    got.join("; ")
+                );
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "browser suite: {:.1?} wall, peak {} MiB over all browsers ({} samples)",
+        suite.wall,
+        suite.memory.total / 1024,
+        suite.memory.samples
+    );
+    out
+}
+
+/// The date today (UTC), as YYYY-MM-DD.
+fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = (secs / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// `docs/browsers.md`.
+pub fn markdown(suite: &Suite<'_>) -> String {
+    let mut out = String::new();
+    let engines: Vec<&EngineRun> = suite.engines.iter().collect();
+    let steps: usize = suite.cases.iter().map(|c| c.steps.len()).sum();
+    let all_passed = engines.iter().all(|e| e.passed());
+    let _ = writeln!(out, "# tower-cors in three browser engines\n");
+    let _ = writeln!(
+        out,
+        "Generated by `BROWSERS_DOC=1 cargo test --test browser` from its own run on {}; \
+         do not edit by hand. The suite is `tests/browser.rs`.\n",
+        today()
+    );
+    for e in &engines {
+        let _ = writeln!(out, "- **{}**: {}", e.engine, e.version);
+    }
+    let _ =
+        writeln!(
+        out,
+        "\n{} cases, {steps} requests, in each engine: {}. Wall time {:.0} s for the whole suite \
+         (engines in parallel, on 2 cores); peak memory of all browser processes together {} MiB \
+         (PSS; {}).\n",
+        suite.cases.len(),
+        if all_passed { "every one passed in every engine" } else { "**some failed**" },
+        suite.wall.as_secs_f64(),
+        suite.memory.total / 1024,
+        engines
+            .iter()
+            .map(|e| format!(
+                "{} {} MiB",
+                e.engine,
+                suite.memory.by_engine.get(&e.engine).copied().unwrap_or(0) / 1024
+            ))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    out.push_str(
+        "Each request is checked in each engine for what the page could read, what the \
+         servers received (every preflight, with its `Access-Control-Request-*` headers and \
+         cookies), and the engine's own reason: Chromium's DevTools `corsError` code (or \
+         issue type for warnings), Firefox's console message key (after a failed preflight \
+         it always adds `CORSDidNotSucceed2`), WebKit's console sentence; and the browser \
+         model of the same engine must agree (below). ✅ readable (with \
+         the status), ⛔ blocked (the page sees only a `TypeError`), ⚠ a warning. Ports \
+         show as `PORT`.\n\n",
+    );
+    differences(&mut out, suite, &engines);
+    model_gaps(&mut out, suite, &engines);
+    let mut group = "";
+    for case in suite.cases {
+        if case.group != group {
+            group = case.group;
+            let _ = write!(out, "\n## {group}\n\n| request | server received |");
+            for e in &engines {
+                let _ = write!(out, " {} |", e.engine);
+            }
+            out.push_str("\n|---|---|");
+            out.push_str(&"---|".repeat(engines.len()));
+            out.push('\n');
+        }
+        for (i, step) in case.steps.iter().enumerate() {
+            let label = if i == 0 {
+                format!(
+                    "**{}** (`{}`, page {}): ",
+                    md(case.title),
+                    case.id,
+                    md(&case.page)
+                )
+            } else {
+                String::new()
+            };
+            let what = match &step.how {
+                How::DemoRow(row) => row.title.to_owned(),
+                How::Fetch { .. } => step.what.clone(),
+            };
+            let seen: Vec<String> = engines
+                .iter()
+                .filter_map(|e| e.observed(case.id, step.id))
+                .map(|o| received(&o.received))
+                .collect();
+            let server = if seen.windows(2).all(|w| w[0] == w[1]) {
+                seen.first().cloned().unwrap_or_default()
+            } else {
+                engines
+                    .iter()
+                    .zip(&seen)
+                    .map(|(e, s)| format!("{}: {s}", e.engine))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
+            let _ = write!(out, "| {label}`{}` | {} |", md(&what), md(&server));
+            for e in &engines {
+                let c = e
+                    .observed(case.id, step.id)
+                    .map_or("not run".into(), |o| cell(o, reads(&step.how)));
+                let _ = write!(out, " {c} |");
+            }
+            out.push('\n');
+        }
+    }
+    out.push_str(COOKIE_NOTES);
+    out
+}
+
+/// The "where engines differ" list: the cases whose table entry says how,
+/// with what each engine reported, and any step whose verdict or requests
+/// differ between engines.
+fn differences(out: &mut String, suite: &Suite<'_>, engines: &[&EngineRun]) {
+    out.push_str("## Where engines differ\n\n");
+    for case in suite.cases {
+        let mut lines = Vec::new();
+        for step in &case.steps {
+            let seen: Vec<(&EngineRun, &Observed)> = engines
+                .iter()
+                .filter_map(|e| Some((*e, e.observed(case.id, step.id)?)))
+                .collect();
+            let verdicts: Vec<bool> = seen.iter().map(|(_, o)| o.readable()).collect();
+            let sent: Vec<String> = seen.iter().map(|(_, o)| received(&o.received)).collect();
+            let split =
+                verdicts.windows(2).any(|w| w[0] != w[1]) || sent.windows(2).any(|w| w[0] != w[1]);
+            if case.differs.is_some() || split {
+                let each: Vec<String> = seen
+                    .iter()
+                    .map(|(e, o)| {
+                        let mut s = format!("{} {}", e.engine, cell(o, reads(&step.how)));
+                        if split {
+                            s.push_str(&format!(" (server: {})", md(&received(&o.received))));
+                        }
+                        s
+                    })
+                    .collect();
+                lines.push(format!("  - `{}`: {}", step.id, each.join("; ")));
+            }
+        }
+        if lines.is_empty() {
+            continue;
+        }
+        let note = case.differs.unwrap_or("The engines differ here:");
+        let _ = writeln!(out, "- **{}** (`{}`): {note}", md(case.title), case.id);
+        for l in lines {
+            let _ = writeln!(out, "{l}");
+        }
+    }
+    out.push('\n');
+}
+
+/// The "where the model differs" list: every step on which the browser
+/// model (`tower_cors::browser`) disagrees with an engine, as its case
+/// expects.
+fn model_gaps(out: &mut String, suite: &Suite<'_>, engines: &[&EngineRun]) {
+    out.push_str(
+        "## Where the browser model differs from an engine\n\n\
+         On every other request, the model (`tower_cors::browser`, run in-process against the \
+         same servers for the same engine) agreed with the engine on the verdict, the engine's \
+         reason, its warnings, the readable headers and every request sent.\n\n",
+    );
+    let mut any = false;
+    for case in suite.cases {
+        for step in &case.steps {
+            for e in engines {
+                let Some(o) = e.observed(case.id, step.id) else {
+                    continue;
+                };
+                for gap in &o.model_gaps {
+                    any = true;
+                    let _ = writeln!(
+                        out,
+                        "- `{}` `{}`, {}: {}",
+                        case.id,
+                        step.id,
+                        e.engine,
+                        md(gap)
+                    );
+                }
+            }
+        }
+    }
+    if !any {
+        out.push_str("- none\n");
+    }
+    out.push('\n');
+}
+
+const COOKIE_NOTES: &str = "
+## Cookies: plain http on loopback, and what changes over https
+
+The cookie cases are what a developer meets on their own machine: page and
+API on loopback over plain http. A site is scheme plus registrable domain,
+ports ignored: `127.0.0.1:3000` calling `127.0.0.1:3001` is cross-origin
+(CORS applies) but same site, and every engine sends the cookie back on a
+credentialed request (and never without `credentials: \"include\"`). A page
+on `localhost` calling `127.0.0.1` is cross site: the cookie is a
+third-party cookie, and the table shows what each engine does with it.
+
+Over https in production:
+
+- A cookie that must travel cross site needs `SameSite=None; Secure`, and
+  `Secure` needs https. (Firefox accepted `Secure` from `http://127.0.0.1`
+  above because loopback counts as a secure origin; that exception does not
+  exist for a real host.)
+- https does not make a cross-site cookie first-party. Chromium blocks
+  third-party cookies when the user or a policy says so (`UserPreferences`
+  above), Firefox partitions them by top-level site and asks for the
+  `Partitioned` attribute (`cookiesCHIPS`, which itself needs `Secure`),
+  and WebKit blocks them. Serving front end and API from the same site
+  (`app.example.com` and `api.example.com`) avoids all of it, while CORS
+  still applies between the two origins.
+- An https page cannot call an http API at all (mixed content).
+- None of this is CORS: tower-cors answers the same either way. CORS only
+  decides whether the page may read the response; cookies decide whether the
+  server knows who asked.
+";

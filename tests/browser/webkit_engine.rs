@@ -1,0 +1,101 @@
+//! WebKit (`webkit.rs`, MiniBrowser under Xvfb over the inspector protocol)
+//! behind the suite's engine interface. Every tab is its own MiniBrowser
+//! with its own ephemeral session. The reason for a blocked request is the
+//! `errorText` the Network domain gives it, the same English sentence as
+//! the security console message; WebKit reports no preflights and no
+//! warnings there.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::engine::{Browser, Engine, Level, Report, Tab};
+use crate::webkit::{Page, WebKit};
+
+/// Whether MiniBrowser and Xvfb are both there.
+pub fn available() -> bool {
+    crate::webkit::find_minibrowser().is_some() && crate::webkit::find_xvfb().is_some()
+}
+
+/// A running Xvfb to start MiniBrowsers on.
+pub struct WebKitBrowser(WebKit);
+
+impl WebKitBrowser {
+    /// Starts Xvfb and checks MiniBrowser, within `timeout`.
+    pub fn launch(timeout: Duration) -> Result<Self, String> {
+        WebKit::launch(timeout).map(Self)
+    }
+}
+
+impl Browser for WebKitBrowser {
+    fn engine(&self) -> Engine {
+        Engine::WebKit
+    }
+
+    fn version(&self) -> String {
+        format!("{} (MiniBrowser under Xvfb)", self.0.version())
+    }
+
+    fn open(&self, url: &str, _width: u32, timeout: Duration) -> Result<Box<dyn Tab + '_>, String> {
+        Ok(Box::new(WebKitTab(self.0.open_page(url, timeout)?)))
+    }
+
+    fn log_tail(&self) -> String {
+        String::new()
+    }
+}
+
+struct WebKitTab<'a>(Page<'a>);
+
+/// The reports about requests to `needle`, and whether they all ended.
+fn digest(page: &Page<'_>, needle: &str) -> (Vec<Report>, bool) {
+    let requests: Vec<_> = page
+        .requests()
+        .into_iter()
+        .filter(|r| r.url.contains(needle))
+        .collect();
+    let settled = !requests.is_empty() && requests.iter().all(|r| r.ended);
+    let reports = requests
+        .into_iter()
+        .filter_map(|r| {
+            Some(Report {
+                code: r.error?,
+                url: r.url,
+                level: Level::Error,
+                detail: String::new(),
+            })
+        })
+        .collect();
+    (reports, settled)
+}
+
+impl Tab for WebKitTab<'_> {
+    fn goto(&self, url: &str, timeout: Duration) -> Result<(), String> {
+        self.0.goto(url, timeout)
+    }
+
+    fn eval(&self, js: &str, timeout: Duration) -> Result<Value, String> {
+        self.0.eval(js, timeout)
+    }
+
+    fn reports(
+        &self,
+        needle: &str,
+        _cookie: Option<&str>,
+        timeout: Duration,
+        enough: &dyn Fn(&[Report]) -> bool,
+    ) -> Vec<Report> {
+        let found = self.0.wait_for(
+            |page| {
+                let (reports, settled) = digest(page, needle);
+                (settled || enough(&reports)).then_some(reports)
+            },
+            timeout,
+        );
+        found.unwrap_or_else(|_| digest(&self.0, needle).0)
+    }
+
+    fn screenshot(&self, timeout: Duration) -> Result<Vec<u8>, String> {
+        self.0.screenshot_png(timeout)
+    }
+}

@@ -1,5 +1,6 @@
 //! tower-cors beside tower-http's `CorsLayer`, on the same requests, around
-//! the same inner service (an empty `200 OK`), in the same run (issue 4).
+//! the same inner service (an empty `200 OK`), in the same run: the figures
+//! and targets of docs/performance.md.
 //!
 //! Every request is built outside the timed part (`iter_batched`) by cloning a
 //! prototype, which only bumps reference counts, so even the 1 MiB hostile
@@ -8,12 +9,12 @@
 //! waker (every future here is ready at once), so no runtime is measured.
 //! The response is returned, so it is dropped outside the timed part.
 //!
-//! Groups are numbered as the cases of issue 4; within a group the function
+//! Groups are numbered as the cases of docs/performance.md; within a group the function
 //! names are `tower_cors`, `tower_http`, `tower_cors_reloadable` (the same
 //! policy behind a `ReloadableCorsLayer`), and `floor_*` for hand-written
 //! services: `floor_refuse` reads nothing and answers 403, which is what
-//! dropping the request alone costs. `cargo run --release --example bench_table` prints the medians
-//! and ratios afterwards.
+//! dropping the request alone costs. `cargo run --release -p tower-cors-tools
+//! --bin bench_table` prints the medians and ratios afterwards.
 
 use std::convert::Infallible;
 use std::future::{ready, Future, Ready};
@@ -177,7 +178,7 @@ impl<B> Service<Request<B>> for Refuse403 {
 }
 
 /// One `poll_ready`, `call` and `poll`, as a server would do them. Never
-/// inlined, so that `scripts/bench-instructions.sh` can count the
+/// inlined, so that `tools/bench-instructions.sh` can count the
 /// instructions inside it alone.
 #[inline(never)]
 fn drive<S>(svc: &mut S, req: Request<()>) -> Response<()>
@@ -522,7 +523,7 @@ fn config() -> Criterion {
 
 /// `CORS_BENCH_CASE=group/function CORS_BENCH_ITERS=n`: run that case `n`
 /// times without criterion, for `valgrind --tool=callgrind` (see
-/// `scripts/bench-instructions.sh`).
+/// `tools/bench-instructions.sh`).
 struct CountMode {
     case: String,
     iters: u64,

@@ -43,7 +43,11 @@ fn main() -> ExitCode {
 /// workspace), or `$CARGO_TARGET_DIR/criterion`.
 fn default_dir() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("target"),
+        || {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("..")
+                .join("target")
+        },
         PathBuf::from,
     );
     target.join("criterion")

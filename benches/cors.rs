@@ -299,8 +299,12 @@ where
         // Instruction counting: no criterion, just `iters` calls of `drive`
         // for the one case asked for.
         if count.case == format!("{group}/{name}") {
-            for _ in 0..count.iters {
-                drop(black_box(drive(&mut svc, black_box(proto.clone()))));
+            if count.timed {
+                min_time(&mut svc, proto, count.iters);
+            } else {
+                for _ in 0..count.iters {
+                    drop(black_box(drive(&mut svc, black_box(proto.clone()))));
+                }
             }
         }
         return;
@@ -524,12 +528,48 @@ fn config() -> Criterion {
         .measurement_time(Duration::from_secs(2))
 }
 
+/// Times `iters` calls of `drive` in batches of [`BATCH`] and prints the
+/// fastest batch's time per call, and the median batch's, in ns. On a shared
+/// machine other processes only ever add time, so the fastest batch is the
+/// figure least disturbed by them. As in the criterion bench, building the
+/// requests and dropping the responses are outside the timed part.
+fn min_time<S>(svc: &mut S, proto: &Request<()>, iters: u64)
+where
+    S: Service<Request<()>, Response = Response<()>>,
+    S::Error: std::fmt::Debug,
+{
+    let mut per_call = Vec::new();
+    let mut requests = Vec::with_capacity(BATCH);
+    let mut responses = Vec::with_capacity(BATCH);
+    for _ in 0..iters.div_ceil(BATCH as u64).max(1) {
+        requests.extend((0..BATCH).map(|_| proto.clone()));
+        let start = std::time::Instant::now();
+        for req in requests.drain(..) {
+            responses.push(drive(svc, black_box(req)));
+        }
+        per_call.push(start.elapsed().as_nanos() as f64 / BATCH as f64);
+        responses.clear();
+    }
+    per_call.sort_by(f64::total_cmp);
+    println!(
+        "min {:.1} ns, median {:.1} ns per call ({} batches of {BATCH})",
+        per_call[0],
+        per_call[per_call.len() / 2],
+        per_call.len()
+    );
+}
+
+/// Calls per timed batch in [`min_time`].
+const BATCH: usize = 256;
+
 /// `CORS_BENCH_CASE=group/function CORS_BENCH_ITERS=n`: run that case `n`
 /// times without criterion, for `valgrind --tool=callgrind` (see
-/// `tools/bench-instructions.sh`).
+/// `tools/bench-instructions.sh`); with `CORS_BENCH_TIMED=1`, time them in
+/// batches instead (see `tools/bench-min-time.sh`).
 struct CountMode {
     case: String,
     iters: u64,
+    timed: bool,
 }
 
 static COUNT_MODE: OnceLock<Option<CountMode>> = OnceLock::new();
@@ -541,7 +581,8 @@ fn main() {
             .ok()
             .and_then(|n| n.parse().ok())
             .unwrap_or(1_000);
-        Some(CountMode { case, iters })
+        let timed = std::env::var_os("CORS_BENCH_TIMED").is_some_and(|v| v == "1");
+        Some(CountMode { case, iters, timed })
     });
     if mode.is_some() {
         cases(&mut Criterion::default());

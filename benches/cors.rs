@@ -1,5 +1,6 @@
 //! tower-cors beside tower-http's `CorsLayer`, on the same requests, around
-//! the same inner service (an empty `200 OK`), in the same run (issue 4).
+//! the same inner service (an empty `200 OK`), in the same run: the figures
+//! and targets of docs/performance.md.
 //!
 //! Every request is built outside the timed part (`iter_batched`) by cloning a
 //! prototype, which only bumps reference counts, so even the 1 MiB hostile
@@ -8,12 +9,12 @@
 //! waker (every future here is ready at once), so no runtime is measured.
 //! The response is returned, so it is dropped outside the timed part.
 //!
-//! Groups are numbered as the cases of issue 4; within a group the function
+//! Groups are numbered as the cases of docs/performance.md; within a group the function
 //! names are `tower_cors`, `tower_http`, `tower_cors_reloadable` (the same
 //! policy behind a `ReloadableCorsLayer`), and `floor_*` for hand-written
 //! services: `floor_refuse` reads nothing and answers 403, which is what
-//! dropping the request alone costs. `cargo run --release --example bench_table` prints the medians
-//! and ratios afterwards.
+//! dropping the request alone costs. `cargo run --release -p tower-cors-tools
+//! --bin bench_table` prints the medians and ratios afterwards.
 
 use std::convert::Infallible;
 use std::future::{ready, Future, Ready};
@@ -177,7 +178,7 @@ impl<B> Service<Request<B>> for Refuse403 {
 }
 
 /// One `poll_ready`, `call` and `poll`, as a server would do them. Never
-/// inlined, so that `scripts/bench-instructions.sh` can count the
+/// inlined, so that `tools/bench-instructions.sh` can count the
 /// instructions inside it alone.
 #[inline(never)]
 fn drive<S>(svc: &mut S, req: Request<()>) -> Response<()>
@@ -185,6 +186,9 @@ where
     S: Service<Request<()>, Response = Response<()>>,
     S::Error: std::fmt::Debug,
 {
+    // `Waker::noop` is newer than the crate's rust-version (the library's);
+    // the benches' dependencies need a newer toolchain anyway.
+    #[allow(clippy::incompatible_msrv)]
     let mut cx = Context::from_waker(Waker::noop());
     match svc.poll_ready(&mut cx) {
         Poll::Ready(Ok(())) => {}
@@ -295,8 +299,12 @@ where
         // Instruction counting: no criterion, just `iters` calls of `drive`
         // for the one case asked for.
         if count.case == format!("{group}/{name}") {
-            for _ in 0..count.iters {
-                drop(black_box(drive(&mut svc, black_box(proto.clone()))));
+            if count.timed {
+                min_time(&mut svc, proto, count.iters);
+            } else {
+                for _ in 0..count.iters {
+                    drop(black_box(drive(&mut svc, black_box(proto.clone()))));
+                }
             }
         }
         return;
@@ -520,12 +528,48 @@ fn config() -> Criterion {
         .measurement_time(Duration::from_secs(2))
 }
 
+/// Times `iters` calls of `drive` in batches of [`BATCH`] and prints the
+/// fastest batch's time per call, and the median batch's, in ns. On a shared
+/// machine other processes only ever add time, so the fastest batch is the
+/// figure least disturbed by them. As in the criterion bench, building the
+/// requests and dropping the responses are outside the timed part.
+fn min_time<S>(svc: &mut S, proto: &Request<()>, iters: u64)
+where
+    S: Service<Request<()>, Response = Response<()>>,
+    S::Error: std::fmt::Debug,
+{
+    let mut per_call = Vec::new();
+    let mut requests = Vec::with_capacity(BATCH);
+    let mut responses = Vec::with_capacity(BATCH);
+    for _ in 0..iters.div_ceil(BATCH as u64).max(1) {
+        requests.extend((0..BATCH).map(|_| proto.clone()));
+        let start = std::time::Instant::now();
+        for req in requests.drain(..) {
+            responses.push(drive(svc, black_box(req)));
+        }
+        per_call.push(start.elapsed().as_nanos() as f64 / BATCH as f64);
+        responses.clear();
+    }
+    per_call.sort_by(f64::total_cmp);
+    println!(
+        "min {:.1} ns, median {:.1} ns per call ({} batches of {BATCH})",
+        per_call[0],
+        per_call[per_call.len() / 2],
+        per_call.len()
+    );
+}
+
+/// Calls per timed batch in [`min_time`].
+const BATCH: usize = 256;
+
 /// `CORS_BENCH_CASE=group/function CORS_BENCH_ITERS=n`: run that case `n`
 /// times without criterion, for `valgrind --tool=callgrind` (see
-/// `scripts/bench-instructions.sh`).
+/// `tools/bench-instructions.sh`); with `CORS_BENCH_TIMED=1`, time them in
+/// batches instead (see `tools/bench-min-time.sh`).
 struct CountMode {
     case: String,
     iters: u64,
+    timed: bool,
 }
 
 static COUNT_MODE: OnceLock<Option<CountMode>> = OnceLock::new();
@@ -537,7 +581,8 @@ fn main() {
             .ok()
             .and_then(|n| n.parse().ok())
             .unwrap_or(1_000);
-        Some(CountMode { case, iters })
+        let timed = std::env::var_os("CORS_BENCH_TIMED").is_some_and(|v| v == "1");
+        Some(CountMode { case, iters, timed })
     });
     if mode.is_some() {
         cases(&mut Criterion::default());

@@ -7,12 +7,14 @@
 //!   `{"message":"CORS works!","method":"<METHOD>"}`, an `x-request-id`
 //!   header (exposed by the built-in policy) and an `x-powered-by` header
 //!   (not exposed). It sits behind [`CorsLayer`]; a [`RequestLog`] outside
-//!   the layer records every request and the status it got, preflights
-//!   included.
+//!   the layer records the latest [`LOG_WINDOW`] requests and the status
+//!   each got, preflights included (older ones are dropped, so a demo left
+//!   running under load keeps a fixed amount of memory).
 //! - The front end: `/` is the demo page, `/matrix.json` the rows it runs
 //!   with what the policy should make of each, `/seen` what the API received
 //!   for one run of the page, and `/blank` an empty page (for tests).
 
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -27,7 +29,7 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 use tower_cors::{CorsConfig, CorsLayer, CorsPolicy, Decision};
 
-/// The page, with `__API_BASE__` filled in when served.
+/// The page, with `__API_BASE__` and `__LOG_WINDOW__` filled in when served.
 const PAGE: &str = include_str!("index.html");
 
 /// The response header the built-in policy exposes.
@@ -143,10 +145,15 @@ impl Seen {
     }
 }
 
-/// Every request an API received, in order; optionally echoed to stdout.
+/// How many requests a [`RequestLog`] keeps: the latest ones, enough for
+/// several runs of the page (each sends fewer than 30).
+pub const LOG_WINDOW: usize = 256;
+
+/// The latest [`LOG_WINDOW`] requests an API received, oldest first;
+/// optionally echoed to stdout (every request, also those no longer kept).
 #[derive(Clone, Default)]
 pub struct RequestLog {
-    seen: Arc<Mutex<Vec<Seen>>>,
+    seen: Arc<Mutex<VecDeque<Seen>>>,
     echo: bool,
 }
 
@@ -159,12 +166,14 @@ impl RequestLog {
         }
     }
 
-    /// What was received so far.
+    /// The requests still kept (at most [`LOG_WINDOW`]), oldest first.
     pub fn snapshot(&self) -> Vec<Seen> {
         self.seen
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+            .iter()
+            .cloned()
+            .collect()
     }
 
     fn push(&self, seen: Seen) {
@@ -187,10 +196,11 @@ impl RequestLog {
                 }
             );
         }
-        self.seen
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(seen);
+        let mut kept = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+        if kept.len() == LOG_WINDOW {
+            kept.pop_front();
+        }
+        kept.push_back(seen);
     }
 }
 
@@ -596,7 +606,7 @@ fn cors_check(headers: &HeaderMap, origin: &str, credentials: bool) -> Result<()
     if credentials
         && headers
             .get(header::ACCESS_CONTROL_ALLOW_CREDENTIALS)
-            .is_none_or(|v| v.as_bytes() != b"true")
+            .map_or(true, |v| v.as_bytes() != b"true")
     {
         return Err("no Access-Control-Allow-Credentials: true".into());
     }
@@ -647,7 +657,10 @@ struct RunQuery {
 
 async fn page(State(site): State<Arc<Site>>) -> Response {
     let api = serde_json::to_string(&site.api_base).unwrap_or_else(|_| "\"\"".into());
-    let mut res = Html(PAGE.replace("\"__API_BASE__\"", &api)).into_response();
+    let page = PAGE
+        .replace("\"__API_BASE__\"", &api)
+        .replace("__LOG_WINDOW__", &LOG_WINDOW.to_string());
+    let mut res = Html(page).into_response();
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res

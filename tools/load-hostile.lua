@@ -1,6 +1,6 @@
--- wrk script of scripts/load-hostile.sh: a round-robin mix of allowed and
+-- wrk script of tools/load-hostile.sh: a round-robin mix of allowed and
 -- refused preflights, actual requests and hostile preflights (the kinds of
--- examples/hostile_load_server.rs), and a check of EVERY response against
+-- tools/src/bin/hostile_load_server.rs), and a check of EVERY response against
 -- the answer its class allows. wrk does not say which request a response
 -- answers, so each response is judged by its own shape (204 = allowed
 -- preflight, 403 = refused preflight, 200 = actual) and the class counts

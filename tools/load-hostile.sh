@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Bounded hostile load test on loopback (issue 5): wrk drives a mix of allowed
+# Bounded hostile load test on loopback: wrk drives a mix of allowed
 # and refused preflights, actual requests and hostile preflights
-# (scripts/load-hostile.lua) against the axum app of
-# examples/hostile_load_server.rs, and judges every response; an exact
-# checker (the example's `check` mode, every header line) runs before and
+# (tools/load-hostile.lua) against the axum app of
+# tools/src/bin/hostile_load_server.rs, and judges every response; an exact
+# checker (the server's `check` mode, every header line) runs before and
 # after. Resident memory (VmRSS) is read after warm-up and at the end.
 #
-#   scripts/load-hostile.sh                 # 5 s warm-up + 15 s load, 32 connections
-#   DURATION=60 CONNECTIONS=64 scripts/load-hostile.sh
+#   tools/load-hostile.sh                 # 5 s warm-up + 15 s load, 32 connections
+#   DURATION=60 CONNECTIONS=64 tools/load-hostile.sh
 #
 # Passes (exit 0) when: zero socket errors, zero wrong answers (wrk and the
 # exact checker), the request classes follow the mix, and the final RSS is
@@ -24,9 +24,9 @@ PORT="${PORT:-3190}"
 CHECK_ROUNDS="${CHECK_ROUNDS:-250}"
 
 command -v wrk >/dev/null || { echo "wrk not found: apt-get install -y wrk" >&2; exit 1; }
-cargo build --release --quiet --example hostile_load_server
-BIN="${CARGO_TARGET_DIR:-target}/release/examples/hostile_load_server"
-LUA="scripts/load-hostile.lua"
+cargo build --release --quiet -p tower-cors-tools --bin hostile_load_server
+BIN="${CARGO_TARGET_DIR:-target}/release/hostile_load_server"
+LUA="tools/load-hostile.lua"
 
 server_pid=""
 work="$(mktemp -d)"

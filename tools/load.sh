@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# End-to-end load run (issue 4): the axum app of examples/load_server.rs,
+# End-to-end load run: the axum app of tools/src/bin/load_server.rs,
 # bare, behind tower-cors and behind tower-http, under the same wrk load on
 # loopback, for actual GETs (with Origin) and for preflights.
 #
-#   scripts/load.sh                       # 7 rounds of 5 s per mode and workload
-#   ROUNDS=3 SECONDS_PER_RUN=10 scripts/load.sh
+#   tools/load.sh                       # 7 rounds of 5 s per mode and workload
+#   ROUNDS=3 SECONDS_PER_RUN=10 tools/load.sh
 #
 # Modes: the app bare (none), behind a layer that does nothing (noop-layer:
 # what any layer costs in axum), behind tower-cors, behind tower-http.
@@ -35,8 +35,8 @@ if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
   server_cpu=(taskset -c 0) wrk_cpu=(taskset -c 1)
 fi
 
-# shellcheck source=scripts/load-common.sh
-. scripts/load-common.sh
+# shellcheck source=tools/load-common.sh
+. tools/load-common.sh
 
 HZ="$(getconf CLK_TCK)"
 # utime + stime of a process, in clock ticks.

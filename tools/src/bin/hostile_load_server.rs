@@ -1,9 +1,9 @@
 //! The server and the exact checker of the hostile load run
-//! (`scripts/load-hostile.sh`).
+//! (`tools/load-hostile.sh`).
 //!
 //! ```text
-//! cargo run --release --example hostile_load_server -- serve [PORT] [SECONDS]
-//! cargo run --release --example hostile_load_server -- check PORT [ROUNDS]
+//! cargo run --release -p tower-cors-tools --bin hostile_load_server -- serve [PORT] [SECONDS]
+//! cargo run --release -p tower-cors-tools --bin hostile_load_server -- check PORT [ROUNDS]
 //! ```
 //!
 //! - `serve`: an axum app behind tower-cors on 127.0.0.1:`PORT` (3190 unless
@@ -14,7 +14,7 @@
 //!   every CORS header line (so a repeated `Access-Control-Allow-Origin`
 //!   would be caught) and `Vary`. Exits with status 1 on any wrong answer.
 //!
-//! The request kinds are the same as in `scripts/load-hostile.lua`.
+//! The request kinds are the same as in `tools/load-hostile.lua`.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::ExitCode;

@@ -2,10 +2,10 @@
 # Builds every cargo-fuzz target in fuzz/ and runs each for N seconds
 # (default 30), then prints executions and findings per target.
 #
-#   scripts/fuzz.sh            # 30 s per target, one at a time
-#   scripts/fuzz.sh 600        # the long run (10 minutes per target)
-#   FUZZ_PARALLEL=2 scripts/fuzz.sh 600   # two targets at a time
-#   FUZZ_TARGETS="service" scripts/fuzz.sh 60
+#   fuzz/run.sh            # 30 s per target, one at a time
+#   fuzz/run.sh 600        # the long run (10 minutes per target)
+#   FUZZ_PARALLEL=2 fuzz/run.sh 600   # two targets at a time
+#   FUZZ_TARGETS="service" fuzz/run.sh 60
 #
 # Needs cargo-fuzz (`cargo install cargo-fuzz`); the stable toolchain works
 # through RUSTC_BOOTSTRAP=1. Corpora stay in fuzz/corpus/<target>, findings in
@@ -13,7 +13,7 @@
 # in fuzz/regressions/<target> and replayed first. Exit status 1 if anything
 # was found.
 set -euo pipefail
-cd "$(dirname "$0")/../fuzz"
+cd "$(dirname "$0")"
 
 secs="${1:-30}"
 parallel="${FUZZ_PARALLEL:-1}"

@@ -1,11 +1,11 @@
-# Shared by scripts/load.sh and scripts/load-instructions.sh (sourced, not run):
+# Shared by tools/load.sh and tools/load-instructions.sh (sourced, not run):
 # builds the load server, keeps a scratch folder, stops the server by its PID
 # on exit, and writes the wrk scripts for the two workloads.
 # Expects ORIGIN to be set; sets SERVER, work, server_pid and stop_server.
 # STOP_WAIT_TENTHS: how long (in 0.1 s) to wait after SIGINT before SIGKILL.
 
-cargo build --release --quiet --example load_server
-SERVER="${CARGO_TARGET_DIR:-target}/release/examples/load_server"
+cargo build --release --quiet -p tower-cors-tools --bin load_server
+SERVER="${CARGO_TARGET_DIR:-target}/release/load_server"
 
 work="$(mktemp -d)"
 server_pid=""

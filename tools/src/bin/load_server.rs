@@ -1,9 +1,9 @@
-//! The server of the end-to-end load run (`scripts/load.sh`): one small axum
+//! The server of the end-to-end load run (`tools/load.sh`): one small axum
 //! app, served bare, behind tower-cors, or behind tower-http's `CorsLayer`,
 //! with the same policy as the benches.
 //!
 //! ```text
-//! cargo run --release --example load_server -- MODE [PORT] [SECONDS] [THREADS]
+//! cargo run --release -p tower-cors-tools --bin load_server -- MODE [PORT] [SECONDS] [THREADS]
 //! ```
 //!
 //! - `MODE`: `none`, `noop-layer` (a layer that does nothing, the cost of

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The server side of the load run, counted in instructions: the app of
-# examples/load_server.rs runs under valgrind's callgrind; after a warm-up
+# tools/src/bin/load_server.rs runs under valgrind's callgrind; after a warm-up
 # the counters are zeroed, wrk sends requests for a few seconds, the counters
 # are dumped, and the user-space instructions the whole server (Tokio, hyper,
 # axum, the layer) spent are divided by the requests it answered.
@@ -8,8 +8,8 @@
 # Throughput on a shared machine swings by more than the 3% this is about;
 # these counts do not. They do not see cache misses or the kernel's work.
 #
-#   scripts/load-instructions.sh
-#   SECONDS_PER_RUN=10 scripts/load-instructions.sh
+#   tools/load-instructions.sh
+#   SECONDS_PER_RUN=10 tools/load-instructions.sh
 #
 # Needs wrk and valgrind (Debian packages). Loopback only; every child
 # process is time-bounded and stopped by its own PID.
@@ -26,8 +26,8 @@ for tool in wrk valgrind callgrind_control; do
   command -v "$tool" >/dev/null || { echo "$tool not found" >&2; exit 1; }
 done
 STOP_WAIT_TENTHS=100
-# shellcheck source=scripts/load-common.sh
-. scripts/load-common.sh
+# shellcheck source=tools/load-common.sh
+. tools/load-common.sh
 
 echo "| workload | mode | requests | instructions / request | vs none |"
 echo "| --- | --- | ---: | ---: | ---: |"

@@ -8,8 +8,8 @@
 # so they back the criterion medians on a shared or noisy machine. They do
 # not see cache misses or branch mispredictions.
 #
-#   scripts/bench-instructions.sh            # every case, 2,000 requests each
-#   ITERS=500 scripts/bench-instructions.sh 1_preflight_allowed/tower_cors
+#   tools/bench-instructions.sh            # every case, 2,000 requests each
+#   ITERS=500 tools/bench-instructions.sh 1_preflight_allowed/tower_cors
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -10,6 +10,10 @@
 //! Without Chromium the browser test fails when `CI` is set and is skipped
 //! (saying so) otherwise. `CHROMIUM=/path/to/chrome` picks another browser.
 
+// The rust-version is the library's; test code builds with the newer
+// toolchain its dev-dependencies need anyway.
+#![allow(clippy::incompatible_msrv)]
+
 #[allow(dead_code)]
 #[path = "../examples/tonic.rs"]
 mod tonic_example;

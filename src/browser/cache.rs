@@ -181,7 +181,7 @@ impl PreflightCache {
             .filter(|e| {
                 e.origin == request.origin()
                     && e.url == url
-                    && e.expires.is_none_or(|t| now < t)
+                    && e.expires.map_or(true, |t| now < t)
                     && if engine == Engine::Firefox {
                         e.credentials == credentialed
                     } else {

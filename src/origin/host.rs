@@ -296,7 +296,7 @@ fn ipv6(ip: Ipv6Addr) -> String {
                 i += 1;
             }
             let len = i - start;
-            if len > 1 && best.is_none_or(|(_, l)| len > l) {
+            if len > 1 && best.map_or(true, |(_, l)| len > l) {
                 best = Some((start, len));
             }
         } else {

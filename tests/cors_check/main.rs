@@ -5,6 +5,10 @@
 //! same verdict and code. Without Chromium that comparison fails when `CI`
 //! is set and is skipped (saying so) otherwise; `CHROMIUM=/path` picks one.
 
+// The rust-version is the library's; test code builds with the newer
+// toolchain its dev-dependencies need anyway.
+#![allow(clippy::incompatible_msrv)]
+
 #[allow(dead_code)]
 #[path = "../../examples/demo/app.rs"]
 mod app;

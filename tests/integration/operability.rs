@@ -237,6 +237,11 @@ async fn explanation_header_only_in_development_mode() {
         .split(',')
         .any(|m| m == "patch"));
 
+    // An allowed request without cookies has nothing to explain.
+    let fine = through_layer(dev.clone(), Method::GET, headers(&[("origin", APP)])).await;
+    assert_eq!(fine.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
+    assert!(fine.headers().get(&EXPLANATION_HEADER).is_none());
+
     // Actual request from a disallowed origin: explained, still no ACAO.
     let res = through_layer(
         dev.clone(),

@@ -155,6 +155,48 @@ async fn one_debug_event_per_refusal() {
     assert_eq!(f(4, "reason").as_deref(), Some("credentials-not-allowed"));
 }
 
+/// A listening subscriber makes the layer look for the credentials mismatch,
+/// but only the development explain mode may put it in a response header.
+#[tokio::test]
+async fn a_subscriber_never_changes_the_response() {
+    let capture = Capture::start();
+    let policy = policy(|b| b.allow_origins(["https://app.example.com"]));
+    let cookie = request(
+        "GET",
+        &[(ORIGIN, "https://app.example.com"), (COOKIE, "session=1")],
+    );
+    let res = send(&policy, &Recorder::new(), cookie).await;
+    assert_eq!(capture.events().len(), 1, "{:?}", capture.events());
+    assert!(
+        res.headers().get(&tower_cors::EXPLANATION_HEADER).is_none(),
+        "{:?}",
+        res.headers()
+    );
+}
+
+/// A refused malformed method is reported with the value that was sent.
+#[tokio::test]
+async fn a_malformed_method_is_reported_with_its_value() {
+    let capture = Capture::start();
+    let policy = policy(|b| b.allow_origins(["https://app.example.com"]));
+    send(
+        &policy,
+        &Recorder::new(),
+        preflight("https://app.example.com", "PU T", ""),
+    )
+    .await;
+    let events = capture.events();
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(
+        events[0].fields.get("reason").map(String::as_str),
+        Some("method-malformed")
+    );
+    assert_eq!(
+        events[0].fields.get("method").map(String::as_str),
+        Some("PU T")
+    );
+}
+
 #[tokio::test]
 async fn nothing_at_info_or_above() {
     let capture = Capture::start();

@@ -238,7 +238,7 @@ async fn explanation_header_only_in_development_mode() {
         .any(|m| m == "patch"));
 
     // An allowed request without cookies has nothing to explain.
-    let fine = through_layer(dev.clone(), Method::GET, headers(&[("origin", APP)])).await;
+    let fine = through_layer(dev.clone(), Method::GET, header_map(&[(ORIGIN, APP)])).await;
     assert_eq!(fine.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
     assert!(fine.headers().get(&EXPLANATION_HEADER).is_none());
 

@@ -1,7 +1,8 @@
 //! Peak memory of the browsers during the run: a sampler thread sums the
 //! proportional set size (PSS, so shared pages count once) of every process
-//! descended from this test, by engine (from the name of the process this
-//! test started: chromium, firefox, MiniBrowser or Xvfb).
+//! descended from this test, by engine (from the name of the outermost
+//! ancestor below this test that is a browser: chromium, firefox,
+//! MiniBrowser or Xvfb; the guarding `sh` above them does not count).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -61,20 +62,18 @@ fn sample(me: u32) -> HashMap<Engine, u64> {
     }
     let mut by_engine = HashMap::new();
     for &pid in procs.keys() {
-        // Walk up to the process this test started.
-        let mut at = pid;
-        let mut hops = 0;
-        while let Some((ppid, _)) = procs.get(&at) {
+        // Walk up to this test, keeping the outermost browser on the way.
+        let (mut at, mut engine, mut hops) = (pid, None, 0);
+        while let Some((ppid, name)) = procs.get(&at) {
+            engine = engine_of(name).or(engine);
             if *ppid == me || hops > 64 {
                 break;
             }
             at = *ppid;
             hops += 1;
         }
-        if procs.get(&at).is_none_or(|(ppid, _)| *ppid != me) {
-            continue;
-        }
-        if let Some(engine) = engine_of(&procs[&at].1) {
+        let ours = procs.get(&at).is_some_and(|(ppid, _)| *ppid == me);
+        if let (true, Some(engine)) = (ours, engine) {
             *by_engine.entry(engine).or_insert(0) += pss_kib(pid);
         }
     }

@@ -3,11 +3,16 @@
 //! for the line that announces the debugging endpoint, instead of polling
 //! for a file), and on drop the whole group killed and the profile removed,
 //! also when a test panics.
+//!
+//! The group also dies with the test process, however that ends (Ctrl-C, a
+//! harness that exits without unwinding): the group's leader is a small
+//! `sh` that starts the browser and then waits on a pipe from this process;
+//! the pipe closes when this process is gone, and the `sh` kills its group.
 
 use std::io::{BufRead, BufReader};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -19,7 +24,10 @@ struct Lines {
 
 /// A running browser process (and everything it started).
 pub struct Process {
+    /// The group's leader: the `sh` guarding the browser.
     child: Child,
+    /// Its end of the pipe the guard waits on; closing it kills the group.
+    _lifeline: Option<ChildStdin>,
     /// The profile directory, removed on drop.
     pub profile: PathBuf,
     stderr: Arc<Lines>,
@@ -48,10 +56,17 @@ impl Process {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let mut cmd = Command::new(exe);
-        cmd.args(args)
+        // `sh -c SCRIPT sh EXE ARGS...`: start the browser (it keeps the
+        // output pipes), let go of them, wait for the lifeline to close,
+        // then kill the whole group.
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c")
+            .arg(r#""$@" </dev/null & exec >/dev/null 2>&1; read -r _; kill -9 0"#)
+            .arg("sh")
+            .arg(exe)
+            .args(args)
             .env("MOZ_CRASHREPORTER_DISABLE", "1")
-            .stdin(Stdio::null())
+            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             // Its own process group, so that every helper process it starts
@@ -64,6 +79,7 @@ impl Process {
                 return Err(format!("cannot start {}: {e}", exe.display()));
             }
         };
+        let lifeline = child.stdin.take();
         let stderr = Arc::new(Lines::default());
         let pipes: [Option<Box<dyn std::io::Read + Send>>; 2] = [
             child.stdout.take().map(|p| Box::new(p) as _),
@@ -81,13 +97,14 @@ impl Process {
                         .push(line);
                     sink.changed.notify_all();
                 }
-                // Both pipes close when the process exits.
+                // Both pipes close when the browser exits.
                 sink.lines.lock().unwrap_or_else(PoisonError::into_inner).1 = true;
                 sink.changed.notify_all();
             });
         }
         Ok(Self {
             child,
+            _lifeline: lifeline,
             profile,
             stderr,
             name,
@@ -117,11 +134,9 @@ impl Process {
             seen = state.0.len();
             if state.1 {
                 drop(state);
-                let status = self.child.wait().map(|s| s.to_string());
                 return Err(format!(
-                    "{} exited ({}) before it was ready:\n{}",
+                    "{} exited before it was ready:\n{}",
                     self.name,
-                    status.unwrap_or_else(|e| e.to_string()),
                     self.log_tail()
                 ));
             }
@@ -165,8 +180,8 @@ impl Process {
 
 impl Drop for Process {
     fn drop(&mut self) {
-        // The process group has the browser's pid as its id; kill all of
-        // it (content processes, crash handlers) by that id.
+        // The group has its leader's pid as its id; kill all of it (the
+        // browser, its content processes, crash handlers) by that id.
         let pid = self.child.id();
         let _ = Command::new("kill")
             .args(["-KILL", "--", &format!("-{pid}")])

@@ -1,4 +1,4 @@
-//! The allocation budget of the hot path (issue 4), counted by a counting
+//! The allocation budget of the hot path, counted by a counting
 //! global allocator. Counts are deterministic where times are not, so this is
 //! where the budget is asserted:
 //!

@@ -157,7 +157,8 @@ fuzz_target!(|input: Input| {
                 }
             }
         }
-        Decision::PreflightRefused(r) => {
+        Decision::PreflightRefused(answer) => {
+            let r = answer.refusal();
             if !bounded {
                 assert_eq!(r.reason(), RefusalReason::HeadersTooLarge);
                 return;

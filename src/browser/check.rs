@@ -248,21 +248,16 @@ pub(crate) fn is_redirect(status: StatusCode) -> bool {
 /// The CORS check (ACAO, then ACAC when credentialed), with Chromium's code
 /// for the way it fails.
 fn access_failure(request: &CorsRequest, headers: &HeaderMap) -> Option<Failure> {
-    let lines = headers.get_all(ACCESS_CONTROL_ALLOW_ORIGIN).iter().count();
-    let with_lines = |code, parameter: &str| {
-        let mut failure = Failure::new(Check::Access, code, parameter);
-        failure.allow_origin_lines = lines;
-        Some(failure)
-    };
+    let fail = |code, parameter: &str| Some(Failure::new(Check::Access, code, parameter));
     let Some(allow_origin) = joined(headers, &ACCESS_CONTROL_ALLOW_ORIGIN, ", ") else {
-        return with_lines(CorsError::MissingAllowOriginHeader, "");
+        return fail(CorsError::MissingAllowOriginHeader, "");
     };
     let credentialed = request.is_credentialed();
     if allow_origin == "*" {
         if !credentialed {
             return None;
         }
-        return with_lines(CorsError::WildcardOriginNotAllowed, "");
+        return fail(CorsError::WildcardOriginNotAllowed, "");
     }
     if allow_origin != request.origin() {
         let code = if allow_origin.contains([' ', ',']) {
@@ -272,12 +267,12 @@ fn access_failure(request: &CorsRequest, headers: &HeaderMap) -> Option<Failure>
         } else {
             CorsError::AllowOriginMismatch
         };
-        return with_lines(code, &allow_origin);
+        return fail(code, &allow_origin);
     }
     if credentialed {
         let allow_credentials = joined(headers, &ACCESS_CONTROL_ALLOW_CREDENTIALS, ", ");
         if allow_credentials.as_deref() != Some("true") {
-            return with_lines(
+            return fail(
                 CorsError::InvalidAllowCredentials,
                 allow_credentials.as_deref().unwrap_or_default(),
             );

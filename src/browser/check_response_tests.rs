@@ -79,7 +79,7 @@ fn several_allow_origin_values_fail() {
         [
             Some("MultipleAllowOriginValues"),
             Some("MultipleAllowOriginValues"),
-            Some("CORSMultipleAllowOriginNotAllowed"),
+            Some("CORSAllowOriginNotMatchingOrigin"),
             Some(multiple)
         ]
         .map(|s| s.map(str::to_owned))

@@ -209,8 +209,6 @@ pub(crate) struct Failure {
     /// What WebKit names instead (the header as the page wrote it, the
     /// whole list value).
     pub(crate) webkit_parameter: String,
-    /// How many `Access-Control-Allow-Origin` lines the response had.
-    pub(crate) allow_origin_lines: usize,
     /// Only the standard fails this (`*` covering `Authorization`).
     pub(crate) standard_only: bool,
 }
@@ -223,7 +221,6 @@ impl Failure {
             code,
             webkit_parameter: parameter.clone(),
             parameter,
-            allow_origin_lines: 0,
             standard_only: false,
         }
     }
@@ -326,11 +323,11 @@ impl Blocked {
         Some(match engine {
             Engine::Standard | Engine::Chromium => row.name.to_owned(),
             Engine::Firefox => {
-                // Firefox counts Access-Control-Allow-Origin lines before
-                // anything else, and takes a one-line list for a mismatch.
-                if failure.check == Check::Access && failure.allow_origin_lines > 1 {
-                    "CORSMultipleAllowOriginNotAllowed".to_owned()
-                } else if failure.check == Check::Access
+                // Firefox joins repeated Access-Control-Allow-Origin lines
+                // into one value before it compares, so several origins, on
+                // one line or on several, read as a mismatch (observed in
+                // Firefox ESR 153).
+                if failure.check == Check::Access
                     && matches!(
                         failure.code,
                         CorsError::MultipleAllowOriginValues
@@ -405,7 +402,6 @@ static BLOCKED_WITHOUT_FAILURE: Failure = Failure {
     code: CorsError::MissingAllowOriginHeader,
     parameter: String::new(),
     webkit_parameter: String::new(),
-    allow_origin_lines: 0,
     standard_only: false,
 };
 

@@ -2,7 +2,8 @@
 
 use http::header::{HeaderMap, HeaderValue, VARY};
 
-static ORIGIN: HeaderValue = HeaderValue::from_static("origin");
+/// `origin`, the value added to `Vary`.
+pub(crate) static ORIGIN: HeaderValue = HeaderValue::from_static("origin");
 
 /// Adds `origin` to `Vary` unless it (or `*`) is already listed.
 ///

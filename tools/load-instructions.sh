@@ -10,6 +10,9 @@
 #
 #   tools/load-instructions.sh
 #   SECONDS_PER_RUN=10 tools/load-instructions.sh
+#   PROFILES=/tmp/prof tools/load-instructions.sh   # keep each mode's profile,
+#       for `callgrind_annotate --inclusive=yes /tmp/prof/actual-tower-cors.out`
+#   MODES="noop-layer tower-cors" tools/load-instructions.sh
 #
 # Needs wrk and valgrind (Debian packages). Loopback only; every child
 # process is time-bounded and stopped by its own PID.
@@ -18,7 +21,9 @@ cd "$(dirname "$0")/.."
 
 SECONDS_PER_RUN="${SECONDS_PER_RUN:-5}"
 PORT="${PORT:-3188}"
-MODES=(none noop-layer tower-cors tower-http)
+read -r -a MODES <<<"${MODES:-none noop-layer tower-cors tower-http}"
+PROFILES="${PROFILES:-}"
+[ -z "$PROFILES" ] || mkdir -p "$PROFILES"
 URL="http://127.0.0.1:${PORT}/api/items"
 ORIGIN="https://app.example.com"
 
@@ -55,6 +60,7 @@ for workload in actual preflight; do
     # The dump after zeroing is the last numbered part file.
     part="$(ls "$out".* 2>/dev/null | sort -t. -k3 -n | tail -1)"
     total="$(awk '/^summary:/ {print $2}' "${part:-$out}")"
+    [ -z "$PROFILES" ] || cp "${part:-$out}" "$PROFILES/$workload-$mode.out"
     per="$(( total / requests ))"
     [ -z "$base" ] && base="$per"
     delta="$(awk -v a="$per" -v b="$base" 'BEGIN { printf "%+.1f%%", (a / b - 1) * 100 }')"

@@ -36,7 +36,18 @@ impl AllowedPreflight<'_> {
         let p = self.policy;
         let mut h = p.preflight_headers.clone();
         if p.vary_origin {
-            h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, self.origin.clone());
+            // The prebuilt map starts with an `Access-Control-Allow-Origin`
+            // placeholder: overwriting it in place saves a lookup by name.
+            let filled = match h.iter_mut().next() {
+                Some((name, value)) if name == header::ACCESS_CONTROL_ALLOW_ORIGIN => {
+                    *value = self.origin.clone();
+                    true
+                }
+                _ => false,
+            };
+            if !filled {
+                h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, self.origin.clone());
+            }
         }
         if p.mirror_methods {
             h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, self.method.clone());
@@ -133,7 +144,7 @@ impl<'a> RefusedPreflight<'a> {
     pub fn status(&self) -> StatusCode {
         match &self.explained {
             Some(e) => e.policy.preflight_status,
-            None => StatusCode::FORBIDDEN,
+            None => PlainRefusal::STATUS,
         }
     }
 
@@ -145,18 +156,58 @@ impl<'a> RefusedPreflight<'a> {
 
     /// The headers to answer with, exactly as the layer sends them.
     pub fn headers(&self) -> HeaderMap {
-        let mut h = match &self.explained {
-            Some(e) => e.headers(&self.refusal),
-            None => {
-                let mut h = HeaderMap::with_capacity(2);
-                h.insert(header::VARY, self.vary.clone());
+        match &self.explained {
+            Some(e) => {
+                let mut h = e.headers(&self.refusal);
+                if let Some(explanation) = &self.explanation {
+                    h.insert(EXPLANATION_HEADER.clone(), explanation.clone());
+                }
                 h
             }
-        };
-        if let Some(explanation) = &self.explanation {
-            h.insert(EXPLANATION_HEADER.clone(), explanation.clone());
+            None => {
+                let mut h = HeaderMap::with_capacity(2);
+                self.plain().write_to(&mut h);
+                h
+            }
         }
-        h
+    }
+
+    /// The plain 403's headers, owned, for an answer that is not explained;
+    /// an explain-mode answer is given back as it is.
+    pub(crate) fn into_plain(self) -> Result<PlainRefusal, Self> {
+        match self.explained {
+            None => Ok(self.plain()),
+            Some(_) => Err(self),
+        }
+    }
+
+    fn plain(&self) -> PlainRefusal {
+        PlainRefusal {
+            vary: self.vary.clone(),
+            explanation: self.explanation.clone(),
+        }
+    }
+}
+
+/// The headers of a plain refused preflight (`403` with the preflight
+/// `Vary` and, in explain mode, the explanation), owned so that the layer can
+/// write them into a map it already has.
+#[derive(Debug)]
+pub(crate) struct PlainRefusal {
+    vary: HeaderValue,
+    explanation: Option<HeaderValue>,
+}
+
+impl PlainRefusal {
+    /// Its status.
+    pub(crate) const STATUS: StatusCode = StatusCode::FORBIDDEN;
+
+    /// Writes the answer's headers into `headers`, which must be empty.
+    pub(crate) fn write_to(self, headers: &mut HeaderMap) {
+        headers.insert(header::VARY, self.vary);
+        if let Some(explanation) = self.explanation {
+            headers.insert(EXPLANATION_HEADER.clone(), explanation);
+        }
     }
 }
 
@@ -270,6 +321,30 @@ impl ActualHeaders {
     /// response never carries two origins; `Origin` is merged into `Vary`
     /// when the answer depends on it, keeping the values already there.
     pub fn apply_to(self, headers: &mut HeaderMap) {
+        // Most inner responses carry none of the headers written here: one
+        // pass over their names then saves the removals and the `Vary` merge.
+        let untouched = self.explanation.is_none()
+            && !headers.keys().any(|name| {
+                name == header::ACCESS_CONTROL_ALLOW_ORIGIN
+                    || name == header::ACCESS_CONTROL_ALLOW_CREDENTIALS
+                    || name == header::ACCESS_CONTROL_EXPOSE_HEADERS
+                    || name == header::VARY
+            });
+        if untouched {
+            if let Some(origin) = self.allow_origin {
+                headers.append(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+                if self.allow_credentials {
+                    headers.append(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE.clone());
+                }
+                if let Some(expose) = self.expose_headers {
+                    headers.append(header::ACCESS_CONTROL_EXPOSE_HEADERS, expose);
+                }
+            }
+            if self.vary_origin {
+                headers.append(header::VARY, vary::ORIGIN.clone());
+            }
+            return;
+        }
         match self.allow_origin {
             Some(origin) => {
                 headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
@@ -311,5 +386,143 @@ fn set_or_remove(headers: &mut HeaderMap, name: HeaderName, value: Option<Header
         None => {
             headers.remove(name);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use http::header::{self, HeaderMap, HeaderValue};
+    use http::Method;
+
+    use crate::{CorsPolicy, Decision};
+
+    fn sorted(h: &HeaderMap) -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = h
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_str().unwrap().to_owned()))
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn actual(policy: &CorsPolicy, origin: Option<&'static str>) -> super::ActualHeaders {
+        let mut req = HeaderMap::new();
+        if let Some(o) = origin {
+            req.insert(header::ORIGIN, HeaderValue::from_static(o));
+        }
+        match policy.evaluate(&Method::GET, &req) {
+            Decision::ActualAllowed(h) | Decision::ActualRefused(_, h) | Decision::NotCors(h) => h,
+            other => panic!("not an actual request: {other:?}"),
+        }
+    }
+
+    /// Applied to a response without CORS headers or `Vary` (the short path)
+    /// and to one with them (the general path), the same headers come out.
+    #[test]
+    fn both_paths_write_the_same_headers() {
+        let credentials = CorsPolicy::builder()
+            .allow_origins(["https://app.example.com"])
+            .allow_credentials(true)
+            .expose_headers(["x-request-id"])
+            .build()
+            .unwrap();
+        let any = CorsPolicy::builder()
+            .allow_origins(["*"])
+            .expose_headers(["x-request-id"])
+            .build()
+            .unwrap();
+        let cases = [
+            (&credentials, Some("https://app.example.com")),
+            (&credentials, Some("https://evil.example")),
+            (&credentials, None),
+            (&any, Some("https://app.example.com")),
+            (&any, None),
+        ];
+        for (policy, origin) in cases {
+            let mut plain = HeaderMap::new();
+            plain.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+            actual(policy, origin).apply_to(&mut plain);
+
+            let mut stale = HeaderMap::new();
+            stale.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+            stale.insert(
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                HeaderValue::from_static("https://stale.example"),
+            );
+            stale.insert(
+                header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                HeaderValue::from_static("true"),
+            );
+            stale.insert(
+                header::ACCESS_CONTROL_EXPOSE_HEADERS,
+                HeaderValue::from_static("x-old"),
+            );
+            actual(policy, origin).apply_to(&mut stale);
+            assert_eq!(sorted(&plain), sorted(&stale), "{origin:?}");
+        }
+
+        let mut h = HeaderMap::new();
+        actual(&credentials, Some("https://app.example.com")).apply_to(&mut h);
+        assert_eq!(
+            sorted(&h),
+            [
+                ("access-control-allow-credentials", "true"),
+                ("access-control-allow-origin", "https://app.example.com"),
+                ("access-control-expose-headers", "x-request-id"),
+                ("vary", "origin"),
+            ]
+            .map(|(n, v)| (n.to_owned(), v.to_owned()))
+        );
+    }
+
+    /// An inner `Vary` is merged, not repeated, on either path.
+    #[test]
+    fn vary_is_merged_once() {
+        let policy = CorsPolicy::builder()
+            .allow_origins(["https://app.example.com"])
+            .build()
+            .unwrap();
+        for own in ["origin", "Accept-Encoding, Origin", "*"] {
+            let mut h = HeaderMap::new();
+            h.insert(header::VARY, HeaderValue::from_static(own));
+            actual(&policy, Some("https://app.example.com")).apply_to(&mut h);
+            let vary: Vec<_> = h.get_all(header::VARY).iter().collect();
+            assert_eq!(vary, [own], "{own}");
+        }
+    }
+
+    /// The prebuilt preflight map starts with the `Access-Control-Allow-Origin`
+    /// placeholder that an allowed preflight overwrites in place; the answer
+    /// names the request's origin once, whatever the map's order.
+    #[test]
+    fn the_origin_placeholder_comes_first_and_is_filled() {
+        let policy = CorsPolicy::builder()
+            .allow_origins(["https://app.example.com"])
+            .allow_methods(["PUT"])
+            .allow_headers(["x-a"])
+            .allow_credentials(true)
+            .build()
+            .unwrap();
+        let first = policy.inner.preflight_headers.iter().next().map(|(n, _)| n);
+        assert_eq!(first, Some(&header::ACCESS_CONTROL_ALLOW_ORIGIN));
+
+        let mut req = HeaderMap::new();
+        req.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://app.example.com"),
+        );
+        req.insert(
+            header::ACCESS_CONTROL_REQUEST_METHOD,
+            HeaderValue::from_static("PUT"),
+        );
+        let Decision::PreflightAllowed(answer) = policy.evaluate(&Method::OPTIONS, &req) else {
+            panic!("allowed");
+        };
+        let h = answer.headers();
+        let origins: Vec<_> = h
+            .get_all(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+            .iter()
+            .collect();
+        assert_eq!(origins, ["https://app.example.com"]);
     }
 }

@@ -14,6 +14,7 @@ use http::header::{self, HeaderMap, HeaderValue};
 use http::{request, Method, Request};
 
 use answer::Explained;
+pub(crate) use answer::PlainRefusal;
 pub use answer::{ActualHeaders, AllowedPreflight, RefusedPreflight, EXPLANATION_HEADER};
 pub use refusal::{Refusal, RefusalReason};
 
@@ -285,8 +286,15 @@ pub(crate) fn decide<'a>(
     };
     // A CORS-preflight request is `OPTIONS` with `Access-Control-Request-Method`
     // (https://fetch.spec.whatwg.org/#cors-preflight-request).
-    let preflight =
-        method == Method::OPTIONS && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+    // `Access-Control-Request-Method` is looked up once, for both the kind
+    // of request and the method check below.
+    let mut methods = (method == Method::OPTIONS).then(|| {
+        headers
+            .get_all(header::ACCESS_CONTROL_REQUEST_METHOD)
+            .iter()
+    });
+    let first_method = methods.as_mut().and_then(Iterator::next);
+    let preflight = first_method.is_some();
     let refuse = |refusal: Refusal<'a>| {
         let explanation = policy.explain_refusals.then(|| refusal.explanation());
         if preflight {
@@ -343,10 +351,7 @@ pub(crate) fn decide<'a>(
     // The method: what the browser's preflight check will look for in
     // `Access-Control-Allow-Methods`
     // (https://fetch.spec.whatwg.org/#cors-preflight-fetch, step 7.5-7.6).
-    let mut methods = headers
-        .get_all(header::ACCESS_CONTROL_REQUEST_METHOD)
-        .iter();
-    let method = match (methods.next(), methods.next()) {
+    let method = match (first_method, methods.as_mut().and_then(Iterator::next)) {
         (Some(m), None) if fetch::is_token(m.as_bytes()) => m,
         (m, _) => {
             return refuse(Refusal {

@@ -14,7 +14,7 @@ use tower_service::Service;
 
 use super::lookup::Lookup;
 use super::{answer, passthrough, Outcome};
-use crate::decision::ActualHeaders;
+use crate::decision::{ActualHeaders, PlainRefusal};
 use crate::policy::{Inner, OriginLookup};
 
 pin_project! {
@@ -86,6 +86,18 @@ impl<F, B> ResponseFuture<F, B> {
             Outcome::Answer(status, headers) => Kind::Ready {
                 response: Some(answer(status, headers, B::default())),
             },
+            Outcome::Refuse(plain) => {
+                // The request is not passed on: its header map, emptied,
+                // carries the answer (no allocation, and no map freed here).
+                let mut req = req;
+                let mut headers = std::mem::take(req.headers_mut());
+                drop(req);
+                headers.clear();
+                plain.write_to(&mut headers);
+                Kind::Ready {
+                    response: Some(answer(PlainRefusal::STATUS, headers, B::default())),
+                }
+            }
             Outcome::Forward(headers) => Kind::Inner {
                 future: inner.call(req),
                 headers: Some(headers),

@@ -10,7 +10,7 @@ use std::task::{ready, Context, Poll};
 use http::{header, request, HeaderMap, Method, Response};
 
 use super::{answer, apply, passthrough, Outcome};
-use crate::decision::{decide, AsyncVerdict};
+use crate::decision::{decide, AsyncVerdict, PlainRefusal};
 use crate::policy::{Inner, OriginLookup};
 
 /// Whether a request head is a CORS preflight, as `decide` classifies it.
@@ -108,6 +108,12 @@ impl<F, B> Lookup<F, B> {
                 // request changed class) is dropped.
                 self.response = None;
                 Some(answer(status, headers, (self.empty_body)()))
+            }
+            Outcome::Refuse(plain) => {
+                self.response = None;
+                let mut headers = HeaderMap::with_capacity(2);
+                plain.write_to(&mut headers);
+                Some(answer(PlainRefusal::STATUS, headers, (self.empty_body)()))
             }
             Outcome::Forward(headers) => {
                 let mut res = self.response.take()?;

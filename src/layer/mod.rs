@@ -15,7 +15,7 @@ use http::{HeaderMap, Request, Response, StatusCode};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::decision::{decide, first_pass, ActualHeaders, AsyncVerdict, Decision};
+use crate::decision::{decide, first_pass, ActualHeaders, AsyncVerdict, Decision, PlainRefusal};
 use crate::diagnostics;
 use crate::policy::{CorsPolicy, Inner};
 
@@ -208,6 +208,9 @@ where
 pub(crate) enum Outcome {
     /// The layer's own preflight answer.
     Answer(StatusCode, HeaderMap),
+    /// The layer's plain `403` to a refused preflight, whose few headers
+    /// go into the request's own (emptied) header map: no allocation.
+    Refuse(PlainRefusal),
     /// The CORS headers of an actual (or non-CORS) request's response.
     Forward(ActualHeaders),
     /// A preflight passed through: the answer's headers, to merge into the
@@ -226,6 +229,12 @@ pub(crate) fn apply(policy: &Inner, decision: Decision<'_>) -> Outcome {
     diagnostics::report(&decision);
     let (status, headers) = match decision {
         Decision::PreflightAllowed(answer) => (answer.status(), answer.headers()),
+        Decision::PreflightRefused(answer) if !policy.preflight_passthrough => {
+            match answer.into_plain() {
+                Ok(plain) => return Outcome::Refuse(plain),
+                Err(answer) => (answer.status(), answer.headers()),
+            }
+        }
         Decision::PreflightRefused(answer) => (answer.status(), answer.headers()),
         Decision::ActualAllowed(headers)
         | Decision::ActualRefused(_, headers)

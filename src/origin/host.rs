@@ -339,6 +339,28 @@ mod tests {
     }
 
     #[test]
+    fn dns_length_limits_are_inclusive() {
+        // Labels of 63 bytes and names of 253 (a final dot not counted) are
+        // the longest DNS names; one byte more is too long.
+        let label = "a".repeat(MAX_LABEL_LEN);
+        assert!(serialize(&label).is_ok());
+        let name = |len: usize| {
+            // Labels of 63 bytes and a last shorter one, joined by dots.
+            let mut s = String::new();
+            while s.len() + 64 < len {
+                s.push_str(&label);
+                s.push('.');
+            }
+            s.push_str(&"b".repeat(len - s.len()));
+            s
+        };
+        assert_eq!(name(MAX_HOST_LEN).len(), MAX_HOST_LEN);
+        assert!(serialize(&name(MAX_HOST_LEN)).is_ok());
+        assert!(serialize(&format!("{}.", name(MAX_HOST_LEN))).is_ok());
+        assert_eq!(serialize(&name(MAX_HOST_LEN + 1)), Err(HostError::TooLong));
+    }
+
+    #[test]
     fn ipv4_forms_are_normalised() {
         for (written, sent) in [
             ("127.0.0.1", "127.0.0.1"),

@@ -137,13 +137,16 @@ fn request() -> impl Strategy<Value = Request<()>> {
         })
 }
 
-/// What the inner service answers: its own `Vary` and CORS headers, which
-/// the layer must merge or replace.
-fn inner_headers(own_cors: bool) -> HeaderMap {
+/// What the inner service answers: nothing the layer writes (`own` 0), its
+/// own `Vary` (1), or also its own CORS headers (2), which the layer must
+/// merge or replace.
+fn inner_headers(own: u8) -> HeaderMap {
     let mut h = HeaderMap::new();
     h.insert("content-type", HeaderValue::from_static("application/json"));
-    h.append("vary", HeaderValue::from_static("accept-encoding"));
-    if own_cors {
+    if own >= 1 {
+        h.append("vary", HeaderValue::from_static("accept-encoding"));
+    }
+    if own >= 2 {
         h.insert(
             "access-control-allow-origin",
             HeaderValue::from_static("https://stale.example"),
@@ -163,20 +166,20 @@ proptest! {
     fn the_layer_sends_what_evaluate_returns(
         policy in policy(),
         req in request(),
-        own_cors in any::<bool>(),
+        own in 0..3u8,
     ) {
         let expected: (StatusCode, HeaderMap) = match policy.evaluate_request(&req) {
             Decision::PreflightAllowed(a) => (a.status(), a.headers()),
             Decision::PreflightRefused(r) => (r.status(), r.headers()),
             Decision::ActualAllowed(h) | Decision::ActualRefused(_, h) | Decision::NotCors(h) => {
-                let mut headers = inner_headers(own_cors);
+                let mut headers = inner_headers(own);
                 h.apply_to(&mut headers);
                 (StatusCode::OK, headers)
             }
         };
         let inner = tower::service_fn(move |_: Request<()>| async move {
             let mut res = Response::new(());
-            *res.headers_mut() = inner_headers(own_cors);
+            *res.headers_mut() = inner_headers(own);
             Ok::<_, Infallible>(res)
         });
         let res = tokio::runtime::Builder::new_current_thread()

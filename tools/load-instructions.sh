@@ -21,7 +21,7 @@ cd "$(dirname "$0")/.."
 
 SECONDS_PER_RUN="${SECONDS_PER_RUN:-5}"
 PORT="${PORT:-3188}"
-read -r -a MODES <<<"${MODES:-none noop-layer tower-cors tower-http}"
+read -r -a MODES <<<"${MODES:-none noop-layer floor-headers tower-cors tower-http}"
 PROFILES="${PROFILES:-}"
 [ -z "$PROFILES" ] || mkdir -p "$PROFILES"
 URL="http://127.0.0.1:${PORT}/api/items"

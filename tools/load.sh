@@ -5,9 +5,13 @@
 #
 #   tools/load.sh                       # 7 rounds of 5 s per mode and workload
 #   ROUNDS=3 SECONDS_PER_RUN=10 tools/load.sh
+#   MODES="noop-layer tower-cors" tools/load.sh
 #
 # Modes: the app bare (none), behind a layer that does nothing (noop-layer:
-# what any layer costs in axum), behind tower-cors, behind tower-http.
+# what any layer costs in axum), behind a layer that only appends the three
+# headers of an allowed credentialed answer (floor-headers: what writing and
+# sending them costs any CORS layer), behind tower-cors, behind tower-http.
+# Server CPU per request is compared with none and with noop-layer.
 #
 # Each round runs every mode once, in turn, so that slow drifts of a shared
 # machine hit all modes alike; the table gives each mode's median over the
@@ -23,7 +27,7 @@ ROUNDS="${ROUNDS:-7}"
 SECONDS_PER_RUN="${SECONDS_PER_RUN:-5}"
 CONNECTIONS="${CONNECTIONS:-32}"
 PORT="${PORT:-3187}"
-MODES=(none noop-layer tower-cors tower-http)
+read -r -a MODES <<<"${MODES:-none noop-layer floor-headers tower-cors tower-http}"
 WORKLOADS=(actual preflight)
 URL="http://127.0.0.1:${PORT}/api/items"
 ORIGIN="https://app.example.com"
@@ -106,11 +110,12 @@ cpu="$(awk -F: '/^model name/ {gsub(/^ +/, "", $2); print $2; exit}' /proc/cpuin
 echo
 echo "Machine: ${cpu:-unknown CPU}, $(nproc) cores; server: 1 thread (current-thread Tokio) on CPU 0, wrk -t1 -c${CONNECTIONS} on CPU 1; ${ROUNDS} rounds of ${SECONDS_PER_RUN} s, median of rounds."
 echo
-echo "| workload | mode | status | req/s (median) | min – max | median vs none | per-round ratio vs none (median) | server CPU µs / request (median) | CPU vs none |"
-echo "| --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |"
+echo "| workload | mode | status | req/s (median) | min – max | median vs none | per-round ratio vs none (median) | server CPU µs / request (median) | CPU vs none | CPU vs noop-layer |"
+echo "| --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |"
 for workload in "${WORKLOADS[@]}"; do
   base="$(awk -v w="$workload" '$1 == w && $2 == "none" {print $3}' "$work/results" | median)"
   base_cpu="$(awk -v w="$workload" '$1 == w && $2 == "none" {print $5}' "$work/results" | median)"
+  noop_cpu="$(awk -v w="$workload" '$1 == w && $2 == "noop-layer" {print $5}' "$work/results" | median)"
   for mode in "${MODES[@]}"; do
     values="$(awk -v w="$workload" -v m="$mode" '$1 == w && $2 == m {print $3}' "$work/results")"
     med="$(median <<<"$values")"
@@ -125,6 +130,7 @@ for workload in "${WORKLOADS[@]}"; do
     paired="$(awk -v p="$paired" 'BEGIN { printf "%+.1f%%", (p - 1) * 100 }')"
     cpu="$(awk -v w="$workload" -v m="$mode" '$1 == w && $2 == m {print $5}' "$work/results" | median)"
     cpu_delta="$(awk -v a="$cpu" -v b="$base_cpu" 'BEGIN { printf "%+.1f%%", (a / b - 1) * 100 }')"
-    echo "| $workload | $mode | ${statuses[$mode/$workload]} | $med | $lo – $hi | $delta | $paired | $cpu | $cpu_delta |"
+    noop_delta="$(awk -v a="$cpu" -v b="$noop_cpu" 'BEGIN { if (b > 0) printf "%+.1f%%", (a / b - 1) * 100; else print "–" }')"
+    echo "| $workload | $mode | ${statuses[$mode/$workload]} | $med | $lo – $hi | $delta | $paired | $cpu | $cpu_delta | $noop_delta |"
   done
 done

@@ -266,10 +266,35 @@ pub struct ActualHeaders {
     pub(super) allow_credentials: bool,
     pub(super) expose_headers: Option<HeaderValue>,
     pub(super) vary_origin: bool,
-    pub(super) explanation: Option<HeaderValue>,
+    /// What only explain mode and diagnostics need; boxed so that the
+    /// headers every response carries stay small to move.
+    pub(super) notes: Option<Box<Notes>>,
+}
+
+/// The rare part of [`ActualHeaders`].
+#[derive(Debug, Clone, Default)]
+pub(super) struct Notes {
+    /// The `x-cors-refusal` explanation.
+    explanation: Option<HeaderValue>,
     /// The request's `Origin` when an allowed request carries cookies the
     /// policy does not accept (the browser will refuse the answer).
-    pub(super) credentials_mismatch: Option<HeaderValue>,
+    credentials_mismatch: Option<HeaderValue>,
+}
+
+impl Notes {
+    /// Boxed notes, or `None` when there is nothing to note.
+    #[inline]
+    pub(super) fn boxed(
+        explanation: Option<HeaderValue>,
+        credentials_mismatch: Option<HeaderValue>,
+    ) -> Option<Box<Self>> {
+        (explanation.is_some() || credentials_mismatch.is_some()).then(|| {
+            Box::new(Self {
+                explanation,
+                credentials_mismatch,
+            })
+        })
+    }
 }
 
 impl ActualHeaders {
@@ -279,8 +304,7 @@ impl ActualHeaders {
             allow_credentials: false,
             expose_headers: None,
             vary_origin: policy.vary_origin,
-            explanation: None,
-            credentials_mismatch: None,
+            notes: None,
         }
     }
 
@@ -309,8 +333,9 @@ impl ActualHeaders {
     /// The browser's refusal of an allowed request that carries cookies
     /// while the policy does not allow credentials.
     pub(super) fn credentials_refusal(&self) -> Option<Refusal<'_>> {
-        self.credentials_mismatch
+        self.notes
             .as_ref()
+            .and_then(|n| n.credentials_mismatch.as_ref())
             .map(|origin| Refusal::new(RefusalReason::CredentialsNotAllowed, Some(origin)))
     }
 
@@ -323,7 +348,8 @@ impl ActualHeaders {
     pub fn apply_to(self, headers: &mut HeaderMap) {
         // Most inner responses carry none of the headers written here: one
         // pass over their names then saves the removals and the `Vary` merge.
-        let untouched = self.explanation.is_none()
+        let explanation = self.notes.and_then(|n| n.explanation);
+        let untouched = explanation.is_none()
             && !headers.keys().any(|name| {
                 name == header::ACCESS_CONTROL_ALLOW_ORIGIN
                     || name == header::ACCESS_CONTROL_ALLOW_CREDENTIALS
@@ -372,7 +398,7 @@ impl ActualHeaders {
         if self.vary_origin {
             vary::add_origin(headers);
         }
-        if let Some(explanation) = self.explanation {
+        if let Some(explanation) = explanation {
             headers.insert(EXPLANATION_HEADER.clone(), explanation);
         }
     }

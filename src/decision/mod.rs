@@ -13,9 +13,9 @@ mod refusal;
 use http::header::{self, HeaderMap, HeaderValue};
 use http::{request, Method, Request};
 
-use answer::Explained;
 pub(crate) use answer::PlainRefusal;
 pub use answer::{ActualHeaders, AllowedPreflight, RefusedPreflight, EXPLANATION_HEADER};
+use answer::{Explained, Notes};
 pub use refusal::{Refusal, RefusalReason};
 
 use crate::diagnostics;
@@ -306,7 +306,7 @@ pub(crate) fn decide<'a>(
             })
         } else {
             let headers = ActualHeaders {
-                explanation,
+                notes: Notes::boxed(explanation, None),
                 ..ActualHeaders::without_cors(policy)
             };
             Decision::ActualRefused(refusal, headers)
@@ -343,8 +343,7 @@ pub(crate) fn decide<'a>(
             allow_credentials: policy.credentials,
             expose_headers: policy.expose_headers.clone(),
             vary_origin: policy.vary_origin,
-            explanation,
-            credentials_mismatch,
+            notes: Notes::boxed(explanation, credentials_mismatch),
         });
     }
 

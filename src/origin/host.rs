@@ -272,10 +272,12 @@ fn ipv4_number(part: &str) -> Option<u64> {
     } else {
         (part, 10)
     };
+    // Leading zeros are allowed in any number (`0x0000000001` is 1); after
+    // them, more than 16 digits exceed any part: refused before parsing.
+    let digits = digits.trim_start_matches('0');
     if digits.is_empty() {
         return Some(0);
     }
-    // More than 16 digits overflow any part: refuse them before parsing.
     if digits.len() > 16 {
         return None;
     }
@@ -338,6 +340,47 @@ mod tests {
         assert_eq!(serialize("bücher.de"), Err(HostError::NotAscii));
     }
 
+    /// RFC 3492 §7.1's samples and more, as Python's reference codec
+    /// encodes them: the decoder must give back the very code points.
+    #[test]
+    fn punycode_decodes_known_labels() {
+        for (encoded, decoded) in [
+            ("mnchen-3ya", "münchen"),
+            ("bcher-kva", "bücher"),
+            ("ihqwcrb4cv8a8dqg056pqjye", "他们为什么不说中文"),
+            ("3B-ww4c5e180e575a65lsy2b", "3年B組金八先生"),
+            (
+                "-with-SUPER-MONKEYS-pc58ag80a8qai00g7n9n",
+                "安室奈美恵-with-SUPER-MONKEYS",
+            ),
+            ("de-jg4avhby1noc0d", "パフィーdeルンバ"),
+            ("d9juau41awczczp", "そのスピードで"),
+            ("tda", "ü"),
+            // Only basic code points: decodes, and the label check refuses it.
+            ("mnchen-", "mnchen"),
+            ("--dhaab", "üü-ü"),
+            ("8kaaaaaaaaaaaaaaaaaaaa", &"Ȁ".repeat(20)),
+            ("x-iv3s", "😀x"),
+            (
+                "a-bgaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                &format!("a{}", "é".repeat(30)),
+            ),
+        ] {
+            let got: Option<String> = punycode_decode(encoded).map(|c| c.into_iter().collect());
+            assert_eq!(got.as_deref(), Some(decoded), "{encoded}");
+        }
+        // A digit that is not one, a non-ASCII basic part, an unfinished
+        // number (or one that overflows).
+        for bad in [
+            "mnchen-3y!",
+            "ü-3ya",
+            "99999999999999",
+            "a-zzzzzzzzzzzzzzzzzzzz",
+        ] {
+            assert_eq!(punycode_decode(bad), None, "{bad}");
+        }
+    }
+
     #[test]
     fn dns_length_limits_are_inclusive() {
         // Labels of 63 bytes and names of 253 (a final dot not counted) are
@@ -370,6 +413,15 @@ mod tests {
             ("01.2.3.4", "1.2.3.4"),
             ("1.2.3.4.", "1.2.3.4"),
             ("2130706433", "127.0.0.1"),
+            ("4294967295", "255.255.255.255"),
+            ("255.1.1.1", "255.1.1.1"),
+            ("1.65536", "1.1.0.0"),
+            ("1.2.256", "1.2.1.0"),
+            ("1.2.3.255", "1.2.3.255"),
+            ("0x0000000000000001", "0.0.0.1"),
+            ("0x0000000000000000000001.0", "1.0.0.0"),
+            ("00000000000000000000010.0.0.1", "8.0.0.1"),
+            ("0.0x.00.0", "0.0.0.0"),
         ] {
             assert_eq!(
                 serialize(written).as_ref().map(Sent::as_str),
@@ -377,7 +429,17 @@ mod tests {
                 "{written}"
             );
         }
-        for bad in ["256.0.0.1", "1.2.3.4.5", "1.2.3.09", "4294967296", "1..2"] {
+        for bad in [
+            "256.0.0.1",
+            "1.2.3.4.5",
+            "1.2.3.09",
+            "4294967296",
+            "1..2",
+            "1.2.3.256",
+            "1.2.65536",
+            "1.16777216",
+            "0x10000000000000000",
+        ] {
             assert!(serialize(bad).is_err(), "{bad}");
         }
     }
@@ -393,6 +455,10 @@ mod tests {
             ("[1:0:0:2:0:0:0:3]", "[1:0:0:2::3]"),
             ("[1:2:3:4:5:6:7:8]", "[1:2:3:4:5:6:7:8]"),
             ("[1::]", "[1::]"),
+            // A single zero piece is not compressed.
+            ("[1:0:2:3:4:5:6:7]", "[1:0:2:3:4:5:6:7]"),
+            // Of two equal runs, the first is compressed.
+            ("[1:0:0:2:3:0:0:4]", "[1::2:3:0:0:4]"),
         ] {
             assert_eq!(
                 serialize(written).as_ref().map(Sent::as_str),

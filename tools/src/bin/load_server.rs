@@ -7,7 +7,10 @@
 //! ```
 //!
 //! - `MODE`: `none`, `noop-layer` (a layer that does nothing, the cost of
-//!   any layer in axum), `tower-cors` or `tower-http`;
+//!   any layer in axum), `floor-headers` (a layer that only appends the three
+//!   headers an allowed credentialed answer must carry, the same bytes
+//!   tower-cors sends, with nothing decided: what any CORS layer pays to
+//!   write and send them), `tower-cors` or `tower-http`;
 //! - `PORT`: on 127.0.0.1 only, 3100 unless given;
 //! - `SECONDS`: the server stops by itself after this long (120 unless
 //!   given), so a forgotten one never lingers; it also stops on Ctrl-C;
@@ -53,6 +56,21 @@ fn app(mode: &str) -> Result<Router, String> {
         "noop-layer" => Ok(app.layer(tower::util::MapResponseLayer::new(
             |res: axum::response::Response| res,
         ))),
+        "floor-headers" => Ok(app.layer(tower::util::MapResponseLayer::new(
+            |mut res: axum::response::Response| {
+                let h = res.headers_mut();
+                h.append(
+                    header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                    HeaderValue::from_static(ORIGIN),
+                );
+                h.append(
+                    header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                    HeaderValue::from_static("true"),
+                );
+                h.append(header::VARY, HeaderValue::from_static("origin"));
+                res
+            },
+        ))),
         "tower-cors" => {
             let policy = CorsPolicy::builder()
                 .allow_origins([ORIGIN])
@@ -73,7 +91,7 @@ fn app(mode: &str) -> Result<Router, String> {
                 .max_age(MAX_AGE),
         )),
         other => Err(format!(
-            "unknown mode {other:?}: use none, noop-layer, tower-cors or tower-http"
+            "unknown mode {other:?}: use none, noop-layer, floor-headers, tower-cors or tower-http"
         )),
     }
 }

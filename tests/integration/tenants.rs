@@ -131,6 +131,32 @@ async fn listed_origins_never_wait_for_the_lookup() {
     assert_eq!(asked.load(Ordering::SeqCst), 0);
 }
 
+/// The lookup is asked only when the origin is all that stands between the
+/// request and an answer: not for a listed origin's refused method, nor for
+/// a request with two `Origin` headers, which no lookup could make valid.
+#[tokio::test]
+async fn refusals_for_other_reasons_never_ask_the_lookup() {
+    let asked = Arc::new(AtomicUsize::new(0));
+    let policy = builder(&tenants(), &asked).build().unwrap();
+    let api = CorsLayer::new(policy).layer(echo());
+    let refused_method = Request::options("/x")
+        .header("origin", "https://admin.example.com")
+        .header("access-control-request-method", "DELETE")
+        .body(String::new())
+        .unwrap();
+    let res = api.clone().oneshot(refused_method).await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let two_origins = Request::get("/x")
+        .header("host", "acme.api.example.net")
+        .header("origin", "https://acme.example.net")
+        .header("origin", "https://acme.example.net")
+        .body(String::new())
+        .unwrap();
+    let res = api.oneshot(two_origins).await.unwrap();
+    assert!(!res.headers().contains_key("access-control-allow-origin"));
+    assert_eq!(asked.load(Ordering::SeqCst), 0);
+}
+
 #[tokio::test]
 async fn a_refused_origins_request_still_runs_but_gets_no_cors_headers() {
     let asked = Arc::new(AtomicUsize::new(0));

@@ -204,6 +204,16 @@ mod tests {
     }
 
     #[test]
+    fn the_byte_bound_is_inclusive() {
+        let a = allowed(&[], true);
+        // One name of exactly the bound is read; one byte more is not.
+        let exact = "x".repeat(MAX_BYTES_ANY);
+        assert_eq!(check(&a, &req(&[&exact])), HeadersCheck::Allowed);
+        let over = "x".repeat(MAX_BYTES_ANY + 1);
+        assert_eq!(check(&a, &req(&[&over])), HeadersCheck::TooLarge);
+    }
+
+    #[test]
     fn browser_form_is_matched_along_the_list() {
         let a = allowed(&["x-a", "x-b", "x-c"], false);
         assert!(a.lists_in_order(b"x-a,x-c"));

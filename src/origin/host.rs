@@ -261,27 +261,32 @@ fn ipv4(host: &str) -> Result<u32, HostError> {
     u32::try_from(address).map_err(|_| HostError::BadIpv4)
 }
 
+/// The [IPv4 number parser](https://url.spec.whatwg.org/#ipv4-number-parser):
+/// `0x` hex, a leading `0` octal, else decimal; leading zeros allowed in
+/// any (`0x0000000001` is 1). `None` for anything else, and for a number
+/// over `u64` (which no part may be anyway).
 fn ipv4_number(part: &str) -> Option<u64> {
     if part.is_empty() {
         return None;
     }
     let (digits, radix) = if let Some(hex) = part.strip_prefix("0x") {
         (hex, 16)
-    } else if part.len() > 1 && part.starts_with('0') {
-        (&part[1..], 8)
+    } else if let Some(octal) = part.strip_prefix('0') {
+        (octal, 8)
     } else {
         (part, 10)
     };
-    // Leading zeros are allowed in any number (`0x0000000001` is 1); after
-    // them, more than 16 digits exceed any part: refused before parsing.
-    let digits = digits.trim_start_matches('0');
-    if digits.is_empty() {
-        return Some(0);
-    }
-    if digits.len() > 16 {
+    // Only digits of the radix: `u64::from_str_radix` alone would also take
+    // a leading `+`, which the URL Standard does not.
+    if !digits.chars().all(|c| c.is_digit(radix)) {
         return None;
     }
-    u64::from_str_radix(digits, radix).ok()
+    // Overflow ends the parse at the first digit too many, so a long part
+    // costs no more than twenty digits' work after its leading zeros.
+    match digits.trim_start_matches('0') {
+        "" => Some(0),
+        significant => u64::from_str_radix(significant, radix).ok(),
+    }
 }
 
 /// The [IPv6 serializer](https://url.spec.whatwg.org/#concept-ipv6-serializer):
@@ -439,6 +444,8 @@ mod tests {
             "1.2.65536",
             "1.16777216",
             "0x10000000000000000",
+            "1.+2.3.4",
+            "1.2.0x+3.4",
         ] {
             assert!(serialize(bad).is_err(), "{bad}");
         }

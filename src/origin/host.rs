@@ -366,6 +366,13 @@ mod tests {
             ("--dhaab", "üü-ü"),
             ("8kaaaaaaaaaaaaaaaaaaaa", &"Ȁ".repeat(20)),
             ("x-iv3s", "😀x"),
+            // Bias adaptation exactly at its loop bound (delta 455), and
+            // just over it.
+            (
+                "---t92c16cz40dv6j67ddt2ap2r1w1cdygy5e",
+                "骅溵鞜稊-芼鰜-汉倇擆亮",
+            ),
+            ("e-se8eo12fe0e", "텧뇜e휔"),
             (
                 "a-bgaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
                 &format!("a{}", "é".repeat(30)),

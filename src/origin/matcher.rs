@@ -149,6 +149,51 @@ mod tests {
         OriginMatcher::new(&rules)
     }
 
+    /// A name of `len` bytes: 63-byte labels and a shorter last one.
+    fn host_of(len: usize) -> String {
+        let label = "a".repeat(63);
+        let mut s = String::new();
+        while s.len() + 64 < len {
+            s.push_str(&label);
+            s.push('.');
+        }
+        s.push_str(&"b".repeat(len - s.len()));
+        s
+    }
+
+    /// The bounds hold at their values, on both sides: what may be
+    /// configured is matched, one byte more is refused when configured and
+    /// never matched when sent.
+    #[test]
+    fn length_bounds_are_inclusive() {
+        use crate::origin::host::MAX_HOST_LEN;
+        use crate::origin::parse_rule;
+
+        // The longest origin: a long scheme is all that can make one.
+        let host = "a.example.com";
+        let scheme = "x".repeat(MAX_ORIGIN_LEN - host.len() - 3);
+        let longest = format!("{scheme}://{host}");
+        assert_eq!(longest.len(), MAX_ORIGIN_LEN);
+        assert!(matcher(&[&longest]).matches(longest.as_bytes()));
+        assert!(parse_rule(&format!("x{longest}")).is_err());
+
+        // The longest host under a pattern: `*.` and a 251-byte suffix.
+        let suffix = host_of(MAX_HOST_LEN - 2);
+        let pattern = format!("https://*.{suffix}");
+        let m = matcher(&[&pattern]);
+        let sent = format!("https://a.{suffix}");
+        assert!(m.matches(sent.as_bytes()), "a 253-byte host");
+        assert!(parse_rule(&format!("https://*.b{suffix}")).is_err());
+
+        // A host over 253 bytes never matches a pattern, though its labels
+        // are short and its suffix is allowed.
+        let m = matcher(&["https://*.example.com"]);
+        let fits = format!("https://{}.example.com", host_of(MAX_HOST_LEN - 12));
+        assert!(m.matches(fits.as_bytes()));
+        let over = format!("https://{}.example.com", host_of(MAX_HOST_LEN - 11));
+        assert!(!m.matches(over.as_bytes()));
+    }
+
     #[test]
     fn exact_origins_match_byte_for_byte() {
         let m = matcher(&["https://myfrontend.com", "http://localhost:3000"]);

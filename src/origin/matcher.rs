@@ -194,6 +194,22 @@ mod tests {
         assert!(!m.matches(over.as_bytes()));
     }
 
+    /// Whatever follows a bracketed IPv6 host that is not a port makes the
+    /// origin one no browser sends, and no `:*` rule matches it.
+    #[test]
+    fn junk_after_an_ipv6_host_never_matches() {
+        let m = matcher(&["http://[::1]:*"]);
+        assert!(m.matches(b"http://[::1]"));
+        assert!(m.matches(b"http://[::1]:3000"));
+        for no in [
+            &b"http://[::1]x"[..],
+            b"http://[::1]]",
+            b"http://[::1]x:3000",
+        ] {
+            assert!(!m.matches(no), "{}", String::from_utf8_lossy(no));
+        }
+    }
+
     #[test]
     fn exact_origins_match_byte_for_byte() {
         let m = matcher(&["https://myfrontend.com", "http://localhost:3000"]);

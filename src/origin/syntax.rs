@@ -122,7 +122,9 @@ pub(crate) fn split_host_port(authority: &[u8]) -> (&[u8], Option<&[u8]>) {
     let (host, after) = authority.split_at(host_len);
     match after.strip_prefix(b":") {
         Some(port) => (host, Some(port)),
-        None if after.is_empty() => (host, None),
+        // Nothing after the host (then the host is the whole authority), or
+        // something other than a port: the whole authority is the host,
+        // which the host checks then refuse.
         None => (authority, None),
     }
 }

@@ -2,12 +2,14 @@
 # Mutation testing of the decision logic with cargo-mutants: every mutant of
 # the decision, the request-header check, origins, Vary and validation must
 # make a test fail. Too slow for CI (one build and test run per mutant, about
-# 530 mutants, about an hour on 2 cores); run it by hand and read
+# 600 mutants, about an hour on 2 cores); run it by hand and read
 # target/mutants/mutants.out/ (caught, missed, timeout and unviable lists).
 #
 #   tools/mutants.sh                  # all of them
 #   tools/mutants.sh src/vary.rs      # only these files
 #   MUTANTS_SHARD=0/4 tools/mutants.sh  # a quarter, for a quick look
+#   MUTANTS_ARGS="--in-place --iterate" tools/mutants.sh
+#       # on a checkout of its own: only what earlier runs did not catch
 #
 # Needs cargo-mutants (`cargo install --locked cargo-mutants`).
 set -euo pipefail

@@ -50,6 +50,10 @@ mod cases_other;
 mod cases_policy;
 #[path = "browser/chromium.rs"]
 mod chromium;
+// `events` is for the binaries that read the network log (`cdp.rs`).
+#[allow(dead_code)]
+#[path = "browser/devtools.rs"]
+mod devtools;
 #[path = "browser/engine.rs"]
 mod engine;
 #[path = "browser/env.rs"]
@@ -112,7 +116,7 @@ fn workers(engine: Engine) -> usize {
 fn launch(engine: Engine) -> Result<Box<dyn Browser>, String> {
     match engine {
         Engine::Chromium => {
-            let exe = chromium::find().ok_or("no chromium")?;
+            let exe = devtools::find().ok_or("no chromium")?;
             Ok(Box::new(chromium::Chromium::launch(&exe, LAUNCH)?))
         }
         Engine::Firefox => {
@@ -125,7 +129,7 @@ fn launch(engine: Engine) -> Result<Box<dyn Browser>, String> {
 
 fn installed(engine: Engine) -> bool {
     match engine {
-        Engine::Chromium => chromium::find().is_some(),
+        Engine::Chromium => devtools::find().is_some(),
         Engine::Firefox => firefox::find().is_some(),
         Engine::WebKit => webkit_engine::available(),
     }

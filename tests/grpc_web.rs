@@ -21,6 +21,12 @@ mod tonic_example;
 #[allow(dead_code)]
 #[path = "browser/cdp.rs"]
 mod cdp;
+#[path = "browser/devtools.rs"]
+mod devtools;
+#[path = "browser/process.rs"]
+mod process;
+#[path = "browser/wire.rs"]
+mod wire;
 
 use std::net::SocketAddr;
 use std::time::Duration;

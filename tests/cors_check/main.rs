@@ -17,7 +17,13 @@ mod cases;
 #[path = "../browser/cdp.rs"]
 mod cdp;
 mod chromium;
+#[path = "../browser/devtools.rs"]
+mod devtools;
+#[path = "../browser/process.rs"]
+mod process;
 mod servers;
+#[path = "../browser/wire.rs"]
+mod wire;
 
 use std::io::Write as _;
 use std::net::TcpListener;

@@ -346,71 +346,46 @@ impl ActualHeaders {
     /// response never carries two origins; `Origin` is merged into `Vary`
     /// when the answer depends on it, keeping the values already there.
     pub fn apply_to(self, headers: &mut HeaderMap) {
-        // Most inner responses carry none of the headers written here: one
-        // pass over their names then saves the removals and the `Vary` merge.
-        let explanation = self.notes.and_then(|n| n.explanation);
-        let untouched = explanation.is_none()
-            && !headers.keys().any(|name| {
-                name == header::ACCESS_CONTROL_ALLOW_ORIGIN
-                    || name == header::ACCESS_CONTROL_ALLOW_CREDENTIALS
-                    || name == header::ACCESS_CONTROL_EXPOSE_HEADERS
-                    || name == header::VARY
-            });
-        if untouched {
-            if let Some(origin) = self.allow_origin {
-                headers.append(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-                if self.allow_credentials {
-                    headers.append(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE.clone());
-                }
-                if let Some(expose) = self.expose_headers {
-                    headers.append(header::ACCESS_CONTROL_EXPOSE_HEADERS, expose);
-                }
+        // One pass over the inner response's names: most carry none of the
+        // headers written here, and then nothing is removed or merged.
+        let (mut stale_cors, mut own_vary) = (false, false);
+        for name in headers.keys() {
+            if name == header::VARY {
+                own_vary = true;
+            } else if name == header::ACCESS_CONTROL_ALLOW_ORIGIN
+                || name == header::ACCESS_CONTROL_ALLOW_CREDENTIALS
+                || name == header::ACCESS_CONTROL_EXPOSE_HEADERS
+            {
+                stale_cors = true;
             }
-            if self.vary_origin {
-                headers.append(header::VARY, vary::ORIGIN.clone());
-            }
-            return;
         }
-        match self.allow_origin {
-            Some(origin) => {
-                headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-                set_or_remove(
-                    headers,
-                    header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-                    self.allow_credentials.then(|| TRUE.clone()),
-                );
-                set_or_remove(
-                    headers,
-                    header::ACCESS_CONTROL_EXPOSE_HEADERS,
-                    self.expose_headers,
-                );
+        if stale_cors {
+            for name in [
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            ] {
+                headers.remove(name);
             }
-            None => {
-                for name in [
-                    header::ACCESS_CONTROL_ALLOW_ORIGIN,
-                    header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-                    header::ACCESS_CONTROL_EXPOSE_HEADERS,
-                ] {
-                    headers.remove(name);
-                }
+        }
+        if let Some(origin) = self.allow_origin {
+            headers.append(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            if self.allow_credentials {
+                headers.append(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE.clone());
+            }
+            if let Some(expose) = self.expose_headers {
+                headers.append(header::ACCESS_CONTROL_EXPOSE_HEADERS, expose);
             }
         }
         if self.vary_origin {
-            vary::add_origin(headers);
+            if own_vary {
+                vary::add_origin(headers);
+            } else {
+                headers.append(header::VARY, vary::ORIGIN.clone());
+            }
         }
-        if let Some(explanation) = explanation {
+        if let Some(explanation) = self.notes.and_then(|n| n.explanation) {
             headers.insert(EXPLANATION_HEADER.clone(), explanation);
-        }
-    }
-}
-
-fn set_or_remove(headers: &mut HeaderMap, name: HeaderName, value: Option<HeaderValue>) {
-    match value {
-        Some(v) => {
-            headers.insert(name, v);
-        }
-        None => {
-            headers.remove(name);
         }
     }
 }

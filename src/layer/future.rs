@@ -13,8 +13,8 @@ use pin_project_lite::pin_project;
 use tower_service::Service;
 
 use super::lookup::Lookup;
-use super::{answer, passthrough, Outcome};
-use crate::decision::{ActualHeaders, PlainRefusal};
+use super::{answer, passthrough, refuse, Outcome};
+use crate::decision::ActualHeaders;
 use crate::policy::{Inner, OriginLookup};
 
 pin_project! {
@@ -87,15 +87,13 @@ impl<F, B> ResponseFuture<F, B> {
                 response: Some(answer(status, headers, B::default())),
             },
             Outcome::Refuse(plain) => {
-                // The request is not passed on: its header map, emptied,
-                // carries the answer (no allocation, and no map freed here).
+                // The request is not passed on: its header map carries the
+                // answer (no allocation, and no map freed here).
                 let mut req = req;
-                let mut headers = std::mem::take(req.headers_mut());
+                let headers = std::mem::take(req.headers_mut());
                 drop(req);
-                headers.clear();
-                plain.write_to(&mut headers);
                 Kind::Ready {
-                    response: Some(answer(PlainRefusal::STATUS, headers, B::default())),
+                    response: Some(refuse(plain, headers, B::default())),
                 }
             }
             Outcome::Forward(headers) => Kind::Inner {

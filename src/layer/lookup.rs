@@ -9,8 +9,8 @@ use std::task::{ready, Context, Poll};
 
 use http::{header, request, HeaderMap, Method, Response};
 
-use super::{answer, apply, passthrough, Outcome};
-use crate::decision::{decide, AsyncVerdict, PlainRefusal};
+use super::{answer, apply, passthrough, refuse, Outcome};
+use crate::decision::{decide, AsyncVerdict};
 use crate::policy::{Inner, OriginLookup};
 
 /// Whether a request head is a CORS preflight, as `decide` classifies it.
@@ -111,9 +111,8 @@ impl<F, B> Lookup<F, B> {
             }
             Outcome::Refuse(plain) => {
                 self.response = None;
-                let mut headers = HeaderMap::with_capacity(2);
-                plain.write_to(&mut headers);
-                Some(answer(PlainRefusal::STATUS, headers, (self.empty_body)()))
+                let headers = std::mem::take(&mut self.headers);
+                Some(refuse(plain, headers, (self.empty_body)()))
             }
             Outcome::Forward(headers) => {
                 let mut res = self.response.take()?;

@@ -249,6 +249,16 @@ pub(crate) fn apply(policy: &Inner, decision: Decision<'_>) -> Outcome {
     Outcome::Answer(status, headers)
 }
 
+/// The layer's plain `403`, written into `headers` once emptied: a map the
+/// layer already holds (the request's own), so that refusing allocates
+/// nothing.
+#[inline]
+pub(crate) fn refuse<B>(plain: PlainRefusal, mut headers: HeaderMap, body: B) -> Response<B> {
+    headers.clear();
+    plain.write_to(&mut headers);
+    answer(PlainRefusal::STATUS, headers, body)
+}
+
 /// The layer's own answer to a preflight.
 #[inline]
 pub(crate) fn answer<B>(status: StatusCode, headers: HeaderMap, body: B) -> Response<B> {

@@ -256,6 +256,21 @@ fn received_headers(browser: &cdp::Chromium, tab: &cdp::Tab<'_>, needle: &str) -
         .unwrap_or(Value::Null)
 }
 
+/// Once both requests of a call have ended: its preflight, and every
+/// request DevTools reported.
+fn settled_preflight(
+    tab: &cdp::Tab<'_>,
+) -> Result<(cdp::NetRequest, Vec<cdp::NetRequest>), String> {
+    tab.settle("Health/Check", 2, STEP)?;
+    let requests = tab.requests();
+    let preflight = requests
+        .iter()
+        .find(|q| q.is_preflight())
+        .cloned()
+        .ok_or_else(|| format!("no preflight reported: {requests:?}"))?;
+    Ok((preflight, requests))
+}
+
 fn header_value(headers: &Value, name: &str) -> Option<String> {
     headers.as_object().and_then(|h| {
         h.iter()
@@ -277,12 +292,7 @@ fn case_ok_status_from_the_trailer_frame(b: &cdp::Chromium, env: &Env) -> Result
         return Err(format!("expected the SERVING message: {r}"));
     }
     // The preflight really happened, and the layer allowed it.
-    tab.settle("Health/Check", 2, STEP)?;
-    let requests = tab.requests();
-    let preflight = requests
-        .iter()
-        .find(|q| q.is_preflight())
-        .ok_or_else(|| format!("no preflight reported: {requests:?}"))?;
+    let (preflight, _) = settled_preflight(&tab)?;
     if preflight.status != Some(204) {
         return Err(format!("preflight answered {:?}", preflight.status));
     }
@@ -337,12 +347,7 @@ fn case_unlisted_origin_is_refused(b: &cdp::Chromium, env: &Env) -> Result<(), S
     if field(&r, "ok") != false {
         return Err(format!("a page on an unlisted origin could call: {r}"));
     }
-    tab.settle("Health/Check", 2, STEP)?;
-    let requests = tab.requests();
-    let preflight = requests
-        .iter()
-        .find(|q| q.is_preflight())
-        .ok_or_else(|| format!("no preflight reported: {requests:?}"))?;
+    let (preflight, requests) = settled_preflight(&tab)?;
     // The server did answer, with the layer's refusal.
     if preflight.status != Some(403) {
         return Err(format!("preflight answered {:?}", preflight.status));

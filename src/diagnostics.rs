@@ -1,6 +1,8 @@
 //! Saying why a request was refused: one `debug` event on target
 //! `tower_cors` per refusal, and one `warn` event per policy warning when a
-//! policy is built (feature `tracing`), nothing otherwise.
+//! layer is created with a policy or a reload handle sets one (feature
+//! `tracing`), nothing otherwise. The decision knows nothing of this
+//! module: the layer asks [`enabled`] and passes the answer on.
 
 use crate::decision::Decision;
 use crate::policy::PolicyWarning;
@@ -37,7 +39,7 @@ pub(crate) fn report(decision: &Decision<'_>) {
     );
 }
 
-/// Logs each warning of a policy being built, once, at `warn`.
+/// Logs each warning of a policy being installed, once, at `warn`.
 #[cfg(feature = "tracing")]
 pub(crate) fn report_warnings(warnings: &[PolicyWarning]) {
     for warning in warnings {

@@ -2,8 +2,11 @@
 
 use std::fmt;
 
-/// The setting of a problem with an environment variable that names none.
-pub(crate) const FROM_ENV: &str = "from_env";
+use crate::setting::Setting;
+
+/// What [`Problem::setting`] says for an environment variable that names
+/// no setting.
+const FROM_ENV: &str = "from_env";
 
 /// Every problem [`CorsPolicyBuilder::build`](crate::CorsPolicyBuilder::build)
 /// found in a policy, reported together so that one run fixes them all.
@@ -69,7 +72,8 @@ impl std::error::Error for ConfigError {}
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     kind: ProblemKind,
-    setting: &'static str,
+    /// `None` for an environment variable that names no setting.
+    setting: Option<Setting>,
     variable: Option<String>,
     value: Option<String>,
     hint: String,
@@ -78,17 +82,34 @@ pub struct Problem {
 impl Problem {
     pub(crate) fn new(
         kind: ProblemKind,
-        setting: &'static str,
+        setting: Setting,
         value: Option<&str>,
         hint: impl Into<String>,
     ) -> Self {
         Self {
             kind,
-            setting,
+            setting: Some(setting),
             variable: None,
             value: value.map(str::to_owned),
             hint: hint.into(),
         }
+    }
+
+    /// An environment variable `name` with the configuration's prefix that
+    /// names no setting.
+    pub(crate) fn unknown_variable(name: &str, hint: String) -> Self {
+        Self {
+            kind: ProblemKind::UnknownVariable,
+            setting: None,
+            variable: Some(name.to_owned()),
+            value: None,
+            hint,
+        }
+    }
+
+    /// The setting the problem is in; `None` for an unknown variable.
+    pub(crate) fn setting_id(&self) -> Option<Setting> {
+        self.setting
     }
 
     /// The same problem, found in the environment variable `name`.
@@ -108,7 +129,7 @@ impl Problem {
     /// `"allow_origins"`; `"from_env"` for an environment variable that
     /// names no setting.
     pub fn setting(&self) -> &'static str {
-        self.setting
+        self.setting.map_or(FROM_ENV, Setting::method)
     }
 
     /// The environment variable the offending value came from, e.g.
@@ -131,10 +152,10 @@ impl Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.variable {
-            Some(var) if self.setting == FROM_ENV => f.write_str(var)?,
-            Some(var) => write!(f, "{var} ({})", self.setting)?,
-            None => f.write_str(self.setting)?,
+        match (&self.variable, self.setting) {
+            (Some(var), None) => f.write_str(var)?,
+            (Some(var), Some(setting)) => write!(f, "{var} ({})", setting.method())?,
+            (None, setting) => f.write_str(setting.map_or(FROM_ENV, Setting::method))?,
         }
         if let Some(v) = &self.value {
             write!(f, " {v:?}")?;
@@ -270,13 +291,13 @@ mod tests {
         let err = ConfigError::from_problems(vec![
             Problem::new(
                 ProblemKind::OriginHasPath,
-                "allow_origins",
+                Setting::AllowOrigins,
                 Some("https://a.com/"),
                 "write it as `https://a.com`",
             ),
             Problem::new(
                 ProblemKind::NoOrigins,
-                "allow_origins",
+                Setting::AllowOrigins,
                 None,
                 "call allow_origins",
             ),
@@ -295,7 +316,7 @@ mod tests {
     fn display_names_the_variable_and_its_setting() {
         let p = Problem::new(
             ProblemKind::OriginHasPath,
-            "allow_origins",
+            Setting::AllowOrigins,
             Some("https://a.com/"),
             "write it as `https://a.com`",
         )
@@ -306,8 +327,7 @@ mod tests {
             "APP_CORS_ALLOW_ORIGINS (allow_origins) \"https://a.com/\": not an origin (it has a \
              path): write it as `https://a.com`"
         );
-        let unknown = Problem::new(ProblemKind::UnknownVariable, FROM_ENV, None, "remove it")
-            .in_variable("CORS_X".to_owned());
+        let unknown = Problem::unknown_variable("CORS_X", "remove it".to_owned());
         assert_eq!(unknown.to_string(), "CORS_X: unknown variable: remove it");
     }
 }

@@ -98,7 +98,8 @@
 //!   `[cors]` table in TOML), validated the same way. Without it,
 //!   [`CorsConfig::from_env`] still reads a policy from `CORS_*` variables.
 //! - `tracing`: one `debug` event on target `tower_cors` per refusal, and
-//!   each [`PolicyWarning`] logged once at `warn` when a policy is built.
+//!   each [`PolicyWarning`] logged once at `warn` when a layer installs
+//!   the policy (building one logs nothing).
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -115,6 +116,7 @@ mod origin;
 mod policy;
 mod reload;
 mod request_headers;
+mod setting;
 mod vary;
 
 pub use config::CorsConfig;

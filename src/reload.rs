@@ -6,6 +6,7 @@ use std::sync::Arc;
 use arc_swap::ArcSwap;
 use tower_layer::Layer;
 
+use crate::diagnostics;
 use crate::layer::{Cors, PolicySource};
 use crate::policy::CorsPolicy;
 
@@ -101,7 +102,11 @@ pub struct PolicyHandle {
 
 impl ReloadableCorsLayer {
     /// A layer starting with `policy`, and the handle that replaces it.
+    ///
+    /// With the `tracing` feature, the policy's
+    /// [warnings](CorsPolicy::warnings) are logged here, once, at `warn`.
     pub fn new(policy: CorsPolicy) -> (Self, PolicyHandle) {
+        diagnostics::report_warnings(policy.warnings());
         let shared = Arc::new(ArcSwap::new(policy.inner));
         (
             Self {
@@ -117,8 +122,11 @@ impl PolicyHandle {
     ///
     /// A policy is validated when it is built, so an invalid one can never
     /// be set: build it, handle the [`ConfigError`](crate::ConfigError)
-    /// (e.g. keep the current policy and log), then `set`.
+    /// (e.g. keep the current policy and log), then `set`. With the
+    /// `tracing` feature, its [warnings](CorsPolicy::warnings) are logged
+    /// here, once, at `warn`.
     pub fn set(&self, policy: CorsPolicy) {
+        diagnostics::report_warnings(policy.warnings());
         self.shared.store(policy.inner);
     }
 

@@ -3,63 +3,14 @@
 
 use std::ffi::OsStr;
 
-use super::CorsConfig;
-use crate::error::{ConfigError, Problem, ProblemKind, FROM_ENV};
+use super::{CorsConfig, Slot};
+use crate::error::{ConfigError, Problem, ProblemKind};
+use crate::setting::Setting;
 
-/// What a variable holds.
-#[derive(Clone, Copy)]
-enum Type {
-    List,
-    Bool,
-    Seconds,
+/// The settings read from the environment: those a configuration holds.
+fn env_settings() -> impl Iterator<Item = Setting> {
+    Setting::all().filter(|s| s.config_key().is_some())
 }
-
-/// One variable: its name after the prefix, the builder setting its
-/// problems are reported under, and its type.
-struct Var {
-    suffix: &'static str,
-    setting: &'static str,
-    ty: Type,
-}
-
-/// Every variable read, in the order of [`CorsConfig`]'s fields.
-const VARS: [Var; 7] = [
-    Var {
-        suffix: "ALLOW_ORIGINS",
-        setting: "allow_origins",
-        ty: Type::List,
-    },
-    Var {
-        suffix: "ALLOW_METHODS",
-        setting: "allow_methods",
-        ty: Type::List,
-    },
-    Var {
-        suffix: "ALLOW_HEADERS",
-        setting: "allow_headers",
-        ty: Type::List,
-    },
-    Var {
-        suffix: "EXPOSE_HEADERS",
-        setting: "expose_headers",
-        ty: Type::List,
-    },
-    Var {
-        suffix: "ALLOW_CREDENTIALS",
-        setting: "allow_credentials",
-        ty: Type::Bool,
-    },
-    Var {
-        suffix: "MAX_AGE_SECS",
-        setting: "max_age",
-        ty: Type::Seconds,
-    },
-    Var {
-        suffix: "ALLOW_PRIVATE_NETWORK",
-        setting: "allow_private_network",
-        ty: Type::Bool,
-    },
-];
 
 impl CorsConfig {
     /// Reads a policy from the process environment: `{prefix}_ALLOW_ORIGINS`,
@@ -142,84 +93,31 @@ impl CorsConfig {
         V: AsRef<OsStr>,
     {
         let prefix = prefix.trim_end_matches('_');
-        let name_of = |var: &Var| {
-            if prefix.is_empty() {
-                var.suffix.to_owned()
-            } else {
-                format!("{prefix}_{}", var.suffix)
-            }
-        };
         let mut config = Self::default();
         let mut problems = Vec::new();
         // Settings whose variable is set but unreadable: the policy check
         // must not also report them as missing.
-        let mut unreadable: Vec<&'static str> = Vec::new();
-
+        let mut unreadable = Vec::new();
         for (name, value) in vars {
-            let (name, value) = (name.as_ref(), value.as_ref());
-            let Some(name) = name.to_str() else {
+            let Some(name) = name.as_ref().to_str() else {
                 continue;
             };
-            let Some(var) = VARS.iter().find(|v| name_of(v) == name) else {
+            let Some(setting) = env_settings().find(|s| s.env_var(prefix).as_deref() == Some(name))
+            else {
                 if has_prefix(name, prefix) {
-                    problems.push(unknown(name, prefix, &name_of));
+                    problems.push(unknown(name, prefix));
                 }
                 continue;
             };
-            let fail = |hint: &str| {
-                Problem::new(
-                    ProblemKind::InvalidVariableValue,
-                    var.setting,
-                    Some(&value.to_string_lossy()),
-                    hint,
-                )
-                .in_variable(name.to_owned())
-            };
-            let Some(text) = value.to_str() else {
-                problems.push(fail("the value is not UTF-8"));
-                unreadable.push(var.setting);
-                continue;
-            };
-            match var.ty {
-                Type::List => *list_field(&mut config, var.setting) = split_list(text),
-                Type::Bool => match parse_bool(text) {
-                    Some(b) if var.setting == "allow_credentials" => config.allow_credentials = b,
-                    Some(b) => config.allow_private_network = b,
-                    None => {
-                        problems.push(fail("write true or false (or 1 or 0), or unset it"));
-                        unreadable.push(var.setting);
-                    }
-                },
-                Type::Seconds => match text.trim().parse::<u64>() {
-                    Ok(secs) => config.max_age_secs = Some(secs),
-                    Err(_) => {
-                        problems.push(fail(
-                            "write a whole number of seconds without a unit, e.g. 600",
-                        ));
-                        unreadable.push(var.setting);
-                    }
-                },
+            if let Err(problem) = read_variable(&mut config, setting, name, value.as_ref()) {
+                problems.push(problem);
+                unreadable.push(setting);
             }
         }
-
-        // The policy's own checks, each problem named by its variable.
-        if let Err(err) = config.clone().into_builder().build() {
-            for problem in err.problems() {
-                let Some(var) = VARS.iter().find(|v| v.setting == problem.setting()) else {
-                    continue;
-                };
-                if !unreadable.contains(&var.setting) {
-                    problems.push(problem.clone().in_variable(name_of(var)));
-                }
-            }
-        }
+        problems.extend(policy_problems(&config, prefix, &unreadable));
         // In the order of the settings, unknown variables last, whatever
         // order the environment lists them in.
-        problems.sort_by_key(|p| {
-            VARS.iter()
-                .position(|v| v.setting == p.setting())
-                .unwrap_or(VARS.len())
-        });
+        problems.sort_by_key(|p| p.setting_id().map_or(usize::MAX, |s| s as usize));
         match ConfigError::from_problems(problems) {
             Some(err) => Err(err),
             None => Ok(config),
@@ -227,13 +125,60 @@ impl CorsConfig {
     }
 }
 
-fn list_field<'a>(config: &'a mut CorsConfig, setting: &str) -> &'a mut Vec<String> {
-    match setting {
-        "allow_origins" => &mut config.allow_origins,
-        "allow_methods" => &mut config.allow_methods,
-        "allow_headers" => &mut config.allow_headers,
-        _ => &mut config.expose_headers,
+/// Reads variable `name` into `setting`'s field of `config`, by the
+/// field's type.
+fn read_variable(
+    config: &mut CorsConfig,
+    setting: Setting,
+    name: &str,
+    value: &OsStr,
+) -> Result<(), Problem> {
+    let fail = |hint: &str| {
+        Problem::new(
+            ProblemKind::InvalidVariableValue,
+            setting,
+            Some(&value.to_string_lossy()),
+            hint,
+        )
+        .in_variable(name.to_owned())
+    };
+    let text = value
+        .to_str()
+        .ok_or_else(|| fail("the value is not UTF-8"))?;
+    match config.slot(setting) {
+        Some(Slot::List(list)) => *list = split_list(text),
+        Some(Slot::Flag(flag)) => {
+            *flag = parse_bool(text)
+                .ok_or_else(|| fail("write true or false (or 1 or 0), or unset it"))?;
+        }
+        Some(Slot::Seconds(secs)) => {
+            let parsed = text
+                .trim()
+                .parse::<u64>()
+                .map_err(|_| fail("write a whole number of seconds without a unit, e.g. 600"))?;
+            *secs = Some(parsed);
+        }
+        // Only settings with a slot have a variable.
+        None => {}
     }
+    Ok(())
+}
+
+/// The policy's own checks of what was read (the builder's validation,
+/// without building a policy), each problem named by its variable; none
+/// for a setting whose variable could not be read.
+fn policy_problems(config: &CorsConfig, prefix: &str, unreadable: &[Setting]) -> Vec<Problem> {
+    let Err(err) = config.clone().into_builder().check() else {
+        return Vec::new();
+    };
+    err.problems()
+        .iter()
+        .filter_map(|problem| {
+            let setting = problem.setting_id()?;
+            let name = setting.env_var(prefix)?;
+            (!unreadable.contains(&setting)).then(|| problem.clone().in_variable(name))
+        })
+        .collect()
 }
 
 /// Comma-separated items, trimmed; empty items (`a,,b`, a trailing comma)
@@ -266,8 +211,8 @@ fn has_prefix(name: &str, prefix: &str) -> bool {
         && name.as_bytes()[prefix.len()] == b'_'
 }
 
-fn unknown(name: &str, prefix: &str, name_of: &dyn Fn(&Var) -> String) -> Problem {
-    let known: Vec<String> = VARS.iter().map(name_of).collect();
+fn unknown(name: &str, prefix: &str) -> Problem {
+    let known: Vec<String> = env_settings().filter_map(|s| s.env_var(prefix)).collect();
     let upper = name.to_ascii_uppercase();
     // A name that is a known one cut short or lengthened
     // (`CORS_MAX_AGE`), else one a few typos away.
@@ -292,7 +237,7 @@ fn unknown(name: &str, prefix: &str, name_of: &dyn Fn(&Var) -> String) -> Proble
             known.join(", ")
         ),
     };
-    Problem::new(ProblemKind::UnknownVariable, FROM_ENV, None, hint).in_variable(name.to_owned())
+    Problem::unknown_variable(name, hint)
 }
 
 /// Levenshtein distance, for suggesting the variable a typo meant.

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ConfigError;
 use crate::policy::{CorsPolicy, CorsPolicyBuilder};
+use crate::setting::Setting;
 
 /// A CORS policy as plain data, turned into a [`CorsPolicy`] by the same
 /// validation as the builder.
@@ -150,6 +151,36 @@ impl CorsConfig {
             b = b.max_age(Duration::from_secs(secs));
         }
         b
+    }
+}
+
+/// Where a configuration holds one setting, typed: what the environment
+/// reader parses a variable into.
+pub(crate) enum Slot<'a> {
+    /// A list of strings.
+    List(&'a mut Vec<String>),
+    /// A switch.
+    Flag(&'a mut bool),
+    /// A whole number of seconds.
+    Seconds(&'a mut Option<u64>),
+}
+
+impl CorsConfig {
+    /// The field that holds `setting`, for the settings a configuration
+    /// can hold (those with a [`config_key`](Setting::config_key)).
+    pub(crate) fn slot(&mut self, setting: Setting) -> Option<Slot<'_>> {
+        Some(match setting {
+            Setting::AllowOrigins => Slot::List(&mut self.allow_origins),
+            Setting::AllowMethods => Slot::List(&mut self.allow_methods),
+            Setting::AllowHeaders => Slot::List(&mut self.allow_headers),
+            Setting::ExposeHeaders => Slot::List(&mut self.expose_headers),
+            Setting::AllowCredentials => Slot::Flag(&mut self.allow_credentials),
+            Setting::MaxAge => Slot::Seconds(&mut self.max_age_secs),
+            Setting::AllowPrivateNetwork => Slot::Flag(&mut self.allow_private_network),
+            Setting::PreflightStatus | Setting::PreflightPassthrough | Setting::ExplainRefusals => {
+                return None
+            }
+        })
     }
 }
 

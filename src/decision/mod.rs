@@ -18,7 +18,6 @@ pub use answer::{ActualHeaders, AllowedPreflight, RefusedPreflight, EXPLANATION_
 use answer::{Explained, Notes};
 pub use refusal::{Refusal, RefusalReason};
 
-use crate::diagnostics;
 use crate::fetch;
 use crate::policy::{
     CorsPolicy, Inner, Methods, OriginLookup, Origins, REQUEST_PRIVATE_NETWORK, STAR,
@@ -81,7 +80,9 @@ impl Decision<'_> {
     /// cookies the policy does not accept
     /// ([`RefusalReason::CredentialsNotAllowed`]: the browser will refuse
     /// the answer although the layer sends the usual headers). That last
-    /// one is only looked for when someone will read it: with
+    /// one is always looked for by [`CorsPolicy::evaluate`] and its
+    /// siblings, whose caller reads the decision; the layer looks for it
+    /// only when someone will read it: with
     /// [`dangerously_explain_refusals`](crate::CorsPolicyBuilder::dangerously_explain_refusals)
     /// or with the `tracing` feature's `debug` events enabled.
     pub fn refusal(&self) -> Option<Refusal<'_>> {
@@ -102,6 +103,10 @@ impl Decision<'_> {
     }
 }
 
+/// The callers of [`CorsPolicy::evaluate`] and its siblings read the
+/// decision's refusal themselves.
+const CALLER_READS: bool = true;
+
 impl CorsPolicy {
     /// Decides what to do with a request, given its method and headers.
     ///
@@ -117,7 +122,14 @@ impl CorsPolicy {
     /// cannot be awaited here: origins only it would allow are refused. Use
     /// [`evaluate_async`](Self::evaluate_async) for such a policy.
     pub fn evaluate<'a>(&'a self, method: &Method, headers: &'a HeaderMap) -> Decision<'a> {
-        decide(&self.inner, method, headers, None, AsyncVerdict::Unknown)
+        decide(
+            &self.inner,
+            method,
+            headers,
+            None,
+            AsyncVerdict::Unknown,
+            CALLER_READS,
+        )
     }
 
     /// [`evaluate`](Self::evaluate) for a request head.
@@ -128,6 +140,7 @@ impl CorsPolicy {
             &parts.headers,
             Some(parts),
             AsyncVerdict::Unknown,
+            CALLER_READS,
         )
     }
 
@@ -158,12 +171,19 @@ impl CorsPolicy {
     /// # Ok(()) }
     /// ```
     pub async fn evaluate_async<'a>(&'a self, parts: &'a request::Parts) -> Decision<'a> {
-        let lookup = match first_pass(&self.inner, parts) {
+        let lookup = match first_pass(&self.inner, parts, CALLER_READS) {
             Ok(decision) => return decision,
             Err(lookup) => lookup,
         };
         let verdict = AsyncVerdict::from(lookup.await);
-        decide(&self.inner, &parts.method, &parts.headers, None, verdict)
+        decide(
+            &self.inner,
+            &parts.method,
+            &parts.headers,
+            None,
+            verdict,
+            CALLER_READS,
+        )
     }
 
     /// [`evaluate`](Self::evaluate) for a whole request.
@@ -193,6 +213,7 @@ impl CorsPolicy {
             request.headers(),
             None,
             AsyncVerdict::Unknown,
+            CALLER_READS,
         )
     }
 }
@@ -247,6 +268,7 @@ impl From<bool> for AsyncVerdict {
 pub(crate) fn first_pass<'a>(
     policy: &'a Inner,
     parts: &'a request::Parts,
+    refusals_read: bool,
 ) -> Result<Decision<'a>, OriginLookup> {
     let decision = decide(
         policy,
@@ -254,6 +276,7 @@ pub(crate) fn first_pass<'a>(
         &parts.headers,
         Some(parts),
         AsyncVerdict::Unknown,
+        refusals_read,
     );
     match (&policy.async_origin_predicate, &decision) {
         (Some(lookup), Decision::PreflightRefused(_) | Decision::ActualRefused(..))
@@ -271,12 +294,18 @@ pub(crate) fn first_pass<'a>(
 }
 
 /// The whole decision, shared by every entry point and by the layer.
+///
+/// `refusals_read` says whether anyone besides the browser reads a
+/// refusal (the caller of [`CorsPolicy::evaluate`], or a log): only then is
+/// an allowed request's cookie checked against the policy's credentials,
+/// work that changes no header.
 pub(crate) fn decide<'a>(
     policy: &'a Inner,
     method: &Method,
     headers: &'a HeaderMap,
     parts: Option<&request::Parts>,
     verdict: AsyncVerdict,
+    refusals_read: bool,
 ) -> Decision<'a> {
     // A request without `Origin` is not a CORS request
     // (https://fetch.spec.whatwg.org/#http-requests).
@@ -287,17 +316,175 @@ pub(crate) fn decide<'a>(
     // A CORS-preflight request is `OPTIONS` with `Access-Control-Request-Method`
     // (https://fetch.spec.whatwg.org/#cors-preflight-request).
     // `Access-Control-Request-Method` is looked up once, for both the kind
-    // of request and the method check below.
-    let mut methods = (method == Method::OPTIONS).then(|| {
+    // of request and the method check.
+    let mut requested = (method == Method::OPTIONS).then(|| {
         headers
             .get_all(header::ACCESS_CONTROL_REQUEST_METHOD)
             .iter()
     });
-    let first_method = methods.as_mut().and_then(Iterator::next);
-    let preflight = first_method.is_some();
-    let refuse = |refusal: Refusal<'a>| {
-        let explanation = policy.explain_refusals.then(|| refusal.explanation());
-        if preflight {
+    let first_method = requested.as_mut().and_then(Iterator::next);
+    let asked = Asked {
+        policy,
+        headers,
+        origin,
+        preflight: first_method.is_some(),
+    };
+    // Browsers send exactly one `Origin`.
+    if origins.next().is_some() {
+        return asked.refuse(Refusal::new(RefusalReason::OriginMalformed, None));
+    }
+    let allow_origin = match asked.allow_origin(verdict, method, parts) {
+        Some(value) => value,
+        None => return asked.refuse(Refusal::new(RefusalReason::OriginNotAllowed, Some(origin))),
+    };
+    if !asked.preflight {
+        return asked.actual_allowed(allow_origin, refusals_read);
+    }
+    let second_method = requested.as_mut().and_then(Iterator::next);
+    let method = match asked.check_method(first_method, second_method) {
+        Ok(method) => method,
+        Err(refusal) if refusal.reason == RefusalReason::MethodNotAllowed => {
+            return asked.refuse_explained(refusal, &allow_origin)
+        }
+        Err(refusal) => return asked.refuse(refusal),
+    };
+    asked.check_headers(method, &allow_origin)
+}
+
+/// One CORS request being decided: what every step reads.
+struct Asked<'a> {
+    policy: &'a Inner,
+    headers: &'a HeaderMap,
+    origin: &'a HeaderValue,
+    preflight: bool,
+}
+
+impl<'a> Asked<'a> {
+    /// The `Access-Control-Allow-Origin` value the policy gives this
+    /// origin, or `None` when it refuses it: what the browser's CORS check
+    /// compares with the request's origin
+    /// (https://fetch.spec.whatwg.org/#cors-check, steps 1-4).
+    fn allow_origin(
+        &self,
+        verdict: AsyncVerdict,
+        method: &Method,
+        parts: Option<&request::Parts>,
+    ) -> Option<HeaderValue> {
+        let policy = self.policy;
+        let origin = self.origin;
+        match &policy.origins {
+            // Validation never lets `*` origins carry credentials.
+            Origins::Any => Some(STAR.clone()),
+            Origins::List(m) if m.matches(origin.as_bytes()) => Some(origin.clone()),
+            _ if allowed_otherwise(policy, verdict, origin, method, self.headers, parts) => {
+                Some(origin.clone())
+            }
+            _ => None,
+        }
+    }
+
+    /// An actual request from an allowed origin. Cookies on it mean
+    /// `credentials: "include"`, which the browser refuses without
+    /// `Access-Control-Allow-Credentials: true`
+    /// (https://fetch.spec.whatwg.org/#cors-check, step 5): looked for only
+    /// when someone will read it.
+    fn actual_allowed(&self, allow_origin: HeaderValue, refusals_read: bool) -> Decision<'a> {
+        let settings = &self.policy.settings;
+        let explain = settings.explain_refusals;
+        let mismatch = !settings.allow_credentials
+            && (explain || refusals_read)
+            && self.headers.contains_key(header::COOKIE);
+        let credentials_mismatch = mismatch.then(|| self.origin.clone());
+        let explanation = (mismatch && explain).then(|| {
+            Refusal::new(RefusalReason::CredentialsNotAllowed, Some(self.origin)).explanation()
+        });
+        Decision::ActualAllowed(ActualHeaders {
+            allow_origin: Some(allow_origin),
+            allow_credentials: settings.allow_credentials,
+            expose_headers: self.policy.expose_headers.clone(),
+            vary_origin: self.policy.vary_origin,
+            notes: Notes::boxed(explanation, credentials_mismatch),
+        })
+    }
+
+    /// The requested method: exactly one token, which the browser's
+    /// preflight check will look for in `Access-Control-Allow-Methods`
+    /// (https://fetch.spec.whatwg.org/#cors-preflight-fetch, steps 7.5-7.6).
+    fn check_method(
+        &self,
+        first: Option<&'a HeaderValue>,
+        second: Option<&'a HeaderValue>,
+    ) -> Result<&'a HeaderValue, Refusal<'a>> {
+        let method = match (first, second) {
+            (Some(m), None) if fetch::is_token(m.as_bytes()) => m,
+            (m, _) => {
+                return Err(Refusal {
+                    method: m,
+                    ..Refusal::new(RefusalReason::MethodMalformed, Some(self.origin))
+                })
+            }
+        };
+        if method_allowed(&self.policy.methods, method.as_bytes()) {
+            Ok(method)
+        } else {
+            Err(Refusal {
+                method: Some(method),
+                ..Refusal::new(RefusalReason::MethodNotAllowed, Some(self.origin))
+            })
+        }
+    }
+
+    /// The requested headers: each CORS-unsafe request-header name must be
+    /// in `Access-Control-Allow-Headers`
+    /// (https://fetch.spec.whatwg.org/#cors-preflight-fetch, steps 7.7-7.8).
+    /// All allowed, the preflight is answered.
+    fn check_headers(&self, method: &'a HeaderValue, allow_origin: &HeaderValue) -> Decision<'a> {
+        let policy = self.policy;
+        let request_headers = self.headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS);
+        let reason = match policy.headers.check(&request_headers) {
+            HeadersCheck::Allowed => {
+                return Decision::PreflightAllowed(AllowedPreflight {
+                    policy,
+                    origin: self.origin,
+                    method,
+                    request_headers,
+                    private_network: self.private_network(),
+                })
+            }
+            HeadersCheck::NotAllowed(name) => {
+                let refusal = Refusal {
+                    header: Some(name),
+                    ..Refusal::new(RefusalReason::HeaderNotAllowed, Some(self.origin))
+                };
+                return self.refuse_explained(refusal, allow_origin);
+            }
+            HeadersCheck::Malformed => RefusalReason::HeadersMalformed,
+            HeadersCheck::TooLarge => RefusalReason::HeadersTooLarge,
+        };
+        self.refuse(Refusal::new(reason, Some(self.origin)))
+    }
+
+    /// Whether an allowed preflight answers Private Network Access: only
+    /// when the policy opts in
+    /// (https://wicg.github.io/private-network-access/#headers).
+    fn private_network(&self) -> bool {
+        self.policy.settings.allow_private_network
+            && self
+                .headers
+                .get(&REQUEST_PRIVATE_NETWORK)
+                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true"))
+    }
+
+    /// The refusal as a decision: a preflight answered 403, or an actual
+    /// request passed on without CORS headers (the browser then hides the
+    /// response).
+    fn refuse(&self, refusal: Refusal<'a>) -> Decision<'a> {
+        let policy = self.policy;
+        let explanation = policy
+            .settings
+            .explain_refusals
+            .then(|| refusal.explanation());
+        if self.preflight {
             Decision::PreflightRefused(RefusedPreflight {
                 refusal,
                 vary: &policy.preflight_vary,
@@ -311,98 +498,18 @@ pub(crate) fn decide<'a>(
             };
             Decision::ActualRefused(refusal, headers)
         }
-    };
-
-    // The origin: what the browser's CORS check will compare with
-    // `Access-Control-Allow-Origin` (https://fetch.spec.whatwg.org/#cors-check,
-    // steps 1-4). Browsers send exactly one `Origin`.
-    if origins.next().is_some() {
-        return refuse(Refusal::new(RefusalReason::OriginMalformed, None));
-    }
-    let allow_origin = match &policy.origins {
-        // Validation never lets `*` origins carry credentials.
-        Origins::Any => STAR.clone(),
-        Origins::List(m) if m.matches(origin.as_bytes()) => origin.clone(),
-        _ if allowed_otherwise(policy, verdict, origin, method, headers, parts) => origin.clone(),
-        _ => return refuse(Refusal::new(RefusalReason::OriginNotAllowed, Some(origin))),
-    };
-
-    if !preflight {
-        // Cookies on a cross-origin request mean `credentials: "include"`, which
-        // the browser refuses without `-Allow-Credentials: true` (CORS check,
-        // step 5). Looked for only when someone will read it.
-        let mismatch = !policy.credentials
-            && (policy.explain_refusals || diagnostics::enabled())
-            && headers.contains_key(header::COOKIE);
-        let credentials_mismatch = mismatch.then(|| origin.clone());
-        let explanation = (mismatch && policy.explain_refusals).then(|| {
-            Refusal::new(RefusalReason::CredentialsNotAllowed, Some(origin)).explanation()
-        });
-        return Decision::ActualAllowed(ActualHeaders {
-            allow_origin: Some(allow_origin),
-            allow_credentials: policy.credentials,
-            expose_headers: policy.expose_headers.clone(),
-            vary_origin: policy.vary_origin,
-            notes: Notes::boxed(explanation, credentials_mismatch),
-        });
     }
 
-    // The method: what the browser's preflight check will look for in
-    // `Access-Control-Allow-Methods`
-    // (https://fetch.spec.whatwg.org/#cors-preflight-fetch, step 7.5-7.6).
-    let method = match (first_method, methods.as_mut().and_then(Iterator::next)) {
-        (Some(m), None) if fetch::is_token(m.as_bytes()) => m,
-        (m, _) => {
-            return refuse(Refusal {
-                method: m,
-                ..Refusal::new(RefusalReason::MethodMalformed, Some(origin))
-            })
+    /// [`refuse`](Self::refuse) for a method or header of an allowed
+    /// origin: in explain mode the refused preflight carries the allowed
+    /// origin, so that the browser names the real cause.
+    fn refuse_explained(&self, refusal: Refusal<'a>, allow_origin: &HeaderValue) -> Decision<'a> {
+        let mut refused = self.refuse(refusal);
+        if self.policy.settings.explain_refusals {
+            explain(self.policy, &mut refused, allow_origin, self.headers);
         }
-    };
-    if !method_allowed(&policy.methods, method.as_bytes()) {
-        let mut refused = refuse(Refusal {
-            method: Some(method),
-            ..Refusal::new(RefusalReason::MethodNotAllowed, Some(origin))
-        });
-        if policy.explain_refusals {
-            explain(policy, &mut refused, &allow_origin, headers);
-        }
-        return refused;
+        refused
     }
-
-    // The headers: each CORS-unsafe request-header name must be in
-    // `Access-Control-Allow-Headers` (CORS-preflight fetch, step 7.7-7.8).
-    let request_headers = headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS);
-    let reason = match policy.headers.check(&request_headers) {
-        HeadersCheck::Allowed => {
-            // Private Network Access: answered only when the policy opts in
-            // (https://wicg.github.io/private-network-access/#headers).
-            let private_network = policy.private_network
-                && headers
-                    .get(&REQUEST_PRIVATE_NETWORK)
-                    .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true"));
-            return Decision::PreflightAllowed(AllowedPreflight {
-                policy,
-                origin,
-                method,
-                request_headers,
-                private_network,
-            });
-        }
-        HeadersCheck::NotAllowed(name) => {
-            let mut refused = refuse(Refusal {
-                header: Some(name),
-                ..Refusal::new(RefusalReason::HeaderNotAllowed, Some(origin))
-            });
-            if policy.explain_refusals {
-                explain(policy, &mut refused, &allow_origin, headers);
-            }
-            return refused;
-        }
-        HeadersCheck::Malformed => RefusalReason::HeadersMalformed,
-        HeadersCheck::TooLarge => RefusalReason::HeadersTooLarge,
-    };
-    refuse(Refusal::new(reason, Some(origin)))
 }
 
 /// Whether a predicate allows an origin that neither `*` nor the list does:

@@ -124,7 +124,8 @@ impl<F, B> ResponseFuture<F, B> {
         S: Service<Request<R>, Future = F>,
         B: Default,
     {
-        let answered_here = !policy.preflight_passthrough && super::lookup::is_preflight(&parts);
+        let answered_here =
+            !policy.settings.preflight_passthrough && super::lookup::is_preflight(&parts);
         let state = if answered_here {
             Lookup::new(policy, lookup, parts.method, parts.headers, None)
         } else {

@@ -11,6 +11,7 @@ use http::{header, request, HeaderMap, Method, Response};
 
 use super::{answer, apply, passthrough, refuse, Outcome};
 use crate::decision::{decide, AsyncVerdict};
+use crate::diagnostics;
 use crate::policy::{Inner, OriginLookup};
 
 /// Whether a request head is a CORS preflight, as `decide` classifies it.
@@ -101,7 +102,14 @@ impl<F, B> Lookup<F, B> {
     /// again after giving it.
     fn finish(&mut self) -> Option<Response<B>> {
         let verdict = AsyncVerdict::from(self.verdict?);
-        let decision = decide(&self.policy, &self.method, &self.headers, None, verdict);
+        let decision = decide(
+            &self.policy,
+            &self.method,
+            &self.headers,
+            None,
+            verdict,
+            diagnostics::enabled(),
+        );
         match apply(&self.policy, decision) {
             Outcome::Answer(status, headers) => {
                 // Answered here: a held response (only possible if the

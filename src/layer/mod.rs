@@ -48,7 +48,11 @@ pub struct CorsLayer {
 
 impl CorsLayer {
     /// A layer enforcing `policy`.
+    ///
+    /// With the `tracing` feature, the policy's
+    /// [warnings](CorsPolicy::warnings) are logged here, once, at `warn`.
     pub fn new(policy: CorsPolicy) -> Self {
+        diagnostics::report_warnings(policy.warnings());
         Self { policy }
     }
 
@@ -62,7 +66,7 @@ impl<S> Layer<S> for CorsLayer {
     type Service = Cors<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        Cors::new(inner, self.policy.clone())
+        Cors::with_source(inner, PolicySource::Fixed(self.policy.clone()))
     }
 }
 
@@ -109,7 +113,11 @@ impl<S: fmt::Debug> fmt::Debug for Cors<S> {
 
 impl<S> Cors<S> {
     /// Wraps `inner` with `policy`, without a layer.
+    ///
+    /// With the `tracing` feature, the policy's
+    /// [warnings](CorsPolicy::warnings) are logged here, once, at `warn`.
     pub fn new(inner: S, policy: CorsPolicy) -> Self {
+        diagnostics::report_warnings(policy.warnings());
         Self::with_source(inner, PolicySource::Fixed(policy))
     }
 
@@ -179,6 +187,7 @@ where
             req.headers(),
             None,
             AsyncVerdict::Unknown,
+            diagnostics::enabled(),
         ),
     );
     ResponseFuture::start(outcome, inner, req)
@@ -197,7 +206,7 @@ where
     ResBody: Default,
 {
     let (parts, body) = req.into_parts();
-    match first_pass(policy, &parts) {
+    match first_pass(policy, &parts, diagnostics::enabled()) {
         Ok(decision) => {
             let outcome = apply(policy, decision);
             ResponseFuture::start(outcome, inner, Request::from_parts(parts, body))
@@ -232,7 +241,7 @@ pub(crate) fn apply(policy: &Inner, decision: Decision<'_>) -> Outcome {
     diagnostics::report(&decision);
     let (status, headers) = match decision {
         Decision::PreflightAllowed(answer) => (answer.status(), answer.headers()),
-        Decision::PreflightRefused(answer) if !policy.preflight_passthrough => {
+        Decision::PreflightRefused(answer) if !policy.settings.preflight_passthrough => {
             match answer.into_plain() {
                 Ok(plain) => return Outcome::Refuse(plain),
                 Err(answer) => (answer.status(), answer.headers()),
@@ -243,7 +252,7 @@ pub(crate) fn apply(policy: &Inner, decision: Decision<'_>) -> Outcome {
         | Decision::ActualRefused(_, headers)
         | Decision::NotCors(headers) => return Outcome::Forward(headers),
     };
-    if policy.preflight_passthrough {
+    if policy.settings.preflight_passthrough {
         return Outcome::ForwardPreflight(headers);
     }
     Outcome::Answer(status, headers)

@@ -11,8 +11,9 @@ use super::host::{self, Sent};
 use super::rule::{OriginRule, PortRule};
 use super::syntax::{self, MAX_ORIGIN_LEN};
 use crate::error::{Problem, ProblemKind};
+use crate::setting::Setting;
 
-const SETTING: &str = "allow_origins";
+const SETTING: Setting = Setting::AllowOrigins;
 
 /// The problems with one configured origin.
 type Problems = Vec<Problem>;

@@ -6,8 +6,8 @@ use std::time::Duration;
 use http::StatusCode;
 
 use super::predicate::{AsyncOriginPredicate, OriginPredicate};
+use super::settings::Settings;
 use super::{render, validate, warnings, CorsPolicy};
-use crate::diagnostics;
 use crate::error::ConfigError;
 
 /// Collects the settings of a [`CorsPolicy`]; [`build`](Self::build) checks
@@ -19,67 +19,24 @@ use crate::error::ConfigError;
 /// list, except that `allow_headers(["*", "authorization"])` means "any, and
 /// `Authorization` too": the Fetch standard never lets `*` cover
 /// `Authorization`, so it must always be listed by name.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 #[must_use = "a builder does nothing until `.build()` is called"]
 pub struct CorsPolicyBuilder {
-    pub(super) origins: Vec<String>,
-    pub(super) methods: Vec<String>,
-    pub(super) headers: Vec<String>,
-    pub(super) expose_headers: Vec<String>,
-    pub(super) credentials: bool,
-    pub(super) max_age: Option<Duration>,
-    pub(super) preflight_status: StatusCode,
-    pub(super) insecure_origins: bool,
+    pub(super) settings: Settings,
     pub(super) origin_predicate: Option<OriginPredicate>,
-    pub(super) predicate_with_credentials: bool,
     pub(super) async_origin_predicate: Option<AsyncOriginPredicate>,
-    pub(super) async_predicate_with_credentials: bool,
-    pub(super) preflight_passthrough: bool,
-    pub(super) private_network: bool,
-    pub(super) explain_refusals: bool,
 }
 
 impl fmt::Debug for CorsPolicyBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CorsPolicyBuilder")
-            .field("allow_origins", &self.origins)
-            .field("allow_methods", &self.methods)
-            .field("allow_headers", &self.headers)
-            .field("expose_headers", &self.expose_headers)
-            .field("allow_credentials", &self.credentials)
-            .field("max_age", &self.max_age)
-            .field("preflight_status", &self.preflight_status)
+            .field("settings", &self.settings)
             .field("origin_predicate", &self.origin_predicate.is_some())
             .field(
                 "async_origin_predicate",
                 &self.async_origin_predicate.is_some(),
             )
-            .field("preflight_passthrough", &self.preflight_passthrough)
-            .field("allow_private_network", &self.private_network)
-            .field("explain_refusals", &self.explain_refusals)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Default for CorsPolicyBuilder {
-    fn default() -> Self {
-        Self {
-            origins: Vec::new(),
-            methods: Vec::new(),
-            headers: Vec::new(),
-            expose_headers: Vec::new(),
-            credentials: false,
-            max_age: None,
-            preflight_status: StatusCode::NO_CONTENT,
-            insecure_origins: false,
-            origin_predicate: None,
-            predicate_with_credentials: false,
-            async_origin_predicate: None,
-            async_predicate_with_credentials: false,
-            preflight_passthrough: false,
-            private_network: false,
-            explain_refusals: false,
-        }
+            .finish()
     }
 }
 
@@ -116,7 +73,7 @@ impl CorsPolicyBuilder {
         I: IntoIterator,
         I::Item: AsRef<str>,
     {
-        extend(&mut self.origins, origins);
+        extend(&mut self.settings.allow_origins, origins);
         self
     }
 
@@ -145,7 +102,7 @@ impl CorsPolicyBuilder {
         I: IntoIterator,
         I::Item: AsRef<str>,
     {
-        extend(&mut self.methods, methods);
+        extend(&mut self.settings.allow_methods, methods);
         self
     }
 
@@ -173,7 +130,7 @@ impl CorsPolicyBuilder {
         I: IntoIterator,
         I::Item: AsRef<str>,
     {
-        extend(&mut self.headers, headers);
+        extend(&mut self.settings.allow_headers, headers);
         self
     }
 
@@ -198,7 +155,7 @@ impl CorsPolicyBuilder {
         I: IntoIterator,
         I::Item: AsRef<str>,
     {
-        extend(&mut self.expose_headers, headers);
+        extend(&mut self.settings.expose_headers, headers);
         self
     }
 
@@ -217,7 +174,7 @@ impl CorsPolicyBuilder {
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
     pub fn allow_credentials(mut self, allow: bool) -> Self {
-        self.credentials = allow;
+        self.settings.allow_credentials = allow;
         self
     }
 
@@ -245,7 +202,7 @@ impl CorsPolicyBuilder {
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
     pub fn max_age(mut self, max_age: Duration) -> Self {
-        self.max_age = Some(max_age);
+        self.settings.max_age = Some(max_age);
         self
     }
 
@@ -262,7 +219,7 @@ impl CorsPolicyBuilder {
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
     pub fn preflight_status(mut self, status: StatusCode) -> Self {
-        self.preflight_status = status;
+        self.settings.preflight_status = Some(status);
         self
     }
 
@@ -273,7 +230,7 @@ impl CorsPolicyBuilder {
     /// it and then read your users' authenticated data. Only for closed test
     /// networks.
     pub fn dangerously_allow_insecure_origins_with_credentials(mut self, allow: bool) -> Self {
-        self.insecure_origins = allow;
+        self.settings.insecure_origins_with_credentials = allow;
         self
     }
 
@@ -299,7 +256,7 @@ impl CorsPolicyBuilder {
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
     pub fn allow_private_network(mut self, allow: bool) -> Self {
-        self.private_network = allow;
+        self.settings.allow_private_network = allow;
         self
     }
 
@@ -351,7 +308,7 @@ impl CorsPolicyBuilder {
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
     pub fn preflight_passthrough(mut self, pass: bool) -> Self {
-        self.preflight_passthrough = pass;
+        self.settings.preflight_passthrough = pass;
         self
     }
 
@@ -373,7 +330,7 @@ impl CorsPolicyBuilder {
     /// This tells anyone who asks what your policy allows: never enable it in
     /// production. Off, a refusal discloses nothing.
     pub fn dangerously_explain_refusals(mut self, explain: bool) -> Self {
-        self.explain_refusals = explain;
+        self.settings.explain_refusals = explain;
         self
     }
 
@@ -398,8 +355,14 @@ impl CorsPolicyBuilder {
     /// ```
     pub fn build(self) -> Result<CorsPolicy, ConfigError> {
         let checked = validate::validate(&self)?;
-        let warnings = warnings::find(&self, &checked);
-        diagnostics::report_warnings(&warnings);
-        Ok(render::render(self, checked, warnings))
+        let warnings = warnings::find(&checked);
+        Ok(render::render(checked, self, warnings))
+    }
+
+    /// Checks every setting without compiling a policy: what
+    /// [`build`](Self::build) would report, for readers of settings (the
+    /// environment) that hand the policy itself to their caller.
+    pub(crate) fn check(&self) -> Result<(), ConfigError> {
+        validate::validate(self).map(drop)
     }
 }

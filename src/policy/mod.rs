@@ -10,6 +10,7 @@ mod builder;
 mod predicate;
 mod presets;
 mod render;
+mod settings;
 mod validate;
 mod warnings;
 
@@ -21,6 +22,7 @@ use http::header::{HeaderMap, HeaderName, HeaderValue};
 use http::StatusCode;
 
 pub use builder::CorsPolicyBuilder;
+pub(crate) use settings::Settings;
 pub use warnings::{PolicyWarning, WarningKind};
 
 use crate::origin::OriginMatcher;
@@ -79,17 +81,17 @@ pub(crate) enum Methods {
 pub(crate) use predicate::{AsyncOriginPredicate, OriginLookup, OriginPredicate};
 
 pub(crate) struct Inner {
+    /// The settings as validated: for `Debug`, the getters, and the plain
+    /// switches the decision reads (credentials, explain mode, ...).
+    pub(crate) settings: Settings,
     pub(crate) origins: Origins,
     /// Allows origins the list does not (see `allow_origin_predicate`).
     pub(crate) origin_predicate: Option<OriginPredicate>,
     /// Allows origins neither the list nor `origin_predicate` does, once
     /// its lookup completes (see `allow_origin_predicate_async`).
     pub(crate) async_origin_predicate: Option<AsyncOriginPredicate>,
-    /// Hand preflights on to the inner service (see `preflight_passthrough`).
-    pub(crate) preflight_passthrough: bool,
     pub(crate) methods: Methods,
     pub(crate) headers: AllowedHeaders,
-    pub(crate) credentials: bool,
     pub(crate) preflight_status: StatusCode,
     /// With credentials, `"*"` methods are answered by echoing the request's.
     pub(crate) mirror_methods: bool,
@@ -105,31 +107,8 @@ pub(crate) struct Inner {
     pub(crate) preflight_vary: HeaderValue,
     /// `Access-Control-Expose-Headers` for actual responses.
     pub(crate) expose_headers: Option<HeaderValue>,
-    /// Answer `Access-Control-Request-Private-Network: true` preflights.
-    pub(crate) private_network: bool,
-    /// Explain refusals in a response header (development only).
-    pub(crate) explain_refusals: bool,
-    /// A readable summary of the settings, for `Debug`.
-    pub(crate) summary: Summary,
     /// What browsers will do differently from what the settings say.
     pub(crate) warnings: Box<[PolicyWarning]>,
-}
-
-/// The settings as validated, for `Debug` and for [`CorsPolicy`]'s getters.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Summary {
-    pub(crate) origins: Vec<String>,
-    pub(crate) methods: Vec<String>,
-    pub(crate) headers: Vec<String>,
-    pub(crate) expose_headers: Vec<String>,
-    pub(crate) credentials: bool,
-    pub(crate) max_age: Option<Duration>,
-    pub(crate) preflight_status: u16,
-    pub(crate) origin_predicate: bool,
-    pub(crate) async_origin_predicate: bool,
-    pub(crate) preflight_passthrough: bool,
-    pub(crate) private_network: bool,
-    pub(crate) explain_refusals: bool,
 }
 
 pub(crate) static STAR: HeaderValue = HeaderValue::from_static("*");
@@ -151,12 +130,12 @@ impl CorsPolicy {
 
     /// Whether responses say `Access-Control-Allow-Credentials: true`.
     pub fn allows_credentials(&self) -> bool {
-        self.inner.credentials
+        self.inner.settings.allow_credentials
     }
 
     /// The allowed origins and patterns, as configured (`["*"]` for any).
     pub fn origins(&self) -> &[String] {
-        &self.inner.summary.origins
+        &self.inner.settings.allow_origins
     }
 
     /// What browsers will do differently from what the settings say: parts
@@ -165,7 +144,11 @@ impl CorsPolicy {
     /// working; see [`PolicyWarning`] and [`WarningKind`].
     ///
     /// With the `tracing` feature, each is also logged once at `warn` (target
-    /// `tower_cors`) when the policy is built.
+    /// `tower_cors`) when a layer is made with the policy
+    /// ([`CorsLayer::new`](crate::CorsLayer::new),
+    /// [`ReloadableCorsLayer::new`](crate::ReloadableCorsLayer::new)) or a
+    /// [`PolicyHandle`](crate::PolicyHandle) sets it. Building a policy has
+    /// no side effect.
     ///
     /// ```
     /// use tower_cors::{CorsPolicy, WarningKind};
@@ -192,20 +175,14 @@ impl CorsPolicy {
 
 impl fmt::Debug for CorsPolicy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let s = &self.inner.summary;
+        let inner = &self.inner;
         f.debug_struct("CorsPolicy")
-            .field("allow_origins", &s.origins)
-            .field("allow_methods", &s.methods)
-            .field("allow_headers", &s.headers)
-            .field("expose_headers", &s.expose_headers)
-            .field("allow_credentials", &s.credentials)
-            .field("max_age", &s.max_age)
-            .field("preflight_status", &s.preflight_status)
-            .field("origin_predicate", &s.origin_predicate)
-            .field("async_origin_predicate", &s.async_origin_predicate)
-            .field("preflight_passthrough", &s.preflight_passthrough)
-            .field("allow_private_network", &s.private_network)
-            .field("explain_refusals", &s.explain_refusals)
+            .field("settings", &inner.settings)
+            .field("origin_predicate", &inner.origin_predicate.is_some())
+            .field(
+                "async_origin_predicate",
+                &inner.async_origin_predicate.is_some(),
+            )
             .finish()
     }
 }

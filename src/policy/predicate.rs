@@ -86,10 +86,9 @@ impl CorsPolicyBuilder {
     where
         F: Fn(&HeaderValue, &request::Parts) -> bool + Send + Sync + 'static,
     {
-        Self {
-            predicate_with_credentials: true,
-            ..self.allow_origin_predicate(predicate)
-        }
+        let mut builder = self.allow_origin_predicate(predicate);
+        builder.settings.origin_predicate_with_credentials = true;
+        builder
     }
 
     /// Also allows every origin for which the future returned by
@@ -184,9 +183,8 @@ impl CorsPolicyBuilder {
         F: Fn(&HeaderValue, &request::Parts) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = bool> + Send + 'static,
     {
-        Self {
-            async_predicate_with_credentials: true,
-            ..self.allow_origin_predicate_async(predicate)
-        }
+        let mut builder = self.allow_origin_predicate_async(predicate);
+        builder.settings.async_origin_predicate_with_credentials = true;
+        builder
     }
 }

@@ -3,78 +3,130 @@
 //! only clones them.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use http::header::{self, HeaderMap, HeaderValue};
 
 use super::builder::CorsPolicyBuilder;
+use super::settings::Settings;
 use super::validate::Checked;
-use super::{CorsPolicy, Inner, Methods, Origins, PolicyWarning, Summary, STAR, TRUE};
+use super::{CorsPolicy, Inner, Methods, Origins, PolicyWarning, STAR, TRUE};
+use crate::request_headers::AllowedHeaders;
 
-/// The compiled policy for checked settings.
+/// The compiled policy for checked settings (and the builder's predicates).
 pub(super) fn render(
-    b: CorsPolicyBuilder,
     checked: Checked,
+    b: CorsPolicyBuilder,
     warnings: Vec<PolicyWarning>,
 ) -> CorsPolicy {
     let Checked {
+        settings,
         origins,
-        origin_list,
         methods,
-        method_list,
         headers,
-        expose,
     } = checked;
-    let credentials = b.credentials;
-    let any_origin = matches!(origins, Origins::Any);
-    let mirror_methods = credentials && matches!(methods, Methods::Any);
-    let mirror_headers = credentials && headers.any();
-    let vary_origin = !any_origin;
+    // With credentials, browsers read `*` literally
+    // (https://fetch.spec.whatwg.org/#cors-preflight-fetch, step 7.5-7.8),
+    // so a `*` list is answered by echoing what the preflight asks for.
+    let mirror_methods = settings.allow_credentials && matches!(methods, Methods::Any);
+    let mirror_headers = settings.allow_credentials && headers.any();
+    // A fixed `*` answer does not depend on the origin; any other does
+    // (https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches).
+    let vary_origin = !matches!(origins, Origins::Any);
+    let preflight_vary = preflight_vary(vary_origin, settings.allow_private_network);
+    let preflight_headers = preflight_headers(
+        &settings,
+        &methods,
+        &headers,
+        mirror_headers,
+        &preflight_vary,
+    );
+    let expose_headers = (!settings.expose_headers.is_empty())
+        .then(|| joined(settings.expose_headers.iter().map(String::as_str)));
+    CorsPolicy {
+        inner: Arc::new(Inner {
+            origins,
+            origin_predicate: b.origin_predicate,
+            async_origin_predicate: b.async_origin_predicate,
+            methods,
+            headers,
+            preflight_status: settings.preflight_status(),
+            mirror_methods,
+            mirror_headers,
+            vary_origin,
+            preflight_headers,
+            preflight_vary,
+            expose_headers,
+            settings,
+            warnings: warnings.into_boxed_slice(),
+        }),
+    }
+}
 
+/// The headers of every allowed preflight answer
+/// (https://fetch.spec.whatwg.org/#http-responses): the origin as a
+/// placeholder to fill in, then credentials, methods, headers, max age and
+/// `Vary`.
+fn preflight_headers(
+    settings: &Settings,
+    methods: &Methods,
+    headers: &AllowedHeaders,
+    mirror_headers: bool,
+    vary: &HeaderValue,
+) -> HeaderMap {
     let mut pre = HeaderMap::with_capacity(8);
     // A placeholder when the origin is echoed: filled in per request
-    // without growing the map.
+    // without growing the map. It must stay the first entry.
     pre.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, STAR.clone());
-    if credentials {
+    if settings.allow_credentials {
         pre.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE.clone());
     }
-    match (&methods, mirror_methods) {
-        (_, true) => {
-            pre.insert(header::ACCESS_CONTROL_ALLOW_METHODS, STAR.clone());
-        }
-        (Methods::Any, false) => {
-            pre.insert(header::ACCESS_CONTROL_ALLOW_METHODS, STAR.clone());
-        }
-        (Methods::List(list), false) if !list.is_empty() => {
-            pre.insert(
-                header::ACCESS_CONTROL_ALLOW_METHODS,
-                joined(method_list.iter().map(String::as_str)),
-            );
-        }
-        _ => {}
+    if let Some(value) = allow_methods(settings, methods) {
+        pre.insert(header::ACCESS_CONTROL_ALLOW_METHODS, value);
     }
-    if !mirror_headers {
-        if headers.any() {
-            let value = if headers.names().next().is_some() {
-                HeaderValue::from_static("*,authorization")
-            } else {
-                STAR.clone()
-            };
-            pre.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, value);
-        } else if headers.names().next().is_some() {
-            pre.insert(
-                header::ACCESS_CONTROL_ALLOW_HEADERS,
-                joined(headers.names()),
-            );
-        }
+    if let Some(value) = allow_headers(headers, mirror_headers) {
+        pre.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, value);
     }
-    if let Some(age) = b.max_age {
+    if let Some(age) = settings.max_age {
         pre.insert(
             header::ACCESS_CONTROL_MAX_AGE,
             HeaderValue::from(age.as_secs()),
         );
     }
-    let preflight_vary = HeaderValue::from_static(match (vary_origin, b.private_network) {
+    pre.insert(header::VARY, vary.clone());
+    pre
+}
+
+/// `Access-Control-Allow-Methods`: `*` (a placeholder when mirrored with
+/// credentials), the listed methods, or nothing when only safelisted
+/// methods are allowed.
+fn allow_methods(settings: &Settings, methods: &Methods) -> Option<HeaderValue> {
+    match methods {
+        Methods::Any => Some(STAR.clone()),
+        Methods::List(list) if !list.is_empty() => {
+            Some(joined(settings.allow_methods.iter().map(String::as_str)))
+        }
+        Methods::List(_) => None,
+    }
+}
+
+/// `Access-Control-Allow-Headers`: `*` and `authorization` when both are
+/// allowed (`*` never covers `Authorization`), `*`, the listed names, or
+/// nothing; none when mirrored, since the answer is the request's own list.
+fn allow_headers(headers: &AllowedHeaders, mirror: bool) -> Option<HeaderValue> {
+    let named = headers.names().next().is_some();
+    match (mirror, headers.any(), named) {
+        (true, ..) => None,
+        (false, true, true) => Some(HeaderValue::from_static("*,authorization")),
+        (false, true, false) => Some(STAR.clone()),
+        (false, false, true) => Some(joined(headers.names())),
+        (false, false, false) => None,
+    }
+}
+
+/// `Vary` for preflight answers, allowed or refused: the request headers
+/// the answer depends on.
+fn preflight_vary(vary_origin: bool, private_network: bool) -> HeaderValue {
+    HeaderValue::from_static(match (vary_origin, private_network) {
         (true, false) => "origin, access-control-request-method, access-control-request-headers",
         (false, false) => "access-control-request-method, access-control-request-headers",
         (true, true) => {
@@ -85,50 +137,7 @@ pub(super) fn render(
             "access-control-request-method, access-control-request-headers, \
                  access-control-request-private-network"
         }
-    });
-    pre.insert(header::VARY, preflight_vary.clone());
-
-    let expose_headers = (!expose.is_empty()).then(|| joined(expose.iter().map(String::as_str)));
-    let mut header_list: Vec<String> = headers.names().map(str::to_owned).collect();
-    if headers.any() {
-        header_list.insert(0, "*".to_owned());
-    }
-    let summary = Summary {
-        origins: origin_list,
-        methods: method_list,
-        headers: header_list,
-        expose_headers: expose,
-        credentials,
-        max_age: b.max_age.map(|a| Duration::from_secs(a.as_secs())),
-        preflight_status: b.preflight_status.as_u16(),
-        origin_predicate: b.origin_predicate.is_some(),
-        async_origin_predicate: b.async_origin_predicate.is_some(),
-        preflight_passthrough: b.preflight_passthrough,
-        private_network: b.private_network,
-        explain_refusals: b.explain_refusals,
-    };
-    CorsPolicy {
-        inner: Arc::new(Inner {
-            origins,
-            methods,
-            headers,
-            credentials,
-            preflight_status: b.preflight_status,
-            mirror_methods,
-            mirror_headers,
-            vary_origin,
-            preflight_headers: pre,
-            preflight_vary,
-            expose_headers,
-            origin_predicate: b.origin_predicate,
-            async_origin_predicate: b.async_origin_predicate,
-            preflight_passthrough: b.preflight_passthrough,
-            private_network: b.private_network,
-            explain_refusals: b.explain_refusals,
-            summary,
-            warnings: warnings.into_boxed_slice(),
-        }),
-    }
+    })
 }
 
 /// Joins tokens with `,` into a header value.

@@ -2,12 +2,16 @@
 //! the others from being found, and the result is either the checked
 //! settings or a [`ConfigError`] listing them all.
 
+use std::time::Duration;
+
 use crate::error::{ConfigError, Problem, ProblemKind};
 use crate::fetch;
 use crate::origin::{parse_rule, OriginMatcher, OriginRule};
 use crate::request_headers::AllowedHeaders;
+use crate::setting::Setting;
 
 use super::builder::CorsPolicyBuilder;
+use super::settings::Settings;
 use super::{Methods, Origins, MAX_AGE_LIMIT};
 
 /// The problems found so far.
@@ -22,7 +26,7 @@ impl Problems {
     fn push(
         &mut self,
         kind: ProblemKind,
-        setting: &'static str,
+        setting: Setting,
         value: Option<&str>,
         hint: impl Into<String>,
     ) {
@@ -43,77 +47,86 @@ impl Problems {
 
 /// The settings once checked, in the form rendering needs.
 pub(super) struct Checked {
+    /// The settings as validated: lists deduplicated in their order, header
+    /// names in lower case, `max_age` in whole seconds.
+    pub(super) settings: Settings,
     pub(super) origins: Origins,
-    /// The origins as configured, deduplicated, for `Debug` and getters.
-    pub(super) origin_list: Vec<String>,
     pub(super) methods: Methods,
-    /// The methods as configured, deduplicated, in order.
-    pub(super) method_list: Vec<String>,
     pub(super) headers: AllowedHeaders,
-    /// Lower-case exposed header names, deduplicated, in order.
-    pub(super) expose: Vec<String>,
 }
 
 /// Checks every setting of `b`.
 pub(super) fn validate(b: &CorsPolicyBuilder) -> Result<Checked, ConfigError> {
+    let s = &b.settings;
     let mut problems = Problems::default();
-    let (origins, origin_list) = check_origins(b, &mut problems);
-    let (methods, method_list) = check_methods(&b.methods, &mut problems);
-    let headers = check_request_headers(&b.headers, &mut problems);
-    let expose = check_expose_headers(&b.expose_headers, b.credentials, &mut problems);
-    if let Some(age) = b.max_age.filter(|a| *a > MAX_AGE_LIMIT) {
+    let (origins, allow_origins) = check_origins(b, &mut problems);
+    let (methods, allow_methods) = check_methods(&s.allow_methods, &mut problems);
+    let headers = check_request_headers(&s.allow_headers, &mut problems);
+    let expose_headers =
+        check_expose_headers(&s.expose_headers, s.allow_credentials, &mut problems);
+    let max_age = check_max_age(s.max_age, &mut problems);
+    check_preflight_status(s, &mut problems);
+    let mut allow_headers: Vec<String> = headers.names().map(str::to_owned).collect();
+    if headers.any() {
+        allow_headers.insert(0, "*".to_owned());
+    }
+    problems.finish(Checked {
+        settings: Settings {
+            allow_origins,
+            allow_methods,
+            allow_headers,
+            expose_headers,
+            max_age,
+            ..s.clone()
+        },
+        origins,
+        methods,
+        headers,
+    })
+}
+
+/// `max_age` in whole seconds, at most what the longest browser cap keeps
+/// (<https://fetch.spec.whatwg.org/#http-access-control-max-age>: the user
+/// agent clamps it to its own limit).
+fn check_max_age(max_age: Option<Duration>, problems: &mut Problems) -> Option<Duration> {
+    let age = max_age?;
+    if age > MAX_AGE_LIMIT {
         problems.push(
             ProblemKind::MaxAgeTooLong,
-            "max_age",
+            Setting::MaxAge,
             Some(&format!("{}s", age.as_secs())),
             "browsers cap preflight caching (Chromium at 2 hours, Firefox at 24); \
              use at most Duration::from_secs(86400), 600 to 7200 is usual",
         );
     }
-    if !b.preflight_status.is_success() {
+    Some(Duration::from_secs(age.as_secs()))
+}
+
+/// A preflight passes only with an ok status
+/// (<https://fetch.spec.whatwg.org/#cors-preflight-fetch>, step 7).
+fn check_preflight_status(s: &Settings, problems: &mut Problems) {
+    let status = s.preflight_status();
+    if !status.is_success() {
         problems.push(
             ProblemKind::PreflightStatusNotOk,
-            "preflight_status",
-            Some(b.preflight_status.as_str()),
+            Setting::PreflightStatus,
+            Some(status.as_str()),
             "browsers fail every preflight whose status is not 200-299; use 204 or 200",
         );
     }
-    problems.finish(Checked {
-        origins,
-        origin_list,
-        methods,
-        method_list,
-        headers,
-        expose,
-    })
 }
 
+/// The allowed origins: the list compiled into a matcher (or `*`), and the
+/// list as shown, each entry once.
 fn check_origins(b: &CorsPolicyBuilder, problems: &mut Problems) -> (Origins, Vec<String>) {
-    const SETTING: &str = "allow_origins";
-    if b.origin_predicate.is_some() && b.credentials && !b.predicate_with_credentials {
-        problems.push(
-            ProblemKind::PredicateWithCredentials,
-            SETTING,
-            None,
-            "an origin predicate decides who may read your users' authenticated data; if \
-             that is intended, use dangerously_allow_origin_predicate_with_credentials",
-        );
-    }
-    if b.async_origin_predicate.is_some() && b.credentials && !b.async_predicate_with_credentials {
-        problems.push(
-            ProblemKind::PredicateWithCredentials,
-            SETTING,
-            None,
-            "an async origin predicate decides who may read your users' authenticated data; \
-             if that is intended, use dangerously_allow_origin_predicate_async_with_credentials",
-        );
-    }
+    let s = &b.settings;
+    check_predicates(b, problems);
     let any_predicate = b.origin_predicate.is_some() || b.async_origin_predicate.is_some();
-    if b.origins.is_empty() {
+    if s.allow_origins.is_empty() {
         if !any_predicate {
             problems.push(
                 ProblemKind::NoOrigins,
-                SETTING,
+                Setting::AllowOrigins,
                 None,
                 "list the front-end origins that call this API, e.g. \
                  allow_origins([\"https://app.example.com\"]), or [\"*\"] for a public API \
@@ -122,42 +135,86 @@ fn check_origins(b: &CorsPolicyBuilder, problems: &mut Problems) -> (Origins, Ve
         }
         return (Origins::List(OriginMatcher::new(&[])), Vec::new());
     }
-    if b.origins.iter().any(|o| o == "*") {
-        wildcard_alone(SETTING, &b.origins, problems);
-        if any_predicate {
-            problems.push(
-                ProblemKind::WildcardMixedWithValues,
-                SETTING,
-                Some("*"),
-                "\"*\" already allows every origin: drop the origin predicate or the \"*\"",
-            );
-        }
-        if b.credentials {
-            problems.push(
-                ProblemKind::WildcardOriginWithCredentials,
-                SETTING,
-                Some("*"),
-                "never allow credentials with a wildcard origin: browsers refuse it, and \
-                 echoing the request's Origin instead would let every site on the web read \
-                 your users' data; list the exact origins of your front ends",
-            );
-        }
-        // Report what else is wrong with the other entries too.
-        for raw in b.origins.iter().filter(|o| *o != "*") {
-            if let Err(found) = parse_rule(raw) {
-                problems.extend(found);
-            }
-        }
+    if s.allow_origins.iter().any(|o| o == "*") {
+        check_any_origin(s, any_predicate, problems);
         return (Origins::Any, vec!["*".to_owned()]);
     }
+    check_origin_list(s, problems)
+}
 
+/// A predicate decides who may read credentialed answers only when the
+/// user says so by name.
+fn check_predicates(b: &CorsPolicyBuilder, problems: &mut Problems) {
+    let s = &b.settings;
+    if !s.allow_credentials {
+        return;
+    }
+    if b.origin_predicate.is_some() && !s.origin_predicate_with_credentials {
+        problems.push(
+            ProblemKind::PredicateWithCredentials,
+            Setting::AllowOrigins,
+            None,
+            "an origin predicate decides who may read your users' authenticated data; if \
+             that is intended, use dangerously_allow_origin_predicate_with_credentials",
+        );
+    }
+    if b.async_origin_predicate.is_some() && !s.async_origin_predicate_with_credentials {
+        problems.push(
+            ProblemKind::PredicateWithCredentials,
+            Setting::AllowOrigins,
+            None,
+            "an async origin predicate decides who may read your users' authenticated data; \
+             if that is intended, use dangerously_allow_origin_predicate_async_with_credentials",
+        );
+    }
+}
+
+/// `"*"`: alone, without a predicate, and never with credentials
+/// (<https://fetch.spec.whatwg.org/#cors-protocol-and-credentials>: the
+/// browser fails `*` on a credentialed request).
+fn check_any_origin(s: &Settings, any_predicate: bool, problems: &mut Problems) {
+    wildcard_alone(Setting::AllowOrigins, &s.allow_origins, problems);
+    if any_predicate {
+        problems.push(
+            ProblemKind::WildcardMixedWithValues,
+            Setting::AllowOrigins,
+            Some("*"),
+            "\"*\" already allows every origin: drop the origin predicate or the \"*\"",
+        );
+    }
+    if s.allow_credentials {
+        problems.push(
+            ProblemKind::WildcardOriginWithCredentials,
+            Setting::AllowOrigins,
+            Some("*"),
+            "never allow credentials with a wildcard origin: browsers refuse it, and \
+             echoing the request's Origin instead would let every site on the web read \
+             your users' data; list the exact origins of your front ends",
+        );
+    }
+    // Report what else is wrong with the other entries too.
+    for raw in s.allow_origins.iter().filter(|o| *o != "*") {
+        if let Err(found) = parse_rule(raw) {
+            problems.extend(found);
+        }
+    }
+}
+
+/// Each listed origin parsed as a browser would send it, and checked
+/// against the rules for credentials.
+fn check_origin_list(s: &Settings, problems: &mut Problems) -> (Origins, Vec<String>) {
     let mut rules = Vec::new();
     let mut shown: Vec<String> = Vec::new();
-    for raw in &b.origins {
+    for raw in &s.allow_origins {
         match parse_rule(raw) {
             Ok(rule) => {
-                if b.credentials {
-                    check_rule_with_credentials(raw, &rule, b.insecure_origins, problems);
+                if s.allow_credentials {
+                    check_rule_with_credentials(
+                        raw,
+                        &rule,
+                        s.insecure_origins_with_credentials,
+                        problems,
+                    );
                 }
                 if !shown.contains(raw) {
                     shown.push(raw.clone());
@@ -178,7 +235,7 @@ fn check_rule_with_credentials(
     insecure_allowed: bool,
     problems: &mut Problems,
 ) {
-    const SETTING: &str = "allow_origins";
+    const SETTING: Setting = Setting::AllowOrigins;
     if !insecure_allowed && rule.is_insecure() {
         problems.push(
             ProblemKind::InsecureOriginWithCredentials,
@@ -207,7 +264,7 @@ fn check_rule_with_credentials(
 }
 
 fn check_methods(list: &[String], problems: &mut Problems) -> (Methods, Vec<String>) {
-    const SETTING: &str = "allow_methods";
+    const SETTING: Setting = Setting::AllowMethods;
     if list.iter().any(|m| m == "*") {
         wildcard_alone(SETTING, list, problems);
         return (Methods::Any, vec!["*".into()]);
@@ -260,7 +317,7 @@ fn check_methods(list: &[String], problems: &mut Problems) -> (Methods, Vec<Stri
 }
 
 fn check_request_headers(list: &[String], problems: &mut Problems) -> AllowedHeaders {
-    const SETTING: &str = "allow_headers";
+    const SETTING: Setting = Setting::AllowHeaders;
     let any = list.iter().any(|h| h == "*");
     if any {
         let others: Vec<&str> = list
@@ -313,7 +370,7 @@ fn check_expose_headers(
     credentials: bool,
     problems: &mut Problems,
 ) -> Vec<String> {
-    const SETTING: &str = "expose_headers";
+    const SETTING: Setting = Setting::ExposeHeaders;
     if list.iter().any(|h| h == "*") {
         wildcard_alone(SETTING, list, problems);
         if credentials {
@@ -355,7 +412,7 @@ fn check_expose_headers(
 }
 
 /// Reports `"*"` mixed with other values.
-fn wildcard_alone(setting: &'static str, list: &[String], problems: &mut Problems) {
+fn wildcard_alone(setting: Setting, list: &[String], problems: &mut Problems) {
     let others: Vec<&str> = list
         .iter()
         .map(String::as_str)
@@ -371,7 +428,7 @@ fn wildcard_alone(setting: &'static str, list: &[String], problems: &mut Problem
     }
 }
 
-fn header_name_problem(setting: &'static str, name: &str) -> Problem {
+fn header_name_problem(setting: Setting, name: &str) -> Problem {
     let (kind, hint) = if name.trim().is_empty() {
         (ProblemKind::EmptyValue, "remove the empty name".to_owned())
     } else if fetch::is_token(name.trim().as_bytes()) {

@@ -5,8 +5,8 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::fetch;
+use crate::setting::Setting;
 
-use super::builder::CorsPolicyBuilder;
 use super::validate::Checked;
 
 const WEBKIT_MAX_AGE: Duration = Duration::from_secs(fetch::MAX_AGE_CAP_WEBKIT);
@@ -18,7 +18,8 @@ const CHROMIUM_MAX_AGE: Duration = Duration::from_secs(fetch::MAX_AGE_CAP_CHROMI
 /// policy works, but part of it has no effect, or it is stricter than the
 /// browsers of today. Read them with [`CorsPolicy::warnings`](crate::CorsPolicy::warnings);
 /// with the `tracing` feature each is also logged once at `warn`, on target
-/// `tower_cors`, when the policy is built.
+/// `tower_cors`, when a layer is made with the policy or a reload handle
+/// sets it (building a policy logs nothing).
 ///
 /// ```
 /// use std::time::Duration;
@@ -36,7 +37,7 @@ const CHROMIUM_MAX_AGE: Duration = Duration::from_secs(fetch::MAX_AGE_CAP_CHROMI
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyWarning {
     kind: WarningKind,
-    setting: &'static str,
+    setting: Setting,
     value: Option<String>,
     message: String,
 }
@@ -64,7 +65,7 @@ pub enum WarningKind {
 impl PolicyWarning {
     fn new(
         kind: WarningKind,
-        setting: &'static str,
+        setting: Setting,
         value: Option<&str>,
         message: impl Into<String>,
     ) -> Self {
@@ -83,7 +84,7 @@ impl PolicyWarning {
 
     /// The builder method (and config key) it is about, e.g. `"max_age"`.
     pub fn setting(&self) -> &'static str {
-        self.setting
+        self.setting.method()
     }
 
     /// The value it is about, when it is about one value.
@@ -99,7 +100,7 @@ impl PolicyWarning {
 
 impl fmt::Display for PolicyWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.setting)?;
+        f.write_str(self.setting.method())?;
         if let Some(v) = &self.value {
             write!(f, " {v:?}")?;
         }
@@ -108,10 +109,10 @@ impl fmt::Display for PolicyWarning {
 }
 
 /// Every warning for settings that passed validation.
-pub(super) fn find(b: &CorsPolicyBuilder, checked: &Checked) -> Vec<PolicyWarning> {
+pub(super) fn find(checked: &Checked) -> Vec<PolicyWarning> {
     let mut found = Vec::new();
-    if let Some(age) = b.max_age {
-        max_age(Duration::from_secs(age.as_secs()), &mut found);
+    if let Some(age) = checked.settings.max_age {
+        max_age(age, &mut found);
     }
     if checked.headers.any()
         && !checked
@@ -121,7 +122,7 @@ pub(super) fn find(b: &CorsPolicyBuilder, checked: &Checked) -> Vec<PolicyWarnin
     {
         found.push(PolicyWarning::new(
             WarningKind::WildcardHeadersWithoutAuthorization,
-            "allow_headers",
+            Setting::AllowHeaders,
             Some("*"),
             "\"*\" does not cover Authorization: the Fetch standard excludes it, so this layer \
              refuses preflights that ask for it, while Chromium, Firefox and WebKit still \
@@ -131,23 +132,24 @@ pub(super) fn find(b: &CorsPolicyBuilder, checked: &Checked) -> Vec<PolicyWarnin
         ));
     }
     for name in checked
-        .expose
+        .settings
+        .expose_headers
         .iter()
         .filter(|n| fetch::is_cors_safelisted_response_header_name(n.as_bytes()))
     {
         found.push(PolicyWarning::new(
             WarningKind::ExposedHeaderAlwaysReadable,
-            "expose_headers",
+            Setting::ExposeHeaders,
             Some(name),
             "browsers let scripts read Cache-Control, Content-Language, Content-Length, \
              Content-Type, Expires, Last-Modified and Pragma without exposing them; listing \
              it only lengthens every response",
         ));
     }
-    if b.private_network {
+    if checked.settings.allow_private_network {
         found.push(PolicyWarning::new(
             WarningKind::PrivateNetworkAccessUnused,
-            "allow_private_network",
+            Setting::AllowPrivateNetwork,
             None,
             "Chromium replaced Private Network Access preflights with the Local Network Access \
              permission prompt, and Firefox and WebKit never sent them: no current browser \
@@ -178,7 +180,7 @@ fn max_age(age: Duration, found: &mut Vec<PolicyWarning>) {
     };
     found.push(PolicyWarning::new(
         WarningKind::MaxAgeAboveBrowserCap,
-        "max_age",
+        Setting::MaxAge,
         Some(&format!("{secs}s")),
         message,
     ));

@@ -1,6 +1,6 @@
 //! `CorsPolicy::warnings()`: findings that do not stop a policy from
 //! building, each checked against what the browser model says the engines
-//! really do, and logged once at `warn` when the policy is built.
+//! really do, and logged once at `warn` when a layer installs the policy.
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -235,16 +235,17 @@ fn a_policy_with_warnings_still_builds_and_works() {
     assert_eq!(policy.clone().warnings(), policy.warnings());
 }
 
+/// The `warn` events on target `tower_cors` that a scope logs.
 #[cfg(feature = "tracing")]
-#[tokio::test]
-async fn each_warning_is_logged_once_at_warn_when_built() {
+mod logged {
     use std::sync::{Arc, Mutex};
 
     use tracing::{Event, Level, Subscriber};
     use tracing_subscriber::layer::{Context, SubscriberExt};
 
     #[derive(Clone, Default)]
-    struct Capture(Arc<Mutex<Vec<(Level, String, String)>>>);
+    pub struct Capture(Arc<Mutex<Vec<(Level, String, String)>>>);
+
     impl<S: Subscriber> tracing_subscriber::Layer<S> for Capture {
         fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
             struct Message<'a>(&'a mut String);
@@ -269,30 +270,115 @@ async fn each_warning_is_logged_once_at_warn_when_built() {
         }
     }
 
-    let capture = Capture::default();
-    let subscriber = tracing_subscriber::registry().with(capture.clone());
-    let _guard = tracing::subscriber::set_default(subscriber);
+    impl Capture {
+        /// Runs `scope` under a subscriber that records every event.
+        pub fn during<T>(&self, scope: impl FnOnce() -> T) -> T {
+            let subscriber = tracing_subscriber::registry().with(self.clone());
+            tracing::subscriber::with_default(subscriber, scope)
+        }
 
-    let policy = CorsPolicy::builder()
+        /// The messages of the `warn` events so far, each checked to be on
+        /// target `tower_cors`.
+        pub fn warnings(&self) -> Vec<String> {
+            let events = self.0.lock().unwrap().clone();
+            events
+                .into_iter()
+                .filter(|e| e.0 == Level::WARN)
+                .map(|(_, target, message)| {
+                    assert_eq!(target, "tower_cors");
+                    message
+                })
+                .collect()
+        }
+    }
+}
+
+#[cfg(feature = "tracing")]
+#[test]
+fn each_warning_is_logged_once_at_warn_when_the_layer_is_made() {
+    let capture = logged::Capture::default();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let policy = capture.during(|| {
+        let policy = CorsPolicy::builder()
+            .allow_origins([PAGE])
+            .allow_headers(["*"])
+            .max_age(Duration::from_secs(3600))
+            .build()
+            .unwrap();
+        // Building logs nothing: the layer that installs the policy does.
+        assert_eq!(capture.warnings(), Vec::<String>::new());
+        let svc = api(policy.clone());
+        // Requests log no warnings.
+        for _ in 0..3 {
+            let req = Request::get("/")
+                .header("origin", PAGE)
+                .body(String::new())
+                .unwrap();
+            runtime.block_on(svc.clone().oneshot(req)).unwrap();
+        }
+        policy
+    });
+    let warns = capture.warnings();
+    assert_eq!(warns.len(), 2, "{warns:?}");
+    for (w, expected) in warns.iter().zip(policy.warnings()) {
+        assert_eq!(*w, format!("CORS policy: {expected}"));
+    }
+}
+
+/// Reading a policy from the environment checks it, and the caller then
+/// builds it: neither logs, so the layer's one report is the only one.
+#[cfg(feature = "tracing")]
+#[test]
+fn a_policy_from_the_environment_logs_each_warning_once() {
+    use tower_cors::CorsConfig;
+
+    let capture = logged::Capture::default();
+    let policy = capture.during(|| {
+        let config = CorsConfig::from_env_vars(
+            "CORS",
+            [
+                ("CORS_ALLOW_ORIGINS", PAGE),
+                ("CORS_MAX_AGE_SECS", "3600"),
+                ("CORS_ALLOW_PRIVATE_NETWORK", "true"),
+            ],
+        )
+        .unwrap();
+        let policy = CorsPolicy::try_from(config).unwrap();
+        assert_eq!(capture.warnings(), Vec::<String>::new());
+        let _layer = CorsLayer::new(policy.clone());
+        policy
+    });
+    let expected: Vec<String> = policy
+        .warnings()
+        .iter()
+        .map(|w| format!("CORS policy: {w}"))
+        .collect();
+    assert_eq!(expected.len(), 2);
+    assert_eq!(capture.warnings(), expected);
+}
+
+/// A reload handle logs each policy it sets, once.
+#[cfg(feature = "tracing")]
+#[test]
+fn a_reloaded_policy_logs_its_warnings_when_set() {
+    use tower_cors::ReloadableCorsLayer;
+
+    let capture = logged::Capture::default();
+    let quiet = CorsPolicy::builder().allow_origins([PAGE]).build().unwrap();
+    let noisy = CorsPolicy::builder()
         .allow_origins([PAGE])
-        .allow_headers(["*"])
         .max_age(Duration::from_secs(3600))
         .build()
         .unwrap();
-    // Requests log no warnings: only the build does.
-    let svc = api(policy.clone());
-    for _ in 0..3 {
-        let req = Request::get("/")
-            .header("origin", PAGE)
-            .body(String::new())
-            .unwrap();
-        svc.clone().oneshot(req).await.unwrap();
-    }
-    let events = capture.0.lock().unwrap().clone();
-    let warns: Vec<_> = events.iter().filter(|e| e.0 == Level::WARN).collect();
-    assert_eq!(warns.len(), 2, "{events:?}");
-    for (w, expected) in warns.iter().zip(policy.warnings()) {
-        assert_eq!(w.1, "tower_cors");
-        assert_eq!(w.2, format!("CORS policy: {expected}"));
-    }
+    capture.during(|| {
+        let (_layer, handle) = ReloadableCorsLayer::new(quiet);
+        assert_eq!(capture.warnings(), Vec::<String>::new());
+        handle.set(noisy.clone());
+    });
+    assert_eq!(
+        capture.warnings(),
+        [format!("CORS policy: {}", noisy.warnings()[0])]
+    );
 }

@@ -263,6 +263,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_setting_with_a_config_key_has_a_field() {
+        for setting in Setting::all() {
+            assert_eq!(
+                CorsConfig::default().slot(setting).is_some(),
+                setting.config_key().is_some(),
+                "{setting:?}"
+            );
+        }
+    }
+
+    #[test]
     fn lists_are_split_and_trimmed() {
         assert_eq!(
             split_list(" https://a.com ,https://b.com,, "),

@@ -26,6 +26,7 @@ mod from_env;
 mod hyper_example;
 mod hyper_socket;
 mod layer_is_evaluate;
+mod layering;
 mod misconfig;
 mod operability;
 mod origin_forms;

@@ -8,8 +8,10 @@
 use std::convert::Infallible;
 
 use axum::body::Body;
+use axum::http::header::ACCESS_CONTROL_REQUEST_HEADERS;
 use axum::http::{Request, Response};
-use tower_cors::browser::{Browser, Credentials, Engine, PageRequest, Verdict};
+use tower_cors::browser::{Browser, Credentials, Engine, Exchange, PageRequest, Verdict};
+use tower_cors::CorsPolicy;
 use tower_service::Service;
 
 use crate::api::{EXPOSED_HEADER, HIDDEN_HEADER};
@@ -200,10 +202,17 @@ impl Row {
     }
 
     /// What a browser will make of this row when a page at `origin` calls
-    /// `url`, served by `api`: the browser model (the Fetch standard as
-    /// written, with a fresh preflight cache) makes the request against
-    /// `api` and checks each answer as a browser does.
-    pub async fn predict<S>(&self, api: &mut S, origin: &str, url: &str) -> Prediction
+    /// `url`, served by `api` under `policy`: the browser model (the Fetch
+    /// standard as written, with a fresh preflight cache) makes the request
+    /// against `api` and checks each answer as a browser does. When a
+    /// request is refused, `policy` says why (the server's side of it).
+    pub async fn predict<S>(
+        &self,
+        api: &mut S,
+        policy: &CorsPolicy,
+        origin: &str,
+        url: &str,
+    ) -> Prediction
     where
         S: Service<Request<Body>, Response = Response<Body>, Error = Infallible>,
     {
@@ -219,26 +228,43 @@ impl Row {
                 }
             }
         };
+        // Why the policy refused a request, if it did.
+        let refused = |exchange: &Exchange| {
+            policy
+                .evaluate_request(exchange.request())
+                .refusal()
+                .map(|r| format!(" (the policy refuses it: {r})"))
+                .unwrap_or_default()
+        };
         let mut steps = Vec::new();
-        match outcome.exchanges().iter().find(|e| e.is_preflight()) {
-            Some(p) => {
-                let acrh = p
+        for exchange in outcome.exchanges() {
+            let status = exchange.status().as_u16();
+            if exchange.is_preflight() {
+                let acrh = exchange
                     .request()
                     .headers()
-                    .get("access-control-request-headers")
+                    .get(ACCESS_CONTROL_REQUEST_HEADERS)
                     .map(|v| format!(" with {}", String::from_utf8_lossy(v.as_bytes())))
                     .unwrap_or_default();
                 steps.push(format!(
-                    "preflight for {}{acrh}: answered {}",
+                    "preflight for {}{acrh}: answered {status}{}",
                     self.method,
-                    p.status().as_u16()
+                    refused(exchange)
+                ));
+            } else {
+                if !preflight {
+                    steps.push("no preflight (a simple request)".into());
+                }
+                steps.push(format!(
+                    "{} answered {status}{}",
+                    self.method,
+                    refused(exchange)
                 ));
             }
-            None => steps.push("no preflight (a simple request)".into()),
         }
         let outcome = match outcome.verdict() {
             Verdict::Blocked(blocked) => {
-                steps.push(format!("{}; fix: {}", blocked.message(), blocked.fix()));
+                steps.push(format!("the browser blocks it: {}", blocked.message()));
                 Outcome::Blocked
             }
             Verdict::Allowed(allowed) => {
@@ -277,4 +303,44 @@ pub struct Prediction {
     pub preflight: bool,
     /// Why, step by step, in words (the browser's console message when blocked).
     pub why: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::SocketAddr;
+
+    use super::{Outcome, MATRIX};
+    use crate::api::{api_router, RequestLog};
+    use crate::policy::{builtin_config, Policy};
+
+    /// The built-in policy, from its own origin and from another one: what
+    /// the page shows before it runs a row.
+    #[tokio::test]
+    async fn the_builtin_policy_predicted_row_by_row() {
+        let web = SocketAddr::from(([127, 0, 0, 1], 3000));
+        let policy = Policy::new(builtin_config(web)).expect("the built-in policy");
+        let mut api = api_router(policy.policy.clone(), RequestLog::default());
+        let url = "http://127.0.0.1:3001/api/data";
+        for row in MATRIX {
+            let own = row
+                .predict(&mut api, &policy.policy, "http://127.0.0.1:3000", url)
+                .await;
+            let want = match row.id {
+                "patch-lower" | "bad-header" => Outcome::Blocked,
+                "read-hidden" => Outcome::Hidden,
+                _ => Outcome::Ok,
+            };
+            assert_eq!(own.outcome, want, "{}: {}", row.id, own.why);
+            let simple = matches!(
+                row.id,
+                "get" | "credentials" | "read-exposed" | "read-hidden"
+            );
+            assert_eq!(own.preflight, !simple, "{}", row.id);
+            let other = row
+                .predict(&mut api, &policy.policy, "http://localhost:3002", url)
+                .await;
+            assert_eq!(other.outcome, Outcome::Blocked, "{}", row.id);
+            assert!(other.why.contains("is not allowed"), "{}", other.why);
+        }
+    }
 }

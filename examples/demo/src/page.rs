@@ -58,7 +58,9 @@ async fn matrix(State(site): State<Arc<Site>>, Query(q): Query<OriginQuery>) -> 
     let mut rows = Vec::with_capacity(MATRIX.len());
     for row in MATRIX {
         let url = format!("{}/api/data?row={}", site.api_base, row.id);
-        let prediction = row.predict(&mut api, &q.origin, &url).await;
+        let prediction = row
+            .predict(&mut api, &site.policy.policy, &q.origin, &url)
+            .await;
         rows.push(json!({
                 "id": row.id,
                 "title": row.title,

@@ -57,4 +57,3 @@ pub async fn serve(listener: TcpListener) -> std::io::Result<()> {
         });
     }
 }
-

@@ -1,6 +1,6 @@
 //! gRPC-web through the layer, to a real tonic service (`tonic-health`
-//! behind `tonic-web`), served by `examples/tonic.rs` (the very functions
-//! its `main` uses) on 127.0.0.1.
+//! behind `tonic-web`), served by the `example-tonic` package
+//! (`examples/tonic`: the very functions its `main` uses) on 127.0.0.1.
 //!
 //! First over a plain HTTP/1.1 socket, then from headless Chromium: a page
 //! on another origin calls `Health/Check` with `fetch` and gRPC-web framing
@@ -14,20 +14,6 @@
 // toolchain its dev-dependencies need anyway.
 #![allow(clippy::incompatible_msrv)]
 
-#[allow(dead_code)]
-#[path = "../examples/tonic.rs"]
-mod tonic_example;
-
-#[allow(dead_code)]
-#[path = "browser/cdp.rs"]
-mod cdp;
-#[path = "browser/devtools.rs"]
-mod devtools;
-#[path = "browser/process.rs"]
-mod process;
-#[path = "browser/wire.rs"]
-mod wire;
-
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -39,6 +25,7 @@ use serde_json::{json, Value};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tower_cors::CorsPolicy;
+use tower_cors_test_drivers::cdp;
 
 /// The longest any single browser step may take.
 const STEP: Duration = Duration::from_secs(15);
@@ -57,7 +44,7 @@ async fn start_grpc(policy: CorsPolicy, stop: &watch::Receiver<bool>) -> SocketA
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("local addr");
     let mut stop = stop.clone();
-    tokio::spawn(tonic_example::serve_grpc(listener, policy, async move {
+    tokio::spawn(example_tonic::serve_grpc(listener, policy, async move {
         let _ = stop.wait_for(|s| *s).await;
     }));
     addr
@@ -67,7 +54,7 @@ async fn start_grpc(policy: CorsPolicy, stop: &watch::Receiver<bool>) -> SocketA
 async fn start_front_end(grpc: SocketAddr, stop: &watch::Receiver<bool>) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let origin = format!("http://{}", listener.local_addr().expect("local addr"));
-    let app = tonic_example::front_end(&format!("http://{grpc}"));
+    let app = example_tonic::front_end(&format!("http://{grpc}"));
     let mut stop = stop.clone();
     tokio::spawn(async move {
         axum::serve(listener, app)
@@ -132,7 +119,7 @@ fn text(headers: &HeaderMap, name: &str) -> Option<String> {
 async fn grpc_web_preflight_and_calls_through_the_layer_over_a_socket() {
     const FRONT: &str = "https://app.example.com";
     let (stop_tx, stop) = watch::channel(false);
-    let grpc = start_grpc(tonic_example::policy(FRONT).expect("policy"), &stop).await;
+    let grpc = start_grpc(example_tonic::policy(FRONT).expect("policy"), &stop).await;
 
     // The preflight a browser sends for a gRPC-web call.
     let preflight = Request::options("/grpc.health.v1.Health/Check")
@@ -226,7 +213,7 @@ fn tab_at<'a>(browser: &'a cdp::Chromium, origin: &str) -> Result<cdp::Tab<'a>, 
     tab.eval(
         &format!(
             "{}; window.grpcWebCheck = grpcWebCheck; true",
-            tonic_example::GRPC_WEB_CHECK_JS
+            example_tonic::GRPC_WEB_CHECK_JS
         ),
         STEP,
     )?;
@@ -404,7 +391,7 @@ fn chromium_reads_grpc_status_through_the_layer() {
         let placeholder = SocketAddr::from(([127, 0, 0, 1], 9));
         let allowed = start_front_end(placeholder, &stop).await;
         let stranger = start_front_end(placeholder, &stop).await;
-        let with_preset = start_grpc(tonic_example::policy(&allowed).expect("policy"), &stop).await;
+        let with_preset = start_grpc(example_tonic::policy(&allowed).expect("policy"), &stop).await;
         let without_exposed = CorsPolicy::builder()
             .allow_origins([allowed.as_str()])
             .allow_methods(["POST"])

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The demo's resident memory under many requests, measured as a user would:
-# `cargo run --example demo` (debug build, stdout to /dev/null), then
+# `cargo run -p example-demo` (debug build, stdout to /dev/null), then
 # REQUESTS cross-origin GETs to its API (one curl, one kept-alive
 # connection, each URL different like the page's `?run=&row=`), VmRSS read
 # from /proc before and after. The demo keeps only the latest requests, so
@@ -17,8 +17,8 @@ REQUESTS="${REQUESTS:-20000}"
 WEB_PORT="${WEB_PORT:-3300}"
 API_PORT="${API_PORT:-3301}"
 
-cargo build --quiet --example demo
-BIN="${CARGO_TARGET_DIR:-target}/debug/examples/demo"
+cargo build --quiet -p example-demo
+BIN="${CARGO_TARGET_DIR:-target}/debug/example-demo"
 
 work="$(mktemp -d)"
 pid=""

@@ -239,7 +239,7 @@ pub enum How {
         read: Option<&'static str>,
     },
     /// A row of the demo page, which makes its own requests.
-    DemoRow(&'static crate::app::Row),
+    DemoRow(&'static example_demo::matrix::Row),
 }
 
 /// One request of a case.

@@ -1,12 +1,15 @@
 //! The demo matrix: the demo page itself (examples/demo), loaded from an
 //! allowed origin, its `localhost` spelling, an origin the policy does not
 //! allow, and with the sample policy file. The page runs its rows itself
-//! and predicts each from the policy; every row is a step.
+//! and predicts each with the browser model; every row is a step.
 
-use crate::app::{self, Row};
+use example_demo::api::EXPOSED_HEADER;
+use example_demo::matrix::{Row, MATRIX};
+
 use crate::case::{actual, preflight, Case, Expect, HeaderSeen, How, Logs, Sees, Sent, Step};
 use crate::env::{DemoApi, Env};
 use crate::reasons::{MISSING_ACAO, PREFLIGHT_REFUSED};
+use crate::run::origin_of;
 
 /// What a policy makes of a row.
 #[derive(Clone, Copy)]
@@ -15,13 +18,21 @@ enum Verdict {
     Refused,
 }
 
-/// The requests and what the page sees for `row` when the policy allows or
-/// refuses it (a refused preflight is a 403 without CORS headers; a refused
-/// simple request is answered without them).
-fn expect(row: &Row, verdict: Verdict) -> Expect {
-    let pre = |status| preflight(row.method, leak(row.acrh()), status);
+/// The requests and what the page at `page` sees for `row` when the
+/// policy of `api` allows or refuses it (a refused preflight is a 403
+/// without CORS headers; a refused simple request is answered without
+/// them). Whether the row needs a preflight, and the
+/// `Access-Control-Request-Headers` it carries, come from the browser model
+/// (`PageRequest::prepare`).
+fn expect(row: &Row, page: &str, api: &DemoApi, verdict: Verdict) -> Expect {
+    let request = row
+        .request(origin_of(page), &format!("{}/api/data", api.base))
+        .prepare()
+        .expect("every demo row is a request fetch() sends");
+    let acrh = request.unsafe_header_names().join(",");
+    let pre = |status| preflight(row.method, leak(acrh.clone()), status);
     let act = |status| actual(row.method, status);
-    match (verdict, row.needs_preflight()) {
+    match (verdict, request.needs_preflight()) {
         (Verdict::Allowed, needs) => {
             let mut sent: Vec<Sent> = Vec::new();
             if needs {
@@ -29,7 +40,7 @@ fn expect(row: &Row, verdict: Verdict) -> Expect {
             }
             sent.push(act(200));
             let header = match row.read_header {
-                Some(app::EXPOSED_HEADER) => HeaderSeen::Value("req-"),
+                Some(EXPOSED_HEADER) => HeaderSeen::Value("req-"),
                 Some(_) => HeaderSeen::Null,
                 None => HeaderSeen::NotRead,
             };
@@ -58,7 +69,7 @@ fn matrix_case(
     api: &DemoApi,
     verdict: impl Fn(&Row) -> Verdict,
 ) -> Case {
-    let steps = app::MATRIX
+    let steps = MATRIX
         .iter()
         .map(|row| Step {
             id: row.id,
@@ -67,7 +78,7 @@ fn matrix_case(
             pause: None,
             same_url_as: None,
             sets_cookie: None,
-            expect: expect(row, verdict(row)),
+            expect: expect(row, &page, api, verdict(row)),
         })
         .collect();
     Case {

@@ -6,8 +6,10 @@ use std::net::SocketAddr;
 
 use tower_cors::CorsConfig;
 
-use crate::app;
 use crate::servers::{Runtime, Server};
+use example_demo::api::RequestLog;
+use example_demo::policy::config_from_toml;
+use example_demo::{Addrs, Running};
 
 /// The servers of one suite run.
 pub struct Env {
@@ -28,12 +30,12 @@ pub struct Env {
 pub struct DemoApi {
     /// `http://127.0.0.1:PORT`, as the demo page calls it.
     pub base: String,
-    pub log: app::RequestLog,
+    pub log: RequestLog,
     pub policy: tower_cors::CorsPolicy,
 }
 
 impl DemoApi {
-    fn of(running: &app::Running) -> Self {
+    fn of(running: &Running) -> Self {
         Self {
             base: format!("http://{}", running.api),
             log: running.log.clone(),
@@ -46,26 +48,26 @@ impl Env {
     /// Starts the demo servers on port 0.
     pub fn start(servers: Runtime) -> Result<Self, String> {
         let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
-        let demo = servers.rt.block_on(app::start(
-            app::Addrs {
+        let demo = servers.rt.block_on(example_demo::start(
+            Addrs {
                 web: loopback,
                 api: loopback,
                 wrong: Some(loopback),
             },
             None,
-            app::RequestLog::default(),
+            RequestLog::default(),
             servers.stop.clone(),
         ))?;
-        let sample_config = app::config_from_toml(include_str!("../../examples/demo/policy.toml"))
+        let sample_config = config_from_toml(include_str!("../../examples/demo/policy.toml"))
             .map_err(|e| format!("examples/demo/policy.toml: {e}"))?;
-        let sample = servers.rt.block_on(app::start(
-            app::Addrs {
+        let sample = servers.rt.block_on(example_demo::start(
+            Addrs {
                 web: loopback,
                 api: loopback,
                 wrong: None,
             },
             Some(sample_config),
-            app::RequestLog::default(),
+            RequestLog::default(),
             servers.stop.clone(),
         ))?;
         Ok(Self {

@@ -18,11 +18,11 @@ use axum::Router;
 use tower::ServiceExt as _;
 use tower_cors::browser as model;
 
-use crate::app;
 use crate::case::{Case, How, Logs, Step};
 use crate::engine::{Engine, Level, Report};
 use crate::run::{origin_of, Observed};
 use crate::servers::Received;
+use example_demo::api::{api_router, RequestLog};
 
 /// The model's name for `e`.
 fn model_engine(e: Engine) -> model::Engine {
@@ -58,7 +58,7 @@ impl CaseModel {
                 }
             }
             Logs::Demo(demo) => {
-                let router = app::api_router(demo.policy.clone(), app::RequestLog::default());
+                let router = api_router(demo.policy.clone(), RequestLog::default());
                 if let Some(port) = port_of(&demo.base) {
                     services.insert(port, router);
                 }

@@ -1,4 +1,4 @@
-//! WebKit (`webkit.rs`, MiniBrowser under Xvfb over the inspector protocol)
+//! WebKit (`tower_cors_test_drivers::webkit`, MiniBrowser under Xvfb over the inspector protocol)
 //! behind the suite's engine interface. Every tab is its own MiniBrowser
 //! with its own ephemeral session. The reason for a blocked request is the
 //! `errorText` the Network domain gives it, the same English sentence as
@@ -10,11 +10,11 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::engine::{Browser, Engine, Level, Report, Tab};
-use crate::webkit::{Page, WebKit};
+use tower_cors_test_drivers::webkit::{self, Page, WebKit};
 
 /// Whether MiniBrowser and Xvfb are both there.
 pub fn available() -> bool {
-    crate::webkit::find_minibrowser().is_some() && crate::webkit::find_xvfb().is_some()
+    webkit::find_minibrowser().is_some() && webkit::find_xvfb().is_some()
 }
 
 /// A running Xvfb to start MiniBrowsers on.

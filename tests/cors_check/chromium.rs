@@ -7,8 +7,8 @@ use std::time::Duration;
 use serde_json::{json, Map, Value};
 
 use crate::cases::Case;
-use crate::cdp::{Chromium, Tab};
 use crate::servers::Servers;
+use tower_cors_test_drivers::cdp::{Chromium, Tab};
 
 /// The longest one browser step may take.
 pub const STEP: Duration = Duration::from_secs(15);

@@ -9,21 +9,9 @@
 // toolchain its dev-dependencies need anyway.
 #![allow(clippy::incompatible_msrv)]
 
-#[allow(dead_code)]
-#[path = "../../examples/demo/app.rs"]
-mod app;
 mod cases;
-#[allow(dead_code)]
-#[path = "../browser/cdp.rs"]
-mod cdp;
 mod chromium;
-#[path = "../browser/devtools.rs"]
-mod devtools;
-#[path = "../browser/process.rs"]
-mod process;
 mod servers;
-#[path = "../browser/wire.rs"]
-mod wire;
 
 use std::io::Write as _;
 use std::net::TcpListener;
@@ -32,6 +20,7 @@ use std::time::{Duration, Instant};
 use cases::{cors_check, cors_check_json, Case, CASES};
 use serde_json::Value;
 use servers::Servers;
+use tower_cors_test_drivers::cdp;
 
 /// The finding codes of a JSON report.
 fn finding_codes(report: &Value) -> Vec<String> {
@@ -317,7 +306,7 @@ fn requests_are_sent_as_a_browser_builds_them() {
     .map(|a| a.to_string())
     .collect();
     let (_, r) = cors_check_json(&args);
-    let seen: Vec<app::Seen> = s
+    let seen: Vec<example_demo::api::Seen> = s
         .demo_log
         .snapshot()
         .into_iter()

@@ -15,7 +15,8 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::Router;
 
-use crate::app;
+use example_demo::api::{api_router, RequestLog};
+use example_demo::policy::{builtin_config, Policy};
 
 /// Every server's address.
 pub struct Servers {
@@ -26,7 +27,7 @@ pub struct Servers {
     /// The demo API with its built-in policy for `web`.
     pub demo: SocketAddr,
     /// What the demo API received.
-    pub demo_log: app::RequestLog,
+    pub demo_log: RequestLog,
     /// tower-http `CorsLayer::permissive()`.
     pub permissive: SocketAddr,
     /// tower-http `CorsLayer` with `web` as its only origin, GET and PUT, `content-type`.
@@ -81,7 +82,11 @@ fn start() -> Servers {
                 .await
                 .expect("a free port on 127.0.0.1");
             let addr = listener.local_addr().expect("a bound address");
-            tokio::spawn(app::serve(listener, router, std::future::pending()));
+            tokio::spawn(example_demo::serve(
+                listener,
+                router,
+                std::future::pending(),
+            ));
             addr
         })
     };
@@ -95,9 +100,9 @@ fn start() -> Servers {
     let stranger = bind(blank());
     let origin = format!("http://{web}");
 
-    let policy = app::Policy::new(app::builtin_config(web)).expect("the demo's built-in policy");
-    let demo_log = app::RequestLog::default();
-    let demo = bind(app::api_router(policy.policy, demo_log.clone()));
+    let policy = Policy::new(builtin_config(web)).expect("the demo's built-in policy");
+    let demo_log = RequestLog::default();
+    let demo = bind(api_router(policy.policy, demo_log.clone()));
 
     let permissive = bind(
         Router::new()

@@ -1,14 +1,10 @@
-//! Drives the routers of `examples/express.rs` and `examples/fastapi.rs`
-//! (the very functions their `main` uses) with real HTTP over a loopback
-//! socket: a preflight, then the `GET /api/data` it clears.
+//! Drives the routers of the `example-express` and `example-fastapi`
+//! packages (`examples/express`, `examples/fastapi`: the very functions
+//! their `main` uses) with real HTTP over a loopback socket: a preflight,
+//! then the `GET /api/data` it clears.
 
-#[allow(dead_code)]
-#[path = "../../examples/express.rs"]
-mod express;
-
-#[allow(dead_code)]
-#[path = "../../examples/fastapi.rs"]
-mod fastapi;
+use example_express as express;
+use example_fastapi as fastapi;
 
 use crate::support::*;
 use http::header::{

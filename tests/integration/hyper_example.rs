@@ -1,9 +1,7 @@
-//! Drives examples/hyper.rs (the layer on plain hyper 1, no axum) over a
-//! real loopback socket.
+//! Drives the `example-hyper` package (`examples/hyper`: the layer on
+//! plain hyper 1, no axum) over a real loopback socket.
 
-#[path = "../../examples/hyper.rs"]
-#[allow(dead_code)]
-mod example;
+use example_hyper as example;
 
 use http::header::{
     ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN, VARY,

@@ -3,8 +3,8 @@
 //!
 //! Suites stay in binaries of their own only when they must:
 //! `tests/alloc_budget.rs` installs a counting global allocator, and the
-//! real-browser suites (`tests/browser.rs`, `tests/grpc_web.rs`) drive
-//! browser processes.
+//! real-browser suites (`tests/browser/`, `tests/grpc_web.rs`) drive
+//! browser processes (through `test-drivers/`).
 
 // The crate's rust-version is the library's; the dev-dependencies (proptest,
 // tokio, axum...) need a newer toolchain anyway, so newer std APIs are fine

@@ -52,9 +52,9 @@
 //! Run it:
 //!
 //! ```text
-//! cargo run --example express                  # app.use(cors())
-//! cargo run --example express -- --restricted  # the restricted form
-//! CORS_MODE=restricted PORT=8080 cargo run --example express
+//! cargo run -p example-express                  # app.use(cors())
+//! cargo run -p example-express -- --restricted  # the restricted form
+//! CORS_MODE=restricted PORT=8080 cargo run -p example-express
 //! curl -i -H 'Origin: https://myfrontend.com' http://127.0.0.1:3000/api/data
 //! ```
 //!
@@ -170,29 +170,4 @@ pub fn parse_options(
         variant,
         addr: SocketAddr::new(host, port),
     })
-}
-
-#[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let options = parse_options(
-        std::env::args().skip(1),
-        std::env::var("CORS_MODE").ok(),
-        std::env::var("PORT").ok(),
-    )?;
-    let app = app(options.variant)?;
-    let listener = tokio::net::TcpListener::bind(options.addr).await?;
-    println!(
-        "express example ({:?}) listening on http://{}",
-        options.variant,
-        listener.local_addr()?
-    );
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            // Stop on Ctrl-C; if the handler cannot be installed, run until killed.
-            if tokio::signal::ctrl_c().await.is_err() {
-                std::future::pending::<()>().await;
-            }
-        })
-        .await?;
-    Ok(())
 }

@@ -1,4 +1,4 @@
-//! Headless Chromium (`devtools.rs`) behind the suite's engine interface.
+//! Headless Chromium (`tower_cors_test_drivers::devtools`) behind the suite's engine interface.
 //!
 //! Every tab gets its own browser context (own cookies and preflight
 //! cache), with the Network and Audits domains on. The reason for a blocked request is
@@ -12,15 +12,15 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::devtools::{DevTools, Page};
 use crate::engine::{Browser, Engine, Level, Report, Tab};
+use tower_cors_test_drivers::devtools::{DevTools, Page};
 
 /// A running headless Chromium behind the suite's engine interface.
-pub struct Chromium {
+pub struct ChromiumBrowser {
     devtools: DevTools,
 }
 
-impl Chromium {
+impl ChromiumBrowser {
     /// Starts Chromium and connects to it, within `timeout`.
     pub fn launch(exe: &Path, timeout: Duration) -> Result<Self, String> {
         Ok(Self {
@@ -29,7 +29,7 @@ impl Chromium {
     }
 }
 
-impl Browser for Chromium {
+impl Browser for ChromiumBrowser {
     fn engine(&self) -> Engine {
         Engine::Chromium
     }
@@ -235,6 +235,6 @@ impl Tab for ChromiumTab<'_> {
             }),
             timeout,
         )?;
-        crate::base64::decode(shot["data"].as_str().unwrap_or_default())
+        tower_cors_test_drivers::base64::decode(shot["data"].as_str().unwrap_or_default())
     }
 }

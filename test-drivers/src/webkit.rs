@@ -5,7 +5,7 @@
 //! --version` ([`WebKit::version`], "WebKitGTK 2.50.6"). [`WebKit::open_page`]
 //! starts one MiniBrowser per [`Page`]: `--private` (ephemeral session),
 //! `WEBKIT_INSPECTOR_HTTP_SERVER=127.0.0.1:<free port>`, and connects a
-//! [`Wire`] (`wire.rs`) to the `/socket/<conn>/<target>/WebPage` listed
+//! [`Wire`] to the `/socket/<conn>/<target>/WebPage` listed
 //! there. Commands travel in `Target.sendMessageToTarget`, answers and
 //! events come back in `Target.dispatchMessageFromTarget`. A navigation to another site gets a
 //! new web process and target: targets start paused and get the Page,

@@ -2,7 +2,7 @@
 //! browser over gRPC-web through `tonic-web`, with tower-cors in front.
 //!
 //! ```text
-//! cargo run --example tonic     # page on http://127.0.0.1:3000, gRPC-web on :50051
+//! cargo run -p example-tonic     # page on http://127.0.0.1:3000, gRPC-web on :50051
 //! ```
 //!
 //! Open the page: it calls `grpc.health.v1.Health/Check` twice with
@@ -19,7 +19,6 @@
 //! error and clients report "Response closed without grpc-status".
 
 use std::future::Future;
-use std::net::SocketAddr;
 
 use axum::response::Html;
 use axum::routing::get;
@@ -153,25 +152,4 @@ pub fn front_end(grpc_base: &str) -> Router {
             "/blank",
             get(|| async { Html("<!doctype html><title>blank</title>") }),
         )
-}
-
-#[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let web = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 3000))).await?;
-    let grpc = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 50051))).await?;
-    let web_origin = format!("http://{}", web.local_addr()?);
-    let grpc_base = format!("http://{}", grpc.local_addr()?);
-    let policy = policy(&web_origin)?;
-
-    println!("page:     {web_origin}/");
-    println!("gRPC-web: {grpc_base} (grpc.health.v1.Health), CORS for {web_origin}");
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    let page = axum::serve(web, front_end(&grpc_base));
-    tokio::select! {
-        r = serve_grpc(grpc, policy, ctrl_c) => r?,
-        r = page => r?,
-    }
-    Ok(())
 }

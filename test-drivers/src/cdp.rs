@@ -1,7 +1,8 @@
-//! Chromium's network log of a tab, for the test binaries that include it by
-//! `#[path]` (the gRPC-web test, the cors-check comparison): which requests
-//! a page made, their status, and the `corsError` of those that failed. The
-//! browser itself (`devtools.rs`) is shared with the three-engine suite.
+//! Chromium's network log of a tab, for the tests that compare requests
+//! (the gRPC-web test, the cors-check comparison): which requests a page
+//! made, their status, and the `corsError` of those that failed. The
+//! browser itself ([`crate::devtools`]) is shared with the three-engine
+//! suite.
 
 use std::collections::HashMap;
 use std::ops::Deref;

@@ -11,6 +11,9 @@
 //! key (`CORSMissingAllowOrigin2`); warnings (`CORSAllowHeaderFromPreflight
 //! Deprecation`) come the same way. A listener installed there collects
 //! them, and one thread long-polls it, so waits wake on each message.
+//!
+//! The three-engine suite puts this driver behind its engine interface
+//! (`tests/browser/firefox_engine.rs`).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -20,7 +23,6 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::engine::{Browser, Engine, Level, Report, Tab};
 use crate::marionette::Marionette;
 use crate::process::{fresh_dir, Process};
 use crate::wire::Wire;
@@ -89,16 +91,20 @@ s.waiters.push(answer);
 setTimeout(answer, 1000);
 "#;
 
-/// One console message.
-struct Message {
-    key: String,
-    warning: bool,
-    text: String,
+/// One console message about CORS or cookies.
+#[derive(Debug, Clone)]
+pub struct ConsoleMessage {
+    /// The message's key (its category), e.g. `CORSMissingAllowOrigin2`.
+    pub key: String,
+    /// Whether it is a warning (the request went through) or an error.
+    pub warning: bool,
+    /// The message as the console shows it.
+    pub text: String,
 }
 
 #[derive(Default)]
 struct Console {
-    messages: Mutex<(Vec<Message>, Option<String>)>,
+    messages: Mutex<(Vec<ConsoleMessage>, Option<String>)>,
     changed: Condvar,
 }
 
@@ -226,7 +232,7 @@ impl Firefox {
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner);
                 match got {
-                    Ok(Value::Array(new)) => state.0.extend(new.iter().map(|m| Message {
+                    Ok(Value::Array(new)) => state.0.extend(new.iter().map(|m| ConsoleMessage {
                         key: m["key"].as_str().unwrap_or_default().to_owned(),
                         warning: m["warning"] == true,
                         text: m["text"].as_str().unwrap_or_default().to_owned(),
@@ -244,8 +250,18 @@ impl Firefox {
         })
     }
 
+    /// Its product name and version, e.g. `Firefox 140.5.0esr (firefox-esr)`.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// The last lines of Firefox's own output, for failure messages.
+    pub fn log_tail(&self) -> String {
+        self.process.log_tail()
+    }
+
     /// Sends a BiDi command and waits at most `timeout` for its result.
-    fn call(&self, method: &str, params: Value, timeout: Duration) -> Result<Value, String> {
+    pub fn call(&self, method: &str, params: Value, timeout: Duration) -> Result<Value, String> {
         let reply = self
             .bidi
             .request(json!({"method": method, "params": params}), timeout)?;
@@ -269,16 +285,11 @@ impl Drop for Firefox {
     }
 }
 
-impl Browser for Firefox {
-    fn engine(&self) -> Engine {
-        Engine::Firefox
-    }
-
-    fn version(&self) -> String {
-        self.version.clone()
-    }
-
-    fn open(&self, url: &str, width: u32, timeout: Duration) -> Result<Box<dyn Tab + '_>, String> {
+impl Firefox {
+    /// Opens `url` in a new tab in its own user context (own cookie jar and
+    /// caches), `width` CSS pixels wide. Dropping the tab removes the
+    /// context.
+    pub fn open(&self, url: &str, width: u32, timeout: Duration) -> Result<Tab<'_>, String> {
         let (user_context, context) = {
             let _opening = self.tabs.lock().unwrap_or_else(PoisonError::into_inner);
             let uc = self.call("browser.createUserContext", json!({}), timeout)?;
@@ -305,7 +316,7 @@ impl Browser for Firefox {
             }
         };
         // From here on, `Drop` closes the tab and its user context.
-        let tab = FirefoxTab {
+        let tab = Tab {
             firefox: self,
             user_context,
             context,
@@ -316,58 +327,48 @@ impl Browser for Firefox {
             timeout,
         )?;
         tab.goto(url, timeout)?;
-        Ok(Box::new(tab))
+        Ok(tab)
     }
 
-    fn log_tail(&self) -> String {
-        self.process.log_tail()
+    /// The console messages so far, as soon as `enough` holds for them, or
+    /// when the console can give no more (its poll failed), or after
+    /// `timeout`; either way with every message received.
+    pub fn console(
+        &self,
+        timeout: Duration,
+        enough: impl Fn(&[ConsoleMessage]) -> bool,
+    ) -> Vec<ConsoleMessage> {
+        let deadline = Instant::now() + timeout;
+        let mut state = self
+            .console
+            .messages
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if enough(&state.0) || state.1.is_some() || left.is_zero() {
+                return state.0.clone();
+            }
+            state = self
+                .console
+                .changed
+                .wait_timeout(state, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
     }
 }
 
 /// A tab in its own user context.
-struct FirefoxTab<'a> {
+pub struct Tab<'a> {
     firefox: &'a Firefox,
     user_context: String,
     context: String,
 }
 
-/// The messages about `needle` (they quote the URL), or about the cookie
-/// named `cookie` (cookie messages quote only its name, as “name”). Cookie
-/// messages are warnings: the request itself went through.
-fn matching(messages: &[Message], needle: &str, cookie: Option<&str>) -> Vec<Report> {
-    messages
-        .iter()
-        .filter_map(|m| {
-            if let Some(name) = cookie.filter(|n| m.text.contains(&format!("“{n}”"))) {
-                return Some(Report {
-                    url: name.to_owned(),
-                    level: Level::Warning,
-                    code: m.key.clone(),
-                    detail: m.text.clone(),
-                });
-            }
-            let url = m
-                .text
-                .split_whitespace()
-                .find(|w| w.contains(needle))?
-                .trim_end_matches(['.', ',', ')', '”', '’'])
-                .trim_start_matches(['“', '‘', '(']);
-            Some(Report {
-                url: url.to_owned(),
-                level: if m.warning {
-                    Level::Warning
-                } else {
-                    Level::Error
-                },
-                code: m.key.clone(),
-                detail: m.text.clone(),
-            })
-        })
-        .collect()
-}
-
-impl Tab for FirefoxTab<'_> {
-    fn goto(&self, url: &str, timeout: Duration) -> Result<(), String> {
+impl Tab<'_> {
+    /// Navigates to `url` and waits for its load to complete.
+    pub fn goto(&self, url: &str, timeout: Duration) -> Result<(), String> {
         self.firefox
             .call(
                 "browsingContext.navigate",
@@ -378,7 +379,9 @@ impl Tab for FirefoxTab<'_> {
             .map_err(|e| format!("loading {url}: {e}"))
     }
 
-    fn eval(&self, js: &str, timeout: Duration) -> Result<Value, String> {
+    /// Evaluates the JavaScript expression `js`, awaiting it if it is a
+    /// promise; its value must be JSON-serialisable.
+    pub fn eval(&self, js: &str, timeout: Duration) -> Result<Value, String> {
         let r = self.firefox.call(
             "script.evaluate",
             json!({
@@ -396,34 +399,8 @@ impl Tab for FirefoxTab<'_> {
         serde_json::from_str(text).map_err(|e| format!("script result is not JSON ({e}): {text}"))
     }
 
-    fn reports(
-        &self,
-        needle: &str,
-        cookie: Option<&str>,
-        timeout: Duration,
-        enough: &dyn Fn(&[Report]) -> bool,
-    ) -> Vec<Report> {
-        let console = &self.firefox.console;
-        let deadline = Instant::now() + timeout;
-        let mut state = console
-            .messages
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        loop {
-            let reports = matching(&state.0, needle, cookie);
-            let left = deadline.saturating_duration_since(Instant::now());
-            if enough(&reports) || state.1.is_some() || left.is_zero() {
-                return reports;
-            }
-            state = console
-                .changed
-                .wait_timeout(state, left)
-                .unwrap_or_else(PoisonError::into_inner)
-                .0;
-        }
-    }
-
-    fn screenshot(&self, timeout: Duration) -> Result<Vec<u8>, String> {
+    /// A PNG of the whole document.
+    pub fn screenshot(&self, timeout: Duration) -> Result<Vec<u8>, String> {
         let shot = self.firefox.call(
             "browsingContext.captureScreenshot",
             json!({"context": self.context, "origin": "document"}),
@@ -433,7 +410,7 @@ impl Tab for FirefoxTab<'_> {
     }
 }
 
-impl Drop for FirefoxTab<'_> {
+impl Drop for Tab<'_> {
     fn drop(&mut self) {
         let _closing = self
             .firefox

@@ -48,8 +48,8 @@
 //! Run it:
 //!
 //! ```text
-//! cargo run --example fastapi                  # http://127.0.0.1:3000
-//! cargo run --example fastapi -- --port 8080
+//! cargo run -p example-fastapi                  # http://127.0.0.1:3000
+//! cargo run -p example-fastapi -- --port 8080
 //! curl -i -X OPTIONS -H 'Origin: https://myfrontend.com' \
 //!      -H 'Access-Control-Request-Method: PUT' http://127.0.0.1:3000/api/data
 //! ```
@@ -119,24 +119,4 @@ pub fn parse_addr(
         }
     }
     Ok(SocketAddr::new(host, port))
-}
-
-#[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let addr = parse_addr(std::env::args().skip(1), std::env::var("PORT").ok())?;
-    let app = app()?;
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    println!(
-        "fastapi example listening on http://{}",
-        listener.local_addr()?
-    );
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            // Stop on Ctrl-C; if the handler cannot be installed, run until killed.
-            if tokio::signal::ctrl_c().await.is_err() {
-                std::future::pending::<()>().await;
-            }
-        })
-        .await?;
-    Ok(())
 }

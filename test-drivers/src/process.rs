@@ -1,4 +1,4 @@
-//! A browser process for the suite: started in its own process group with a
+//! A browser process for a test: started in its own process group with a
 //! fresh profile directory, its output read line by line (the drivers wait
 //! for the line that announces the debugging endpoint, instead of polling
 //! for a file), and on drop the whole group killed and the profile removed,

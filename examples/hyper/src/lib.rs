@@ -1,8 +1,8 @@
 //! tower-cors with plain hyper 1 and hyper-util: no axum, no router.
 //!
 //! ```text
-//! cargo run --example hyper            # listens on 127.0.0.1:3000
-//! cargo run --example hyper -- 127.0.0.1:8080
+//! cargo run -p example-hyper            # listens on 127.0.0.1:3000
+//! cargo run -p example-hyper -- 127.0.0.1:8080
 //! curl -i -X OPTIONS http://127.0.0.1:3000/ \
 //!      -H 'Origin: https://myfrontend.com' -H 'Access-Control-Request-Method: PUT'
 //! ```
@@ -11,7 +11,6 @@
 //! hand it to the server (here through hyper-util's `TowerToHyperService`).
 
 use std::convert::Infallible;
-use std::net::SocketAddr;
 
 use http::{Method, Request, Response};
 use http_body_util::Full;
@@ -57,17 +56,4 @@ pub async fn serve(listener: TcpListener) -> std::io::Result<()> {
             }
         });
     }
-}
-
-#[allow(dead_code)] // `main` is unused when a test includes this file.
-#[tokio::main]
-async fn main() -> std::io::Result<()> {
-    let addr: SocketAddr = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "127.0.0.1:3000".into())
-        .parse()
-        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
-    let listener = TcpListener::bind(addr).await?;
-    println!("listening on http://{}", listener.local_addr()?);
-    serve(listener).await
 }

@@ -2,10 +2,10 @@
 //! run in (Chromium, Firefox, WebKit), accept what the policies allow and
 //! block what they refuse.
 //!
-//! The demo's servers (`examples/demo/app.rs`), APIs with other tower-cors
+//! The demo's servers (the `example-demo` package, `examples/demo`), APIs with other tower-cors
 //! policies, and a small server that is not tower-cors (it answers with
 //! exactly the headers a case needs) run in this process on 127.0.0.1,
-//! port 0. One case table (`browser/cases_*.rs`) runs in every engine; the
+//! port 0. One case table (`cases_*.rs`) runs in every engine; the
 //! engines run in parallel, each with its cases on a few worker threads,
 //! every case in a fresh context (own cookies and preflight cache). Every
 //! request asserts, per engine, what the page could read, what the servers
@@ -33,56 +33,22 @@
 // toolchain its dev-dependencies need anyway.
 #![allow(clippy::incompatible_msrv)]
 
-#[allow(dead_code)]
-#[path = "../examples/demo/app.rs"]
-mod app;
-#[path = "browser/base64.rs"]
-mod base64;
-#[path = "browser/case.rs"]
 mod case;
-#[path = "browser/cases_cookies.rs"]
 mod cases_cookies;
-#[path = "browser/cases_demo.rs"]
 mod cases_demo;
-#[path = "browser/cases_other.rs"]
 mod cases_other;
-#[path = "browser/cases_policy.rs"]
 mod cases_policy;
-#[path = "browser/chromium.rs"]
-mod chromium;
-// `events` is for the binaries that read the network log (`cdp.rs`).
-#[allow(dead_code)]
-#[path = "browser/devtools.rs"]
-mod devtools;
-#[path = "browser/engine.rs"]
+mod chromium_engine;
 mod engine;
-#[path = "browser/env.rs"]
 mod env;
-#[path = "browser/firefox.rs"]
-mod firefox;
-#[path = "browser/marionette.rs"]
-mod marionette;
-#[path = "browser/memory.rs"]
+mod firefox_engine;
 mod memory;
-#[path = "browser/model.rs"]
 mod model;
-#[path = "browser/process.rs"]
-mod process;
-#[path = "browser/reasons.rs"]
 mod reasons;
-#[path = "browser/report.rs"]
 mod report;
-#[path = "browser/run.rs"]
 mod run;
-#[path = "browser/servers.rs"]
 mod servers;
-#[allow(dead_code)]
-#[path = "browser/webkit.rs"]
-mod webkit;
-#[path = "browser/webkit_engine.rs"]
 mod webkit_engine;
-#[path = "browser/wire.rs"]
-mod wire;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Barrier, Mutex};
@@ -91,6 +57,7 @@ use std::time::{Duration, Instant};
 use case::Case;
 use engine::{Browser, Engine};
 use report::{EngineRun, Suite};
+use tower_cors_test_drivers::devtools;
 
 /// How long an engine may take to start (a bound for a machine under
 /// load: Firefox takes 3 to 6 s on a quiet one).
@@ -117,11 +84,15 @@ fn launch(engine: Engine) -> Result<Box<dyn Browser>, String> {
     match engine {
         Engine::Chromium => {
             let exe = devtools::find().ok_or("no chromium")?;
-            Ok(Box::new(chromium::Chromium::launch(&exe, LAUNCH)?))
+            Ok(Box::new(chromium_engine::ChromiumBrowser::launch(
+                &exe, LAUNCH,
+            )?))
         }
         Engine::Firefox => {
-            let exe = firefox::find().ok_or("no firefox")?;
-            Ok(Box::new(firefox::Firefox::launch(&exe, LAUNCH)?))
+            let exe = firefox_engine::find().ok_or("no firefox")?;
+            Ok(Box::new(firefox_engine::FirefoxBrowser::launch(
+                &exe, LAUNCH,
+            )?))
         }
         Engine::WebKit => Ok(Box::new(webkit_engine::WebKitBrowser::launch(LAUNCH)?)),
     }
@@ -130,7 +101,7 @@ fn launch(engine: Engine) -> Result<Box<dyn Browser>, String> {
 fn installed(engine: Engine) -> bool {
     match engine {
         Engine::Chromium => devtools::find().is_some(),
-        Engine::Firefox => firefox::find().is_some(),
+        Engine::Firefox => firefox_engine::find().is_some(),
         Engine::WebKit => webkit_engine::available(),
     }
 }
@@ -239,7 +210,7 @@ fn every_case_in_three_engines() {
             panic!("CI needs every engine; missing: {}", names.join(", "));
         }
         say!(
-            "SKIPPED in tests/browser.rs: {}; nothing was checked in {}",
+            "SKIPPED in tests/browser: {}; nothing was checked in {}",
             names.join(", "),
             if missing.len() == 1 {
                 "that engine"

@@ -1,7 +1,7 @@
 //! See CORS work (and fail) in your own browser.
 //!
 //! ```text
-//! cargo run --example demo
+//! cargo run -p example-demo
 //! ```
 //!
 //! starts a front end on http://127.0.0.1:3000 serving one page, and an API
@@ -10,6 +10,8 @@
 //! (blocked), with what the policy should make of it and what the server
 //! saw. http://localhost:3002 serves the same page from an origin the policy
 //! does not allow.
+//!
+//! The servers are the library beside this file (`src/lib.rs`).
 //!
 //! The built-in policy allows the front end's own origin (and its
 //! `localhost` spelling), with credentials, methods GET POST PUT PATCH
@@ -26,25 +28,23 @@
 //!
 //! `RUST_LOG` filters the log (default `info,tower_cors=debug`).
 
-// Shared with tests/browser.rs, which uses parts the demo does not.
-#[allow(dead_code)]
-#[path = "demo/app.rs"]
-mod app;
-
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo run --example demo -- [--policy FILE.toml] [--web ADDR] [--api ADDR] [--wrong ADDR|off]";
+use example_demo::api::RequestLog;
+use example_demo::{policy, Addrs};
+
+const USAGE: &str = "usage: cargo run -p example-demo -- [--policy FILE.toml] [--web ADDR] [--api ADDR] [--wrong ADDR|off]";
 
 struct Args {
     policy: Option<String>,
-    addrs: app::Addrs,
+    addrs: Addrs,
 }
 
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         policy: None,
-        addrs: app::Addrs {
+        addrs: Addrs {
             web: SocketAddr::from(([127, 0, 0, 1], 3000)),
             api: SocketAddr::from(([127, 0, 0, 1], 3001)),
             wrong: Some(SocketAddr::from(([127, 0, 0, 1], 3002))),
@@ -75,7 +75,7 @@ fn parse_args() -> Result<Args, String> {
 
 fn load_policy(path: &str) -> Result<tower_cors::CorsConfig, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-    app::config_from_toml(&text).map_err(|e| format!("{path}: {e}"))
+    policy::config_from_toml(&text).map_err(|e| format!("{path}: {e}"))
 }
 
 /// The URL a person types for a listener: `localhost` for loopback.
@@ -129,7 +129,8 @@ async fn main() -> ExitCode {
         }
     };
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let demo = match app::start(args.addrs, config, app::RequestLog::printing(), stop_rx).await {
+    let demo = match example_demo::start(args.addrs, config, RequestLog::printing(), stop_rx).await
+    {
         Ok(d) => d,
         Err(e) => {
             eprintln!("the demo could not start:\n{e}");

@@ -1,6 +1,6 @@
 //! Headless Chromium over the DevTools protocol, as every Chromium-driven
-//! test uses it: the three-engine suite (`chromium.rs`), and the gRPC-web and
-//! cors-check comparisons (`cdp.rs`).
+//! test uses it: the three-engine suite (`tests/browser/chromium_engine.rs`),
+//! and the gRPC-web and cors-check comparisons ([`crate::cdp`]).
 //!
 //! Chromium is started with `--remote-debugging-port=0` and a fresh
 //! `--user-data-dir`; it announces its endpoint on stderr ("DevTools
@@ -140,6 +140,7 @@ impl Drop for DevTools {
 /// One blank tab in its own browser context, with the given domains on.
 /// Dropping it disposes of the context (and its tab).
 pub struct Page<'a> {
+    /// The browser this tab belongs to.
     pub devtools: &'a DevTools,
     context: String,
     /// The flat session that files this tab's events.

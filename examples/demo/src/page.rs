@@ -1,0 +1,117 @@
+//! The front end: `/` is the demo page (`index.html`), `/matrix.json` the
+//! rows it runs with what a browser will make of each, `/seen` what the API
+//! received for one run of the page, and `/blank` an empty page (for tests).
+
+use std::sync::Arc;
+
+use axum::extract::{Query, State};
+use axum::http::header::{self, HeaderValue};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+use crate::api::{api_router, RequestLog, LOG_WINDOW};
+use crate::matrix::MATRIX;
+use crate::policy::Policy;
+
+/// The page, with `__API_BASE__` and `__LOG_WINDOW__` filled in when served.
+const PAGE: &str = include_str!("index.html");
+
+/// What the front end needs to know.
+#[derive(Clone)]
+pub struct Site {
+    /// The API's base URL, e.g. `http://127.0.0.1:3001`.
+    pub api_base: String,
+    /// The API's policy.
+    pub policy: Policy,
+    /// The API's request log, to show what the server received.
+    pub log: RequestLog,
+}
+
+#[derive(serde::Deserialize)]
+struct OriginQuery {
+    origin: String,
+}
+
+#[derive(serde::Deserialize)]
+struct RunQuery {
+    run: String,
+}
+
+async fn page(State(site): State<Arc<Site>>) -> Response {
+    let api = serde_json::to_string(&site.api_base).unwrap_or_else(|_| "\"\"".into());
+    let page = PAGE
+        .replace("\"__API_BASE__\"", &api)
+        .replace("__LOG_WINDOW__", &LOG_WINDOW.to_string());
+    let mut res = Html(page).into_response();
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+async fn matrix(State(site): State<Arc<Site>>, Query(q): Query<OriginQuery>) -> Json<Value> {
+    // The browser model calls an API of its own with the same policy and
+    // routes (its requests do not show in the log of the real one).
+    let mut api = api_router(site.policy.policy.clone(), RequestLog::default());
+    let mut rows = Vec::with_capacity(MATRIX.len());
+    for row in MATRIX {
+        let url = format!("{}/api/data?row={}", site.api_base, row.id);
+        let prediction = row
+            .predict(&mut api, &site.policy.policy, &q.origin, &url)
+            .await;
+        rows.push(json!({
+                "id": row.id,
+                "title": row.title,
+                "method": row.method,
+                "headers": row.headers.iter().map(|(n, v)| [n, v]).collect::<Vec<_>>(),
+                "body": row.body,
+                "credentials": row.credentials,
+                "read_header": row.read_header,
+                "preflight": prediction.preflight,
+                "js": row.as_js(),
+                "expect": prediction.outcome.as_str(),
+                "why": prediction.why,
+        }));
+    }
+    Json(json!({
+        "api": site.api_base,
+        "origin": q.origin,
+        "policy": site.policy.toml,
+        "rows": rows,
+    }))
+}
+
+async fn seen(State(site): State<Arc<Site>>, Query(q): Query<RunQuery>) -> Json<Value> {
+    let seen: Vec<Value> = site
+        .log
+        .snapshot()
+        .into_iter()
+        .filter(|s| s.query("run") == Some(q.run.as_str()))
+        .map(|s| {
+            json!({
+                "row": s.query("row"),
+                "method": s.method,
+                "preflight": s.is_preflight(),
+                "status": s.status,
+                "acao": s.acao,
+            })
+        })
+        .collect();
+    Json(Value::Array(seen))
+}
+
+/// The front end: the demo page and its helpers.
+pub fn web_router(site: Site) -> Router {
+    Router::new()
+        .route("/", get(page))
+        .route("/matrix.json", get(matrix))
+        .route("/seen", get(seen))
+        .route(
+            "/blank",
+            get(|| async { Html("<!doctype html><title>blank</title><p>blank</p>") }),
+        )
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
+        .with_state(Arc::new(site))
+}

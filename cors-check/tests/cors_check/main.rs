@@ -1,4 +1,4 @@
-//! `cors-check` (feature `cli`) against real servers on 127.0.0.1: the
+//! `cors-check` against real servers on 127.0.0.1: the
 //! demo, tower-http's `CorsLayer` and deliberately misconfigured servers.
 //! Each case asserts the verdict, Chromium's code, the findings and the
 //! exit status; the same requests run in headless Chromium must give the
@@ -10,19 +10,19 @@
 #![allow(clippy::incompatible_msrv)]
 
 #[allow(dead_code)]
-#[path = "../../examples/demo/app.rs"]
+#[path = "../../../examples/demo/app.rs"]
 mod app;
 mod cases;
 #[allow(dead_code)]
-#[path = "../browser/cdp.rs"]
+#[path = "../../../tests/browser/cdp.rs"]
 mod cdp;
 mod chromium;
-#[path = "../browser/devtools.rs"]
+#[path = "../../../tests/browser/devtools.rs"]
 mod devtools;
-#[path = "../browser/process.rs"]
+#[path = "../../../tests/browser/process.rs"]
 mod process;
 mod servers;
-#[path = "../browser/wire.rs"]
+#[path = "../../../tests/browser/wire.rs"]
 mod wire;
 
 use std::io::Write as _;

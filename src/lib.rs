@@ -130,8 +130,8 @@ mod vary;
 
 pub use config::CorsConfig;
 pub use decision::{
-    ActualHeaders, AllowedPreflight, Decision, Refusal, RefusalReason, RefusedPreflight,
-    EXPLANATION_HEADER,
+    ActualHeaders, AllowedPreflight, Decision, Explanation, Refusal, RefusalReason,
+    RefusedPreflight, EXPLANATION_HEADER,
 };
 pub use error::{ConfigError, Problem, ProblemKind};
 pub use layer::{Cors, CorsLayer, ResponseFuture};

@@ -9,7 +9,9 @@
 // toolchain its dev-dependencies need anyway.
 #![allow(clippy::incompatible_msrv)]
 
-#[allow(dead_code)]
+// The demo is written for the library's rust-version (1.80), before
+// `Option::is_none_or`, which this package's (1.85) would have it use.
+#[allow(dead_code, clippy::unnecessary_map_or)]
 #[path = "../../../examples/demo/app.rs"]
 mod app;
 mod cases;

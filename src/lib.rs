@@ -100,16 +100,27 @@
 //! - `tracing`: one `debug` event on target `tower_cors` per refusal, and
 //!   each [`PolicyWarning`] logged once at `warn` when a layer installs
 //!   the policy (building one logs nothing).
+//! - `browser`: `tower_cors::browser`, the client-side Fetch model: what a
+//!   browser sends and makes of the answers (the preflight, the CORS checks,
+//!   the headers script may read, the preflight cache), and a `Browser` that
+//!   drives any Tower service like a page's `fetch()`; for tests and
+//!   `cors-check`.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "browser")]
+#[cfg_attr(docsrs, doc(cfg(feature = "browser")))]
 pub mod browser;
 mod config;
 mod decision;
 mod diagnostics;
 mod error;
+// The Fetch standard's tables stay whole (and unit-tested) without the
+// browser model; its client-side parts are unused then. With `browser` on,
+// anything unused is still reported.
+#[cfg_attr(not(feature = "browser"), allow(dead_code))]
 mod fetch;
 mod layer;
 mod origin;
@@ -121,8 +132,8 @@ mod vary;
 
 pub use config::CorsConfig;
 pub use decision::{
-    ActualHeaders, AllowedPreflight, Decision, Refusal, RefusalReason, RefusedPreflight,
-    EXPLANATION_HEADER,
+    ActualHeaders, AllowedPreflight, Decision, Explanation, Refusal, RefusalReason,
+    RefusedPreflight, EXPLANATION_HEADER,
 };
 pub use error::{ConfigError, Problem, ProblemKind};
 pub use layer::{Cors, CorsLayer, ResponseFuture};

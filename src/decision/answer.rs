@@ -4,16 +4,13 @@
 
 use std::fmt;
 
-use http::header::{self, GetAll, HeaderMap, HeaderName, HeaderValue};
+use http::header::{self, GetAll, HeaderMap, HeaderValue};
 use http::StatusCode;
 
+use super::explanation::EXPLANATION_HEADER;
 use super::refusal::{Refusal, RefusalReason};
 use crate::policy::{Inner, Origins, ALLOW_PRIVATE_NETWORK, STAR, TRUE};
 use crate::vary;
-
-/// The development-only header that explains a refusal
-/// ([`CorsPolicyBuilder::dangerously_explain_refusals`](crate::CorsPolicyBuilder::dangerously_explain_refusals)).
-pub static EXPLANATION_HEADER: HeaderName = HeaderName::from_static("x-cors-refusal");
 
 /// An allowed preflight, borrowing the request it answers.
 pub struct AllowedPreflight<'a> {

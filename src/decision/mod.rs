@@ -8,14 +8,16 @@
 //! a test of the layer.
 
 mod answer;
+mod explanation;
 mod refusal;
 
 use http::header::{self, HeaderMap, HeaderValue};
 use http::{request, Method, Request};
 
 pub(crate) use answer::PlainRefusal;
-pub use answer::{ActualHeaders, AllowedPreflight, RefusedPreflight, EXPLANATION_HEADER};
+pub use answer::{ActualHeaders, AllowedPreflight, RefusedPreflight};
 use answer::{Explained, Notes};
+pub use explanation::{Explanation, EXPLANATION_HEADER};
 pub use refusal::{Refusal, RefusalReason};
 
 use crate::fetch;

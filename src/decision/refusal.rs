@@ -177,6 +177,18 @@ impl RefusalReason {
     pub fn as_str(self) -> &'static str {
         self.entry().code
     }
+
+    /// The reason whose [`as_str`](Self::as_str) is `code`, e.g. from an
+    /// [`Explanation`](crate::Explanation); `None` for any other text.
+    pub fn from_code(code: &str) -> Option<Self> {
+        TABLE.iter().find(|e| e.code == code).map(|e| e.reason)
+    }
+
+    /// Every reason, in declaration order.
+    #[cfg(test)]
+    pub(super) fn every() -> impl Iterator<Item = Self> {
+        TABLE.iter().map(|e| e.reason)
+    }
 }
 
 impl fmt::Display for RefusalReason {
@@ -220,23 +232,6 @@ impl<'a> Refusal<'a> {
     /// and for [`dangerously_explain_refusals`](crate::CorsPolicyBuilder::dangerously_explain_refusals).
     pub fn hint(&self) -> String {
         (self.reason.entry().hint)(self)
-    }
-
-    /// The `x-cors-refusal` value: reason, details and fix, as visible ASCII.
-    pub(crate) fn explanation(&self) -> HeaderValue {
-        let text = format!("{}: {}; fix: {}", self.reason, self, self.hint());
-        let clean: String = text
-            .chars()
-            .map(|c| {
-                if c.is_ascii_graphic() || c == ' ' {
-                    c
-                } else {
-                    '?'
-                }
-            })
-            .collect();
-        // Only visible ASCII and spaces are left, which is always a valid value.
-        HeaderValue::from_str(&clean).unwrap_or_else(|_| HeaderValue::from_static("refused"))
     }
 
     fn origin_text(&self) -> String {

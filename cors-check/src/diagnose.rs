@@ -7,14 +7,12 @@
 use http::header::{LOCATION, WWW_AUTHENTICATE};
 use http::HeaderMap;
 use tower_cors::browser::{check_preflight, Blocked, CorsError, Engine, Warning};
+use tower_cors::{Explanation, EXPLANATION_HEADER};
 
 use crate::args::Plan;
 use crate::findings::{code, Finding, Severity};
 use crate::probe::allow_origin;
 use crate::walk::{End, Exchange, Step, Walk};
-
-/// tower-cors's development-only explanation header.
-const EXPLANATION: &str = "x-cors-refusal";
 
 /// What the walk means.
 #[derive(Debug, Clone, Default)]
@@ -57,12 +55,12 @@ pub fn diagnose(plan: &Plan, walk: &Walk) -> Diagnosis {
     if walk
         .exchanges
         .iter()
-        .any(|e| e.response.headers.contains_key(EXPLANATION))
+        .any(|e| e.response.headers.contains_key(&EXPLANATION_HEADER))
     {
         d.findings.push(Finding::new(
             code::EXPLAINS_REFUSALS,
             Severity::Low,
-            "The server is tower-cors with dangerously_explain_refusals on: its x-cors-refusal header tells anyone what the policy allows. Development only: turn it off in production.",
+            format!("The server is tower-cors with dangerously_explain_refusals on: its {EXPLANATION_HEADER} header tells anyone what the policy allows. Development only: turn it off in production."),
         ));
     }
     match &walk.end {
@@ -184,17 +182,20 @@ fn blocked(plan: &Plan, last: &Exchange, blocked: &Blocked, d: &mut Diagnosis) {
             text(headers, LOCATION.as_str())
         ));
     }
-    if let Some(explained) = headers.get(EXPLANATION) {
-        let value = String::from_utf8_lossy(explained.as_bytes()).into_owned();
-        let (reason, fix) = match value.split_once("; fix: ") {
-            Some((reason, fix)) => (reason.to_owned(), fix.to_owned()),
-            None => (value.clone(), blocked.fix().to_owned()),
+    if let Some(explained) = headers.get(&EXPLANATION_HEADER) {
+        let (reason, fix) = match Explanation::parse(explained) {
+            Some(e) => (format!("{}: {}", e.code(), e.detail()), e.fix().to_owned()),
+            // Not the shape tower-cors writes: shown as it came.
+            None => (
+                String::from_utf8_lossy(explained.as_bytes()).into_owned(),
+                blocked.fix().to_owned(),
+            ),
         };
         d.why = Some(format!(
-            "tower-cors refused it: {reason} (from its x-cors-refusal header)."
+            "tower-cors refused it: {reason} (from its {EXPLANATION_HEADER} header)."
         ));
         d.fix = Some(format!(
-            "{fix} (tower-cors's own advice, from x-cors-refusal)."
+            "{fix} (tower-cors's own advice, from {EXPLANATION_HEADER})."
         ));
         return;
     }

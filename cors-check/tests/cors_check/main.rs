@@ -1,4 +1,4 @@
-//! `cors-check` (feature `cli`) against real servers on 127.0.0.1: the
+//! `cors-check` against real servers on 127.0.0.1: the
 //! demo, tower-http's `CorsLayer` and deliberately misconfigured servers.
 //! Each case asserts the verdict, Chromium's code, the findings and the
 //! exit status; the same requests run in headless Chromium must give the

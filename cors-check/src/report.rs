@@ -126,13 +126,13 @@ pub async fn run(client: &Client, plan: Plan) -> Report {
 /// Whether a header name matters to CORS (what the human output shows).
 pub fn is_cors_relevant(name: &str) -> bool {
     name.starts_with("access-control-")
+        || name == tower_cors::EXPLANATION_HEADER.as_str()
         || matches!(
             name,
             "origin"
                 | "vary"
                 | "location"
                 | "www-authenticate"
-                | "x-cors-refusal"
                 | "cache-control"
                 | "age"
                 | "x-cache"

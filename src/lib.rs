@@ -115,6 +115,7 @@ mod origin;
 mod policy;
 mod reload;
 mod request_headers;
+mod url;
 mod vary;
 
 pub use config::CorsConfig;

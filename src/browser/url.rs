@@ -9,7 +9,7 @@
 
 use http::Uri;
 
-use crate::url::origin;
+use crate::url::{host, origin};
 
 /// An absolute `http:` or `https:` URL without credentials or fragment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,11 +106,15 @@ pub(crate) fn serialize_origin(uri: &Uri) -> Option<String> {
     origin_of(uri)
 }
 
-/// The serialized origin of an absolute URI, as [`origin::of`] reads its
-/// parts. `None` without a host, or with one no browser loads.
+/// The serialized origin of an absolute URI: the scheme lower-cased, the
+/// host as the URL Standard's host parser reads it (case folded, IPv4
+/// number forms and IPv6 normalised, DNS and punycode checks), the port
+/// unless it is the scheme's default. `None` without a host, or with one no
+/// browser loads.
 fn origin_of(uri: &Uri) -> Option<String> {
-    let host = uri.host().filter(|h| !h.is_empty())?;
-    origin::of(uri.scheme_str()?, host, uri.port_u16()).ok()
+    let host = host::serialize(uri.host().filter(|h| !h.is_empty())?).ok()?;
+    let scheme = uri.scheme_str()?.to_ascii_lowercase();
+    Some(origin::serialize(&scheme, host.as_str(), uri.port_u16()))
 }
 
 #[cfg(test)]

@@ -2,8 +2,6 @@
 //! `scheme "://" host [ ":" port ]`, the port left out when it is the
 //! scheme's default. This is the `Origin` value a browser sends for a page.
 
-use super::host::{self, HostError};
-
 /// The port a scheme implies when none is written (URL Standard,
 /// [special scheme](https://url.spec.whatwg.org/#special-scheme)).
 pub(crate) fn default_port(scheme: &[u8]) -> Option<u16> {
@@ -16,22 +14,13 @@ pub(crate) fn default_port(scheme: &[u8]) -> Option<u16> {
 }
 
 /// Serialises an origin from parts already in the form browsers send: a
-/// lower-case `scheme` and a `host` as [`host::serialize`] gives it. The
+/// lower-case `scheme` and a `host` as [`super::host::serialize`] gives it. The
 /// port is written unless it is the scheme's default.
 pub(crate) fn serialize(scheme: &str, host: &str, port: Option<u16>) -> String {
     match port.filter(|&p| Some(p) != default_port(scheme.as_bytes())) {
         Some(p) => format!("{scheme}://{host}:{p}"),
         None => format!("{scheme}://{host}"),
     }
-}
-
-/// The serialised origin of a URL's parts as written: the scheme
-/// lower-cased, the host parsed as the URL Standard parses it (IPv4 number
-/// forms and IPv6 normalised, case folded, DNS and punycode checks), a
-/// default port dropped. An error when no browser loads the host.
-pub(crate) fn of(scheme: &str, host: &str, port: Option<u16>) -> Result<String, HostError> {
-    let host = host::serialize(host)?;
-    Ok(serialize(&scheme.to_ascii_lowercase(), host.as_str(), port))
 }
 
 #[cfg(test)]
@@ -70,28 +59,5 @@ mod tests {
         assert_eq!(serialize("wss", "a", Some(443)), "wss://a");
         assert_eq!(serialize("ftp", "a", Some(21)), "ftp://a");
         assert_eq!(serialize("x-app", "a", Some(443)), "x-app://a:443");
-    }
-
-    #[test]
-    fn parts_are_read_as_browsers_read_them() {
-        assert_eq!(
-            of("HTTPS", "API.Example.com", Some(443)).as_deref(),
-            Ok("https://api.example.com")
-        );
-        assert_eq!(
-            of("http", "127.1", Some(3000)).as_deref(),
-            Ok("http://127.0.0.1:3000")
-        );
-        assert_eq!(of("http", "[0:0::1]", None).as_deref(), Ok("http://[::1]"));
-        assert_eq!(
-            of("https", "example.com.", None).as_deref(),
-            Ok("https://example.com.")
-        );
-        assert_eq!(of("https", "a..b", None), Err(HostError::EmptyLabel));
-        assert_eq!(of("https", "256.0.0.1", None), Err(HostError::BadIpv4));
-        assert!(matches!(
-            of("https", "xn--f", None),
-            Err(HostError::BadPunycode(_))
-        ));
     }
 }

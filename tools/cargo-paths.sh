@@ -14,13 +14,18 @@
 # Needs python3 to read cargo's JSON (no jq).
 
 cargo_target_dir() {
-  local dir
-  dir="$(cargo metadata --format-version 1 --no-deps |
-    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')" || {
-    echo "cannot read the target directory from \`cargo metadata\` in $PWD" >&2
+  local meta dir
+  meta="$(cargo metadata --format-version 1 --no-deps)" || {
+    echo "cannot find the target directory: \`cargo metadata\` failed in $PWD" >&2
     return 1
   }
-  [ -n "$dir" ] || { echo "\`cargo metadata\` in $PWD names no target directory" >&2; return 1; }
+  dir="$(printf '%s' "$meta" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])' 2>/dev/null)" || dir=""
+  [ -n "$dir" ] || {
+    echo "cannot find the target directory: no target_directory in what" \
+      "\`cargo metadata\` printed in $PWD (python3 reads it)" >&2
+    return 1
+  }
   printf '%s\n' "$dir"
 }
 

@@ -7,8 +7,10 @@
 #   FUZZ_PARALLEL=2 fuzz/run.sh 600   # two targets at a time
 #   FUZZ_TARGETS="service" fuzz/run.sh 60
 #
-# Needs cargo-fuzz (`cargo install cargo-fuzz`); the stable toolchain works
-# through RUSTC_BOOTSTRAP=1. Corpora stay in fuzz/corpus/<target>, findings in
+# Needs cargo-fuzz (`cargo install cargo-fuzz`) and python3 (to read
+# `cargo metadata`); the stable toolchain works through RUSTC_BOOTSTRAP=1.
+# The binaries are found where cargo puts them (tools/cargo-paths.sh), so a
+# shared CARGO_TARGET_DIR and any host triple work. Corpora stay in fuzz/corpus/<target>, findings in
 # fuzz/artifacts/<target> (both git-ignored); inputs that once failed are kept
 # in fuzz/regressions/<target> and replayed first. Exit status 1 if anything
 # was found.
@@ -20,8 +22,17 @@ parallel="${FUZZ_PARALLEL:-1}"
 export RUSTC_BOOTSTRAP=1
 targets="${FUZZ_TARGETS:-$(cargo fuzz list)}"
 
-cargo fuzz build >&2
-bin="target/x86_64-unknown-linux-gnu/release"
+# Built for the host, explicitly: cargo-fuzz's own default is the platform
+# cargo-fuzz was compiled for. The binaries land where cargo says, in
+# <target directory>/<triple>/release (CARGO_TARGET_DIR is honoured).
+# shellcheck source=tools/cargo-paths.sh
+. ../tools/cargo-paths.sh
+triple="$(host_triple)"
+cargo fuzz build --target "$triple" >&2
+bin="$(cargo_target_dir)/$triple/release"
+for t in $targets; do
+  need_executable "$bin/$t" "fuzz target $t (cargo fuzz build --target $triple)"
+done
 logs="$(mktemp -d)"
 trap 'rm -rf "$logs"' EXIT
 

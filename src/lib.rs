@@ -128,6 +128,7 @@ mod policy;
 mod reload;
 mod request_headers;
 mod setting;
+mod url;
 mod vary;
 
 pub use config::CorsConfig;

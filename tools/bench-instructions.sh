@@ -18,7 +18,11 @@ command -v valgrind >/dev/null || { echo "valgrind not found: apt-get install -y
 
 bin="$(cargo bench --bench cors --no-run --message-format=json 2>/dev/null \
   | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -1)"
-[ -x "$bin" ] || { echo "cannot find the cors bench binary" >&2; exit 1; }
+[ -x "$bin" ] || {
+  echo "cannot find the cors bench binary: looked for the \"executable\" that" \
+    "\`cargo bench --bench cors --no-run --message-format=json\` reports, and got '${bin}'" >&2
+  exit 1
+}
 
 cases=("$@")
 if [ ${#cases[@]} -eq 0 ]; then

@@ -18,7 +18,11 @@ ROUNDS="${ROUNDS:-5}"
 
 bin="$(cargo bench --bench cors --no-run --message-format=json 2>/dev/null \
   | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -1)"
-[ -x "$bin" ] || { echo "cannot find the cors bench binary" >&2; exit 1; }
+[ -x "$bin" ] || {
+  echo "cannot find the cors bench binary: looked for the \"executable\" that" \
+    "\`cargo bench --bench cors --no-run --message-format=json\` reports, and got '${bin}'" >&2
+  exit 1
+}
 
 cases=("$@")
 if [ ${#cases[@]} -eq 0 ]; then

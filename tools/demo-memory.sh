@@ -17,8 +17,11 @@ REQUESTS="${REQUESTS:-20000}"
 WEB_PORT="${WEB_PORT:-3300}"
 API_PORT="${API_PORT:-3301}"
 
+# shellcheck source=tools/cargo-paths.sh
+. tools/cargo-paths.sh
 cargo build --quiet -p example-demo
-BIN="${CARGO_TARGET_DIR:-target}/debug/example-demo"
+BIN="$(cargo_target_dir)/debug/example-demo"
+need_executable "$BIN" "the demo (cargo build -p example-demo)"
 
 work="$(mktemp -d)"
 pid=""

@@ -4,8 +4,11 @@
 # Expects ORIGIN to be set; sets SERVER, work, server_pid and stop_server.
 # STOP_WAIT_TENTHS: how long (in 0.1 s) to wait after SIGINT before SIGKILL.
 
+# shellcheck source=tools/cargo-paths.sh
+. tools/cargo-paths.sh
 cargo build --release --quiet -p tower-cors-tools --bin load_server
-SERVER="${CARGO_TARGET_DIR:-target}/release/load_server"
+SERVER="$(cargo_target_dir)/release/load_server"
+need_executable "$SERVER" "the load server (cargo build --release -p tower-cors-tools --bin load_server)"
 
 work="$(mktemp -d)"
 server_pid=""

@@ -24,8 +24,11 @@ PORT="${PORT:-3190}"
 CHECK_ROUNDS="${CHECK_ROUNDS:-250}"
 
 command -v wrk >/dev/null || { echo "wrk not found: apt-get install -y wrk" >&2; exit 1; }
+# shellcheck source=tools/cargo-paths.sh
+. tools/cargo-paths.sh
 cargo build --release --quiet -p tower-cors-tools --bin hostile_load_server
-BIN="${CARGO_TARGET_DIR:-target}/release/hostile_load_server"
+BIN="$(cargo_target_dir)/release/hostile_load_server"
+need_executable "$BIN" "the hostile load server (cargo build --release -p tower-cors-tools --bin hostile_load_server)"
 LUA="tools/load-hostile.lua"
 
 server_pid=""

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Mutation testing of the decision logic with cargo-mutants: every mutant of
-# the decision, the request-header check, origins, Vary and validation must
-# make a test fail. Too slow for CI (one build and test run per mutant, about
-# 600 mutants, about an hour on 2 cores); run it by hand and read
+# the decision, the request-header check, origins (with the URL Standard's
+# host parser in src/url/), Vary and validation must make a test fail. Too
+# slow for CI (one build and test run per mutant, about 600 mutants, about an
+# hour on 2 cores); run it by hand and read
 # target/mutants/mutants.out/ (caught, missed, timeout and unviable lists).
 #
 #   tools/mutants.sh                  # all of them
@@ -20,7 +21,7 @@ files=("$@")
 # of its own, which saves copying the tree.
 read -r -a MUTANTS_ARGS <<<"${MUTANTS_ARGS:-}"
 if [ "${#files[@]}" -eq 0 ]; then
-  files=('src/decision/*.rs' src/request_headers.rs 'src/origin/*.rs' src/vary.rs src/policy/validate.rs)
+  files=('src/decision/*.rs' src/request_headers.rs 'src/origin/*.rs' 'src/url/*.rs' src/vary.rs src/policy/validate.rs)
 fi
 args=()
 for f in "${files[@]}"; do args+=(-f "$f"); done

@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::rule::{OriginRule, PortRule};
 use super::syntax::{self, MAX_ORIGIN_LEN};
+use crate::url::origin::default_port;
 
 /// The hash of the origin indexes: foldhash's fast, fixed-seed hash (the one
 /// hashbrown uses by default), which costs about 170 instructions less per
@@ -92,7 +93,7 @@ impl OriginMatcher {
         let port = match split.port {
             None => None,
             Some(digits) => match syntax::parse_port(digits) {
-                Some(p) if Some(p) != syntax::default_port(split.scheme) => Some(p),
+                Some(p) if Some(p) != default_port(split.scheme) => Some(p),
                 _ => return false,
             },
         };
@@ -166,8 +167,8 @@ mod tests {
     /// never matched when sent.
     #[test]
     fn length_bounds_are_inclusive() {
-        use crate::origin::host::MAX_HOST_LEN;
         use crate::origin::parse_rule;
+        use crate::url::host::MAX_HOST_LEN;
 
         // The longest origin: a long scheme is all that can make one.
         let host = "a.example.com";

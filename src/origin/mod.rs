@@ -1,10 +1,9 @@
 //! Allowed origins: the rule a configured origin stands for ([`rule`]),
 //! reading one from the configuration ([`parse`]) with the URL Standard's
-//! host parser ([`host`]), the grammar both share
-//! with the request side ([`syntax`]), and matching a request's `Origin`
-//! against them all ([`matcher`]).
+//! host parser and origin serialiser (`crate::url`, which the browser model
+//! uses too), the grammar both share with the request side ([`syntax`]),
+//! and matching a request's `Origin` against them all ([`matcher`]).
 
-mod host;
 mod matcher;
 mod parse;
 mod rule;

@@ -7,11 +7,12 @@
 //! value let the later ones run, so that one hint can show the origin with
 //! every correction applied.
 
-use super::host::{self, Sent};
 use super::rule::{OriginRule, PortRule};
 use super::syntax::{self, MAX_ORIGIN_LEN};
 use crate::error::{Problem, ProblemKind};
 use crate::setting::Setting;
+use crate::url::host::{self, Sent};
+use crate::url::origin;
 
 const SETTING: Setting = Setting::AllowOrigins;
 
@@ -43,9 +44,11 @@ pub(crate) fn parse_rule(raw: &str) -> Result<OriginRule, Problems> {
             port: rule,
         },
         (false, PortRule::Any) => OriginRule::AnyPort {
-            site: format!("{}://{}", scheme.lower, host.bare),
+            site: origin::serialize(&scheme.lower, &host.bare, None),
         },
-        (false, PortRule::Exact(_)) => OriginRule::Exact(fixed.to_string()),
+        (false, PortRule::Exact(port)) => {
+            OriginRule::Exact(origin::serialize(&scheme.lower, &host.bare, port))
+        }
     })
 }
 
@@ -180,7 +183,7 @@ struct Port {
 
 /// Step 3: the port, which needs the scheme for its default.
 fn parse_port(raw: &str, scheme: &Scheme<'_>, port: Option<&str>) -> Result<Port, Problems> {
-    let default = syntax::default_port(scheme.lower.as_bytes());
+    let default = origin::default_port(scheme.lower.as_bytes());
     let (rule, wrote_default) = match port {
         None => (PortRule::Exact(None), false),
         Some("*") => (PortRule::Any, false),

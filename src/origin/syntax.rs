@@ -6,7 +6,7 @@
 //! lower-case IPv6 in brackets, and no default port (Fetch, `#origin-header`;
 //! URL standard, "ASCII serialization of an origin").
 
-use super::host::{is_forbidden_domain_code_point, MAX_HOST_LEN, MAX_LABEL_LEN};
+use crate::url::host::{is_forbidden_domain_code_point, MAX_HOST_LEN, MAX_LABEL_LEN};
 
 /// Origins longer than this never match; configured ones are refused.
 ///
@@ -61,16 +61,6 @@ pub(crate) fn parse_port(digits: &[u8]) -> Option<u16> {
         value = value * 10 + u32::from(b - b'0');
     }
     u16::try_from(value).ok()
-}
-
-/// The port a scheme implies when none is written (URL standard, "special scheme").
-pub(crate) fn default_port(scheme: &[u8]) -> Option<u16> {
-    match scheme {
-        b"http" | b"ws" => Some(80),
-        b"https" | b"wss" => Some(443),
-        b"ftp" => Some(21),
-        _ => None,
-    }
 }
 
 /// Where an origin's parts are, as byte ranges of the input.

@@ -23,7 +23,9 @@
 //! `MINIBROWSER`, `XVFB` point at other binaries; `BROWSERS=chromium,webkit`
 //! runs only those engines.
 //!
-//! The run's report goes to `target/tmp/browsers.md`. With `BROWSERS_DOC=1`
+//! The run's report goes to `browsers.md` in the scratch folder cargo gives
+//! integration tests (`CARGO_TARGET_TMPDIR`: `tmp/` in the target directory,
+//! `target/tmp/` unless `CARGO_TARGET_DIR` says otherwise). With `BROWSERS_DOC=1`
 //! (and every engine present, every case passed) it is also written to
 //! `docs/browsers.md`, with screenshots of the demo page in each engine
 //! (`docs/demo.png` for Chromium, `docs/demo-firefox.png`,

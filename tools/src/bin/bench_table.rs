@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! cargo bench --bench cors
-//! cargo run --release -p tower-cors-tools --bin bench_table          # reads target/criterion
+//! cargo run --release -p tower-cors-tools --bin bench_table          # reads <target dir>/criterion
 //! cargo run --release -p tower-cors-tools --bin bench_table -- DIR   # or another criterion dir
 //! ```
 
@@ -18,9 +18,16 @@ use std::process::ExitCode;
 type Medians = BTreeMap<String, f64>;
 
 fn main() -> ExitCode {
-    let dir = std::env::args()
-        .nth(1)
-        .map_or_else(default_dir, PathBuf::from);
+    let dir = match std::env::args().nth(1) {
+        Some(dir) => PathBuf::from(dir),
+        None => match default_dir() {
+            Ok(dir) => dir,
+            Err(e) => {
+                eprintln!("cannot find criterion's results: {e}; name the folder as an argument");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
     let medians = match read_medians(&dir) {
         Ok(m) if !m.is_empty() => m,
         Ok(_) => {
@@ -39,18 +46,37 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// The workspace's `target/criterion` (this package is tools/ of the
-/// workspace), or `$CARGO_TARGET_DIR/criterion`.
-fn default_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
-        || {
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("..")
-                .join("target")
-        },
-        PathBuf::from,
-    );
-    target.join("criterion")
+/// `criterion/` in the workspace's target directory (this package is tools/
+/// of the workspace), as `cargo metadata` names it: `target/`, or wherever
+/// `CARGO_TARGET_DIR` or a cargo config's `build.target-dir` puts it.
+fn default_dir() -> Result<PathBuf, String> {
+    // `cargo run` sets CARGO to the cargo that runs this.
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
+    let output = std::process::Command::new(&cargo)
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--manifest-path",
+        ])
+        .arg(&manifest)
+        .output()
+        .map_err(|e| format!("cannot run `cargo metadata`: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "`cargo metadata --manifest-path {}` failed: {}",
+            manifest.display(),
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .map_err(|e| format!("`cargo metadata` printed no JSON: {e}"))?;
+    let target = json["target_directory"]
+        .as_str()
+        .ok_or("`cargo metadata` names no target_directory")?;
+    Ok(Path::new(target).join("criterion"))
 }
 
 /// Reads `<group>/<function>/new/estimates.json` for every benchmark.

@@ -28,8 +28,8 @@ for f in "${files[@]}"; do args+=(-f "$f"); done
 if [ -n "${MUTANTS_SHARD:-}" ]; then args+=(--shard "$MUTANTS_SHARD"); fi
 
 # The unit tests and the integration binary judge the mutants (with the
-# features they test; `cli` only adds the command, which has tests of its
-# own); the real-browser suites add minutes per mutant and nothing the
+# features they test; `cors-check` is a package of its own, with its own
+# tests); the real-browser suites add minutes per mutant and nothing the
 # model-judged property tests do not already check. `--cargo-arg` limits the
 # build to those two targets too, not only the test run, and debug info is
 # left out: each mutant then costs a few seconds of build. mold links faster

@@ -385,8 +385,4 @@ fn token_list(headers: &HeaderMap, name: &HeaderName) -> Result<Vec<String>, Str
 }
 
 #[cfg(test)]
-#[path = "check_preflight_tests.rs"]
-mod preflight_tests;
-#[cfg(test)]
-#[path = "check_response_tests.rs"]
-mod response_tests;
+mod tests;

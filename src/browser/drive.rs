@@ -342,5 +342,4 @@ impl<R> Outcome<R> {
 }
 
 #[cfg(test)]
-#[path = "drive_tests.rs"]
 mod tests;

@@ -453,5 +453,4 @@ impl CorsRequest {
 }
 
 #[cfg(test)]
-#[path = "request_tests.rs"]
 mod tests;

@@ -3,7 +3,7 @@
 
 use http::StatusCode;
 
-use super::*;
+use super::super::*;
 use crate::browser::test_support::*;
 use crate::browser::{Credentials, PageRequest};
 

@@ -1,7 +1,7 @@
 //! The CORS-preflight check, against the facts WPT and the engines establish
 //! (CORS-RULES.md §1.6, BROWSERS.md).
 
-use super::*;
+use super::super::*;
 use crate::browser::test_support::*;
 use crate::browser::Credentials;
 

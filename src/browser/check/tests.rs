@@ -1,0 +1,4 @@
+//! The CORS-preflight check and the CORS check, one file each.
+
+mod preflight;
+mod response;

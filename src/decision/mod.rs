@@ -105,9 +105,15 @@ impl Decision<'_> {
     }
 }
 
+/// Whether anyone besides the browser reads a decision's refusal, asked
+/// only when the answer matters (an allowed request with a cookie, under a
+/// policy without credentials), so that the question costs nothing on
+/// every other request.
+pub(crate) type RefusalsRead = fn() -> bool;
+
 /// The callers of [`CorsPolicy::evaluate`] and its siblings read the
 /// decision's refusal themselves.
-const CALLER_READS: bool = true;
+const CALLER_READS: RefusalsRead = || true;
 
 impl CorsPolicy {
     /// Decides what to do with a request, given its method and headers.
@@ -270,7 +276,7 @@ impl From<bool> for AsyncVerdict {
 pub(crate) fn first_pass<'a>(
     policy: &'a Inner,
     parts: &'a request::Parts,
-    refusals_read: bool,
+    refusals_read: RefusalsRead,
 ) -> Result<Decision<'a>, OriginLookup> {
     let decision = decide(
         policy,
@@ -297,9 +303,9 @@ pub(crate) fn first_pass<'a>(
 
 /// The whole decision, shared by every entry point and by the layer.
 ///
-/// `refusals_read` says whether anyone besides the browser reads a
+/// `refusals_read` tells whether anyone besides the browser reads a
 /// refusal (the caller of [`CorsPolicy::evaluate`], or a log): only then is
-/// an allowed request's cookie checked against the policy's credentials,
+/// an allowed request's cookie reported against the policy's credentials,
 /// work that changes no header.
 pub(crate) fn decide<'a>(
     policy: &'a Inner,
@@ -307,7 +313,7 @@ pub(crate) fn decide<'a>(
     headers: &'a HeaderMap,
     parts: Option<&request::Parts>,
     verdict: AsyncVerdict,
-    refusals_read: bool,
+    refusals_read: RefusalsRead,
 ) -> Decision<'a> {
     // A request without `Origin` is not a CORS request
     // (https://fetch.spec.whatwg.org/#http-requests).
@@ -366,6 +372,7 @@ impl<'a> Asked<'a> {
     /// origin, or `None` when it refuses it: what the browser's CORS check
     /// compares with the request's origin
     /// (https://fetch.spec.whatwg.org/#cors-check, steps 1-4).
+    #[inline]
     fn allow_origin(
         &self,
         verdict: AsyncVerdict,
@@ -390,12 +397,17 @@ impl<'a> Asked<'a> {
     /// `Access-Control-Allow-Credentials: true`
     /// (https://fetch.spec.whatwg.org/#cors-check, step 5): looked for only
     /// when someone will read it.
-    fn actual_allowed(&self, allow_origin: HeaderValue, refusals_read: bool) -> Decision<'a> {
+    #[inline]
+    fn actual_allowed(
+        &self,
+        allow_origin: HeaderValue,
+        refusals_read: RefusalsRead,
+    ) -> Decision<'a> {
         let settings = &self.policy.settings;
         let explain = settings.explain_refusals;
         let mismatch = !settings.allow_credentials
-            && (explain || refusals_read)
-            && self.headers.contains_key(header::COOKIE);
+            && self.headers.contains_key(header::COOKIE)
+            && (explain || refusals_read());
         let credentials_mismatch = mismatch.then(|| self.origin.clone());
         let explanation = (mismatch && explain).then(|| {
             Refusal::new(RefusalReason::CredentialsNotAllowed, Some(self.origin)).explanation()
@@ -412,6 +424,7 @@ impl<'a> Asked<'a> {
     /// The requested method: exactly one token, which the browser's
     /// preflight check will look for in `Access-Control-Allow-Methods`
     /// (https://fetch.spec.whatwg.org/#cors-preflight-fetch, steps 7.5-7.6).
+    #[inline]
     fn check_method(
         &self,
         first: Option<&'a HeaderValue>,
@@ -440,6 +453,7 @@ impl<'a> Asked<'a> {
     /// in `Access-Control-Allow-Headers`
     /// (https://fetch.spec.whatwg.org/#cors-preflight-fetch, steps 7.7-7.8).
     /// All allowed, the preflight is answered.
+    #[inline]
     fn check_headers(&self, method: &'a HeaderValue, allow_origin: &HeaderValue) -> Decision<'a> {
         let policy = self.policy;
         let request_headers = self.headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS);
@@ -469,6 +483,7 @@ impl<'a> Asked<'a> {
     /// Whether an allowed preflight answers Private Network Access: only
     /// when the policy opts in
     /// (https://wicg.github.io/private-network-access/#headers).
+    #[inline]
     fn private_network(&self) -> bool {
         self.policy.settings.allow_private_network
             && self
@@ -480,6 +495,7 @@ impl<'a> Asked<'a> {
     /// The refusal as a decision: a preflight answered 403, or an actual
     /// request passed on without CORS headers (the browser then hides the
     /// response).
+    #[inline]
     fn refuse(&self, refusal: Refusal<'a>) -> Decision<'a> {
         let policy = self.policy;
         let explanation = policy
@@ -505,6 +521,7 @@ impl<'a> Asked<'a> {
     /// [`refuse`](Self::refuse) for a method or header of an allowed
     /// origin: in explain mode the refused preflight carries the allowed
     /// origin, so that the browser names the real cause.
+    #[inline]
     fn refuse_explained(&self, refusal: Refusal<'a>, allow_origin: &HeaderValue) -> Decision<'a> {
         let mut refused = self.refuse(refusal);
         if self.policy.settings.explain_refusals {

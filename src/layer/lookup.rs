@@ -108,7 +108,7 @@ impl<F, B> Lookup<F, B> {
             &self.headers,
             None,
             verdict,
-            diagnostics::enabled(),
+            diagnostics::enabled,
         );
         match apply(&self.policy, decision) {
             Outcome::Answer(status, headers) => {

@@ -187,7 +187,7 @@ where
             req.headers(),
             None,
             AsyncVerdict::Unknown,
-            diagnostics::enabled(),
+            diagnostics::enabled,
         ),
     );
     ResponseFuture::start(outcome, inner, req)
@@ -206,7 +206,7 @@ where
     ResBody: Default,
 {
     let (parts, body) = req.into_parts();
-    match first_pass(policy, &parts, diagnostics::enabled()) {
+    match first_pass(policy, &parts, diagnostics::enabled) {
         Ok(decision) => {
             let outcome = apply(policy, decision);
             ResponseFuture::start(outcome, inner, Request::from_parts(parts, body))

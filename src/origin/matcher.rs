@@ -70,6 +70,7 @@ impl OriginMatcher {
     /// Only origins exactly as browsers serialise them can match: `null`,
     /// upper case, paths, trailing slashes, user info, default ports, bad
     /// ports and over-long values never do.
+    #[inline]
     pub(crate) fn matches(&self, origin: &[u8]) -> bool {
         if origin.is_empty() || origin.len() > MAX_ORIGIN_LEN {
             return false;
@@ -83,6 +84,9 @@ impl OriginMatcher {
         self.matches_pattern(origin)
     }
 
+    /// The patterns (`:*` ports and subdomains), kept out of line: most
+    /// policies list exact origins only.
+    #[inline(never)]
     fn matches_pattern(&self, origin: &[u8]) -> bool {
         let Some(split) = syntax::split(origin) else {
             return false;

@@ -29,6 +29,7 @@ impl AllowedPreflight<'_> {
 
     /// The headers to answer with. This is the map the layer sends; it is the
     /// only allocation an allowed preflight makes.
+    #[inline]
     pub fn headers(&self) -> HeaderMap {
         let p = self.policy;
         let mut h = p.preflight_headers.clone();

@@ -372,7 +372,7 @@ impl<'a> Asked<'a> {
     /// origin, or `None` when it refuses it: what the browser's CORS check
     /// compares with the request's origin
     /// (https://fetch.spec.whatwg.org/#cors-check, steps 1-4).
-    #[inline]
+    #[inline(always)]
     fn allow_origin(
         &self,
         verdict: AsyncVerdict,
@@ -424,7 +424,7 @@ impl<'a> Asked<'a> {
     /// The requested method: exactly one token, which the browser's
     /// preflight check will look for in `Access-Control-Allow-Methods`
     /// (https://fetch.spec.whatwg.org/#cors-preflight-fetch, steps 7.5-7.6).
-    #[inline]
+    #[inline(always)]
     fn check_method(
         &self,
         first: Option<&'a HeaderValue>,
@@ -453,7 +453,7 @@ impl<'a> Asked<'a> {
     /// in `Access-Control-Allow-Headers`
     /// (https://fetch.spec.whatwg.org/#cors-preflight-fetch, steps 7.7-7.8).
     /// All allowed, the preflight is answered.
-    #[inline]
+    #[inline(always)]
     fn check_headers(&self, method: &'a HeaderValue, allow_origin: &HeaderValue) -> Decision<'a> {
         let policy = self.policy;
         let request_headers = self.headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS);
@@ -483,7 +483,7 @@ impl<'a> Asked<'a> {
     /// Whether an allowed preflight answers Private Network Access: only
     /// when the policy opts in
     /// (https://wicg.github.io/private-network-access/#headers).
-    #[inline]
+    #[inline(always)]
     fn private_network(&self) -> bool {
         self.policy.settings.allow_private_network
             && self
@@ -495,7 +495,7 @@ impl<'a> Asked<'a> {
     /// The refusal as a decision: a preflight answered 403, or an actual
     /// request passed on without CORS headers (the browser then hides the
     /// response).
-    #[inline]
+    #[inline(always)]
     fn refuse(&self, refusal: Refusal<'a>) -> Decision<'a> {
         let policy = self.policy;
         let explanation = policy
@@ -521,7 +521,7 @@ impl<'a> Asked<'a> {
     /// [`refuse`](Self::refuse) for a method or header of an allowed
     /// origin: in explain mode the refused preflight carries the allowed
     /// origin, so that the browser names the real cause.
-    #[inline]
+    #[inline(always)]
     fn refuse_explained(&self, refusal: Refusal<'a>, allow_origin: &HeaderValue) -> Decision<'a> {
         let mut refused = self.refuse(refusal);
         if self.policy.settings.explain_refusals {

@@ -4,6 +4,7 @@
 
 /// The port a scheme implies when none is written (URL Standard,
 /// [special scheme](https://url.spec.whatwg.org/#special-scheme)).
+#[inline]
 pub(crate) fn default_port(scheme: &[u8]) -> Option<u16> {
     match scheme {
         b"http" | b"ws" => Some(80),

@@ -155,7 +155,7 @@ impl fmt::Display for Problem {
         match (&self.variable, self.setting) {
             (Some(var), None) => f.write_str(var)?,
             (Some(var), Some(setting)) => write!(f, "{var} ({})", setting.method())?,
-            (None, setting) => f.write_str(setting.map_or(FROM_ENV, Setting::method))?,
+            (None, _) => f.write_str(self.setting())?,
         }
         if let Some(v) = &self.value {
             write!(f, " {v:?}")?;

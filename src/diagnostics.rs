@@ -33,6 +33,7 @@ pub(crate) fn report(decision: &Decision<'_>) {
         origin = lossy(refusal.origin()).as_deref(),
         method = lossy(refusal.method()).as_deref(),
         header = refusal.header(),
+        fetch_site = lossy(refusal.fetch_site()).as_deref(),
         preflight = decision.is_preflight(),
         fix = %refusal.hint(),
         "CORS refused: {refusal}",

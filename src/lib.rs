@@ -134,10 +134,10 @@ mod vary;
 pub use config::CorsConfig;
 pub use decision::{
     ActualHeaders, AllowedPreflight, Decision, Explanation, Refusal, RefusalReason,
-    RefusedPreflight, EXPLANATION_HEADER,
+    RefusedPreflight, RefusedWrite, EXPLANATION_HEADER,
 };
 pub use error::{ConfigError, Problem, ProblemKind};
-pub use layer::{Cors, CorsLayer, ResponseFuture};
+pub use layer::{Cors, CorsLayer, Held, ResponseFuture};
 pub use policy::{CorsPolicy, CorsPolicyBuilder, PolicyWarning, WarningKind, MAX_AGE_LIMIT};
 pub use reload::{PolicyHandle, ReloadableCorsLayer};
 

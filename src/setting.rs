@@ -27,6 +27,9 @@ pub(crate) enum Setting {
     MaxAge,
     /// [`allow_private_network`](crate::CorsPolicyBuilder::allow_private_network).
     AllowPrivateNetwork,
+    /// [`guard_writes`](crate::CorsPolicyBuilder::guard_writes), and the
+    /// exemption that goes with it.
+    GuardWrites,
     /// [`preflight_status`](crate::CorsPolicyBuilder::preflight_status).
     PreflightStatus,
     /// [`preflight_passthrough`](crate::CorsPolicyBuilder::preflight_passthrough).
@@ -47,7 +50,7 @@ struct Entry {
 }
 
 /// Every setting, in declaration order (a test keeps it so).
-const ENTRIES: [Entry; 10] = [
+const ENTRIES: [Entry; 11] = [
     Entry {
         setting: Setting::AllowOrigins,
         method: "allow_origins",
@@ -82,6 +85,11 @@ const ENTRIES: [Entry; 10] = [
         setting: Setting::AllowPrivateNetwork,
         method: "allow_private_network",
         config_key: Some("allow_private_network"),
+    },
+    Entry {
+        setting: Setting::GuardWrites,
+        method: "guard_writes",
+        config_key: Some("guard_writes"),
     },
     Entry {
         setting: Setting::PreflightStatus,

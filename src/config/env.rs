@@ -17,7 +17,8 @@ impl CorsConfig {
     /// `{prefix}_ALLOW_METHODS`, `{prefix}_ALLOW_HEADERS`,
     /// `{prefix}_EXPOSE_HEADERS` (comma-separated lists, each item trimmed,
     /// empty items skipped), `{prefix}_ALLOW_CREDENTIALS`,
-    /// `{prefix}_ALLOW_PRIVATE_NETWORK` (`true`/`false` or `1`/`0`) and
+    /// `{prefix}_ALLOW_PRIVATE_NETWORK`, `{prefix}_GUARD_WRITES` (`true`/`false`
+    /// or `1`/`0`) and
     /// `{prefix}_MAX_AGE_SECS` (whole seconds). `{prefix}_ALLOW_ORIGINS` is
     /// required, as `allow_origins` is in a file.
     ///
@@ -145,12 +146,13 @@ fn read_variable(
     let text = value
         .to_str()
         .ok_or_else(|| fail("the value is not UTF-8"))?;
+    let switch = |text: &str| {
+        parse_bool(text).ok_or_else(|| fail("write true or false (or 1 or 0), or unset it"))
+    };
     match config.slot(setting) {
         Some(Slot::List(list)) => *list = split_list(text),
-        Some(Slot::Flag(flag)) => {
-            *flag = parse_bool(text)
-                .ok_or_else(|| fail("write true or false (or 1 or 0), or unset it"))?;
-        }
+        Some(Slot::Flag(flag)) => *flag = switch(text)?,
+        Some(Slot::Switch(slot)) => *slot = Some(switch(text)?),
         Some(Slot::Seconds(secs)) => {
             let parsed = text
                 .trim()

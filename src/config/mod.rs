@@ -21,7 +21,8 @@ use crate::setting::Setting;
 ///
 /// Keys: `allow_origins` (required), `allow_methods`, `allow_headers`,
 /// `expose_headers` (lists of strings), `allow_credentials` (bool),
-/// `max_age_secs` (integer), `allow_private_network` (bool). Unknown keys
+/// `max_age_secs` (integer), `allow_private_network`, `guard_writes`
+/// (bool; unset, on with credentials). Unknown keys
 /// are an error, so a typo cannot silently drop a setting.
 ///
 /// The documented way to configure an app is a `[cors]` table in the app's
@@ -134,6 +135,13 @@ pub struct CorsConfig {
         serde(default, skip_serializing_if = "std::ops::Not::not")
     )]
     pub allow_private_network: bool,
+    /// See [`CorsPolicyBuilder::guard_writes`]; unset, writes are guarded
+    /// when credentials are allowed.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub guard_writes: Option<bool>,
 }
 
 impl CorsConfig {
@@ -150,6 +158,9 @@ impl CorsConfig {
         if let Some(secs) = self.max_age_secs {
             b = b.max_age(Duration::from_secs(secs));
         }
+        if let Some(guard) = self.guard_writes {
+            b = b.guard_writes(guard);
+        }
         b
     }
 }
@@ -161,6 +172,8 @@ pub(crate) enum Slot<'a> {
     List(&'a mut Vec<String>),
     /// A switch.
     Flag(&'a mut bool),
+    /// A switch whose default depends on other settings.
+    Switch(&'a mut Option<bool>),
     /// A whole number of seconds.
     Seconds(&'a mut Option<u64>),
 }
@@ -177,6 +190,7 @@ impl CorsConfig {
             Setting::AllowCredentials => Slot::Flag(&mut self.allow_credentials),
             Setting::MaxAge => Slot::Seconds(&mut self.max_age_secs),
             Setting::AllowPrivateNetwork => Slot::Flag(&mut self.allow_private_network),
+            Setting::GuardWrites => Slot::Switch(&mut self.guard_writes),
             Setting::PreflightStatus | Setting::PreflightPassthrough | Setting::ExplainRefusals => {
                 return None
             }

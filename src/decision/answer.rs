@@ -187,6 +187,50 @@ impl<'a> RefusedPreflight<'a> {
     }
 }
 
+/// A write refused by the [write guard](crate::CorsPolicyBuilder::guard_writes):
+/// answered `403 Forbidden` by the layer, and never passed to the inner
+/// service.
+///
+/// The answer carries no CORS headers (the page that sent it reads
+/// nothing), `Vary: origin, sec-fetch-site`, and in explain mode the
+/// `x-cors-refusal` explanation.
+#[derive(Debug, Clone)]
+pub struct RefusedWrite<'a> {
+    pub(super) refusal: Refusal<'a>,
+    pub(super) explanation: Option<HeaderValue>,
+}
+
+/// What a write refusal depends on.
+static WRITE_VARY: HeaderValue = HeaderValue::from_static("origin, sec-fetch-site");
+
+impl<'a> RefusedWrite<'a> {
+    /// Why it was refused: always [`RefusalReason::CrossOriginWrite`].
+    pub fn refusal(&self) -> &Refusal<'a> {
+        &self.refusal
+    }
+
+    /// The status to answer with: `403 Forbidden`.
+    pub fn status(&self) -> StatusCode {
+        PlainRefusal::STATUS
+    }
+
+    /// The headers to answer with, exactly as the layer sends them.
+    pub fn headers(&self) -> HeaderMap {
+        let mut h = HeaderMap::with_capacity(2);
+        self.clone().into_plain().write_to(&mut h);
+        h
+    }
+
+    /// The answer's headers, owned, for the layer to write into a map it
+    /// already has.
+    pub(crate) fn into_plain(self) -> PlainRefusal {
+        PlainRefusal {
+            vary: WRITE_VARY.clone(),
+            explanation: self.explanation,
+        }
+    }
+}
+
 /// The headers of a plain refused preflight (`403` with the preflight
 /// `Vary` and, in explain mode, the explanation), owned so that the layer can
 /// write them into a map it already has.

@@ -10,12 +10,13 @@
 mod answer;
 mod explanation;
 mod refusal;
+mod write_guard;
 
 use http::header::{self, HeaderMap, HeaderValue};
-use http::{request, Method, Request};
+use http::{request, Method, Request, Uri};
 
 pub(crate) use answer::PlainRefusal;
-pub use answer::{ActualHeaders, AllowedPreflight, RefusedPreflight};
+pub use answer::{ActualHeaders, AllowedPreflight, RefusedPreflight, RefusedWrite};
 use answer::{Explained, Notes};
 pub use explanation::{Explanation, EXPLANATION_HEADER};
 pub use refusal::{Refusal, RefusalReason};
@@ -69,6 +70,12 @@ pub enum Decision<'a> {
     /// the response gets no CORS headers, so the browser will not let the
     /// page read it.
     ActualRefused(Refusal<'a>, ActualHeaders),
+    /// A write (a request with an unsafe method) from an origin the policy
+    /// does not allow, refused by the
+    /// [write guard](crate::CorsPolicyBuilder::guard_writes): the layer
+    /// answers it with [`RefusedWrite::status`] (403) and
+    /// [`RefusedWrite::headers`]; the inner service never sees it.
+    WriteRefused(RefusedWrite<'a>),
     /// Not a CORS request (no `Origin`): pass it on. The response still gets
     /// what keeps shared caches safe: `Vary: Origin` when the answer depends
     /// on the origin, or `Access-Control-Allow-Origin: *` for a policy that
@@ -91,6 +98,7 @@ impl Decision<'_> {
         match self {
             Decision::PreflightRefused(r) => Some(r.refusal),
             Decision::ActualRefused(r, _) => Some(*r),
+            Decision::WriteRefused(r) => Some(r.refusal),
             Decision::ActualAllowed(h) => h.credentials_refusal(),
             _ => None,
         }
@@ -118,6 +126,12 @@ const CALLER_READS: RefusalsRead = || true;
 impl CorsPolicy {
     /// Decides what to do with a request, given its method and headers.
     ///
+    /// Without the request's URI, a policy's
+    /// [write-guard exemption](crate::CorsPolicyBuilder::exempt_from_write_guard)
+    /// sees the path `/`, and an `Origin` is the server's own only by the
+    /// `Host` header: use [`evaluate_request`](Self::evaluate_request) or
+    /// [`evaluate_parts`](Self::evaluate_parts) for those.
+    ///
     /// This is exactly what [`CorsLayer`](crate::CorsLayer) does before it
     /// answers a preflight or calls the inner service, so it is the way to
     /// unit-test an application's CORS settings without a server. It
@@ -134,7 +148,7 @@ impl CorsPolicy {
             &self.inner,
             method,
             headers,
-            None,
+            Head::Unknown,
             AsyncVerdict::Unknown,
             CALLER_READS,
         )
@@ -146,7 +160,7 @@ impl CorsPolicy {
             &self.inner,
             &parts.method,
             &parts.headers,
-            Some(parts),
+            Head::Parts(parts),
             AsyncVerdict::Unknown,
             CALLER_READS,
         )
@@ -181,14 +195,14 @@ impl CorsPolicy {
     pub async fn evaluate_async<'a>(&'a self, parts: &'a request::Parts) -> Decision<'a> {
         let lookup = match first_pass(&self.inner, parts, CALLER_READS) {
             Ok(decision) => return decision,
-            Err(lookup) => lookup,
+            Err((lookup, _)) => lookup,
         };
         let verdict = AsyncVerdict::from(lookup.await);
         decide(
             &self.inner,
             &parts.method,
             &parts.headers,
-            None,
+            Head::Parts(parts),
             verdict,
             CALLER_READS,
         )
@@ -219,10 +233,53 @@ impl CorsPolicy {
             &self.inner,
             request.method(),
             request.headers(),
-            None,
+            Head::Uri(request.uri()),
             AsyncVerdict::Unknown,
             CALLER_READS,
         )
+    }
+}
+
+/// What the caller knows of the request beyond its method and headers.
+#[derive(Clone, Copy)]
+pub(crate) enum Head<'a> {
+    /// Nothing.
+    Unknown,
+    /// Its target.
+    Uri(&'a Uri),
+    /// Its whole head, which the predicates and the exemption are given.
+    Parts(&'a request::Parts),
+}
+
+impl Head<'_> {
+    /// The request's target, when known.
+    fn uri(&self) -> Option<&Uri> {
+        match self {
+            Head::Unknown => None,
+            Head::Uri(uri) => Some(uri),
+            Head::Parts(parts) => Some(&parts.uri),
+        }
+    }
+
+    /// Asks `ask` about the request's head, building one when the caller
+    /// has none (with the URI when known, else `/`).
+    fn with_parts<T>(
+        &self,
+        method: &Method,
+        headers: &HeaderMap,
+        ask: impl FnOnce(&request::Parts) -> T,
+    ) -> T {
+        if let Head::Parts(parts) = self {
+            return ask(parts);
+        }
+        let mut head = Request::new(());
+        *head.method_mut() = method.clone();
+        *head.headers_mut() = headers.clone();
+        if let Some(uri) = self.uri() {
+            *head.uri_mut() = uri.clone();
+        }
+        let (parts, ()) = head.into_parts();
+        ask(&parts)
     }
 }
 
@@ -233,21 +290,12 @@ fn predicate_allows(
     origin: &HeaderValue,
     method: &Method,
     headers: &HeaderMap,
-    parts: Option<&request::Parts>,
+    head: Head<'_>,
 ) -> bool {
     let Some(predicate) = &policy.origin_predicate else {
         return false;
     };
-    match parts {
-        Some(parts) => predicate(origin, parts),
-        None => {
-            let mut head = Request::new(());
-            *head.method_mut() = method.clone();
-            *head.headers_mut() = headers.clone();
-            let (parts, ()) = head.into_parts();
-            predicate(origin, &parts)
-        }
-    }
+    head.with_parts(method, headers, |parts| predicate(origin, parts))
 }
 
 /// What the async origin predicate said about the request's origin.
@@ -272,28 +320,36 @@ impl From<bool> for AsyncVerdict {
 }
 
 /// The decision for a request head, or, when only the async origin
-/// predicate could allow its origin, the pending lookup to ask it with.
+/// predicate could allow its origin, the pending lookup to ask it with, and
+/// whether the request is a write that must wait for it (the guard
+/// refuses it unless the lookup allows its origin).
 pub(crate) fn first_pass<'a>(
     policy: &'a Inner,
     parts: &'a request::Parts,
     refusals_read: RefusalsRead,
-) -> Result<Decision<'a>, OriginLookup> {
+) -> Result<Decision<'a>, (OriginLookup, bool)> {
     let decision = decide(
         policy,
         &parts.method,
         &parts.headers,
-        Some(parts),
+        Head::Parts(parts),
         AsyncVerdict::Unknown,
         refusals_read,
     );
+    // A refusal of the origin itself (for a write, with a single `Origin`)
+    // is what the async predicate may still overturn.
+    let origin_refused = |r: Refusal<'_>| {
+        r.reason == RefusalReason::OriginNotAllowed
+            || (r.reason == RefusalReason::CrossOriginWrite && r.origin.is_some())
+    };
     match (&policy.async_origin_predicate, &decision) {
-        (Some(lookup), Decision::PreflightRefused(_) | Decision::ActualRefused(..))
-            if decision
-                .refusal()
-                .is_some_and(|r| r.reason == RefusalReason::OriginNotAllowed) =>
-        {
+        (
+            Some(lookup),
+            Decision::PreflightRefused(_) | Decision::ActualRefused(..) | Decision::WriteRefused(_),
+        ) if decision.refusal().is_some_and(origin_refused) => {
+            let hold = matches!(decision, Decision::WriteRefused(_));
             match parts.headers.get(header::ORIGIN) {
-                Some(origin) => Err(lookup(origin, parts)),
+                Some(origin) => Err((lookup(origin, parts), hold)),
                 None => Ok(decision),
             }
         }
@@ -311,14 +367,20 @@ pub(crate) fn decide<'a>(
     policy: &'a Inner,
     method: &Method,
     headers: &'a HeaderMap,
-    parts: Option<&request::Parts>,
+    head: Head<'_>,
     verdict: AsyncVerdict,
     refusals_read: RefusalsRead,
 ) -> Decision<'a> {
     // A request without `Origin` is not a CORS request
-    // (https://fetch.spec.whatwg.org/#http-requests).
+    // (https://fetch.spec.whatwg.org/#http-requests); a write without one
+    // may still be a cross-site browser request, for the guard.
     let mut origins = headers.get_all(header::ORIGIN).iter();
     let Some(origin) = origins.next() else {
+        if policy.guard_writes && write_guard::is_write(method) {
+            if let Some(refused) = guard(policy, None, method, headers, head) {
+                return refused;
+            }
+        }
         return Decision::NotCors(ActualHeaders::without_origin(policy));
     };
     // A CORS-preflight request is `OPTIONS` with `Access-Control-Request-Method`
@@ -339,11 +401,13 @@ pub(crate) fn decide<'a>(
     };
     // Browsers send exactly one `Origin`.
     if origins.next().is_some() {
-        return asked.refuse(Refusal::new(RefusalReason::OriginMalformed, None));
+        return asked.refuse_origin(RefusalReason::OriginMalformed, None, method, head);
     }
-    let allow_origin = match asked.allow_origin(verdict, method, parts) {
+    let allow_origin = match asked.allow_origin(verdict, method, head) {
         Some(value) => value,
-        None => return asked.refuse(Refusal::new(RefusalReason::OriginNotAllowed, Some(origin))),
+        None => {
+            return asked.refuse_origin(RefusalReason::OriginNotAllowed, Some(origin), method, head)
+        }
     };
     if !asked.preflight {
         return asked.actual_allowed(allow_origin, refusals_read);
@@ -377,7 +441,7 @@ impl<'a> Asked<'a> {
         &self,
         verdict: AsyncVerdict,
         method: &Method,
-        parts: Option<&request::Parts>,
+        head: Head<'_>,
     ) -> Option<HeaderValue> {
         let policy = self.policy;
         let origin = self.origin;
@@ -385,7 +449,7 @@ impl<'a> Asked<'a> {
             // Validation never lets `*` origins carry credentials.
             Origins::Any => Some(STAR.clone()),
             Origins::List(m) if m.matches(origin.as_bytes()) => Some(origin.clone()),
-            _ if allowed_otherwise(policy, verdict, origin, method, self.headers, parts) => {
+            _ if allowed_otherwise(policy, verdict, origin, method, self.headers, head) => {
                 Some(origin.clone())
             }
             _ => None,
@@ -492,6 +556,24 @@ impl<'a> Asked<'a> {
                 .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true"))
     }
 
+    /// A request whose origin the policy does not allow (or that has
+    /// several): a write the guard refuses, or else the plain refusal.
+    #[inline(always)]
+    fn refuse_origin(
+        &self,
+        reason: RefusalReason,
+        origin: Option<&'a HeaderValue>,
+        method: &Method,
+        head: Head<'_>,
+    ) -> Decision<'a> {
+        if !self.preflight && self.policy.guard_writes && write_guard::is_write(method) {
+            if let Some(refused) = guard(self.policy, origin, method, self.headers, head) {
+                return refused;
+            }
+        }
+        self.refuse(Refusal::new(reason, origin))
+    }
+
     /// The refusal as a decision: a preflight answered 403, or an actual
     /// request passed on without CORS headers (the browser then hides the
     /// response).
@@ -540,13 +622,45 @@ fn allowed_otherwise(
     origin: &HeaderValue,
     method: &Method,
     headers: &HeaderMap,
-    parts: Option<&request::Parts>,
+    head: Head<'_>,
 ) -> bool {
     match verdict {
         AsyncVerdict::Allowed => true,
         AsyncVerdict::Refused => false,
-        AsyncVerdict::Unknown => predicate_allows(policy, origin, method, headers, parts),
+        AsyncVerdict::Unknown => predicate_allows(policy, origin, method, headers, head),
     }
+}
+
+/// The write guard's decision on a write whose origin the policy does not
+/// allow (`origin`: its single `Origin`, if any): refused, unless the
+/// browser says it is same-origin, it has no browser's marks, or the
+/// policy exempts it. Out of line: only such writes get here.
+#[inline(never)]
+fn guard<'a>(
+    policy: &'a Inner,
+    origin: Option<&'a HeaderValue>,
+    method: &Method,
+    headers: &'a HeaderMap,
+    head: Head<'_>,
+) -> Option<Decision<'a>> {
+    let refused = write_guard::refuses(headers, origin, head.uri())?;
+    if let Some(exempt) = &policy.write_exemption {
+        if head.with_parts(method, headers, |parts| exempt(parts)) {
+            return None;
+        }
+    }
+    let refusal = Refusal {
+        site: refused.site,
+        ..Refusal::new(RefusalReason::CrossOriginWrite, origin)
+    };
+    let explanation = policy
+        .settings
+        .explain_refusals
+        .then(|| refusal.explanation());
+    Some(Decision::WriteRefused(RefusedWrite {
+        refusal,
+        explanation,
+    }))
 }
 
 /// In explain mode, a refused preflight of an allowed origin's method or

@@ -15,6 +15,7 @@ pub struct Refusal<'a> {
     pub(super) origin: Option<&'a HeaderValue>,
     pub(super) method: Option<&'a HeaderValue>,
     pub(super) header: Option<&'a str>,
+    pub(super) site: Option<&'a HeaderValue>,
 }
 
 /// The classes of refusal.
@@ -41,6 +42,12 @@ pub enum RefusalReason {
     /// answers as for any allowed origin; this is reported so that the
     /// mismatch can be diagnosed.
     CredentialsNotAllowed,
+    /// A request with an unsafe method (not `GET`, `HEAD` or `OPTIONS`)
+    /// from an origin the policy does not allow, refused before it reached
+    /// the service by the
+    /// [write guard](crate::CorsPolicyBuilder::guard_writes): what a form
+    /// `POST` or a `no-cors` `fetch()` from another site looks like.
+    CrossOriginWrite,
 }
 
 /// Everything said about one class of refusal.
@@ -55,7 +62,7 @@ struct Entry {
 }
 
 /// One entry per [`RefusalReason`], in declaration order (a test checks it).
-static TABLE: [Entry; 8] = [
+static TABLE: [Entry; 9] = [
     Entry {
         reason: RefusalReason::OriginNotAllowed,
         code: "origin-not-allowed",
@@ -164,6 +171,12 @@ static TABLE: [Entry; 8] = [
                 .to_owned()
         },
     },
+    Entry {
+        reason: RefusalReason::CrossOriginWrite,
+        code: "cross-origin-write",
+        message: write_message,
+        hint: write_hint,
+    },
 ];
 
 impl RefusalReason {
@@ -204,6 +217,7 @@ impl<'a> Refusal<'a> {
             origin,
             method: None,
             header: None,
+            site: None,
         }
     }
 
@@ -225,6 +239,12 @@ impl<'a> Refusal<'a> {
     /// The first header name that was not allowed, for header refusals.
     pub fn header(&self) -> Option<&'a str> {
         self.header
+    }
+
+    /// The request's `Sec-Fetch-Site`, for write-guard refusals of requests
+    /// that had one.
+    pub fn fetch_site(&self) -> Option<&'a HeaderValue> {
+        self.site
     }
 
     /// What the policy (or the request) would need for this to pass, in
@@ -261,6 +281,52 @@ fn origin_hint(r: &Refusal<'_>) -> String {
             None => String::new(),
         },
         _ => "no browser sends this Origin: it is not a serialised origin".to_owned(),
+    }
+}
+
+fn write_message(r: &Refusal<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    match (r.origin, r.site) {
+        (Some(_), Some(site)) => write!(
+            f,
+            "a write from origin {:?} (Sec-Fetch-Site: {}) was refused before it reached the \
+             service: the policy does not allow that origin",
+            r.origin_text(),
+            shown(site)
+        ),
+        (Some(_), None) => write!(
+            f,
+            "a write from origin {:?} (without Sec-Fetch-Site) was refused before it reached \
+             the service: the policy does not allow that origin and it is not the server's own",
+            r.origin_text()
+        ),
+        (None, Some(site)) => write!(
+            f,
+            "a write without a single Origin (Sec-Fetch-Site: {}) was refused before it \
+             reached the service",
+            shown(site)
+        ),
+        (None, None) => f.write_str(
+            "a write with a repeated or malformed Origin was refused before it reached the \
+             service",
+        ),
+    }
+}
+
+fn write_hint(r: &Refusal<'_>) -> String {
+    let exempt = "if this endpoint takes cross-site POSTs by design (an OAuth form_post \
+                  callback, a SAML POST binding, a payment provider's return), exempt it with \
+                  exempt_from_write_guard";
+    let own = if r.site.is_none() && r.origin.is_some() {
+        "; if this is the server's own origin behind a proxy, pass the Host header through"
+    } else {
+        ""
+    };
+    match r.origin {
+        Some(origin) => format!(
+            "if pages on {:?} may write, add it to allow_origins; {exempt}{own}",
+            shown(origin)
+        ),
+        None => format!("browsers send exactly one Origin on a write; {exempt}"),
     }
 }
 

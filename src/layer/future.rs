@@ -12,7 +12,7 @@ use http::{request, HeaderMap, Request, Response};
 use pin_project_lite::pin_project;
 use tower_service::Service;
 
-use super::lookup::Lookup;
+use super::lookup::{Held, Lookup};
 use super::{answer, passthrough, refuse, Outcome};
 use crate::decision::ActualHeaders;
 use crate::policy::{Inner, OriginLookup};
@@ -21,25 +21,29 @@ pin_project! {
     /// The response future of [`Cors`](crate::Cors): either the layer's own
     /// preflight answer, or the inner service's response with CORS headers
     /// added.
-    pub struct ResponseFuture<F, B> {
+    ///
+    /// `H` is a write the layer holds while an
+    /// [async origin predicate](crate::CorsPolicyBuilder::allow_origin_predicate_async)
+    /// decides whether its origin may write: [`Held`](crate::Held).
+    pub struct ResponseFuture<F, B, H> {
         #[pin]
-        kind: Kind<F, B>,
+        kind: Kind<F, B, H>,
     }
 }
 
 pin_project! {
     #[project = KindProj]
-    enum Kind<F, B> {
+    enum Kind<F, B, H> {
         Ready { response: Option<Response<B>> },
         Inner { #[pin] future: F, headers: Option<ActualHeaders> },
         /// What only opt-in settings need, boxed so that the two states
         /// above stay as they are for every other policy.
-        Slow { state: Box<Slow<F, B>> },
+        Slow { state: Box<Slow<F, B, H>> },
     }
 }
 
 /// The states of opt-in settings.
-enum Slow<F, B> {
+enum Slow<F, B, H> {
     /// A preflight passed through to the inner service, and the layer's
     /// headers to merge into its answer.
     Preflight {
@@ -48,12 +52,13 @@ enum Slow<F, B> {
     },
     /// A request waiting for the async origin predicate (and, unless the
     /// layer answers it, running in the inner service meanwhile).
-    Lookup(Lookup<F, B>),
+    Lookup(Lookup<F, B, H>),
 }
 
-impl<F, B, E> Slow<F, B>
+impl<F, B, E, S, R> Slow<F, B, Held<S, R>>
 where
     F: Future<Output = Result<Response<B>, E>>,
+    S: Service<Request<R>, Future = F>,
 {
     #[inline(never)]
     fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Result<Response<B>, E>> {
@@ -70,7 +75,7 @@ where
     }
 }
 
-impl<F, B> ResponseFuture<F, B> {
+impl<F, B, H> ResponseFuture<F, B, H> {
     /// Applies an outcome: the answer, or the inner service called with
     /// `req` and what to add to its response.
     ///
@@ -109,29 +114,43 @@ impl<F, B> ResponseFuture<F, B> {
         };
         Self { kind }
     }
+}
 
+impl<F, B, S, R> ResponseFuture<F, B, Held<S, R>>
+where
+    S: Service<Request<R>, Future = F> + Clone,
+{
     /// Waits for `lookup` before deciding. A preflight the layer answers
-    /// itself only waits; any other request goes to the inner service now,
-    /// with a copy of its head kept for the decision.
-    pub(super) fn lookup<S, R>(
+    /// itself only waits; a write the guard refuses unless the lookup
+    /// allows its origin (`hold`) waits, with the ready service, before
+    /// the service sees it; any other request goes to the inner service
+    /// now, with a copy of its head kept for the decision.
+    pub(super) fn lookup(
         policy: Arc<Inner>,
         lookup: OriginLookup,
         inner: &mut S,
-        parts: request::Parts,
-        body: R,
+        (parts, body): (request::Parts, R),
+        hold: bool,
     ) -> Self
     where
-        S: Service<Request<R>, Future = F>,
         B: Default,
     {
         let answered_here =
             !policy.settings.preflight_passthrough && super::lookup::is_preflight(&parts);
         let state = if answered_here {
-            Lookup::new(policy, lookup, parts.method, parts.headers, None)
+            Lookup::new(policy, lookup, parts, None, None)
+        } else if hold {
+            // The service in `inner` was driven ready: it goes with the
+            // request, and a clone takes its place for the next call.
+            let clone = inner.clone();
+            let ready = std::mem::replace(inner, clone);
+            let head = parts.clone();
+            let held = Held::new(ready, Request::from_parts(parts, body));
+            Lookup::new(policy, lookup, head, None, Some(held))
         } else {
-            let (method, headers) = (parts.method.clone(), parts.headers.clone());
+            let head = parts.clone();
             let future = inner.call(Request::from_parts(parts, body));
-            Lookup::new(policy, lookup, method, headers, Some(Box::pin(future)))
+            Lookup::new(policy, lookup, head, Some(Box::pin(future)), None)
         };
         Self {
             kind: Kind::Slow {
@@ -141,9 +160,10 @@ impl<F, B> ResponseFuture<F, B> {
     }
 }
 
-impl<F, B, E> Future for ResponseFuture<F, B>
+impl<F, B, E, S, R> Future for ResponseFuture<F, B, Held<S, R>>
 where
     F: Future<Output = Result<Response<B>, E>>,
+    S: Service<Request<R>, Future = F>,
 {
     type Output = Result<Response<B>, E>;
 
@@ -168,7 +188,7 @@ where
     }
 }
 
-impl<F, B> fmt::Debug for ResponseFuture<F, B> {
+impl<F, B, H> fmt::Debug for ResponseFuture<F, B, H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ResponseFuture").finish_non_exhaustive()
     }

@@ -7,10 +7,11 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{ready, Context, Poll};
 
-use http::{header, request, HeaderMap, Method, Response};
+use http::{header, request, Method, Request, Response};
+use tower_service::Service;
 
 use super::{answer, apply, passthrough, refuse, Outcome};
-use crate::decision::{decide, AsyncVerdict};
+use crate::decision::{decide, AsyncVerdict, Decision, Head};
 use crate::diagnostics;
 use crate::policy::{Inner, OriginLookup};
 
@@ -22,11 +23,40 @@ pub(super) fn is_preflight(parts: &request::Parts) -> bool {
             .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
 }
 
+/// A write held by the layer until the async origin predicate has
+/// answered: the inner service (ready to be called) and the request. The
+/// [write guard](crate::CorsPolicyBuilder::guard_writes) must not let the
+/// service see a write before its origin is known to be allowed.
+///
+/// It only appears in the type of [`ResponseFuture`](crate::ResponseFuture).
+pub struct Held<S, R> {
+    service: S,
+    request: Request<R>,
+}
+
+impl<S, R> Held<S, R> {
+    /// Holds `request` for `service`, which has been driven ready.
+    pub(super) fn new(service: S, request: Request<R>) -> Self {
+        Self { service, request }
+    }
+
+    fn call(self) -> S::Future
+    where
+        S: Service<Request<R>>,
+    {
+        let Held {
+            mut service,
+            request,
+        } = self;
+        service.call(request)
+    }
+}
+
 /// One request waiting for the async origin predicate.
-pub(super) struct Lookup<F, B> {
+pub(super) struct Lookup<F, B, H> {
     policy: Arc<Inner>,
-    method: Method,
-    headers: HeaderMap,
+    /// The request's head, for the decision.
+    head: request::Parts,
     /// Behind a mutex only so that the response future stays `Sync` for any
     /// lookup; it is only ever reached through `&mut`, so never locked.
     pending: Mutex<OriginLookup>,
@@ -34,41 +64,56 @@ pub(super) struct Lookup<F, B> {
     /// The inner service's future, for a request it answers; boxed so that
     /// this state needs no pinning of its own.
     inner: Option<Pin<Box<F>>>,
+    /// A write that waits for the verdict before the service sees it.
+    held: Option<H>,
     response: Option<Response<B>>,
     empty_body: fn() -> B,
 }
 
-impl<F, B> Lookup<F, B> {
+impl<F, B, H> Lookup<F, B, H> {
     pub(super) fn new(
         policy: Arc<Inner>,
         pending: OriginLookup,
-        method: Method,
-        headers: HeaderMap,
+        head: request::Parts,
         inner: Option<Pin<Box<F>>>,
+        held: Option<H>,
     ) -> Self
     where
         B: Default,
     {
         Self {
             policy,
-            method,
-            headers,
+            head,
             pending: Mutex::new(pending),
             verdict: None,
             inner,
+            held,
             response: None,
             empty_body: B::default,
         }
     }
+}
 
+impl<F, B, S, R> Lookup<F, B, Held<S, R>>
+where
+    S: Service<Request<R>, Future = F>,
+{
     /// Runs the lookup and the inner service's future (if any) together;
-    /// the response is ready when both are.
+    /// the response is ready when both are. A held write goes to the
+    /// service once the verdict is known, unless the guard refuses it.
     #[inline(never)]
     pub(super) fn poll<E>(&mut self, cx: &mut Context<'_>) -> Poll<Result<Response<B>, E>>
     where
         F: Future<Output = Result<Response<B>, E>>,
     {
         let verdict = self.poll_verdict(cx);
+        if verdict.is_ready() {
+            if let Some(held) = self.held.take() {
+                if !matches!(self.decide(), Decision::WriteRefused(_)) {
+                    self.inner = Some(Box::pin(held.call()));
+                }
+            }
+        }
         if let Some(future) = &mut self.inner {
             let res = ready!(future.as_mut().poll(cx))?;
             self.inner = None;
@@ -80,6 +125,21 @@ impl<F, B> Lookup<F, B> {
             // Polled after completion: stay pending rather than panic.
             None => Poll::Pending,
         }
+    }
+}
+
+impl<F, B, H> Lookup<F, B, H> {
+    /// The decision under the verdict (refused until it is known).
+    fn decide(&self) -> Decision<'_> {
+        let verdict = AsyncVerdict::from(self.verdict.unwrap_or(false));
+        decide(
+            &self.policy,
+            &self.head.method,
+            &self.head.headers,
+            Head::Parts(&self.head),
+            verdict,
+            diagnostics::enabled,
+        )
     }
 
     /// Polls the lookup until it has answered.
@@ -101,15 +161,8 @@ impl<F, B> Lookup<F, B> {
     /// answer, or the held one with the decided headers. `None` when called
     /// again after giving it.
     fn finish(&mut self) -> Option<Response<B>> {
-        let verdict = AsyncVerdict::from(self.verdict?);
-        let decision = decide(
-            &self.policy,
-            &self.method,
-            &self.headers,
-            None,
-            verdict,
-            diagnostics::enabled,
-        );
+        self.verdict?;
+        let decision = self.decide();
         match apply(&self.policy, decision) {
             Outcome::Answer(status, headers) => {
                 // Answered here: a held response (only possible if the
@@ -119,7 +172,7 @@ impl<F, B> Lookup<F, B> {
             }
             Outcome::Refuse(plain) => {
                 self.response = None;
-                let headers = std::mem::take(&mut self.headers);
+                let headers = std::mem::take(&mut self.head.headers);
                 Some(refuse(plain, headers, (self.empty_body)()))
             }
             Outcome::Forward(headers) => {

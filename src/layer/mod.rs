@@ -15,11 +15,14 @@ use http::{HeaderMap, Request, Response, StatusCode};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::decision::{decide, first_pass, ActualHeaders, AsyncVerdict, Decision, PlainRefusal};
+use crate::decision::{
+    decide, first_pass, ActualHeaders, AsyncVerdict, Decision, Head, PlainRefusal,
+};
 use crate::diagnostics;
 use crate::policy::{CorsPolicy, Inner};
 
 pub use future::ResponseFuture;
+pub use lookup::Held;
 
 /// A [`Layer`] that applies a [`CorsPolicy`] to a service.
 ///
@@ -141,14 +144,18 @@ impl<S> Cors<S> {
     }
 }
 
+/// `S: Clone`, as axum, hyper-util and tonic services are: with an
+/// [async origin predicate](crate::CorsPolicyBuilder::allow_origin_predicate_async),
+/// a write whose origin only the lookup could allow waits for it with the
+/// ready service, and a clone serves the next request.
 impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for Cors<S>
 where
-    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    S: Service<Request<ReqBody>, Response = Response<ResBody>> + Clone,
     ResBody: Default,
 {
     type Response = Response<ResBody>;
     type Error = S::Error;
-    type Future = ResponseFuture<S::Future, ResBody>;
+    type Future = ResponseFuture<S::Future, ResBody, Held<S, ReqBody>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -171,12 +178,12 @@ fn handle<S, ReqBody, ResBody>(
     policy: &Arc<Inner>,
     inner: &mut S,
     req: Request<ReqBody>,
-) -> ResponseFuture<S::Future, ResBody>
+) -> ResponseFuture<S::Future, ResBody, Held<S, ReqBody>>
 where
-    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    S: Service<Request<ReqBody>, Response = Response<ResBody>> + Clone,
     ResBody: Default,
 {
-    if policy.origin_predicate.is_some() || policy.async_origin_predicate.is_some() {
+    if policy.needs_head {
         return handle_with_predicates(policy, inner, req);
     }
     let outcome = apply(
@@ -185,7 +192,7 @@ where
             policy,
             req.method(),
             req.headers(),
-            None,
+            Head::Uri(req.uri()),
             AsyncVerdict::Unknown,
             diagnostics::enabled,
         ),
@@ -193,16 +200,17 @@ where
     ResponseFuture::start(outcome, inner, req)
 }
 
-/// [`handle`] for a policy with an origin predicate, which wants the
-/// request head; kept apart so that the path without one stays small.
+/// [`handle`] for a policy with an origin predicate or a write-guard
+/// exemption, which want the request head; kept apart so that the path
+/// without them stays small.
 #[inline(never)]
 fn handle_with_predicates<S, ReqBody, ResBody>(
     policy: &Arc<Inner>,
     inner: &mut S,
     req: Request<ReqBody>,
-) -> ResponseFuture<S::Future, ResBody>
+) -> ResponseFuture<S::Future, ResBody, Held<S, ReqBody>>
 where
-    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    S: Service<Request<ReqBody>, Response = Response<ResBody>> + Clone,
     ResBody: Default,
 {
     let (parts, body) = req.into_parts();
@@ -211,7 +219,9 @@ where
             let outcome = apply(policy, decision);
             ResponseFuture::start(outcome, inner, Request::from_parts(parts, body))
         }
-        Err(lookup) => ResponseFuture::lookup(Arc::clone(policy), lookup, inner, parts, body),
+        Err((lookup, hold)) => {
+            ResponseFuture::lookup(Arc::clone(policy), lookup, inner, (parts, body), hold)
+        }
     }
 }
 
@@ -248,6 +258,9 @@ pub(crate) fn apply(policy: &Inner, decision: Decision<'_>) -> Outcome {
             }
         }
         Decision::PreflightRefused(answer) => (answer.status(), answer.headers()),
+        // Never passed on, even with `preflight_passthrough`: it is no
+        // preflight, and the point is that the service does not see it.
+        Decision::WriteRefused(refused) => return Outcome::Refuse(refused.into_plain()),
         Decision::ActualAllowed(headers)
         | Decision::ActualRefused(_, headers)
         | Decision::NotCors(headers) => return Outcome::Forward(headers),

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use http::StatusCode;
 
+use super::guard::WriteExemption;
 use super::predicate::{AsyncOriginPredicate, OriginPredicate};
 use super::settings::Settings;
 use super::{render, validate, warnings, CorsPolicy};
@@ -25,6 +26,7 @@ pub struct CorsPolicyBuilder {
     pub(super) settings: Settings,
     pub(super) origin_predicate: Option<OriginPredicate>,
     pub(super) async_origin_predicate: Option<AsyncOriginPredicate>,
+    pub(super) write_exemption: Option<WriteExemption>,
 }
 
 impl fmt::Debug for CorsPolicyBuilder {
@@ -36,6 +38,7 @@ impl fmt::Debug for CorsPolicyBuilder {
                 "async_origin_predicate",
                 &self.async_origin_predicate.is_some(),
             )
+            .field("write_exemption", &self.write_exemption.is_some())
             .finish()
     }
 }

@@ -7,6 +7,7 @@
 //! once ([`render`]).
 
 mod builder;
+mod guard;
 mod predicate;
 mod presets;
 mod render;
@@ -78,6 +79,7 @@ pub(crate) enum Methods {
     List(Box<[Box<[u8]>]>),
 }
 
+pub(crate) use guard::WriteExemption;
 pub(crate) use predicate::{AsyncOriginPredicate, OriginLookup, OriginPredicate};
 
 pub(crate) struct Inner {
@@ -90,6 +92,14 @@ pub(crate) struct Inner {
     /// Allows origins neither the list nor `origin_predicate` does, once
     /// its lookup completes (see `allow_origin_predicate_async`).
     pub(crate) async_origin_predicate: Option<AsyncOriginPredicate>,
+    /// Whether unsafe-method requests from origins the policy does not
+    /// allow are refused (see `guard_writes`).
+    pub(crate) guard_writes: bool,
+    /// Requests the write guard lets through (see `exempt_from_write_guard`).
+    pub(crate) write_exemption: Option<WriteExemption>,
+    /// A predicate or the exemption wants the request's head, which the
+    /// layer then keeps whole for the decision.
+    pub(crate) needs_head: bool,
     pub(crate) methods: Methods,
     pub(crate) headers: AllowedHeaders,
     pub(crate) preflight_status: StatusCode,
@@ -183,6 +193,7 @@ impl fmt::Debug for CorsPolicy {
                 "async_origin_predicate",
                 &inner.async_origin_predicate.is_some(),
             )
+            .field("write_exemption", &inner.write_exemption.is_some())
             .finish()
     }
 }

@@ -42,11 +42,17 @@ pub(super) fn render(
     );
     let expose_headers = (!settings.expose_headers.is_empty())
         .then(|| joined(settings.expose_headers.iter().map(String::as_str)));
+    let needs_head = b.origin_predicate.is_some()
+        || b.async_origin_predicate.is_some()
+        || b.write_exemption.is_some();
     CorsPolicy {
         inner: Arc::new(Inner {
             origins,
+            guard_writes: settings.guards_writes(),
+            needs_head,
             origin_predicate: b.origin_predicate,
             async_origin_predicate: b.async_origin_predicate,
+            write_exemption: b.write_exemption,
             methods,
             headers,
             preflight_status: settings.preflight_status(),

@@ -23,6 +23,8 @@ pub(crate) struct Settings {
     pub(crate) allow_credentials: bool,
     pub(crate) max_age: Option<Duration>,
     pub(crate) allow_private_network: bool,
+    /// `None` guards writes when credentials are allowed.
+    pub(crate) guard_writes: Option<bool>,
     /// `None` answers allowed preflights with `204 No Content`.
     pub(crate) preflight_status: Option<StatusCode>,
     pub(crate) preflight_passthrough: bool,
@@ -39,5 +41,11 @@ impl Settings {
     /// The status of an allowed preflight answer.
     pub(crate) fn preflight_status(&self) -> StatusCode {
         self.preflight_status.unwrap_or(StatusCode::NO_CONTENT)
+    }
+
+    /// Whether the policy refuses cross-origin writes from origins it does
+    /// not allow: as set, or else whenever credentials are allowed.
+    pub(crate) fn guards_writes(&self) -> bool {
+        self.guard_writes.unwrap_or(self.allow_credentials)
     }
 }

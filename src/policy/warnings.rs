@@ -60,6 +60,13 @@ pub enum WarningKind {
     /// `allow_private_network(true)`: no current browser sends the Private
     /// Network Access preflight this answers.
     PrivateNetworkAccessUnused,
+    /// `guard_writes(false)` with credentials: pages on any site can send
+    /// writes with your users' cookies (form posts, `no-cors` requests),
+    /// and only their answers are hidden.
+    WriteGuardOffWithCredentials,
+    /// `guard_writes(true)` with `"*"` origins: every origin is allowed,
+    /// so the guard refuses nothing.
+    WriteGuardAllowsEveryOrigin,
 }
 
 impl PolicyWarning {
@@ -157,7 +164,33 @@ pub(super) fn find(checked: &Checked) -> Vec<PolicyWarning> {
              header, now lets a public page reach a private address",
         ));
     }
+    write_guard(&checked.settings, &mut found);
     found
+}
+
+/// What the write guard cannot do as set.
+fn write_guard(settings: &super::Settings, found: &mut Vec<PolicyWarning>) {
+    if settings.allow_credentials && settings.guard_writes == Some(false) {
+        found.push(PolicyWarning::new(
+            WarningKind::WriteGuardOffWithCredentials,
+            Setting::GuardWrites,
+            Some("false"),
+            "with credentials allowed, a page on any site can still send your users' cookies \
+             with a form POST, a no-cors fetch() or a text/plain POST, and your handler runs \
+             (CORS only hides the answer); leave the guard on and exempt the endpoints that \
+             take cross-site POSTs by design with exempt_from_write_guard, or protect writes \
+             with CSRF tokens",
+        ));
+    }
+    if settings.guards_writes() && settings.allow_origins.iter().any(|o| o == "*") {
+        found.push(PolicyWarning::new(
+            WarningKind::WriteGuardAllowsEveryOrigin,
+            Setting::GuardWrites,
+            Some("true"),
+            "allow_origins is \"*\", so every origin may write and the guard refuses nothing; \
+             list the origins whose pages may write",
+        ));
+    }
 }
 
 fn max_age(age: Duration, found: &mut Vec<PolicyWarning>) {

@@ -4,11 +4,13 @@ use super::*;
 /// builds them.
 fn refusal<'a>(reason: RefusalReason, origin: &'a HeaderValue) -> Refusal<'a> {
     static METHOD: HeaderValue = HeaderValue::from_static("patch");
+    static SITE: HeaderValue = HeaderValue::from_static("cross-site");
     Refusal {
         reason,
         origin: Some(origin),
         method: Some(&METHOD),
         header: Some("x-trace"),
+        site: Some(&SITE),
     }
 }
 
@@ -27,7 +29,7 @@ fn what_the_writer_writes_reads_back_for_every_reason() {
         assert_eq!(Explanation::parse_str(value.to_str().unwrap()), Some(read));
         seen += 1;
     }
-    assert_eq!(seen, 8, "every RefusalReason");
+    assert_eq!(seen, 9, "every RefusalReason");
 }
 
 #[test]

@@ -1,0 +1,114 @@
+//! The write guard: whether a request with an unsafe method, from an origin
+//! the policy does not allow, may reach the service.
+//!
+//! CORS only decides what a page may read. A page can *send* a form `POST`,
+//! a `no-cors` `fetch()` or a CORS-safelisted `POST` to any site without a
+//! preflight, cookies included. The guard refuses such requests unless the
+//! browser says they come from the server's own origin
+//! ([`Sec-Fetch-Site`](https://w3c.github.io/webappsec-fetch-metadata/#sec-fetch-site-header)),
+//! or their [`Origin`](https://fetch.spec.whatwg.org/#origin-header) is one
+//! the policy allows (or, from browsers without Fetch Metadata, the
+//! server's own).
+
+use http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use http::{Method, Uri};
+
+/// `Sec-Fetch-Site`: how the request's initiator relates to its target.
+pub(crate) static SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
+
+/// Whether the guard looks at requests with this method: any but the safe
+/// methods `GET`, `HEAD` and `OPTIONS`
+/// ([RFC 9110, section 9.2.1](https://www.rfc-editor.org/rfc/rfc9110#section-9.2.1);
+/// browsers never send `TRACE`).
+#[inline]
+pub(super) fn is_write(method: &Method) -> bool {
+    !(method == Method::GET || method == Method::HEAD || method == Method::OPTIONS)
+}
+
+/// Why the guard refuses a write whose origin the policy does not allow,
+/// or `None` when it passes.
+///
+/// `origin` is the request's single `Origin` (`None` when it has none or
+/// several). `uri` is the request target, when known.
+pub(super) fn refuses<'a>(
+    headers: &'a HeaderMap,
+    origin: Option<&HeaderValue>,
+    uri: Option<&Uri>,
+) -> Option<Refused<'a>> {
+    match headers.get(&SEC_FETCH_SITE) {
+        // The browser says where the request comes from: same-origin, or
+        // the user's own action (`none`), passes; `same-site` and
+        // `cross-site` (and values no browser sends) need an allowed
+        // origin, which this one is not.
+        Some(site) => {
+            let site_bytes = site.as_bytes();
+            if site_bytes == b"same-origin" || site_bytes == b"none" {
+                None
+            } else {
+                Some(Refused { site: Some(site) })
+            }
+        }
+        // Not a browser (or not one that sends `Origin` on this request):
+        // nothing to protect against a forged request of a page.
+        None if !headers.contains_key(header::ORIGIN) => None,
+        // A browser without Fetch Metadata: the origin must be the
+        // server's own.
+        None => match origin {
+            Some(origin) if is_own_origin(origin.as_bytes(), uri, headers) => None,
+            _ => Some(Refused { site: None }),
+        },
+    }
+}
+
+/// What [`refuses`] found.
+pub(super) struct Refused<'a> {
+    /// The request's `Sec-Fetch-Site`, when it had one.
+    pub(super) site: Option<&'a HeaderValue>,
+}
+
+/// Whether `origin` is the origin the request was sent to: the host and
+/// port of the URI's authority (HTTP/2) or `Host` (HTTP/1.1), under the
+/// URI's scheme when it has one, else under `http` or `https`.
+fn is_own_origin(origin: &[u8], uri: Option<&Uri>, headers: &HeaderMap) -> bool {
+    let Some((scheme, host)) = split_origin(origin) else {
+        return false;
+    };
+    if let Some(own) = uri.and_then(Uri::scheme_str) {
+        if !own.as_bytes().eq_ignore_ascii_case(scheme) {
+            return false;
+        }
+    }
+    let target = match uri.and_then(Uri::authority) {
+        Some(authority) => authority.as_str().as_bytes(),
+        None => match headers.get(header::HOST) {
+            Some(host) => host.as_bytes(),
+            None => return false,
+        },
+    };
+    same_host_and_port(host, target, scheme)
+}
+
+/// `origin` split into its scheme (`http` or `https`) and `host[:port]`.
+fn split_origin(origin: &[u8]) -> Option<(&[u8], &[u8])> {
+    let cut = origin.windows(3).position(|w| w == b"://")?;
+    let (scheme, rest) = (&origin[..cut], &origin[cut + 3..]);
+    (scheme == b"http" || scheme == b"https").then_some((scheme, rest))
+}
+
+/// Whether an origin's `host[:port]` (default port omitted, as browsers
+/// serialise it) names the same host and port as a `Host` value, which may
+/// spell the default port out.
+fn same_host_and_port(origin_host: &[u8], target: &[u8], scheme: &[u8]) -> bool {
+    if origin_host.eq_ignore_ascii_case(target) {
+        return true;
+    }
+    // `Host: api.example.com:443` for the origin `https://api.example.com`
+    // (https://url.spec.whatwg.org/#default-port).
+    let default_port: &[u8] = if scheme == b"https" { b":443" } else { b":80" };
+    target.len() == origin_host.len() + default_port.len()
+        && target.ends_with(default_port)
+        && target[..origin_host.len()].eq_ignore_ascii_case(origin_host)
+}
+
+#[cfg(test)]
+mod tests;

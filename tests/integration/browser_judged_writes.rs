@@ -199,17 +199,23 @@ impl PageSpec {
             return false;
         };
         !self.same_origin()
-            && (!matches!(method.to_ascii_uppercase().as_str(), "GET" | "HEAD" | "POST")
-                || headers
-                    .iter()
-                    .any(|(n, v)| *n != "content-type" || !v.starts_with("text/plain")))
+            && (!matches!(
+                method.to_ascii_uppercase().as_str(),
+                "GET" | "HEAD" | "POST"
+            ) || headers
+                .iter()
+                .any(|(n, v)| *n != "content-type" || !v.starts_with("text/plain")))
     }
 }
 
 fn page() -> impl Strategy<Value = PageSpec> {
     let kind = prop_oneof![
-        prop::sample::select(vec![Enctype::UrlEncoded, Enctype::Multipart, Enctype::TextPlain])
-            .prop_map(Kind::FormPost),
+        prop::sample::select(vec![
+            Enctype::UrlEncoded,
+            Enctype::Multipart,
+            Enctype::TextPlain
+        ])
+        .prop_map(Kind::FormPost),
         Just(Kind::FormGet),
         prop::sample::select(vec!["POST", "post", "GET"]).prop_map(Kind::NoCors),
         (
@@ -295,7 +301,11 @@ fn check(spec: &PolicySpec, page: &PageSpec) -> Result<(), TestCaseError> {
         ran,
         page.origin,
         request.kind(),
-        outcome.exchanges().iter().map(|e| e.request()).collect::<Vec<_>>()
+        outcome
+            .exchanges()
+            .iter()
+            .map(|e| e.request())
+            .collect::<Vec<_>>()
     );
     prop_assert!(
         !outcome.is_readable() || allowed || page.same_origin(),

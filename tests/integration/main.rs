@@ -43,3 +43,4 @@ mod tracing_events;
 mod validation;
 mod vary;
 mod warnings;
+mod write_guard;

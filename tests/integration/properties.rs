@@ -323,6 +323,7 @@ proptest! {
             // The write guard (on by default with credentials): no
             // `Sec-Fetch-Site`, and an `Origin` that is neither allowed nor
             // the request's own.
+            prop_assert!(policy.guards_writes());
             prop_assert_eq!(inner_calls, 0, "the inner service ran a refused write");
             prop_assert_eq!(status, StatusCode::FORBIDDEN);
             prop_assert!(acao.is_empty() && !acac);

@@ -27,20 +27,23 @@ pub struct Diagnosis {
     pub engines: Vec<String>,
 }
 
-/// Where the CORS layer goes, for axum and plain Tower.
-const LAYERING: &str = "\
-    // axum: the layer added last is the outermost. CorsLayer must be outside
-    // authentication and wrap the whole router (Router::layer, not route_layer),
-    // so it answers preflights before anything can refuse them.
-    let app = Router::new()
-        .route(\"/api/data\", get(handler).put(handler))
-        .layer(auth_layer)                      // inner
-        .layer(tower_cors::CorsLayer::new(policy)); // outer
-    // tower: ServiceBuilder lists layers outermost first.
-    let svc = ServiceBuilder::new()
-        .layer(tower_cors::CorsLayer::new(policy))
-        .layer(auth_layer)
-        .service(api);";
+/// Where the CORS layer goes, for axum and plain Tower: a code block whose
+/// lines keep their own indentation (the output indents the block as a
+/// whole).
+const LAYERING: &str = concat!(
+    "// axum: the layer added last is the outermost. CorsLayer must be outside\n",
+    "// authentication and wrap the whole router (Router::layer, not route_layer),\n",
+    "// so it answers preflights before anything can refuse them.\n",
+    "let app = Router::new()\n",
+    "    .route(\"/api/data\", get(handler).put(handler))\n",
+    "    .layer(auth_layer)                           // inner\n",
+    "    .layer(tower_cors::CorsLayer::new(policy));  // outer\n",
+    "// tower: ServiceBuilder lists layers outermost first.\n",
+    "let svc = ServiceBuilder::new()\n",
+    "    .layer(tower_cors::CorsLayer::new(policy))\n",
+    "    .layer(auth_layer)\n",
+    "    .service(api);",
+);
 
 /// Diagnoses a finished walk.
 pub fn diagnose(plan: &Plan, walk: &Walk) -> Diagnosis {

@@ -242,7 +242,21 @@ fn probes(out: &mut String, r: &Report, s: Style) {
 }
 
 fn probe(out: &mut String, p: &Probe, s: Style) {
-    let who = p.origin.as_deref().unwrap_or("(no Origin)");
+    // The request named as sent: method, path and the Origin it carried
+    // (an origin alone reads as a request to that origin).
+    let uri = p.request.uri();
+    let path = uri.path_and_query().map_or("/", |pq| pq.as_str());
+    let with = match p.origin.as_deref() {
+        Some(o) => format!("with Origin: {o}"),
+        None => "without Origin".to_owned(),
+    };
+    let _ = writeln!(
+        out,
+        "  {} {} {path} {with} {}",
+        s.dim(">"),
+        p.request.method(),
+        s.dim(&format!("({})", p.label))
+    );
     let result = match &p.response {
         Err(e) => s.red(&e.to_string()),
         Ok(h) => {
@@ -267,11 +281,5 @@ fn probe(out: &mut String, p: &Probe, s: Style) {
     } else {
         String::new()
     };
-    let _ = writeln!(
-        out,
-        "  {} {} {who} ({}): {result}{verdict}",
-        s.dim(">"),
-        p.request.method(),
-        p.label
-    );
+    let _ = writeln!(out, "  {} {result}{verdict}", s.dim("<"));
 }

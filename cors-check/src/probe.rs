@@ -17,7 +17,7 @@ use crate::walk::ENGINE;
 /// What one probe sent and got.
 #[derive(Debug, Clone)]
 pub struct Probe {
-    /// What it tests, in words ("an arbitrary origin", "no Origin").
+    /// What it tests, in words ("an arbitrary origin", "as curl or a server-side client sends it").
     pub label: String,
     /// The `Origin` sent, if any.
     pub origin: Option<String>,

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use http::{HeaderMap, Request};
 
 use crate::findings::Severity;
-use crate::probe::{allow_origin, allows_credentials, varies_on_origin, Probe};
+use crate::probe::{allow_origin, allows_credentials, varies_on_origin, what_probes_send, Probe};
 use crate::report::{is_cors_relevant, shown_value, Report};
 use crate::transport::Head;
 use crate::walk::{End, Exchange, Step, ENGINE};
@@ -86,7 +86,16 @@ pub fn render(r: &Report, s: Style) -> String {
                 Severity::Medium => s.yellow(&tag),
                 _ => s.dim(&tag),
             };
-            let _ = writeln!(out, "  {tag} {}: {}", f.code, f.message);
+            let mut lines = f.message.lines();
+            let _ = writeln!(
+                out,
+                "  {tag} {}: {}",
+                f.code,
+                lines.next().unwrap_or_default()
+            );
+            for line in lines {
+                let _ = writeln!(out, "      {line}");
+            }
         }
     }
     probes(&mut out, r, s);
@@ -232,7 +241,21 @@ fn probes(out: &mut String, r: &Report, s: Style) {
     if all.is_empty() && skipped.is_empty() {
         return;
     }
-    let _ = writeln!(out, "\n{}", s.bold("Other origins (cache check and audit)"));
+    let _ = writeln!(
+        out,
+        "\n{}",
+        s.bold("Other requests (cache check, error probe, audit)")
+    );
+    if !all.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {}",
+            s.dim(&format!(
+                "What they send: {}. The error probe is a bare GET with the page's origin to a path under the API that cannot exist.",
+                what_probes_send(&r.plan)
+            ))
+        );
+    }
     for p in all {
         probe(out, p, s);
     }

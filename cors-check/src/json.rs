@@ -157,6 +157,8 @@ fn probe(p: &Probe) -> Value {
         "label": p.label,
         "origin": p.origin,
         "method": p.request.method().as_str(),
+        "url": p.request.uri().to_string(),
+        "request_headers": headers(p.request.headers()),
         "status": status,
         "allow_origin": acao,
         "allow_credentials": acac,

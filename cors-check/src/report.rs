@@ -7,6 +7,7 @@ use crate::args::Plan;
 use crate::audit::{self, Audit};
 use crate::cache_check::{self, CacheCheck};
 use crate::diagnose::{diagnose, Diagnosis};
+use crate::error_probe;
 use crate::findings::{tidy, Finding};
 use crate::probe::Probe;
 use crate::transport::{Client, FailureKind};
@@ -23,6 +24,8 @@ pub struct Report {
     pub diagnosis: Diagnosis,
     /// The cache-safety probes.
     pub cache: CacheCheck,
+    /// The error probe, and whether its answer passed the CORS check.
+    pub error_probe: Option<(Probe, bool)>,
     /// The `--audit` probes.
     pub audit: Option<Audit>,
     /// Every finding, most severe first.
@@ -85,9 +88,13 @@ impl Report {
     /// Every probe sent after the walk, in order.
     pub fn probes(&self) -> Vec<&Probe> {
         let mut out: Vec<&Probe> = self.cache.probes.iter().collect();
+        out.extend(self.error_probe.as_ref().map(|(p, _)| p));
         if let Some(audit) = &self.audit {
             for (_, p) in &audit.probes {
-                if !out.iter().any(|q| q.origin == p.origin) {
+                if !out
+                    .iter()
+                    .any(|q| q.origin == p.origin && q.request.uri() == p.request.uri())
+                {
                     out.push(p);
                 }
             }
@@ -103,9 +110,12 @@ pub async fn run(client: &Client, plan: Plan) -> Report {
     let mut findings = diagnosis.findings.clone();
     let mut cache = CacheCheck::default();
     let mut audit_run = None;
+    let mut error = None;
     if !matches!(walk.end, End::Transport(_)) {
         cache = cache_check::run(client, &plan, &walk).await;
         findings.extend(cache_check::findings(&plan, &walk, &cache));
+        error = error_probe::run(client, &plan).await;
+        findings.extend(error_probe::findings(&walk, error.as_ref()));
         if plan.audit {
             let a = audit::run(client, &plan, &cache).await;
             findings.extend(audit::findings(&a));
@@ -118,6 +128,7 @@ pub async fn run(client: &Client, plan: Plan) -> Report {
         walk,
         diagnosis,
         cache,
+        error_probe: error,
         audit: audit_run,
         findings,
     }

@@ -450,3 +450,153 @@ fn the_human_output_shows_exchanges_verdict_console_message_and_fix() {
         "a probe line reads as a request to the page:\n{text}"
     );
 }
+
+#[test]
+fn probes_carry_no_credentials_and_no_script_headers() {
+    let s = Servers::get();
+    // The preflight fails (auth answers it 401), so the browser never sends
+    // the request with its Authorization: no probe may send it either.
+    let args: Vec<String> = [
+        Servers::url(s.auth_first, "probe-safety").as_str(),
+        "--origin",
+        &s.origin(),
+        "-H",
+        "Authorization: Bearer secret-token",
+        "-H",
+        "X-Trace: 1",
+        "-H",
+        "Cookie: session=abc",
+        "--credentials",
+        "--audit",
+    ]
+    .iter()
+    .map(|a| a.to_string())
+    .collect();
+    let (exit, r) = cors_check_json(&args);
+    assert_eq!((exit, r["verdict"].as_str()), (1, Some("blocked")), "{r:#}");
+    let seen: Vec<_> = s
+        .auth_seen
+        .snapshot()
+        .into_iter()
+        .filter(|(_, uri, _)| uri.contains("case=probe-safety"))
+        .collect();
+    let gets = seen.iter().filter(|(m, _, _)| m == "GET").count();
+    // The page's origin again, a made-up origin, no origin, and the audit's.
+    assert!(gets >= 4, "{seen:?}");
+    for (method, uri, names) in &seen {
+        for secret in ["authorization", "cookie", "x-trace"] {
+            assert!(
+                !names.iter().any(|n| n == secret),
+                "{method} {uri} carried {secret}: {names:?}"
+            );
+        }
+    }
+    for p in r["probes"].as_array().unwrap() {
+        let sent = p["request_headers"].as_object().unwrap();
+        assert!(
+            ["authorization", "cookie", "x-trace"]
+                .iter()
+                .all(|n| !sent.contains_key(*n)),
+            "{p}"
+        );
+    }
+    // The output says what probes send.
+    let text = String::from_utf8_lossy(&cors_check(&args).stdout).into_owned();
+    assert!(
+        text.contains("no cookie, no Authorization and no header the script sets"),
+        "{text}"
+    );
+}
+
+/// The error probe's request for a case.
+fn error_probe(report: &Value) -> &Value {
+    report["probes"]
+        .as_array()
+        .and_then(|a| {
+            a.iter().find(|p| {
+                p["url"]
+                    .as_str()
+                    .is_some_and(|u| u.ends_with("/cors-check-no-such-resource"))
+            })
+        })
+        .expect("an error probe")
+}
+
+#[test]
+fn the_error_probe_names_the_fix_and_is_quiet_where_errors_carry_cors_headers() {
+    let s = Servers::get();
+    let (_, r) = cors_check_json(&case("success-only").args(s));
+    let p = error_probe(&r);
+    assert_eq!(
+        (p["method"].as_str(), p["status"].as_u64()),
+        (Some("GET"), Some(404))
+    );
+    assert_eq!(p["origin"].as_str(), Some(s.origin().as_str()));
+    let finding = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "error-without-cors-headers")
+        .expect("the finding");
+    let message = finding["message"].as_str().unwrap();
+    for needle in [
+        "GET /api/cors-check-no-such-resource",
+        "404 Not Found",
+        "always",
+        "CORSMiddleware",
+        "app.use(cors",
+        "route_layer",
+    ] {
+        assert!(message.contains(needle), "no {needle:?} in {message}");
+    }
+    // tower-cors around the whole router (the demo), tower-http's layer
+    // and the permissive one: their 404s carry CORS headers.
+    for name in ["demo-get", "listed-get", "permissive-put-json"] {
+        let (_, r) = cors_check_json(&case(name).args(s));
+        assert_eq!(error_probe(&r)["status"].as_u64(), Some(404), "{name}");
+        assert!(error_probe(&r)["allow_origin"].is_string(), "{name}: {r:#}");
+    }
+    // A blocked route: the walk's own verdict says it, no probe finding.
+    let (_, r) = cors_check_json(&case("demo-stranger").args(s));
+    assert_eq!(finding_codes(&r), Vec::<String>::new(), "{r:#}");
+}
+
+#[test]
+fn the_error_probe_agrees_with_headless_chromium() {
+    let Some(exe) = cdp::find_chromium() else {
+        let message = "Chromium not found (install chromium or set CHROMIUM)";
+        assert!(std::env::var_os("CI").is_none(), "{message}");
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED the_error_probe_agrees_with_headless_chromium: {message}"
+        );
+        return;
+    };
+    let s = Servers::get();
+    let browser = cdp::Chromium::launch(&exe, chromium::STEP).expect("Chromium starts");
+    for name in ["success-only", "route-layer-404", "demo-get"] {
+        let (_, r) = cors_check_json(&case(name).args(s));
+        let p = error_probe(&r);
+        let flagged = finding_codes(&r).contains(&"error-without-cors-headers".to_owned());
+        let page = chromium::Fetch {
+            origin: s.origin(),
+            url: p["url"].as_str().unwrap().to_owned(),
+            method: "GET",
+            headers: &[],
+            credentials: false,
+        };
+        let (verdict, code) =
+            chromium::fetch_verdict(&browser, &page, "cors-check-no-such-resource")
+                .unwrap_or_else(|e| panic!("{name}: {e}\n{}", browser.log_tail()));
+        // Flagged exactly when Chromium hides the 404 from the page.
+        assert_eq!(
+            (verdict.as_str(), code.as_deref()),
+            if flagged {
+                ("blocked", Some("MissingAllowOriginHeader"))
+            } else {
+                ("allowed", None)
+            },
+            "{name}"
+        );
+    }
+}

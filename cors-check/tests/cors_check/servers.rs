@@ -4,7 +4,7 @@
 //! servers. Each serves `/api/data`; the page origins serve `/blank`.
 
 use std::net::SocketAddr;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::extract::Request;
 use axum::handler::Handler;
@@ -38,6 +38,15 @@ pub struct Servers {
     pub no_vary: SocketAddr,
     /// Bearer authentication outside tower-cors's layer.
     pub auth_first: SocketAddr,
+    /// What `auth_first` received: each request's method, path and query,
+    /// and its header names.
+    pub auth_seen: Headers,
+    /// tower-cors's layer added with `route_layer`: the router's 404 for
+    /// any other path goes out without CORS headers.
+    pub route_layer: SocketAddr,
+    /// CORS headers for `web` on 2xx and 3xx answers only, as nginx's
+    /// `add_header` without `always` does.
+    pub success_only: SocketAddr,
     /// tower-cors's layer on the GET handler only: the router answers
     /// other methods (preflights included) 405.
     pub handler_layer: SocketAddr,
@@ -142,12 +151,36 @@ fn start() -> Servers {
             .expect("a valid policy");
         tower_cors::CorsLayer::new(policy)
     };
-    let auth_first = bind(
+    let auth_seen = Headers::default();
+    let auth_first = {
+        let seen = auth_seen.clone();
+        bind(
+            Router::new()
+                .route("/api/data", any(ok))
+                .layer(tower_cors_for_web())
+                .layer(middleware::from_fn(bearer_auth))
+                .layer(middleware::from_fn(move |req: Request, next: Next| {
+                    seen.record(&req);
+                    next.run(req)
+                })),
+        )
+    };
+    let route_layer = bind(
         Router::new()
             .route("/api/data", any(ok))
-            .layer(tower_cors_for_web())
-            .layer(middleware::from_fn(bearer_auth)),
+            .route_layer(tower_cors_for_web()),
     );
+    let success_only = {
+        let origin = origin.clone();
+        bind(
+            Router::new()
+                .route("/api/data", any(ok))
+                .layer(middleware::from_fn(move |req: Request, next: Next| {
+                    let origin = origin.clone();
+                    async move { decorate_success(&origin, req, next).await }
+                })),
+        )
+    };
     let handler_layer = bind(Router::new().route("/api/data", get(ok.layer(tower_cors_for_web()))));
     let hop_target = format!("http://{permissive}");
     let redirect = {
@@ -186,12 +219,57 @@ fn start() -> Servers {
         reflect,
         no_vary,
         auth_first,
+        auth_seen,
+        route_layer,
+        success_only,
         handler_layer,
         redirect,
         failing,
         explaining,
         _runtime: runtime,
     }
+}
+
+/// One request seen: its method, path and query, and header names (lower case).
+pub type SeenRequest = (String, String, Vec<String>);
+
+/// Each request's method, path and query, and its header names.
+#[derive(Clone, Default)]
+pub struct Headers(Arc<Mutex<Vec<SeenRequest>>>);
+
+impl Headers {
+    fn record(&self, req: &Request) {
+        let names = req
+            .headers()
+            .keys()
+            .map(|n| n.as_str().to_owned())
+            .collect();
+        let uri = req.uri().path_and_query().map_or("/", |p| p.as_str());
+        if let Ok(mut seen) = self.0.lock() {
+            seen.push((req.method().to_string(), uri.to_owned(), names));
+        }
+    }
+
+    /// Everything recorded so far.
+    pub fn snapshot(&self) -> Vec<SeenRequest> {
+        self.0.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+}
+
+/// nginx's `add_header` without `always`: the page's origin is echoed on
+/// 2xx and 3xx answers only (with `Vary: Origin`).
+async fn decorate_success(allowed: &str, req: Request, next: Next) -> Response {
+    let origin = origin_of(&req).filter(|o| o.as_bytes() == allowed.as_bytes());
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(header::VARY, HeaderValue::from_static("origin"));
+    if let Some(o) = origin {
+        if res.status().is_success() || res.status().is_redirection() {
+            res.headers_mut()
+                .insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, o);
+        }
+    }
+    res
 }
 
 async fn ok() -> &'static str {

@@ -72,7 +72,7 @@ pub fn diagnose(plan: &Plan, walk: &Walk) -> Diagnosis {
             if let Some(last) = walk.last() {
                 self::blocked(plan, last, blocked, &mut d);
             }
-            d.engines = other_engines(blocked);
+            d.engines = other_engines(plan, blocked);
         }
         End::NetworkError(why) => {
             d.why = Some(format!(
@@ -252,17 +252,19 @@ fn tower_cors_hint(plan: &Plan, blocked: &Blocked) -> Option<String> {
     })
 }
 
-/// Where the other engines (and the standard) differ in what they report.
-fn other_engines(blocked: &Blocked) -> Vec<String> {
+/// What the engines not asked (and the standard) report instead.
+fn other_engines(plan: &Plan, blocked: &Blocked) -> Vec<String> {
     let chromium = blocked.code().as_str();
     let mut out = Vec::new();
-    for engine in [Engine::Firefox, Engine::WebKit] {
+    for engine in [Engine::Chromium, Engine::Firefox, Engine::WebKit] {
+        if plan.engines.contains(&engine) || engine == blocked.engine() {
+            continue;
+        }
         if let Some(reason) = blocked.reason_in(engine) {
-            let label = match engine {
-                Engine::Firefox => "Firefox reports",
-                _ => "WebKit (Safari) reports",
-            };
-            out.push(format!("{label}: {reason}"));
+            out.push(format!(
+                "{} reports: {reason}",
+                crate::engines::label(engine)
+            ));
         }
     }
     if let Some(standard) = blocked.reason_in(Engine::Standard) {

@@ -10,7 +10,10 @@ use crate::findings::Severity;
 use crate::probe::{allow_origin, allows_credentials, varies_on_origin, what_probes_send, Probe};
 use crate::report::{is_cors_relevant, shown_value, Report};
 use crate::transport::Head;
-use crate::walk::{End, Exchange, Step, ENGINE};
+use tower_cors::browser::Engine;
+
+use crate::engines;
+use crate::walk::{End, Exchange, Step, Walk};
 
 /// ANSI styles, or nothing.
 #[derive(Debug, Clone, Copy)]
@@ -57,7 +60,7 @@ pub fn render(r: &Report, s: Style) -> String {
     let plan = &r.plan;
     let _ = writeln!(
         out,
-        "{} {} {} from origin {}{}, judged by Chromium's rules",
+        "{} {} {} from origin {}{}, judged by {}",
         s.bold("cors-check:"),
         plan.request.method(),
         plan.request.initial_url(),
@@ -67,6 +70,7 @@ pub fn render(r: &Report, s: Style) -> String {
         } else {
             ""
         },
+        judged_by(r),
     );
     if !plan.request.is_cross_origin() {
         let _ = writeln!(out, "{}", s.dim("same-origin request: CORS does not apply"));
@@ -100,6 +104,16 @@ pub fn render(r: &Report, s: Style) -> String {
     }
     probes(&mut out, r, s);
     out
+}
+
+/// "Chromium's rules", or "the rules of Chromium, Firefox and WebKit (Safari)".
+fn judged_by(r: &Report) -> String {
+    let names: Vec<&str> = r.walks.iter().map(|w| engines::label(w.engine)).collect();
+    match names.as_slice() {
+        [one] => format!("{one}'s rules"),
+        [rest @ .., last] => format!("the rules of {} and {last}", rest.join(", ")),
+        [] => String::new(),
+    }
 }
 
 fn exchange(out: &mut String, e: &Exchange, index: usize, s: Style) {
@@ -167,47 +181,9 @@ fn header_lines(
 }
 
 fn verdict(out: &mut String, r: &Report, s: Style) {
-    match (&r.walk.end, ()) {
-        (End::Allowed(allowed, warnings), _) => {
-            let _ = writeln!(
-                out,
-                "{} the page can read the response ({}).",
-                s.green("ALLOWED:"),
-                r.walk
-                    .last()
-                    .map_or_else(String::new, |e| e.response.status.to_string())
-            );
-            let names: Vec<&str> = allowed
-                .readable_header_names()
-                .iter()
-                .map(|n| n.as_str())
-                .collect();
-            let _ = writeln!(out, "  script can read these headers: {}", names.join(", "));
-            for w in warnings {
-                let name = w.name_in(ENGINE).unwrap_or_default();
-                let _ = writeln!(out, "  {} {name}: {}", s.yellow("warning:"), w.message());
-            }
-        }
-        (End::Blocked(b), _) => {
-            let _ = writeln!(
-                out,
-                "{} the browser {} the page gets \"TypeError: Failed to fetch\" and cannot see the response.",
-                s.red("BLOCKED:"),
-                if b.is_preflight() {
-                    "refuses the preflight, so the request itself is never sent;"
-                } else {
-                    "hides the response;"
-                }
-            );
-            let _ = writeln!(out, "  Chromium's code: {}", s.bold(b.code().as_str()));
-            let _ = writeln!(out, "  Console: {}", b.message());
-        }
-        (End::NetworkError(e), _) => {
-            let _ = writeln!(out, "{} network error: {e}", s.red("BLOCKED:"));
-        }
-        (End::Transport(e), _) => {
-            let _ = writeln!(out, "{} the check could not run: {e}", s.red("ERROR:"));
-        }
+    let several = r.walks.len() > 1;
+    for walk in &r.walks {
+        engine_verdict(out, walk, several, s);
     }
     if let Some(why) = &r.diagnosis.why {
         let _ = writeln!(out, "  Why: {why}");
@@ -225,6 +201,96 @@ fn verdict(out: &mut String, r: &Report, s: Style) {
         );
         for line in lines {
             let _ = writeln!(out, "    {line}");
+        }
+    }
+}
+
+/// What the page's script sees when the engine blocks a fetch.
+fn type_error(engine: Engine) -> &'static str {
+    match engine {
+        Engine::Firefox => "TypeError: NetworkError when attempting to fetch resource.",
+        Engine::WebKit => "TypeError: Load failed",
+        _ => "TypeError: Failed to fetch",
+    }
+}
+
+/// One engine's verdict, its own reason and console message.
+fn engine_verdict(out: &mut String, walk: &Walk, several: bool, s: Style) {
+    let engine = walk.engine;
+    let who = if several {
+        format!("{}: ", engines::label(engine))
+    } else {
+        String::new()
+    };
+    match &walk.end {
+        End::Allowed(allowed, _) => {
+            let _ = writeln!(
+                out,
+                "{who}{} the page can read the response ({}).",
+                s.green("ALLOWED:"),
+                walk.last()
+                    .map_or_else(String::new, |e| e.response.status.to_string())
+            );
+            let names: Vec<&str> = allowed
+                .readable_header_names()
+                .iter()
+                .map(|n| n.as_str())
+                .collect();
+            let _ = writeln!(out, "  script can read these headers: {}", names.join(", "));
+            if let End::Allowed(_, warnings) = &walk.end {
+                for w in warnings {
+                    let Some(name) = w.name_in(engine) else {
+                        continue;
+                    };
+                    let _ = writeln!(out, "  {} {name}: {}", s.yellow("warning:"), w.message());
+                }
+            }
+            if walk.preflight_cached.is_some() {
+                let _ = writeln!(
+                    out,
+                    "  {}",
+                    s.dim(&format!(
+                        "{} {} (the preflight)",
+                        engines::label(engine),
+                        engines::cache_words(walk.preflight_cached)
+                    ))
+                );
+            }
+        }
+        End::Blocked(b) => {
+            let _ = writeln!(
+                out,
+                "{who}{} the browser {} the page gets \"{}\" and cannot see the response.",
+                s.red("BLOCKED:"),
+                if b.is_preflight() {
+                    "refuses the preflight, so the request itself is never sent;"
+                } else {
+                    "hides the response;"
+                },
+                type_error(engine)
+            );
+            match engine {
+                Engine::Chromium => {
+                    let _ = writeln!(out, "  Chromium's code: {}", s.bold(b.code().as_str()));
+                }
+                Engine::Firefox => {
+                    let _ = writeln!(
+                        out,
+                        "  Firefox's reason: {}",
+                        s.bold(&engines::reason(walk).unwrap_or_default())
+                    );
+                }
+                _ => {}
+            }
+            if let Some(message) = engines::console(walk) {
+                let _ = writeln!(out, "  Console: {message}");
+            }
+        }
+        End::NetworkError(e) => {
+            let _ = writeln!(out, "{who}{} network error: {e}", s.red("BLOCKED:"));
+        }
+        End::Transport(e) => {
+            let _ = writeln!(out, "{who}{} the check could not run: {e}", s.red("ERROR:"));
         }
     }
 }

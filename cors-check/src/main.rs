@@ -13,6 +13,7 @@ mod args;
 mod audit;
 mod cache_check;
 mod diagnose;
+mod engines;
 mod error_probe;
 mod findings;
 mod human;

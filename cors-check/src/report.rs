@@ -7,19 +7,22 @@ use crate::args::Plan;
 use crate::audit::{self, Audit};
 use crate::cache_check::{self, CacheCheck};
 use crate::diagnose::{diagnose, Diagnosis};
+use crate::engines;
 use crate::error_probe;
 use crate::findings::{tidy, Finding};
 use crate::probe::Probe;
 use crate::transport::{Client, FailureKind};
-use crate::walk::{walk, End, Walk};
+use crate::walk::{walk, End, Sent, Walk, ENGINE};
 
 /// Everything one run found.
 #[derive(Debug)]
 pub struct Report {
     /// What was checked.
     pub plan: Plan,
-    /// The browser's walk.
+    /// The walk as the first engine asked judged it.
     pub walk: Walk,
+    /// Every engine's walk, in the order asked (the first is `walk`).
+    pub walks: Vec<Walk>,
     /// What it means.
     pub diagnosis: Diagnosis,
     /// The cache-safety probes.
@@ -55,13 +58,17 @@ impl Verdict {
 }
 
 impl Report {
-    /// The verdict.
+    /// The verdict: blocked when any engine asked blocks.
     pub fn verdict(&self) -> Verdict {
-        match self.walk.end {
-            End::Allowed(..) => Verdict::Allowed,
-            End::Blocked(_) | End::NetworkError(_) => Verdict::Blocked,
-            End::Transport(_) => Verdict::Error,
-        }
+        self.walks
+            .iter()
+            .map(walk_verdict)
+            .max_by_key(|v| match v {
+                Verdict::Allowed => 0,
+                Verdict::Blocked => 1,
+                Verdict::Error => 2,
+            })
+            .unwrap_or(Verdict::Error)
     }
 
     /// 0 allowed without medium/high finding, 1 blocked or such a
@@ -103,10 +110,30 @@ impl Report {
     }
 }
 
+/// One walk's verdict.
+pub fn walk_verdict(walk: &Walk) -> Verdict {
+    match walk.end {
+        End::Allowed(..) => Verdict::Allowed,
+        End::Blocked(_) | End::NetworkError(_) => Verdict::Blocked,
+        End::Transport(_) => Verdict::Error,
+    }
+}
+
 /// Runs the whole check.
 pub async fn run(client: &Client, plan: Plan) -> Report {
-    let walk = walk(client, &plan).await;
-    let diagnosis = diagnose(&plan, &walk);
+    let mut sent = Sent::default();
+    let mut engines = plan.engines.clone();
+    if engines.is_empty() {
+        engines.push(ENGINE);
+    }
+    let mut walks = Vec::new();
+    for engine in engines {
+        walks.push(walk(client, &plan, engine, &mut sent).await);
+    }
+    // One walk per engine, and there is at least one.
+    let walk = walks[0].clone();
+    let mut diagnosis = diagnose(&plan, &walk);
+    diagnosis.engines.extend(engines::differences(&walks));
     let mut findings = diagnosis.findings.clone();
     let mut cache = CacheCheck::default();
     let mut audit_run = None;
@@ -126,6 +153,7 @@ pub async fn run(client: &Client, plan: Plan) -> Report {
     Report {
         plan,
         walk,
+        walks,
         diagnosis,
         cache,
         error_probe: error,

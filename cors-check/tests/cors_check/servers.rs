@@ -41,6 +41,9 @@ pub struct Servers {
     /// What `auth_first` received: each request's method, path and query,
     /// and its header names.
     pub auth_seen: Headers,
+    /// Passes preflights for `web` and PUT with the `Access-Control-Max-Age`
+    /// given in the query (`max_age=...`); `web` is allowed on every path.
+    pub max_age: SocketAddr,
     /// tower-cors's layer added with `route_layer`: the router's 404 for
     /// any other path goes out without CORS headers.
     pub route_layer: SocketAddr,
@@ -165,6 +168,14 @@ fn start() -> Servers {
                 })),
         )
     };
+    let max_age = {
+        let origin = origin.clone();
+        // Every path, so that its errors are not the subject.
+        bind(Router::new().fallback(move |req: Request| {
+            let origin = origin.clone();
+            async move { max_age_answer(&origin, req) }
+        }))
+    };
     let route_layer = bind(
         Router::new()
             .route("/api/data", any(ok))
@@ -220,6 +231,7 @@ fn start() -> Servers {
         no_vary,
         auth_first,
         auth_seen,
+        max_age,
         route_layer,
         success_only,
         handler_layer,
@@ -267,6 +279,41 @@ async fn decorate_success(allowed: &str, req: Request, next: Next) -> Response {
         if res.status().is_success() || res.status().is_redirection() {
             res.headers_mut()
                 .insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, o);
+        }
+    }
+    res
+}
+
+/// A preflight answered with the query's `max_age` as
+/// `Access-Control-Max-Age`; every answer allows `origin`.
+fn max_age_answer(origin: &str, req: Request) -> Response {
+    let max_age = req
+        .uri()
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("max_age="))
+        .map(str::to_owned);
+    let preflight = req.method() == Method::OPTIONS
+        && req
+            .headers()
+            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+    let mut res = if preflight {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        "{\"ok\":true}".into_response()
+    };
+    let h = res.headers_mut();
+    if let Ok(o) = HeaderValue::from_str(origin) {
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, o);
+    }
+    if preflight {
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static("PUT"),
+        );
+        if let Some(v) = max_age.and_then(|v| HeaderValue::from_str(&v).ok()) {
+            h.insert(header::ACCESS_CONTROL_MAX_AGE, v);
         }
     }
     res

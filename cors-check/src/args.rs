@@ -54,6 +54,12 @@ pub struct Args {
     #[arg(long, value_enum, value_name = "ENGINE", default_value_t = EngineArg::Chromium)]
     pub engine: EngineArg,
 
+    /// A `Set-Cookie` line of the API (repeatable): with --credentials, says
+    /// whether each engine sends that cookie with this request. Those in the
+    /// API's responses are read too.
+    #[arg(long = "set-cookie", value_name = "'name=value; attributes'")]
+    pub set_cookies: Vec<String>,
+
     /// Also probe the origins misconfigured servers let in: an arbitrary
     /// one, `null`, prefix and suffix tricks, an unescaped dot, `http://`
     /// for an `https://` page, an arbitrary subdomain.
@@ -111,6 +117,8 @@ pub struct Plan {
     pub audit: bool,
     /// The engines whose verdicts are given, the first one leading.
     pub engines: Vec<Engine>,
+    /// `--set-cookie` lines.
+    pub set_cookies: Vec<String>,
 }
 
 impl Plan {
@@ -164,6 +172,7 @@ impl Plan {
             timeout: Duration::from_secs_f64(args.timeout),
             audit: args.audit,
             engines: args.engine.engines(),
+            set_cookies: args.set_cookies.clone(),
         })
     }
 

@@ -12,6 +12,8 @@ use crate::report::{is_cors_relevant, shown_value, Report};
 use crate::transport::Head;
 use tower_cors::browser::Engine;
 
+use crate::causes::Effect;
+use crate::cookies::Fate;
 use crate::engines;
 use crate::walk::{End, Exchange, Step, Walk};
 
@@ -75,6 +77,7 @@ pub fn render(r: &Report, s: Style) -> String {
     if !plan.request.is_cross_origin() {
         let _ = writeln!(out, "{}", s.dim("same-origin request: CORS does not apply"));
     }
+    before_cors(&mut out, r, s);
     for (i, e) in r.walk.exchanges.iter().enumerate() {
         out.push('\n');
         exchange(&mut out, e, i, s);
@@ -183,6 +186,19 @@ fn header_lines(
 fn verdict(out: &mut String, r: &Report, s: Style) {
     let several = r.walks.len() > 1;
     for walk in &r.walks {
+        for cause in r.causes.iter().filter(|c| c.blocks(walk.engine)) {
+            let _ = writeln!(
+                out,
+                "{}{} {} (not CORS: see above); the CORS checks, once that is fixed:",
+                if several {
+                    format!("{}: ", engines::label(walk.engine))
+                } else {
+                    String::new()
+                },
+                s.red("BLOCKED before CORS:"),
+                cause.code
+            );
+        }
         engine_verdict(out, walk, several, s);
     }
     if let Some(why) = &r.diagnosis.why {
@@ -201,6 +217,58 @@ fn verdict(out: &mut String, r: &Report, s: Style) {
         );
         for line in lines {
             let _ = writeln!(out, "    {line}");
+        }
+    }
+}
+
+/// The failures no CORS header can fix, and the cookies each engine sends.
+fn before_cors(out: &mut String, r: &Report, s: Style) {
+    if r.causes.is_empty() && r.cookies.context.is_none() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n{}",
+        s.bold("Before CORS (no Access-Control-* header decides these)")
+    );
+    for cause in &r.causes {
+        let _ = writeln!(out, "  {}: {}.", s.bold(cause.code), cause.summary);
+        for (engine, effect, why) in &cause.engines {
+            let tag = match effect {
+                Effect::Blocks => s.red(effect.as_str()),
+                Effect::Asks => s.yellow(effect.as_str()),
+                Effect::Allows => s.dim(effect.as_str()),
+            };
+            let _ = writeln!(out, "    {} [{tag}]: {why}", engines::label(*engine));
+        }
+        let _ = writeln!(out, "    {} {}", s.bold("Fix:"), cause.fix);
+    }
+    if let Some(context) = &r.cookies.context {
+        let _ = writeln!(out, "  {}: {context}", s.bold("cookies"));
+        for (cookie, fates) in &r.cookies.cookies {
+            let _ = writeln!(out, "    Set-Cookie: {}", cookie.line);
+            for (engine, fate) in fates {
+                let text = match fate {
+                    Fate::Sent => s.green("sent"),
+                    Fate::SentIf(why) => format!("{} {why}", s.yellow("sent only if")),
+                    Fate::NotSent(why) => format!("{}: {why}", s.red("not sent")),
+                };
+                let _ = writeln!(out, "      {}: {text}", engines::label(*engine));
+            }
+        }
+        for line in &r.cookies.unreadable {
+            let _ = writeln!(
+                out,
+                "    {}",
+                s.dim(&format!("not a Set-Cookie line: {line}"))
+            );
+        }
+        if r.cookies.cookies.is_empty() {
+            let _ = writeln!(
+                out,
+                "    {}",
+                s.dim("no Set-Cookie seen: give the API's with --set-cookie to know whether each engine sends it")
+            );
         }
     }
 }

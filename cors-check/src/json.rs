@@ -3,6 +3,8 @@
 use http::{HeaderMap, Request, Version};
 use serde_json::{json, Map, Value};
 
+use crate::causes::Cause;
+use crate::cookies::Fate;
 use crate::engines;
 use crate::findings::Finding;
 use crate::probe::{allow_origin, allows_credentials, varies_on_origin, Probe};
@@ -56,7 +58,9 @@ pub fn report(r: &Report) -> Value {
         "warnings": warnings,
         "readable_headers": readable,
         "other_engines": r.diagnosis.engines,
-        "engines": r.walks.iter().map(engine_verdict).collect::<Vec<_>>(),
+        "engines": r.walks.iter().map(|w| engine_verdict(r, w)).collect::<Vec<_>>(),
+        "causes": r.causes.iter().map(cause).collect::<Vec<_>>(),
+        "cookies": cookies(r),
         "preflight": r.walk.first(Step::Preflight).map(exchange),
         "actual": r.walk.first(Step::Actual).map(exchange),
         "exchanges": r.walk.exchanges.iter().map(exchange).collect::<Vec<_>>(),
@@ -66,14 +70,16 @@ pub fn report(r: &Report) -> Value {
 }
 
 /// One engine's verdict.
-fn engine_verdict(w: &Walk) -> Value {
+fn engine_verdict(r: &Report, w: &Walk) -> Value {
     let blocked = match &w.end {
         End::Blocked(b) => Some(b),
         _ => None,
     };
     json!({
         "engine": w.engine.name(),
-        "verdict": walk_verdict(w).as_str(),
+        "verdict": r.engine_verdict(w).as_str(),
+        "cors_verdict": walk_verdict(w).as_str(),
+        "blocked_by": r.causes.iter().filter(|c| c.blocks(w.engine)).map(|c| c.code).collect::<Vec<_>>(),
         "code": blocked.map(|b| b.code().as_str()),
         "reason": engines::reason(w),
         "message": engines::console(w),
@@ -81,6 +87,41 @@ fn engine_verdict(w: &Walk) -> Value {
         "preflight_cache_seconds": w.preflight_cached.map(|d| d.as_secs()),
         "exchanges": w.exchanges.len(),
     })
+}
+
+fn cause(c: &Cause) -> Value {
+    let mut engines = Map::new();
+    for (e, effect, why) in &c.engines {
+        engines.insert(
+            e.name().to_owned(),
+            json!({"effect": effect.as_str(), "detail": why}),
+        );
+    }
+    json!({"code": c.code, "summary": c.summary, "engines": engines, "fix": c.fix})
+}
+
+fn cookies(r: &Report) -> Value {
+    let Some(context) = &r.cookies.context else {
+        return Value::Null;
+    };
+    let list: Vec<Value> = r
+        .cookies
+        .cookies
+        .iter()
+        .map(|(c, fates)| {
+            let mut engines = Map::new();
+            for (e, fate) in fates {
+                let (sent, why) = match fate {
+                    Fate::Sent => ("yes", None),
+                    Fate::SentIf(why) => ("if", Some(why)),
+                    Fate::NotSent(why) => ("no", Some(why)),
+                };
+                engines.insert(e.name().to_owned(), json!({"sent": sent, "detail": why}));
+            }
+            json!({"name": c.name, "set_cookie": c.line, "engines": engines})
+        })
+        .collect();
+    json!({"context": context, "cookies": list})
 }
 
 /// The object printed for a usage error (exit 2).

@@ -12,6 +12,8 @@
 mod args;
 mod audit;
 mod cache_check;
+mod causes;
+mod cookies;
 mod diagnose;
 mod engines;
 mod error_probe;

@@ -9,7 +9,11 @@ use crate::cache_check::{self, CacheCheck};
 use crate::diagnose::{diagnose, Diagnosis};
 use crate::engines;
 use crate::error_probe;
-use crate::findings::{tidy, Finding};
+use http::header::SET_COOKIE;
+
+use crate::causes::{self, Cause};
+use crate::cookies::{self, CookieCheck};
+use crate::findings::{code, tidy, Finding, Severity};
 use crate::probe::Probe;
 use crate::transport::{Client, FailureKind};
 use crate::walk::{walk, End, Sent, Walk, ENGINE};
@@ -33,6 +37,10 @@ pub struct Report {
     pub audit: Option<Audit>,
     /// Every finding, most severe first.
     pub findings: Vec<Finding>,
+    /// Failures no CORS header can fix (mixed content, Local Network Access).
+    pub causes: Vec<Cause>,
+    /// Which cookies each engine sends, on a credentialed request.
+    pub cookies: CookieCheck,
 }
 
 /// The verdict in one word.
@@ -58,11 +66,21 @@ impl Verdict {
 }
 
 impl Report {
+    /// One engine's verdict: its walk's, or blocked by a non-CORS cause.
+    pub fn engine_verdict(&self, walk: &Walk) -> Verdict {
+        match walk_verdict(walk) {
+            Verdict::Allowed if self.causes.iter().any(|c| c.blocks(walk.engine)) => {
+                Verdict::Blocked
+            }
+            v => v,
+        }
+    }
+
     /// The verdict: blocked when any engine asked blocks.
     pub fn verdict(&self) -> Verdict {
         self.walks
             .iter()
-            .map(walk_verdict)
+            .map(|w| self.engine_verdict(w))
             .max_by_key(|v| match v {
                 Verdict::Allowed => 0,
                 Verdict::Blocked => 1,
@@ -126,15 +144,78 @@ pub async fn run(client: &Client, plan: Plan) -> Report {
     if engines.is_empty() {
         engines.push(ENGINE);
     }
+    let url = plan.request.initial_url().to_string();
+    // Before anything is sent: a request every engine asked blocks as mixed
+    // content is not sent at all.
+    let mut causes: Vec<Cause> = causes::mixed_content(plan.page.origin(), &url, &engines)
+        .into_iter()
+        .collect();
+    if let Some(cause) = causes.iter().find(|c| engines.iter().all(|e| c.blocks(*e))) {
+        let walks: Vec<Walk> = engines
+            .iter()
+            .map(|e| Walk {
+                engine: *e,
+                exchanges: Vec::new(),
+                end: End::NetworkError(format!("{}: not sent", cause.code)),
+                preflight_cached: None,
+            })
+            .collect();
+        let diagnosis = Diagnosis {
+            why: Some(format!("{}.", cause.summary)),
+            fix: Some(cause.fix.clone()),
+            ..Diagnosis::default()
+        };
+        let mut findings: Vec<Finding> = cause.finding().into_iter().collect();
+        findings.extend(diagnose(&plan, &walks[0]).findings);
+        tidy(&mut findings);
+        return Report {
+            walk: walks[0].clone(),
+            walks,
+            diagnosis,
+            cache: CacheCheck::default(),
+            error_probe: None,
+            audit: None,
+            findings,
+            cookies: CookieCheck::default(),
+            causes,
+            plan,
+        };
+    }
     let mut walks = Vec::new();
-    for engine in engines {
-        walks.push(walk(client, &plan, engine, &mut sent).await);
+    for engine in &engines {
+        walks.push(walk(client, &plan, *engine, &mut sent).await);
     }
     // One walk per engine, and there is at least one.
     let walk = walks[0].clone();
+    // The address the tool actually connected to.
+    if let Some(remote) = walk.exchanges.iter().find_map(|e| e.response.remote) {
+        causes.extend(causes::local_network_access(
+            plan.page.origin(),
+            remote,
+            &engines,
+        ));
+    }
     let mut diagnosis = diagnose(&plan, &walk);
     diagnosis.engines.extend(engines::differences(&walks));
     let mut findings = diagnosis.findings.clone();
+    findings.extend(causes.iter().filter_map(Cause::finding));
+    let mut cookie_check = CookieCheck::default();
+    if plan.credentialed() {
+        let mut lines = plan.set_cookies.clone();
+        for e in &walk.exchanges {
+            for v in e.response.headers.get_all(SET_COOKIE) {
+                lines.push(String::from_utf8_lossy(v.as_bytes()).into_owned());
+            }
+        }
+        cookie_check = cookies::check(plan.page.origin(), &url, &lines, &engines);
+        findings.extend(cookies::findings(&cookie_check));
+    } else if !plan.set_cookies.is_empty() {
+        findings.push(Finding::new(
+            code::COOKIE_NOT_SENT,
+            Severity::Info,
+            "--set-cookie without --credentials: a browser sends cookies with a cross-origin fetch() only with credentials: \"include\".",
+        ));
+    }
     let mut cache = CacheCheck::default();
     let mut audit_run = None;
     let mut error = None;
@@ -159,6 +240,8 @@ pub async fn run(client: &Client, plan: Plan) -> Report {
         error_probe: error,
         audit: audit_run,
         findings,
+        cookies: cookie_check,
+        causes,
     }
 }
 

@@ -78,6 +78,24 @@ pub fn fetch_verdict(
     Ok(("blocked".into(), request.cors_error))
 }
 
+/// Credentialed `fetch()`es of `urls` from one page on `origin`, one after
+/// the other (one tab, one cookie jar); whether each one was allowed.
+pub fn fetch_in_turn(
+    browser: &Chromium,
+    origin: &str,
+    urls: &[String],
+) -> Result<Vec<bool>, String> {
+    let tab = Tab::open(&browser.cdp, STEP)?;
+    tab.goto(&format!("{origin}/blank"), STEP)?;
+    let init = json!({"credentials": "include", "cache": "no-store"});
+    let mut out = Vec::new();
+    for url in urls {
+        let result = tab.eval(&fetch_js(url, &init), STEP)?;
+        out.push(result["ok"] == true);
+    }
+    Ok(out)
+}
+
 /// One `fetch` resolving to `{ok, status}` or `{ok: false, error}`.
 fn fetch_js(url: &str, init: &Value) -> String {
     format!(

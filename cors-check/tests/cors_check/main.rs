@@ -807,3 +807,232 @@ fn several_engines_send_each_request_once() {
         "{seen:?}"
     );
 }
+
+fn strings(args: &[&str]) -> Vec<String> {
+    args.iter().map(|a| a.to_string()).collect()
+}
+
+#[test]
+fn mixed_content_is_named_and_nothing_is_sent() {
+    // The host does not resolve: the browser never sends the request, so
+    // neither does cors-check (a DNS error would be exit 2).
+    let (exit, r) = cors_check_json(&strings(&[
+        "http://cors-check-test.invalid/api/data",
+        "--origin",
+        "https://app.example",
+        "--engine",
+        "all",
+    ]));
+    assert_eq!((exit, r["verdict"].as_str()), (1, Some("blocked")), "{r:#}");
+    assert_eq!(r["exchanges"].as_array().unwrap().len(), 0, "{r:#}");
+    assert_eq!(r["causes"][0]["code"], "mixed-content");
+    for e in ["chromium", "firefox", "webkit"] {
+        assert_eq!(r["causes"][0]["engines"][e]["effect"], "blocks", "{r:#}");
+    }
+    assert!(
+        r["fix"]
+            .as_str()
+            .is_some_and(|f| f.contains("https://cors-check-test.invalid/api/data")),
+        "{r:#}"
+    );
+    assert!(finding_codes(&r).contains(&"mixed-content".to_owned()));
+    assert!(per_engine(&r, "blocked_by")
+        .iter()
+        .all(|(_, v)| v[0] == "mixed-content"));
+    // Loopback is not mixed content: the request is made.
+    let s = Servers::get();
+    let (_, r) = cors_check_json(&strings(&[
+        &Servers::url(s.permissive, "mixed-loopback"),
+        "--origin",
+        "https://app.example",
+    ]));
+    assert!(
+        r["causes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["code"] != "mixed-content"),
+        "{r:#}"
+    );
+    assert_eq!(r["actual"]["response"]["status"], 200, "{r:#}");
+}
+
+#[test]
+fn local_network_access_is_judged_by_the_address_connected_to() {
+    let s = Servers::get();
+    let url = Servers::url(s.permissive, "lna");
+    // A public https page reaching 127.0.0.1: Chromium asks the user,
+    // Firefox is rolling out the same prompt, WebKit does not ask.
+    let (exit, r) = cors_check_json(&strings(&[
+        &url,
+        "--origin",
+        "https://app.example",
+        "--engine",
+        "all",
+    ]));
+    let cause = &r["causes"][0];
+    assert_eq!(cause["code"], "local-network-access", "{r:#}");
+    assert!(
+        cause["summary"].as_str().unwrap().contains("127.0.0.1"),
+        "{cause}"
+    );
+    assert_eq!(
+        ["chromium", "firefox", "webkit"].map(|e| cause["engines"][e]["effect"].as_str().unwrap()),
+        ["asks", "asks", "allows"]
+    );
+    assert!(cause["fix"]
+        .as_str()
+        .unwrap()
+        .contains("Access-Control-Allow-Private-Network"));
+    assert_eq!((exit, r["verdict"].as_str()), (1, Some("allowed")), "{r:#}");
+    // From a non-secure (http:) public page Chromium blocks it outright.
+    let (exit, r) = cors_check_json(&strings(&[&url, "--origin", "http://app.example"]));
+    assert_eq!((exit, r["verdict"].as_str()), (1, Some("blocked")), "{r:#}");
+    assert_eq!(r["engines"][0]["blocked_by"][0], "local-network-access");
+    assert_eq!(r["engines"][0]["cors_verdict"], "allowed");
+    let text = String::from_utf8_lossy(
+        &cors_check(&strings(&[&url, "--origin", "http://app.example"])).stdout,
+    )
+    .into_owned();
+    assert!(
+        text.contains("BLOCKED before CORS: local-network-access"),
+        "{text}"
+    );
+    // A loopback page reaching loopback: nothing to ask.
+    let (_, r) = cors_check_json(&case("permissive-put-json").args(s));
+    assert_eq!(r["causes"], serde_json::json!([]), "{r:#}");
+}
+
+/// `--credentials` from `page` to the cookie server, `--engine all`.
+fn cookie_report(page: &str, name: &str, extra: &[&str]) -> (i32, Value) {
+    let s = Servers::get();
+    let mut args = strings(&[
+        &Servers::url(s.cookies, name),
+        "--origin",
+        page,
+        "--credentials",
+        "--engine",
+        "all",
+    ]);
+    args.extend(strings(extra));
+    cors_check_json(&args)
+}
+
+fn cookie_sent(r: &Value, cookie: usize) -> Vec<String> {
+    ["chromium", "firefox", "webkit"]
+        .iter()
+        .map(|e| {
+            r["cookies"]["cookies"][cookie]["engines"][e]["sent"]
+                .as_str()
+                .unwrap_or("?")
+                .to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn cookies_that_will_not_be_sent_are_named_per_engine() {
+    let s = Servers::get();
+    // Same site (127.0.0.1 on two ports): the response's cookie is sent.
+    let (exit, r) = cookie_report(&s.origin(), "cookie-same", &[]);
+    assert!(
+        r["cookies"]["context"]
+            .as_str()
+            .unwrap()
+            .contains("same site"),
+        "{r:#}"
+    );
+    assert_eq!(r["cookies"]["cookies"][0]["set_cookie"], "sid=1; Path=/");
+    assert_eq!(cookie_sent(&r, 0), ["yes", "yes", "yes"]);
+    // (The server echoes any origin with credentials: that is its finding.)
+    assert_eq!(finding_codes(&r), ["reflects-any-origin"], "{r:#}");
+    assert_eq!(exit, 1);
+    // Cross site (a page on localhost): Chromium's Lax default keeps it,
+    // Firefox partitions it, WebKit blocks third-party cookies.
+    let page = format!("http://localhost:{}", s.web.port());
+    let (exit, r) = cookie_report(&page, "cookie-cross", &[]);
+    assert!(
+        r["cookies"]["context"]
+            .as_str()
+            .unwrap()
+            .contains("different sites"),
+        "{r:#}"
+    );
+    assert_eq!(cookie_sent(&r, 0), ["no", "if", "no"]);
+    assert!(finding_codes(&r).contains(&"cookie-not-sent".to_owned()));
+    assert_eq!(exit, 1);
+    // A line given with --set-cookie is judged too.
+    let (_, r) = cookie_report(
+        &page,
+        "cookie-given",
+        &[
+            "--set-cookie",
+            "token=x; SameSite=None; Secure; Partitioned",
+        ],
+    );
+    assert_eq!(r["cookies"]["cookies"][0]["name"], "token");
+    assert_eq!(cookie_sent(&r, 0), ["if", "if", "no"]);
+    let text = String::from_utf8_lossy(
+        &cors_check(&strings(&[
+            &Servers::url(s.cookies, "cookie-text"),
+            "--origin",
+            &page,
+            "--credentials",
+        ]))
+        .stdout,
+    )
+    .into_owned();
+    for needle in [
+        "Before CORS",
+        "Set-Cookie: sid=1; Path=/",
+        "Chromium: not sent: without SameSite, Chromium treats it as SameSite=Lax",
+    ] {
+        assert!(text.contains(needle), "no {needle:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn cookie_verdicts_agree_with_headless_chromium() {
+    let Some(exe) = cdp::find_chromium() else {
+        let message = "Chromium not found (install chromium or set CHROMIUM)";
+        assert!(std::env::var_os("CI").is_none(), "{message}");
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED cookie_verdicts_agree_with_headless_chromium: {message}"
+        );
+        return;
+    };
+    let s = Servers::get();
+    let browser = cdp::Chromium::launch(&exe, chromium::STEP).expect("Chromium starts");
+    for (name, page) in [
+        ("chromium-cookie-same", s.origin()),
+        (
+            "chromium-cookie-cross",
+            format!("http://localhost:{}", s.web.port()),
+        ),
+    ] {
+        let (_, r) = cookie_report(&page, name, &[]);
+        let ours = cookie_sent(&r, 0)[0] == "yes";
+        // The page's first credentialed fetch gets the cookie, the second
+        // carries it back or not (one tab: one cookie jar).
+        let url = Servers::url(s.cookies, name);
+        let results = chromium::fetch_in_turn(
+            &browser,
+            &page,
+            &[format!("{url}&round=set"), format!("{url}&round=back")],
+        )
+        .unwrap_or_else(|e| panic!("{name}: {e}\n{}", browser.log_tail()));
+        assert!(results.iter().all(|ok| *ok), "{name}: {results:?}");
+        let back = s
+            .cookies_seen
+            .snapshot()
+            .into_iter()
+            .find(|(_, uri, _)| uri.contains(&format!("case={name}&round=back")))
+            .expect("the second request arrived");
+        let theirs = back.2.iter().any(|n| n == "cookie");
+        assert_eq!(
+            ours, theirs,
+            "{name}: cors-check says sent={ours}, Chromium sent={theirs}"
+        );
+    }
+}

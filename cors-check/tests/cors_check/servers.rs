@@ -44,6 +44,11 @@ pub struct Servers {
     /// Passes preflights for `web` and PUT with the `Access-Control-Max-Age`
     /// given in the query (`max_age=...`); `web` is allowed on every path.
     pub max_age: SocketAddr,
+    /// Echoes any origin with credentials; `/api/data` answers with
+    /// `Set-Cookie: sid=1; Path=/` (no `SameSite`).
+    pub cookies: SocketAddr,
+    /// What `cookies` received (the `cookie` header among the names).
+    pub cookies_seen: Headers,
     /// tower-cors's layer added with `route_layer`: the router's 404 for
     /// any other path goes out without CORS headers.
     pub route_layer: SocketAddr,
@@ -176,6 +181,23 @@ fn start() -> Servers {
             async move { max_age_answer(&origin, req) }
         }))
     };
+    let cookies_seen = Headers::default();
+    let cookies = {
+        let seen = cookies_seen.clone();
+        bind(
+            Router::new()
+                .route(
+                    "/api/data",
+                    any(|| async { ([(header::SET_COOKIE, "sid=1; Path=/")], "{\"ok\":true}") }),
+                )
+                .fallback(ok)
+                .layer(middleware::from_fn(reflect_any))
+                .layer(middleware::from_fn(move |req: Request, next: Next| {
+                    seen.record(&req);
+                    next.run(req)
+                })),
+        )
+    };
     let route_layer = bind(
         Router::new()
             .route("/api/data", any(ok))
@@ -232,6 +254,8 @@ fn start() -> Servers {
         auth_first,
         auth_seen,
         max_age,
+        cookies,
+        cookies_seen,
         route_layer,
         success_only,
         handler_layer,

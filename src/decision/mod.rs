@@ -20,6 +20,7 @@ pub use answer::{ActualHeaders, AllowedPreflight, RefusedPreflight, RefusedWrite
 use answer::{Explained, Notes};
 pub use explanation::{Explanation, EXPLANATION_HEADER};
 pub use refusal::{Refusal, RefusalReason};
+pub(crate) use write_guard::{is_write, Target};
 
 use crate::fetch;
 use crate::policy::{
@@ -249,15 +250,28 @@ pub(crate) enum Head<'a> {
     Uri(&'a Uri),
     /// Its whole head, which the predicates and the exemption are given.
     Parts(&'a request::Parts),
+    /// Only its target's scheme and authority: for a policy with no
+    /// predicate and no exemption (which would be given a head with the
+    /// path `/`), where the write guard is all that looks beyond the
+    /// method and headers.
+    Target(Target<'a>),
 }
 
 impl Head<'_> {
     /// The request's target, when known.
     fn uri(&self) -> Option<&Uri> {
         match self {
-            Head::Unknown => None,
+            Head::Unknown | Head::Target(_) => None,
             Head::Uri(uri) => Some(uri),
             Head::Parts(parts) => Some(&parts.uri),
+        }
+    }
+
+    /// What the write guard compares an `Origin` with.
+    fn target(&self) -> Target<'_> {
+        match self {
+            Head::Target(target) => *target,
+            _ => self.uri().map(Target::of).unwrap_or_default(),
         }
     }
 
@@ -643,7 +657,7 @@ fn guard<'a>(
     headers: &'a HeaderMap,
     head: Head<'_>,
 ) -> Option<Decision<'a>> {
-    let refused = write_guard::refuses(headers, origin, head.uri())?;
+    let refused = write_guard::refuses(headers, origin, head.target())?;
     if let Some(exempt) = &policy.write_exemption {
         if head.with_parts(method, headers, |parts| exempt(parts)) {
             return None;

@@ -11,6 +11,7 @@
 //! server's own).
 
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use http::uri::Authority;
 use http::{Method, Uri};
 
 /// `Sec-Fetch-Site`: how the request's initiator relates to its target.
@@ -21,19 +22,44 @@ pub(crate) static SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetc
 /// ([RFC 9110, section 9.2.1](https://www.rfc-editor.org/rfc/rfc9110#section-9.2.1);
 /// browsers never send `TRACE`).
 #[inline]
-pub(super) fn is_write(method: &Method) -> bool {
+pub(crate) fn is_write(method: &Method) -> bool {
     !(method == Method::GET || method == Method::HEAD || method == Method::OPTIONS)
+}
+
+/// What the guard compares an `Origin` with, of the request's target: its
+/// scheme and authority, when it has them (an HTTP/1.1 request in origin
+/// form has neither; HTTP/2 carries both).
+///
+/// The two strings rather than the `Uri`: they point into the URI's shared
+/// bytes, not into the request, so the layer can pass them to the decision
+/// without lending out the request it then moves (lent out, the request is
+/// copied once more on every call: a 224-byte `memcpy`).
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Target<'a> {
+    scheme: Option<&'a str>,
+    authority: Option<&'a str>,
+}
+
+impl<'a> Target<'a> {
+    /// The scheme and authority of `uri`.
+    #[inline]
+    pub(crate) fn of(uri: &'a Uri) -> Self {
+        Self {
+            scheme: uri.scheme_str(),
+            authority: uri.authority().map(Authority::as_str),
+        }
+    }
 }
 
 /// Why the guard refuses a write whose origin the policy does not allow,
 /// or `None` when it passes.
 ///
 /// `origin` is the request's single `Origin` (`None` when it has none or
-/// several). `uri` is the request target, when known.
+/// several). `target` is what is known of the request target.
 pub(super) fn refuses<'a>(
     headers: &'a HeaderMap,
     origin: Option<&HeaderValue>,
-    uri: Option<&Uri>,
+    target: Target<'_>,
 ) -> Option<Refused<'a>> {
     match headers.get(&SEC_FETCH_SITE) {
         // The browser says where the request comes from: same-origin, or
@@ -54,7 +80,7 @@ pub(super) fn refuses<'a>(
         // A browser without Fetch Metadata: the origin must be the
         // server's own.
         None => match origin {
-            Some(origin) if is_own_origin(origin.as_bytes(), uri, headers) => None,
+            Some(origin) if is_own_origin(origin.as_bytes(), target, headers) => None,
             _ => Some(Refused { site: None }),
         },
     }
@@ -67,19 +93,19 @@ pub(super) struct Refused<'a> {
 }
 
 /// Whether `origin` is the origin the request was sent to: the host and
-/// port of the URI's authority (HTTP/2) or `Host` (HTTP/1.1), under the
-/// URI's scheme when it has one, else under `http` or `https`.
-fn is_own_origin(origin: &[u8], uri: Option<&Uri>, headers: &HeaderMap) -> bool {
+/// port of the target's authority (HTTP/2) or `Host` (HTTP/1.1), under the
+/// target's scheme when it has one, else under `http` or `https`.
+fn is_own_origin(origin: &[u8], own: Target<'_>, headers: &HeaderMap) -> bool {
     let Some((scheme, host)) = split_origin(origin) else {
         return false;
     };
-    if let Some(own) = uri.and_then(Uri::scheme_str) {
+    if let Some(own) = own.scheme {
         if !own.as_bytes().eq_ignore_ascii_case(scheme) {
             return false;
         }
     }
-    let target = match uri.and_then(Uri::authority) {
-        Some(authority) => authority.as_str().as_bytes(),
+    let target = match own.authority {
+        Some(authority) => authority.as_bytes(),
         None => match headers.get(header::HOST) {
             Some(host) => host.as_bytes(),
             None => return false,

@@ -16,7 +16,7 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use crate::decision::{
-    decide, first_pass, ActualHeaders, AsyncVerdict, Decision, Head, PlainRefusal,
+    decide, first_pass, is_write, ActualHeaders, AsyncVerdict, Decision, Head, PlainRefusal, Target,
 };
 use crate::diagnostics;
 use crate::policy::{CorsPolicy, Inner};
@@ -186,13 +186,21 @@ where
     if policy.needs_head {
         return handle_with_predicates(policy, inner, req);
     }
+    // Of the target, only the write guard reads anything (and only of a
+    // write): its scheme and authority, not a reference into the request,
+    // which would cost a copy of the request on every call.
+    let head = if policy.guard_writes && is_write(req.method()) {
+        Head::Target(Target::of(req.uri()))
+    } else {
+        Head::Unknown
+    };
     let outcome = apply(
         policy,
         decide(
             policy,
             req.method(),
             req.headers(),
-            Head::Uri(req.uri()),
+            head,
             AsyncVerdict::Unknown,
             diagnostics::enabled,
         ),

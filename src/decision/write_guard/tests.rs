@@ -24,7 +24,8 @@ fn refused(pairs: &[(&str, &str)], uri: Option<&str>) -> bool {
         (Some(o), None) => Some(o),
         _ => None,
     };
-    refuses(&h, origin, uri.as_ref()).is_some()
+    let target = uri.as_ref().map(Target::of).unwrap_or_default();
+    refuses(&h, origin, target).is_some()
 }
 
 #[test]

@@ -5,13 +5,16 @@
 //! client side of Fetch), judges each answer by Chromium's rules, and says
 //! the verdict, Chromium's console message and the fix; then it checks
 //! cache safety (a second origin, no origin) and, with `--audit`, the
-//! origins misconfigured servers let in. See docs/cors-check.md.
+//! origins misconfigured servers let in. With `--policy`, it checks a
+//! deployment against its intended policy instead (`contract`). See
+//! docs/cors-check.md.
 
 #![forbid(unsafe_code)]
 
 mod args;
 mod audit;
 mod cache_check;
+mod contract;
 mod diagnose;
 mod findings;
 mod human;
@@ -35,6 +38,9 @@ use crate::transport::Client;
 
 fn main() -> ExitCode {
     let argv: Vec<OsString> = std::env::args_os().collect();
+    if contract::requested(&argv) {
+        return contract::main(&argv);
+    }
     let wants_json = argv.iter().any(|a| a == "--json");
     let args = match Args::try_parse_from(&argv) {
         Ok(args) => args,

@@ -34,6 +34,9 @@ def main():
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
+    # Listening before the port is printed: connections queue until
+    # uvicorn accepts them.
+    sock.listen(128)
     print(sock.getsockname()[1], flush=True)
 
     def stop_with_stdin():

@@ -22,7 +22,12 @@ use clap::Parser;
 /// more or less; 2 the check could not run (usage, policy, DNS, connection,
 /// TLS or timeout).
 #[derive(Debug, Parser)]
-#[command(name = "cors-check", version, after_help = EXAMPLES)]
+#[command(
+    name = "cors-check",
+    version,
+    after_help = EXAMPLES,
+    override_usage = "cors-check --policy FILE URL... [OPTIONS]\n       cors-check --policy-env PREFIX URL... [OPTIONS]"
+)]
 pub struct ContractArgs {
     /// The URLs to check (http or https), each an API endpoint the pages call.
     #[arg(required = true, value_name = "URL")]

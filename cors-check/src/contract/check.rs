@@ -170,8 +170,23 @@ pub async fn run(
             asks.extend(sent_asks(&intended.config, sends));
         }
         let mut answers: Vec<(String, Head)> = Vec::new();
+        // After a request got no answer, the rest of this URL's are not
+        // sent: each would wait for its own timeout.
+        let mut unreachable: Option<String> = None;
         for ask in asks {
+            if let Some(why) = &unreachable {
+                let mut row = blank_row(url, ask);
+                row.message = Some(not_tried(why));
+                rows.push(row);
+                continue;
+            }
             let (row, judged) = try_ask(client, &oracle, url, ask).await;
+            if judged
+                .as_ref()
+                .is_some_and(|j| matches!(j.verdict, Verdict::NoAnswer(_)))
+            {
+                unreachable = row.message.clone();
+            }
             if let (Some(ask), Some((_, head))) = (&row.ask, judged.and_then(|j| j.last)) {
                 if ask.kind == Kind::Origin && ask.how == How::Sent && &ask.url == url {
                     answers.push((format!("Origin: {}", ask.origin), head));
@@ -179,13 +194,24 @@ pub async fn run(
             }
             rows.push(row);
         }
-        rows.push(vary_row(client, &intended.config, url, answers).await);
+        let vary = match unreachable {
+            Some(why) => Row {
+                message: Some(not_tried(&why)),
+                ..vary_blank(url)
+            },
+            None => vary_row(client, &intended.config, url, answers).await,
+        };
+        rows.push(vary);
     }
     ContractReport {
         intended,
         urls,
         rows,
     }
+}
+
+fn not_tried(why: &str) -> String {
+    format!("not tried: an earlier request to this URL got no answer ({why})")
 }
 
 fn sent_asks(config: &CorsConfig, sends: &[Send]) -> Vec<Ask> {
@@ -207,6 +233,25 @@ fn sent_asks(config: &CorsConfig, sends: &[Send]) -> Vec<Ask> {
         .collect()
 }
 
+/// The row of an expectation not tried yet.
+fn blank_row(url: &str, ask: Ask) -> Row {
+    Row {
+        url: url.to_owned(),
+        kind: ask.kind.as_str(),
+        origin: ask.origin.clone(),
+        why: ask.why.clone(),
+        request: ask.describe(url),
+        expected: String::new(),
+        got: "error".into(),
+        status: None,
+        code: None,
+        message: None,
+        answer: String::new(),
+        outcome: Outcome::Error,
+        ask: Some(ask),
+    }
+}
+
 /// Tries one expectation on both servers.
 async fn try_ask(
     client: &Client,
@@ -223,21 +268,7 @@ async fn try_ask(
     for (name, value) in &ask.headers {
         page = page.header(name.as_str(), value.as_str());
     }
-    let mut row = Row {
-        url: url.to_owned(),
-        kind: ask.kind.as_str(),
-        origin: ask.origin.clone(),
-        why: ask.why.clone(),
-        request: ask.describe(url),
-        expected: String::new(),
-        got: "error".into(),
-        status: None,
-        code: None,
-        message: None,
-        answer: String::new(),
-        outcome: Outcome::Error,
-        ask: Some(ask),
-    };
+    let mut row = blank_row(url, ask);
     let how = row.ask.as_ref().map_or(How::PreflightOnly, |a| a.how);
     let request = match page.prepare() {
         Ok(r) => r,
@@ -277,21 +308,7 @@ async fn vary_row(
     url: &str,
     mut answers: Vec<(String, Head)>,
 ) -> Row {
-    let mut row = Row {
-        url: url.to_owned(),
-        ask: None,
-        kind: "vary",
-        origin: "each origin, and none".into(),
-        why: "answers that depend on Origin must say Vary: Origin, or a shared cache hands one origin's answer to another".into(),
-        request: "GET".into(),
-        expected: "Vary: Origin".into(),
-        got: "error".into(),
-        status: None,
-        code: None,
-        message: None,
-        answer: String::new(),
-        outcome: Outcome::Error,
-    };
+    let mut row = vary_blank(url);
     // The same GET from a made-up origin, without its Origin header.
     let page = PageRequest::new(expect::unlisted(config), "GET", url);
     if let Ok(request) = page.prepare() {
@@ -346,4 +363,23 @@ async fn vary_row(
         row.outcome = Outcome::Fail;
     }
     row
+}
+
+/// The `Vary` row, not tried yet.
+fn vary_blank(url: &str) -> Row {
+    Row {
+        url: url.to_owned(),
+        ask: None,
+        kind: "vary",
+        origin: "each origin, and none".into(),
+        why: "answers that depend on Origin must say Vary: Origin, or a shared cache hands one origin's answer to another".into(),
+        request: "GET".into(),
+        expected: "Vary: Origin".into(),
+        got: "error".into(),
+        status: None,
+        code: None,
+        message: None,
+        answer: String::new(),
+        outcome: Outcome::Error,
+    }
 }

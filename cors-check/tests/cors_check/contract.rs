@@ -296,6 +296,36 @@ fn the_table_junit_and_exit_status_say_the_same() {
 }
 
 #[test]
+fn a_server_that_does_not_answer_is_exit_2_after_one_try() {
+    let s = Servers::get();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a port");
+    let (exit, r) = run(
+        "closed",
+        &web_policy(s),
+        &[format!("http://{closed}/api/data")],
+        &[],
+    );
+    assert_eq!((exit, r["verdict"].as_str()), (2, Some("error")), "{r:#}");
+    assert_eq!(
+        (r["passed"].as_u64(), r["failed"].as_u64()),
+        (Some(0), Some(0))
+    );
+    let messages: Vec<&str> = r["expectations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["message"].as_str())
+        .collect();
+    assert!(messages[0].starts_with("connection error"), "{messages:?}");
+    assert!(
+        messages[1..].iter().all(|m| m.starts_with("not tried: ")),
+        "{messages:?}"
+    );
+}
+
+#[test]
 fn the_environment_form_reads_the_same_policy() {
     let s = Servers::get();
     let t = tower_cors_servers();

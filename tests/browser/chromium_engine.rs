@@ -180,14 +180,29 @@ fn issue_report(p: &Value, url_of: &HashMap<&str, &str>, needle: &str) -> Option
     };
     let code = match issue["code"].as_str()? {
         "CorsIssue" if detail["isWarning"] != true => return None,
-        "CorsIssue" => detail["corsErrorStatus"]["corsError"].as_str()?,
-        "DeprecationIssue" => detail["type"].as_str()?,
-        other => other,
+        "CorsIssue" => detail["corsErrorStatus"]["corsError"].as_str()?.to_owned(),
+        "DeprecationIssue" => detail["type"].as_str()?.to_owned(),
+        // Opaque Response Blocking and the like: the kind of error is more
+        // telling than the issue's generic code.
+        "GenericIssue" => detail["errorType"]
+            .as_str()
+            .unwrap_or("GenericIssue")
+            .to_owned(),
+        // A cookie sent or withheld under a rule about to change: which.
+        "CookieIssue" => {
+            let why: Vec<&str> = ["cookieWarningReasons", "cookieExclusionReasons"]
+                .iter()
+                .flat_map(|k| detail[*k].as_array().into_iter().flatten())
+                .filter_map(Value::as_str)
+                .collect();
+            format!("CookieIssue {}", why.join("+"))
+        }
+        other => other.to_owned(),
     };
     Some(Report {
         url: url.to_owned(),
         level: Level::Warning,
-        code: code.to_owned(),
+        code,
         detail: String::new(),
     })
 }

@@ -99,6 +99,40 @@ pub trait Tab {
 
     /// A PNG of the whole page.
     fn screenshot(&self, timeout: Duration) -> Result<Vec<u8>, String>;
+
+    /// Runs `js`, which makes the page navigate (submits a form), and waits
+    /// for the next document to load, whatever its URL or status (Chromium
+    /// shows its own error page for an empty 403). The same in every
+    /// engine: it asks the page, in short evaluations that may fail while
+    /// the old document goes away, until a loaded document with another
+    /// time origin answers.
+    fn navigate_by(&self, js: &str, timeout: Duration) -> Result<(), String> {
+        const DOC: &str = "document.readyState === 'complete' \
+            ? location.href + ' ' + performance.timeOrigin : null";
+        let deadline = std::time::Instant::now() + timeout;
+        let poll = Duration::from_secs(2);
+        let before = self.eval(DOC, poll)?;
+        // The script submits in a task of its own, so that this evaluation
+        // returns before its document goes away.
+        // WebKit may lose the evaluation's promise to the navigation, so a
+        // failure here only counts if no new document comes.
+        let submit = self.eval(&format!("(setTimeout(() => {{ {js} }}, 0), true)"), poll);
+        let mut last;
+        loop {
+            match self.eval(DOC, poll) {
+                Ok(now) if !now.is_null() && now != before => return Ok(()),
+                Ok(now) => last = format!("still {now}"),
+                Err(e) => last = e,
+            }
+            if std::time::Instant::now() >= deadline {
+                let submit = submit.err().unwrap_or_else(|| "submitted".into());
+                return Err(format!(
+                    "no new document within {timeout:?} ({submit}; {last})"
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
 }
 
 /// A running engine.

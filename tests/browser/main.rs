@@ -38,6 +38,7 @@
 mod case;
 mod cases_cookies;
 mod cases_demo;
+mod cases_guard;
 mod cases_other;
 mod cases_policy;
 mod chromium_engine;
@@ -236,6 +237,7 @@ fn every_case_in_three_engines() {
     cases.extend(cases_policy::cases(&env).expect("the policy APIs"));
     cases.extend(cases_cookies::cases(&env).expect("the cookie APIs"));
     cases.extend(cases_other::cases(&env).expect("the other servers"));
+    cases.extend(cases_guard::cases(&env).expect("the write guard's APIs"));
     let demo_url = format!("{}/", env.origin("127.0.0.1"));
     let sampler = memory::Sampler::start(Duration::from_millis(250));
     let all_started = Barrier::new(present.len());

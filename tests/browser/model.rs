@@ -88,7 +88,10 @@ impl CaseModel {
         if let Some(gap) = step.pause {
             self.clock.advance(gap);
         }
-        let page = page_request(origin_of(&case.page), step, url);
+        let Some(page) = page_request(origin_of(&case.page), step, url) else {
+            let why = "the model does not model navigations".to_owned();
+            return vec![("request".into(), why)];
+        };
         let services = Arc::clone(&self.services);
         let mut service = tower::service_fn(move |req: Request<Body>| {
             let app = req.uri().port_u16().and_then(|p| services.get(&p).cloned());
@@ -162,8 +165,20 @@ impl CaseModel {
     }
 }
 
-/// The request the page made, as the model takes it.
-fn page_request(origin: &str, step: &Step, url: &str) -> model::PageRequest {
+/// Whether the model speaks for `how`: it models `cors`-mode fetches, not
+/// `no-cors` ones nor navigations (a form post, a visit). The suite does
+/// not compare those steps with it.
+pub fn applies(how: &How) -> bool {
+    match how {
+        How::Fetch { init, .. } => init["mode"].as_str().is_none_or(|m| m == "cors"),
+        How::DemoRow(_) => true,
+        How::Form { .. } | How::Visit { .. } => false,
+    }
+}
+
+/// The request the page made, as the model takes it (`None` for a
+/// navigation, which it does not model).
+fn page_request(origin: &str, step: &Step, url: &str) -> Option<model::PageRequest> {
     let (method, headers, credentials): (&str, Vec<(String, String)>, model::Credentials) =
         match &step.how {
             How::Fetch { init, .. } => {
@@ -184,6 +199,7 @@ fn page_request(origin: &str, step: &Step, url: &str) -> model::PageRequest {
                     credentials,
                 )
             }
+            How::Form { .. } | How::Visit { .. } => return None,
             How::DemoRow(row) => (
                 row.method,
                 row.headers
@@ -197,12 +213,12 @@ fn page_request(origin: &str, step: &Step, url: &str) -> model::PageRequest {
                 },
             ),
         };
-    headers
+    let page = headers
         .into_iter()
         .fold(model::PageRequest::new(origin, method, url), |p, (n, v)| {
             p.header(n, v)
-        })
-        .credentials(credentials)
+        });
+    Some(page.credentials(credentials))
 }
 
 /// The response header `how` reads, if any.
@@ -210,6 +226,7 @@ pub fn reads(how: &How) -> Option<&'static str> {
     match how {
         How::Fetch { read, .. } => *read,
         How::DemoRow(row) => row.read_header,
+        How::Form { .. } | How::Visit { .. } => None,
     }
 }
 

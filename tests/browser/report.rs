@@ -100,7 +100,11 @@ fn received(rs: &[Received]) -> String {
 
 /// One table cell: verdict (and the header the step read), reason, warning.
 fn cell(o: &Observed, read: Option<&str>) -> String {
-    let mut s = if o.readable() {
+    let mut s = if o.page["navigated"] == true {
+        "↪ navigated".to_owned()
+    } else if o.readable() && o.page["status"] == 0 {
+        "✅ opaque (status 0)".to_owned()
+    } else if o.readable() {
         let mut v = format!("✅ {}", o.page["status"]);
         if let Some(name) = read {
             match o.page["header"].as_str() {
@@ -273,7 +277,7 @@ pub fn markdown(suite: &Suite<'_>) -> String {
             };
             let what = match &step.how {
                 How::DemoRow(row) => row.title.to_owned(),
-                How::Fetch { .. } => step.what.clone(),
+                _ => step.what.clone(),
             };
             let seen: Vec<String> = engines
                 .iter()
@@ -301,8 +305,95 @@ pub fn markdown(suite: &Suite<'_>) -> String {
         }
     }
     out.push_str(COOKIE_NOTES);
+    write_guard(&mut out, suite, &engines);
     out
 }
+
+/// The write guard's section: for every request of its cases, what
+/// arrived at the API in each engine (`Sec-Fetch-Site`, `-Mode`, `-Dest`,
+/// `Origin`, the cookie) and whether the API's handler ran.
+fn write_guard(out: &mut String, suite: &Suite<'_>, engines: &[&EngineRun]) {
+    let cases: Vec<&Case> = suite
+        .cases
+        .iter()
+        .filter(|c| c.group == WRITE_GUARD)
+        .collect();
+    if cases.is_empty() {
+        return;
+    }
+    out.push_str(GUARD_NOTES);
+    out.push_str("| case | request |");
+    for e in engines {
+        let _ = write!(out, " {} |", e.engine);
+    }
+    out.push_str("\n|---|---|");
+    out.push_str(&"---|".repeat(engines.len()));
+    out.push('\n');
+    for case in cases {
+        for (i, step) in case.steps.iter().enumerate() {
+            let label = if i == 0 {
+                format!("`{}` (page {})", case.id, md(&case.page))
+            } else {
+                String::new()
+            };
+            let _ = write!(out, "| {label} | `{}` |", md(&step.what));
+            for e in engines {
+                let c = e
+                    .observed(case.id, step.id)
+                    .map_or("not run".into(), |o| arrived(&o.received));
+                let _ = write!(out, " {c} |");
+            }
+            out.push('\n');
+        }
+    }
+}
+
+/// The report's group of the write guard's cases.
+pub const WRITE_GUARD: &str = "write guard";
+
+/// What arrived for one request, for the write guard's table.
+fn arrived(rs: &[Received]) -> String {
+    if rs.is_empty() {
+        return "nothing".into();
+    }
+    let h = |v: &Option<String>| v.as_deref().map_or("–".to_owned(), |v| format!("`{v}`"));
+    rs.iter()
+        .map(|r| {
+            let mut s = format!(
+                "{} / {} / {}, Origin {}",
+                h(&r.site),
+                h(&r.mode),
+                h(&r.dest),
+                h(&r.origin.as_deref().map(unport))
+            );
+            if let Some(c) = &r.cookie {
+                s.push_str(&format!(", cookie `{c}`"));
+            }
+            if r.handled {
+                s.push_str(&format!(": **handler ran** ({})", r.status));
+            } else {
+                s.push_str(&format!(": refused {} by the layer", r.status));
+            }
+            s
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+const GUARD_NOTES: &str = "
+## The write guard: what arrived at the API
+
+Each cell: `Sec-Fetch-Site` / `Sec-Fetch-Mode` / `Sec-Fetch-Dest`, then
+`Origin` and the cookie as the API received them (– for an absent header),
+and whether the API's own handler ran or the CORS layer refused the
+request before it (403). The API sets its cookie when the user visits its
+`/api/login` in the tab (a top-level GET, first party), as when they log
+in to the site itself; the pages then write to it. `127.0.0.1` on two
+ports is same site, `localhost` against `127.0.0.1` cross site.
+Form posts, `no-cors` fetches and visits are not compared with the browser
+model, which models `cors`-mode fetches only.
+
+";
 
 /// The "where engines differ" list: the cases whose table entry says how,
 /// with what each engine reported, and any step whose verdict or requests

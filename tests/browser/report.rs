@@ -372,7 +372,7 @@ fn arrived(rs: &[Received]) -> String {
             if r.handled {
                 s.push_str(&format!(": **handler ran** ({})", r.status));
             } else {
-                s.push_str(&format!(": refused {} by the layer", r.status));
+                s.push_str(&format!(": {} from the layer", r.status));
             }
             s
         })
@@ -383,15 +383,33 @@ fn arrived(rs: &[Received]) -> String {
 const GUARD_NOTES: &str = "
 ## The write guard: what arrived at the API
 
-Each cell: `Sec-Fetch-Site` / `Sec-Fetch-Mode` / `Sec-Fetch-Dest`, then
-`Origin` and the cookie as the API received them (– for an absent header),
-and whether the API's own handler ran or the CORS layer refused the
-request before it (403). The API sets its cookie when the user visits its
-`/api/login` in the tab (a top-level GET, first party), as when they log
-in to the site itself; the pages then write to it. `127.0.0.1` on two
-ports is same site, `localhost` against `127.0.0.1` cross site.
-Form posts, `no-cors` fetches and visits are not compared with the browser
-model, which models `cors`-mode fetches only.
+The cases of the write guard group above, by what the API received. Each
+cell: `Sec-Fetch-Site` / `Sec-Fetch-Mode` / `Sec-Fetch-Dest`, then `Origin`
+and the cookie (– for an absent header), and whether the API's own handler
+ran or the CORS layer refused the request before it (403). The suite
+asserts the `Sec-Fetch-Site`, the `Origin`, the cookie and the handler.
+
+- The user logs in first: the tab opens the API's `/api/login` (a
+  top-level GET, first party), which sets `sid_guard=1` without a
+  `SameSite` attribute; then the page writes. `127.0.0.1` on two ports is
+  same site, `localhost` against `127.0.0.1` cross site.
+- All three engines send `Sec-Fetch-Site` on every one of these requests,
+  and `Origin` on every POST, the same-origin form post included. The
+  guard decides on `Sec-Fetch-Site` in each of them.
+- Chromium and Firefox mark the login navigation the driver starts
+  `Sec-Fetch-Site: none`, like an address typed by the user; WebKit rates
+  it against the page the tab leaves (`same-site`, `cross-site`, ...). It
+  is a GET, which the guard never refuses.
+- The cookie is what a forged write abuses: it arrives on every write from
+  a same-site page in every engine, and on a cross-site form post in every
+  engine (Chromium treats a cookie without `SameSite` as `Lax`, but sends
+  it on a top-level POST while it is under two minutes old, and warns
+  `WarnSameSiteUnspecifiedLaxAllowUnsafe`). Without the guard (the
+  `guard-off` control) the handler runs for all three writes with the
+  cookie, although the page can read none of the answers.
+- Form posts, `no-cors` fetches and visits are not compared with the
+  browser model, which models `cors`-mode fetches only; the `text/plain`
+  POSTs are, and it agreed.
 
 ";
 
@@ -443,7 +461,8 @@ fn differences(out: &mut String, suite: &Suite<'_>, engines: &[&EngineRun]) {
 fn model_gaps(out: &mut String, suite: &Suite<'_>, engines: &[&EngineRun]) {
     out.push_str(
         "## Where the browser model differs from an engine\n\n\
-         On every other request, the model (`tower_cors::browser`, run in-process against the \
+         On every other request (form posts, `no-cors` fetches and visits aside: it models \
+         `cors`-mode fetches only), the model (`tower_cors::browser`, run in-process against the \
          same servers for the same engine) agreed with the engine on the verdict, the engine's \
          reason, its warnings, the readable headers and every request sent.\n\n",
     );

@@ -43,6 +43,8 @@ pin_project! {
 }
 
 /// The states of opt-in settings.
+// Always behind the `Box` of `Kind::Slow`: the variants' sizes cost nothing.
+#[allow(clippy::large_enum_variant)]
 enum Slow<F, B, H> {
     /// A preflight passed through to the inner service, and the layer's
     /// headers to merge into its answer.

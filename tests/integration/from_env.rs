@@ -35,6 +35,7 @@ fn the_documented_variables_make_the_documented_policy() {
             allow_credentials: true,
             max_age_secs: Some(600),
             allow_private_network: false,
+            guard_writes: None,
         }
     );
 

@@ -29,6 +29,7 @@ fn policy() -> impl Strategy<Value = CorsPolicy> {
         any::<bool>(),
         any::<bool>(),
         any::<bool>(),
+        prop::option::of(any::<bool>()),
     )
         .prop_map(
             |(
@@ -41,6 +42,7 @@ fn policy() -> impl Strategy<Value = CorsPolicy> {
                 explain,
                 pna,
                 age,
+                guard,
             )| {
                 let credentials = credentials && origins != ["*"];
                 let mut b = CorsPolicy::builder()
@@ -51,6 +53,9 @@ fn policy() -> impl Strategy<Value = CorsPolicy> {
                     .allow_private_network(pna);
                 if age {
                     b = b.max_age(std::time::Duration::from_secs(600));
+                }
+                if let Some(guard) = guard {
+                    b = b.guard_writes(guard);
                 }
                 b = if any_method {
                     b.allow_methods(["*"])
@@ -109,15 +114,33 @@ fn request() -> impl Strategy<Value = Request<()>> {
         0..=2,
     );
     (
-        prop::sample::select(vec![Method::OPTIONS, Method::GET, Method::POST]),
+        prop::sample::select(vec![
+            Method::OPTIONS,
+            Method::GET,
+            Method::POST,
+            Method::DELETE,
+        ]),
         origin,
         acrm,
         acrh,
         any::<bool>(),
         any::<bool>(),
+        prop::sample::select(vec![
+            None,
+            Some("same-origin"),
+            Some("same-site"),
+            Some("cross-site"),
+        ]),
+        any::<bool>(),
     )
-        .prop_map(|(method, origins, acrm, acrh, cookie, pna)| {
+        .prop_map(|(method, origins, acrm, acrh, cookie, pna, site, host)| {
             let mut req = Request::builder().method(method).uri("/items?page=2");
+            if let Some(site) = site {
+                req = req.header("sec-fetch-site", site);
+            }
+            if host {
+                req = req.header("host", "app.example.com");
+            }
             for o in origins {
                 req = req.header("origin", o);
             }
@@ -171,6 +194,7 @@ proptest! {
         let expected: (StatusCode, HeaderMap) = match policy.evaluate_request(&req) {
             Decision::PreflightAllowed(a) => (a.status(), a.headers()),
             Decision::PreflightRefused(r) => (r.status(), r.headers()),
+            Decision::WriteRefused(w) => (w.status(), w.headers()),
             Decision::ActualAllowed(h) | Decision::ActualRefused(_, h) | Decision::NotCors(h) => {
                 let mut headers = inner_headers(own);
                 h.apply_to(&mut headers);

@@ -42,3 +42,4 @@ mod tracing_events;
 mod validation;
 mod vary;
 mod warnings;
+mod write_guard;

@@ -166,7 +166,7 @@ async fn evaluate_and_the_layer_agree() {
                 assert_eq!(res.status(), a.status());
                 assert_eq!(res.headers(), &a.headers());
             }
-            Decision::PreflightRefused(_) => {
+            Decision::PreflightRefused(_) | Decision::WriteRefused(_) => {
                 assert_eq!(res.status(), StatusCode::FORBIDDEN);
                 assert!(!res
                     .headers()

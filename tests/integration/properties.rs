@@ -312,6 +312,17 @@ proptest! {
                     );
                 }
             }
+        } else if inner_calls == 0 {
+            // Only the write guard keeps an actual request from the
+            // service: a write from an origin the policy does not allow.
+            prop_assert_eq!(status, StatusCode::FORBIDDEN);
+            prop_assert!(policy.guards_writes(), "a request was dropped without the guard");
+            prop_assert!(
+                req.method != Method::GET && req.method != Method::HEAD && req.method != Method::OPTIONS,
+                "the guard refused a {}", req.method
+            );
+            prop_assert!(!one_allowed, "the guard refused an allowed origin");
+            prop_assert!(acao.is_empty());
         } else {
             prop_assert_eq!(inner_calls, 1);
             if one_allowed {

@@ -60,15 +60,27 @@ fn requests_without_browser_marks_pass() {
 #[test]
 fn without_fetch_metadata_the_origin_must_be_the_servers_own() {
     let host = ("host", "api.example.com");
-    assert!(!refused(&[("origin", "https://api.example.com"), host], None));
-    assert!(!refused(&[("origin", "http://api.example.com"), host], None));
-    assert!(!refused(&[("origin", "https://API.example.com"), host], None));
+    assert!(!refused(
+        &[("origin", "https://api.example.com"), host],
+        None
+    ));
+    assert!(!refused(
+        &[("origin", "http://api.example.com"), host],
+        None
+    ));
+    assert!(!refused(
+        &[("origin", "https://API.example.com"), host],
+        None
+    ));
     assert!(refused(&[("origin", "https://evil.example"), host], None));
     assert!(refused(
         &[("origin", "https://api.example.com.evil.example"), host],
         None
     ));
-    assert!(refused(&[("origin", "https://api.example.com:8443"), host], None));
+    assert!(refused(
+        &[("origin", "https://api.example.com:8443"), host],
+        None
+    ));
     assert!(refused(&[("origin", "null"), host], None));
     // No Host to compare with: not provably the server's own.
     assert!(refused(&[("origin", "https://api.example.com")], None));
@@ -98,7 +110,10 @@ fn a_host_may_spell_out_the_default_port() {
 fn the_uris_scheme_and_authority_win_when_known() {
     let origin = ("origin", "https://api.example.com");
     // HTTP/2: the authority is in the URI, there may be no Host.
-    assert!(!refused(&[origin], Some("https://api.example.com/transfer")));
+    assert!(!refused(
+        &[origin],
+        Some("https://api.example.com/transfer")
+    ));
     // The server is reached over http: an https page is another origin.
     assert!(refused(&[origin], Some("http://api.example.com/transfer")));
     assert!(!refused(

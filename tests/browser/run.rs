@@ -194,7 +194,7 @@ pub fn run_case(browser: &dyn Browser, case: &Case, rt: &tokio::runtime::Handle)
         let (page, needle) = match &step.how {
             How::Form { url, fields } => {
                 let js = form_js(&format!("{url}?{needle}"), fields);
-                let went = tab.navigate_by(&js, STEP);
+                let went = tab.navigate_by(&js, &needle, STEP);
                 wait_logged(&case.logs, &needle);
                 (navigated(went), needle)
             }

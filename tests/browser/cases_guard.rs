@@ -16,7 +16,9 @@
 use serde_json::json;
 use tower_cors::CorsPolicy;
 
-use crate::case::{actual, ByEngine, Case, Expect, How, Logs, Reason, Sees, Sent, Step};
+use crate::case::{
+    actual, none, ByEngine, Case, Expect, HeaderSeen, How, Logs, Reason, Sees, Sent, Step, READ,
+};
 use crate::cases_policy::fetch;
 use crate::engine::Engine;
 use crate::env::Env;
@@ -52,12 +54,13 @@ fn policy(allowed: &str, guard: bool) -> Result<CorsPolicy, String> {
 /// blocked.
 const CHROMIUM_WITHHELD: &str =
     "cookie sid_guard not sent: SchemefulSameSiteUnspecifiedTreatedAsLax+UserPreferences";
-/// Chromium's Opaque Response Blocking: a `no-cors` fetch of JSON gets an
-/// empty opaque response, and an issue says so.
+/// Chromium's Opaque Response Blocking: a `no-cors` fetch of the handler's
+/// JSON gets an empty opaque response, and an issue says so (the layer's
+/// empty 403 raises none).
 const ORB: &str = "ResponseWasBlockedByORB";
 /// Chromium sends a cookie without `SameSite` (for it `Lax`) on a
 /// cross-site top-level POST only while the cookie is under two minutes old
-/// ("Lax-allowing-unsafe"), and says that this will end.
+/// ("Lax-allowing-unsafe"), and warns that this will end.
 const LAX_ALLOW_UNSAFE: &str = "CookieIssue WarnSameSiteUnspecifiedLaxAllowUnsafe";
 const CHROMIUM_WITHHELD_ORB: &str =
     "cookie sid_guard not sent: SchemefulSameSiteUnspecifiedTreatedAsLax+UserPreferences, ResponseWasBlockedByORB";
@@ -199,7 +202,7 @@ fn no_cors(api: &Server, path: &str, arrives: &Arrives, (status, ran): (u16, boo
     let init = json!({"method": "POST", "mode": "no-cors", "credentials": "include", "body": BODY});
     let opaque = Sees::Read {
         status: 0,
-        header: crate::case::HeaderSeen::NotRead,
+        header: HeaderSeen::NotRead,
     };
     let warns = arrives.warnings(status == 200);
     let e = expect((opaque, none(), warns), arrives, ("POST", status, ran));
@@ -220,10 +223,6 @@ fn plain(
     let warns = arrives.warnings(false);
     let e = expect((sees, blocked, warns), arrives, ("POST", status, ran));
     fetch("text-plain", api, H, DATA, init, None, e)
-}
-
-fn none() -> Reason {
-    ByEngine::all(None)
 }
 
 fn case(
@@ -304,7 +303,7 @@ pub fn cases(env: &Env) -> Result<Vec<Case>, String> {
                 login(&api, "same-site"),
                 form(&api, DATA, &same_site, ran),
                 no_cors(&api, DATA, &same_site, ran),
-                plain(&api, &same_site, crate::case::READ, none(), ran),
+                plain(&api, &same_site, READ, none(), ran),
             ],
         ),
         case(

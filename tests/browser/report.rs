@@ -400,13 +400,16 @@ asserts the `Sec-Fetch-Site`, the `Origin`, the cookie and the handler.
   `Sec-Fetch-Site: none`, like an address typed by the user; WebKit rates
   it against the page the tab leaves (`same-site`, `cross-site`, ...). It
   is a GET, which the guard never refuses.
-- The cookie is what a forged write abuses: it arrives on every write from
+- The cookie is what a forged write abuses. It arrives on every write from
   a same-site page in every engine, and on a cross-site form post in every
-  engine (Chromium treats a cookie without `SameSite` as `Lax`, but sends
-  it on a top-level POST while it is under two minutes old, and warns
-  `WarnSameSiteUnspecifiedLaxAllowUnsafe`). Without the guard (the
-  `guard-off` control) the handler runs for all three writes with the
-  cookie, although the page can read none of the answers.
+  engine: Chromium treats a cookie without `SameSite` as `Lax`, yet sends
+  it on a cross-site top-level POST and warns
+  `WarnSameSiteUnspecifiedLaxAllowUnsafe` (its \"Lax-allowing-unsafe\"
+  exception, which by Chromium's documentation holds for two minutes after
+  the cookie is set; the suite posts within seconds). A cross-site fetch
+  carries it only in WebKit. Without the guard (the `guard-off` control)
+  the handler runs for all three writes with the cookie, although the page
+  can read none of the answers.
 - Form posts, `no-cors` fetches and visits are not compared with the
   browser model, which models `cors`-mode fetches only; the `text/plain`
   POSTs are, and it agreed.

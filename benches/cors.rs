@@ -29,6 +29,7 @@ use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
 use tower_cors::{CorsLayer, CorsPolicy, ReloadableCorsLayer};
 use tower_http::cors::{AllowOrigin, CorsLayer as HttpCorsLayer};
+use tower_http::csrf::CsrfLayer;
 use tower_layer::Layer;
 use tower_service::Service;
 
@@ -252,6 +253,18 @@ fn theirs(origin: AllowOrigin) -> tower_http::cors::Cors<Empty200> {
         .layer(Empty200)
 }
 
+/// tower-http's answer to the write guard: its `csrf` layer, with the
+/// CORS policy's origin as its trusted origin, in front of its `CorsLayer`.
+fn theirs_with_csrf(
+    origins: &[String],
+) -> tower_http::csrf::Csrf<tower_http::cors::Cors<Empty200>> {
+    let mut csrf = CsrfLayer::new();
+    for origin in origins {
+        csrf = csrf.add_trusted_origin(origin).expect("valid origin");
+    }
+    csrf.layer(theirs(exact(origins)))
+}
+
 fn one_origin() -> Vec<String> {
     vec![ORIGIN.to_owned()]
 }
@@ -307,6 +320,24 @@ fn preflight() -> Request<()> {
 fn actual_get() -> Request<()> {
     let origin = HeaderValue::from_static(ORIGIN);
     request(Method::GET, &[(header::ORIGIN, &origin)])
+}
+
+/// A `POST` as a browser sends it from a page on `origin` to another site,
+/// with the user's cookie.
+fn write_from(origin: &str) -> Request<()> {
+    let origin = HeaderValue::from_str(origin).expect("valid origin");
+    let site = HeaderValue::from_static("cross-site");
+    let cookie = HeaderValue::from_static("session=1");
+    let form = HeaderValue::from_static("application/x-www-form-urlencoded");
+    request(
+        Method::POST,
+        &[
+            (header::ORIGIN, &origin),
+            (HeaderName::from_static("sec-fetch-site"), &site),
+            (header::COOKIE, &cookie),
+            (header::CONTENT_TYPE, &form),
+        ],
+    )
 }
 
 /// Benchmarks one service on clones of `proto`.
@@ -455,6 +486,18 @@ fn cases(c: &mut Criterion) {
         &actual_get(),
     );
 
+    // The same allowed GET through tower-http's CORS and csrf layers
+    // stacked: what a tower-http user runs to get what the write guard does.
+    let mut stacked = theirs_with_csrf(&one);
+    expect(&mut stacked, &actual_get(), S::OK, ok);
+    bench(
+        c,
+        "3_actual_allowed",
+        "tower_http_csrf",
+        stacked,
+        &actual_get(),
+    );
+
     let no_origin = request(Method::GET, &[]);
     pair(
         c,
@@ -525,6 +568,45 @@ fn cases(c: &mut Criterion) {
         bench(c, group, "tower_http", theirs(exact(&one)), req);
         bench(c, group, "floor_refuse", Refuse403(None), req);
     }
+
+    // Writes: a cross-site POST from the allowed origin passes both; one
+    // from another site is refused by the write guard, and by tower-http's
+    // csrf layer in front of its CORS layer.
+    let allowed_write = write_from(ORIGIN);
+    expect(&mut ours(&one), &allowed_write, S::OK, ok);
+    expect(&mut theirs_with_csrf(&one), &allowed_write, S::OK, ok);
+    bench(
+        c,
+        "10_write_allowed",
+        "tower_cors",
+        ours(&one),
+        &allowed_write,
+    );
+    bench(
+        c,
+        "10_write_allowed",
+        "tower_http_csrf",
+        theirs_with_csrf(&one),
+        &allowed_write,
+    );
+    let forged = write_from("https://evil.example.net");
+    expect(&mut ours(&one), &forged, S::FORBIDDEN, None);
+    expect(&mut theirs_with_csrf(&one), &forged, S::FORBIDDEN, None);
+    bench(c, "11_write_refused", "tower_cors", ours(&one), &forged);
+    bench(
+        c,
+        "11_write_refused",
+        "tower_http_csrf",
+        theirs_with_csrf(&one),
+        &forged,
+    );
+    bench(
+        c,
+        "11_write_refused",
+        "floor_refuse",
+        Refuse403(None),
+        &forged,
+    );
 
     // The floors: what any layer must at least cost.
     bench(c, "8_floor_actual", "bare_inner", Empty200, &actual_get());

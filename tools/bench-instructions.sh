@@ -31,6 +31,7 @@ if [ ${#cases[@]} -eq 0 ]; then
     2_preflight_refused_origin/tower_cors 2_preflight_refused_origin/tower_http
     2_preflight_refused_origin/floor_refuse 2_preflight_refused_origin/floor_refuse_vary
     3_actual_allowed/tower_cors 3_actual_allowed/tower_http 3_actual_allowed/tower_cors_reloadable
+    3_actual_allowed/tower_http_csrf
     4_actual_no_origin/tower_cors 4_actual_no_origin/tower_http
     5_preflight_1000_origins/tower_cors 5_preflight_1000_origins/tower_http
     5_preflight_10000_origins/tower_cors 5_preflight_10000_origins/tower_http
@@ -40,6 +41,8 @@ if [ ${#cases[@]} -eq 0 ]; then
     7_hostile_1000_lines/tower_cors 7_hostile_1000_lines/tower_http 7_hostile_1000_lines/floor_refuse
     8_floor_actual/bare_inner
     9_floor_preflight/floor_insert 9_floor_preflight/floor_clone
+    10_write_allowed/tower_cors 10_write_allowed/tower_http_csrf
+    11_write_refused/tower_cors 11_write_refused/tower_http_csrf 11_write_refused/floor_refuse
   )
 fi
 

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use clap::Parser;
-use tower_cors::browser::{CorsRequest, Credentials, PageRequest};
+use clap::{Parser, ValueEnum};
+use tower_cors::browser::{CorsRequest, Credentials, Engine, PageRequest};
 
 /// Checks a deployed API the way a browser (Chromium) would: sends the
 /// preflight and the request exactly as the browser builds them, runs the
@@ -49,11 +49,47 @@ pub struct Args {
     #[arg(long, value_name = "SECS", default_value_t = 10.0)]
     pub timeout: f64,
 
+    /// Whose rules judge the request: each engine's verdict, console reason,
+    /// warnings and preflight-cache time where the engines differ.
+    #[arg(long, value_enum, value_name = "ENGINE", default_value_t = EngineArg::Chromium)]
+    pub engine: EngineArg,
+
+    /// A `Set-Cookie` line of the API (repeatable): with --credentials, says
+    /// whether each engine sends that cookie with this request. Those in the
+    /// API's responses are read too.
+    #[arg(long = "set-cookie", value_name = "'name=value; attributes'")]
+    pub set_cookies: Vec<String>,
+
     /// Also probe the origins misconfigured servers let in: an arbitrary
     /// one, `null`, prefix and suffix tricks, an unescaped dot, `http://`
     /// for an `https://` page, an arbitrary subdomain.
     #[arg(long)]
     pub audit: bool,
+}
+
+/// `--engine`'s values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EngineArg {
+    /// Chrome, Edge and every Blink browser.
+    Chromium,
+    /// Firefox (Gecko).
+    Firefox,
+    /// Safari and every WebKit browser.
+    Webkit,
+    /// The three, Chromium first.
+    All,
+}
+
+impl EngineArg {
+    /// The engines it names.
+    pub fn engines(self) -> Vec<Engine> {
+        match self {
+            EngineArg::Chromium => vec![Engine::Chromium],
+            EngineArg::Firefox => vec![Engine::Firefox],
+            EngineArg::Webkit => vec![Engine::WebKit],
+            EngineArg::All => Engine::BROWSERS.to_vec(),
+        }
+    }
 }
 
 const EXAMPLES: &str = "\
@@ -79,6 +115,10 @@ pub struct Plan {
     pub timeout: Duration,
     /// Whether to run the origin probes.
     pub audit: bool,
+    /// The engines whose verdicts are given, the first one leading.
+    pub engines: Vec<Engine>,
+    /// `--set-cookie` lines.
+    pub set_cookies: Vec<String>,
 }
 
 impl Plan {
@@ -131,6 +171,8 @@ impl Plan {
             dropped,
             timeout: Duration::from_secs_f64(args.timeout),
             audit: args.audit,
+            engines: args.engine.engines(),
+            set_cookies: args.set_cookies.clone(),
         })
     }
 

@@ -58,7 +58,15 @@ pub async fn run(client: &Client, plan: &Plan, walk: &Walk) -> CacheCheck {
     }
     let other = made_up_origin(plan);
     probes.push(probe(client, plan, "a made-up origin", Some(&other)).await);
-    probes.push(probe(client, plan, "no Origin", None).await);
+    probes.push(
+        probe(
+            client,
+            plan,
+            "as curl or a server-side client sends it",
+            None,
+        )
+        .await,
+    );
     CacheCheck {
         probes,
         skipped: None,

@@ -27,20 +27,23 @@ pub struct Diagnosis {
     pub engines: Vec<String>,
 }
 
-/// Where the CORS layer goes, for axum and plain Tower.
-const LAYERING: &str = "\
-    // axum: the layer added last is the outermost. CorsLayer must be outside
-    // authentication and wrap the whole router (Router::layer, not route_layer),
-    // so it answers preflights before anything can refuse them.
-    let app = Router::new()
-        .route(\"/api/data\", get(handler).put(handler))
-        .layer(auth_layer)                      // inner
-        .layer(tower_cors::CorsLayer::new(policy)); // outer
-    // tower: ServiceBuilder lists layers outermost first.
-    let svc = ServiceBuilder::new()
-        .layer(tower_cors::CorsLayer::new(policy))
-        .layer(auth_layer)
-        .service(api);";
+/// Where the CORS layer goes, for axum and plain Tower: a code block whose
+/// lines keep their own indentation (the output indents the block as a
+/// whole).
+const LAYERING: &str = concat!(
+    "// axum: the layer added last is the outermost. CorsLayer must be outside\n",
+    "// authentication and wrap the whole router (Router::layer, not route_layer),\n",
+    "// so it answers preflights before anything can refuse them.\n",
+    "let app = Router::new()\n",
+    "    .route(\"/api/data\", get(handler).put(handler))\n",
+    "    .layer(auth_layer)                           // inner\n",
+    "    .layer(tower_cors::CorsLayer::new(policy));  // outer\n",
+    "// tower: ServiceBuilder lists layers outermost first.\n",
+    "let svc = ServiceBuilder::new()\n",
+    "    .layer(tower_cors::CorsLayer::new(policy))\n",
+    "    .layer(auth_layer)\n",
+    "    .service(api);",
+);
 
 /// Diagnoses a finished walk.
 pub fn diagnose(plan: &Plan, walk: &Walk) -> Diagnosis {
@@ -69,7 +72,7 @@ pub fn diagnose(plan: &Plan, walk: &Walk) -> Diagnosis {
             if let Some(last) = walk.last() {
                 self::blocked(plan, last, blocked, &mut d);
             }
-            d.engines = other_engines(blocked);
+            d.engines = other_engines(plan, blocked);
         }
         End::NetworkError(why) => {
             d.why = Some(format!(
@@ -249,17 +252,19 @@ fn tower_cors_hint(plan: &Plan, blocked: &Blocked) -> Option<String> {
     })
 }
 
-/// Where the other engines (and the standard) differ in what they report.
-fn other_engines(blocked: &Blocked) -> Vec<String> {
+/// What the engines not asked (and the standard) report instead.
+fn other_engines(plan: &Plan, blocked: &Blocked) -> Vec<String> {
     let chromium = blocked.code().as_str();
     let mut out = Vec::new();
-    for engine in [Engine::Firefox, Engine::WebKit] {
+    for engine in [Engine::Chromium, Engine::Firefox, Engine::WebKit] {
+        if plan.engines.contains(&engine) || engine == blocked.engine() {
+            continue;
+        }
         if let Some(reason) = blocked.reason_in(engine) {
-            let label = match engine {
-                Engine::Firefox => "Firefox reports",
-                _ => "WebKit (Safari) reports",
-            };
-            out.push(format!("{label}: {reason}"));
+            out.push(format!(
+                "{} reports: {reason}",
+                crate::engines::label(engine)
+            ));
         }
     }
     if let Some(standard) = blocked.reason_in(Engine::Standard) {

@@ -75,6 +75,12 @@ pub mod code {
     pub const AUTHORIZATION_COVERED_BY_WILDCARD: &str = "authorization-covered-by-wildcard";
     /// tower-cors's development-only `x-cors-refusal` header is on.
     pub const EXPLAINS_REFUSALS: &str = "explains-refusals";
+    /// An `https:` page calling an `http:` URL.
+    pub const MIXED_CONTENT: &str = "mixed-content";
+    /// A page reaching a more private address space than its own.
+    pub const LOCAL_NETWORK_ACCESS: &str = "local-network-access";
+    /// A cookie an engine will not send with the credentialed request.
+    pub const COOKIE_NOT_SENT: &str = "cookie-not-sent";
     /// A header given with -H that no browser would send.
     pub const HEADER_NOT_SENT: &str = "header-not-sent";
 }

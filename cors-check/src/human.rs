@@ -7,10 +7,15 @@ use std::fmt::Write as _;
 use http::{HeaderMap, Request};
 
 use crate::findings::Severity;
-use crate::probe::{allow_origin, allows_credentials, varies_on_origin, Probe};
+use crate::probe::{allow_origin, allows_credentials, varies_on_origin, what_probes_send, Probe};
 use crate::report::{is_cors_relevant, shown_value, Report};
 use crate::transport::Head;
-use crate::walk::{End, Exchange, Step, ENGINE};
+use tower_cors::browser::Engine;
+
+use crate::causes::Effect;
+use crate::cookies::Fate;
+use crate::engines;
+use crate::walk::{End, Exchange, Step, Walk};
 
 /// ANSI styles, or nothing.
 #[derive(Debug, Clone, Copy)]
@@ -57,7 +62,7 @@ pub fn render(r: &Report, s: Style) -> String {
     let plan = &r.plan;
     let _ = writeln!(
         out,
-        "{} {} {} from origin {}{}, judged by Chromium's rules",
+        "{} {} {} from origin {}{}, judged by {}",
         s.bold("cors-check:"),
         plan.request.method(),
         plan.request.initial_url(),
@@ -67,10 +72,12 @@ pub fn render(r: &Report, s: Style) -> String {
         } else {
             ""
         },
+        judged_by(r),
     );
     if !plan.request.is_cross_origin() {
         let _ = writeln!(out, "{}", s.dim("same-origin request: CORS does not apply"));
     }
+    before_cors(&mut out, r, s);
     for (i, e) in r.walk.exchanges.iter().enumerate() {
         out.push('\n');
         exchange(&mut out, e, i, s);
@@ -86,11 +93,30 @@ pub fn render(r: &Report, s: Style) -> String {
                 Severity::Medium => s.yellow(&tag),
                 _ => s.dim(&tag),
             };
-            let _ = writeln!(out, "  {tag} {}: {}", f.code, f.message);
+            let mut lines = f.message.lines();
+            let _ = writeln!(
+                out,
+                "  {tag} {}: {}",
+                f.code,
+                lines.next().unwrap_or_default()
+            );
+            for line in lines {
+                let _ = writeln!(out, "      {line}");
+            }
         }
     }
     probes(&mut out, r, s);
     out
+}
+
+/// "Chromium's rules", or "the rules of Chromium, Firefox and WebKit (Safari)".
+fn judged_by(r: &Report) -> String {
+    let names: Vec<&str> = r.walks.iter().map(|w| engines::label(w.engine)).collect();
+    match names.as_slice() {
+        [one] => format!("{one}'s rules"),
+        [rest @ .., last] => format!("the rules of {} and {last}", rest.join(", ")),
+        [] => String::new(),
+    }
 }
 
 fn exchange(out: &mut String, e: &Exchange, index: usize, s: Style) {
@@ -158,47 +184,22 @@ fn header_lines(
 }
 
 fn verdict(out: &mut String, r: &Report, s: Style) {
-    match (&r.walk.end, ()) {
-        (End::Allowed(allowed, warnings), _) => {
+    let several = r.walks.len() > 1;
+    for walk in &r.walks {
+        for cause in r.causes.iter().filter(|c| c.blocks(walk.engine)) {
             let _ = writeln!(
                 out,
-                "{} the page can read the response ({}).",
-                s.green("ALLOWED:"),
-                r.walk
-                    .last()
-                    .map_or_else(String::new, |e| e.response.status.to_string())
-            );
-            let names: Vec<&str> = allowed
-                .readable_header_names()
-                .iter()
-                .map(|n| n.as_str())
-                .collect();
-            let _ = writeln!(out, "  script can read these headers: {}", names.join(", "));
-            for w in warnings {
-                let name = w.name_in(ENGINE).unwrap_or_default();
-                let _ = writeln!(out, "  {} {name}: {}", s.yellow("warning:"), w.message());
-            }
-        }
-        (End::Blocked(b), _) => {
-            let _ = writeln!(
-                out,
-                "{} the browser {} the page gets \"TypeError: Failed to fetch\" and cannot see the response.",
-                s.red("BLOCKED:"),
-                if b.is_preflight() {
-                    "refuses the preflight, so the request itself is never sent;"
+                "{}{} {} (not CORS: see above); the CORS checks, once that is fixed:",
+                if several {
+                    format!("{}: ", engines::label(walk.engine))
                 } else {
-                    "hides the response;"
-                }
+                    String::new()
+                },
+                s.red("BLOCKED before CORS:"),
+                cause.code
             );
-            let _ = writeln!(out, "  Chromium's code: {}", s.bold(b.code().as_str()));
-            let _ = writeln!(out, "  Console: {}", b.message());
         }
-        (End::NetworkError(e), _) => {
-            let _ = writeln!(out, "{} network error: {e}", s.red("BLOCKED:"));
-        }
-        (End::Transport(e), _) => {
-            let _ = writeln!(out, "{} the check could not run: {e}", s.red("ERROR:"));
-        }
+        engine_verdict(out, walk, several, s);
     }
     if let Some(why) = &r.diagnosis.why {
         let _ = writeln!(out, "  Why: {why}");
@@ -220,6 +221,148 @@ fn verdict(out: &mut String, r: &Report, s: Style) {
     }
 }
 
+/// The failures no CORS header can fix, and the cookies each engine sends.
+fn before_cors(out: &mut String, r: &Report, s: Style) {
+    if r.causes.is_empty() && r.cookies.context.is_none() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n{}",
+        s.bold("Before CORS (no Access-Control-* header decides these)")
+    );
+    for cause in &r.causes {
+        let _ = writeln!(out, "  {}: {}.", s.bold(cause.code), cause.summary);
+        for (engine, effect, why) in &cause.engines {
+            let tag = match effect {
+                Effect::Blocks => s.red(effect.as_str()),
+                Effect::Asks => s.yellow(effect.as_str()),
+                Effect::Allows => s.dim(effect.as_str()),
+            };
+            let _ = writeln!(out, "    {} [{tag}]: {why}", engines::label(*engine));
+        }
+        let _ = writeln!(out, "    {} {}", s.bold("Fix:"), cause.fix);
+    }
+    if let Some(context) = &r.cookies.context {
+        let _ = writeln!(out, "  {}: {context}", s.bold("cookies"));
+        for (cookie, fates) in &r.cookies.cookies {
+            let _ = writeln!(out, "    Set-Cookie: {}", cookie.line);
+            for (engine, fate) in fates {
+                let text = match fate {
+                    Fate::Sent => s.green("sent"),
+                    Fate::SentIf(why) => format!("{} {why}", s.yellow("sent only if")),
+                    Fate::NotSent(why) => format!("{}: {why}", s.red("not sent")),
+                };
+                let _ = writeln!(out, "      {}: {text}", engines::label(*engine));
+            }
+        }
+        for line in &r.cookies.unreadable {
+            let _ = writeln!(
+                out,
+                "    {}",
+                s.dim(&format!("not a Set-Cookie line: {line}"))
+            );
+        }
+        if r.cookies.cookies.is_empty() {
+            let _ = writeln!(
+                out,
+                "    {}",
+                s.dim("no Set-Cookie seen: give the API's with --set-cookie to know whether each engine sends it")
+            );
+        }
+    }
+}
+
+/// What the page's script sees when the engine blocks a fetch.
+fn type_error(engine: Engine) -> &'static str {
+    match engine {
+        Engine::Firefox => "TypeError: NetworkError when attempting to fetch resource.",
+        Engine::WebKit => "TypeError: Load failed",
+        _ => "TypeError: Failed to fetch",
+    }
+}
+
+/// One engine's verdict, its own reason and console message.
+fn engine_verdict(out: &mut String, walk: &Walk, several: bool, s: Style) {
+    let engine = walk.engine;
+    let who = if several {
+        format!("{}: ", engines::label(engine))
+    } else {
+        String::new()
+    };
+    match &walk.end {
+        End::Allowed(allowed, _) => {
+            let _ = writeln!(
+                out,
+                "{who}{} the page can read the response ({}).",
+                s.green("ALLOWED:"),
+                walk.last()
+                    .map_or_else(String::new, |e| e.response.status.to_string())
+            );
+            let names: Vec<&str> = allowed
+                .readable_header_names()
+                .iter()
+                .map(|n| n.as_str())
+                .collect();
+            let _ = writeln!(out, "  script can read these headers: {}", names.join(", "));
+            if let End::Allowed(_, warnings) = &walk.end {
+                for w in warnings {
+                    let Some(name) = w.name_in(engine) else {
+                        continue;
+                    };
+                    let _ = writeln!(out, "  {} {name}: {}", s.yellow("warning:"), w.message());
+                }
+            }
+            if walk.preflight_cached.is_some() {
+                let _ = writeln!(
+                    out,
+                    "  {}",
+                    s.dim(&format!(
+                        "{} {} (the preflight)",
+                        engines::label(engine),
+                        engines::cache_words(walk.preflight_cached)
+                    ))
+                );
+            }
+        }
+        End::Blocked(b) => {
+            let _ = writeln!(
+                out,
+                "{who}{} the browser {} the page gets \"{}\" and cannot see the response.",
+                s.red("BLOCKED:"),
+                if b.is_preflight() {
+                    "refuses the preflight, so the request itself is never sent;"
+                } else {
+                    "hides the response;"
+                },
+                type_error(engine)
+            );
+            match engine {
+                Engine::Chromium => {
+                    let _ = writeln!(out, "  Chromium's code: {}", s.bold(b.code().as_str()));
+                }
+                Engine::Firefox => {
+                    let _ = writeln!(
+                        out,
+                        "  Firefox's reason: {}",
+                        s.bold(&engines::reason(walk).unwrap_or_default())
+                    );
+                }
+                _ => {}
+            }
+            if let Some(message) = engines::console(walk) {
+                let _ = writeln!(out, "  Console: {message}");
+            }
+        }
+        End::NetworkError(e) => {
+            let _ = writeln!(out, "{who}{} network error: {e}", s.red("BLOCKED:"));
+        }
+        End::Transport(e) => {
+            let _ = writeln!(out, "{who}{} the check could not run: {e}", s.red("ERROR:"));
+        }
+    }
+}
+
 fn probes(out: &mut String, r: &Report, s: Style) {
     let all = r.probes();
     let mut skipped: Vec<&str> = Vec::new();
@@ -232,7 +375,21 @@ fn probes(out: &mut String, r: &Report, s: Style) {
     if all.is_empty() && skipped.is_empty() {
         return;
     }
-    let _ = writeln!(out, "\n{}", s.bold("Other origins (cache check and audit)"));
+    let _ = writeln!(
+        out,
+        "\n{}",
+        s.bold("Other requests (cache check, error probe, audit)")
+    );
+    if !all.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {}",
+            s.dim(&format!(
+                "What they send: {}. The error probe is a bare GET with the page's origin to a path under the API that cannot exist.",
+                what_probes_send(&r.plan)
+            ))
+        );
+    }
     for p in all {
         probe(out, p, s);
     }
@@ -242,7 +399,21 @@ fn probes(out: &mut String, r: &Report, s: Style) {
 }
 
 fn probe(out: &mut String, p: &Probe, s: Style) {
-    let who = p.origin.as_deref().unwrap_or("(no Origin)");
+    // The request named as sent: method, path and the Origin it carried
+    // (an origin alone reads as a request to that origin).
+    let uri = p.request.uri();
+    let path = uri.path_and_query().map_or("/", |pq| pq.as_str());
+    let with = match p.origin.as_deref() {
+        Some(o) => format!("with Origin: {o}"),
+        None => "without Origin".to_owned(),
+    };
+    let _ = writeln!(
+        out,
+        "  {} {} {path} {with} {}",
+        s.dim(">"),
+        p.request.method(),
+        s.dim(&format!("({})", p.label))
+    );
     let result = match &p.response {
         Err(e) => s.red(&e.to_string()),
         Ok(h) => {
@@ -267,11 +438,5 @@ fn probe(out: &mut String, p: &Probe, s: Style) {
     } else {
         String::new()
     };
-    let _ = writeln!(
-        out,
-        "  {} {} {who} ({}): {result}{verdict}",
-        s.dim(">"),
-        p.request.method(),
-        p.label
-    );
+    let _ = writeln!(out, "  {} {result}{verdict}", s.dim("<"));
 }

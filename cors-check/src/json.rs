@@ -3,11 +3,14 @@
 use http::{HeaderMap, Request, Version};
 use serde_json::{json, Map, Value};
 
+use crate::causes::Cause;
+use crate::cookies::Fate;
+use crate::engines;
 use crate::findings::Finding;
 use crate::probe::{allow_origin, allows_credentials, varies_on_origin, Probe};
-use crate::report::{shown_value, Report, Verdict};
+use crate::report::{shown_value, walk_verdict, Report, Verdict};
 use crate::transport::{FailureKind, Head};
-use crate::walk::{End, Exchange, Step, ENGINE};
+use crate::walk::{End, Exchange, Step, Walk};
 
 /// The version of the JSON shape; it changes only when a field changes meaning or goes away.
 pub const SCHEMA: u64 = 1;
@@ -23,14 +26,11 @@ pub fn report(r: &Report) -> Value {
         None => (None, None),
     };
     let message = match &r.walk.end {
-        End::Blocked(b) => Some(b.message()),
+        End::Blocked(_) => engines::console(&r.walk),
         End::NetworkError(e) => Some(format!("TypeError: Failed to fetch ({e})")),
         _ => None,
     };
-    let warnings: Vec<&str> = match &r.walk.end {
-        End::Allowed(_, w) => w.iter().filter_map(|w| w.name_in(ENGINE)).collect(),
-        _ => Vec::new(),
-    };
+    let warnings = engines::warnings(&r.walk);
     let readable: Vec<&str> = match &r.walk.end {
         End::Allowed(a, _) => a
             .readable_header_names()
@@ -45,10 +45,11 @@ pub fn report(r: &Report) -> Value {
         "origin": r.plan.page.origin(),
         "method": r.plan.request.method().as_str(),
         "credentials": r.plan.credentialed(),
-        "engine": ENGINE.name(),
+        "engine": r.walk.engine.name(),
         "verdict": r.verdict().as_str(),
         "code": blocked.map(|b| b.code().as_str()),
         "failed_parameter": blocked.map(|b| b.failed_parameter()).filter(|p| !p.is_empty()),
+        "reason": engines::reason(&r.walk),
         "message": message,
         "why": r.diagnosis.why,
         "fix": r.diagnosis.fix,
@@ -57,12 +58,70 @@ pub fn report(r: &Report) -> Value {
         "warnings": warnings,
         "readable_headers": readable,
         "other_engines": r.diagnosis.engines,
+        "engines": r.walks.iter().map(|w| engine_verdict(r, w)).collect::<Vec<_>>(),
+        "causes": r.causes.iter().map(cause).collect::<Vec<_>>(),
+        "cookies": cookies(r),
         "preflight": r.walk.first(Step::Preflight).map(exchange),
         "actual": r.walk.first(Step::Actual).map(exchange),
         "exchanges": r.walk.exchanges.iter().map(exchange).collect::<Vec<_>>(),
         "findings": r.findings.iter().map(finding).collect::<Vec<_>>(),
         "probes": r.probes().into_iter().map(probe).collect::<Vec<_>>(),
     })
+}
+
+/// One engine's verdict.
+fn engine_verdict(r: &Report, w: &Walk) -> Value {
+    let blocked = match &w.end {
+        End::Blocked(b) => Some(b),
+        _ => None,
+    };
+    json!({
+        "engine": w.engine.name(),
+        "verdict": r.engine_verdict(w).as_str(),
+        "cors_verdict": walk_verdict(w).as_str(),
+        "blocked_by": r.causes.iter().filter(|c| c.blocks(w.engine)).map(|c| c.code).collect::<Vec<_>>(),
+        "code": blocked.map(|b| b.code().as_str()),
+        "reason": engines::reason(w),
+        "message": engines::console(w),
+        "warnings": engines::warnings(w),
+        "preflight_cache_seconds": w.preflight_cached.map(|d| d.as_secs()),
+        "exchanges": w.exchanges.len(),
+    })
+}
+
+fn cause(c: &Cause) -> Value {
+    let mut engines = Map::new();
+    for (e, effect, why) in &c.engines {
+        engines.insert(
+            e.name().to_owned(),
+            json!({"effect": effect.as_str(), "detail": why}),
+        );
+    }
+    json!({"code": c.code, "summary": c.summary, "engines": engines, "fix": c.fix})
+}
+
+fn cookies(r: &Report) -> Value {
+    let Some(context) = &r.cookies.context else {
+        return Value::Null;
+    };
+    let list: Vec<Value> = r
+        .cookies
+        .cookies
+        .iter()
+        .map(|(c, fates)| {
+            let mut engines = Map::new();
+            for (e, fate) in fates {
+                let (sent, why) = match fate {
+                    Fate::Sent => ("yes", None),
+                    Fate::SentIf(why) => ("if", Some(why)),
+                    Fate::NotSent(why) => ("no", Some(why)),
+                };
+                engines.insert(e.name().to_owned(), json!({"sent": sent, "detail": why}));
+            }
+            json!({"name": c.name, "set_cookie": c.line, "engines": engines})
+        })
+        .collect();
+    json!({"context": context, "cookies": list})
 }
 
 /// The object printed for a usage error (exit 2).
@@ -157,6 +216,8 @@ fn probe(p: &Probe) -> Value {
         "label": p.label,
         "origin": p.origin,
         "method": p.request.method().as_str(),
+        "url": p.request.uri().to_string(),
+        "request_headers": headers(p.request.headers()),
         "status": status,
         "allow_origin": acao,
         "allow_credentials": acac,

@@ -12,7 +12,11 @@
 mod args;
 mod audit;
 mod cache_check;
+mod causes;
+mod cookies;
 mod diagnose;
+mod engines;
+mod error_probe;
 mod findings;
 mod human;
 mod json;

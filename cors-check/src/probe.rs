@@ -1,7 +1,15 @@
 //! Probes: the page's request sent again with another `Origin` (or none),
-//! to see what the server does for other sites. A probe never repeats a
-//! request with side effects: for methods other than `GET` and `HEAD` it
-//! is the preflight (an `OPTIONS` request), needed or not.
+//! to see what the server does for other sites. A probe sends only what a
+//! browser would send without being asked for anything: never cookies,
+//! `Authorization` or any other header the script sets.
+//!
+//! - For `GET` and `HEAD` it is the bare request a page on that origin
+//!   makes with `fetch(url)`: the method, `Accept: */*` and `Origin`. Any
+//!   page can make it, so it reads and changes nothing a page could not.
+//! - For other methods it is the preflight (an `OPTIONS` request), needed
+//!   or not: it carries the header *names* only, and the CORS layer answers
+//!   it without running a handler, so no request with side effects is
+//!   repeated.
 
 use http::header::{
     ACCEPT, ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_ORIGIN,
@@ -14,10 +22,19 @@ use crate::args::Plan;
 use crate::transport::{Client, Head, TransportError};
 use crate::walk::ENGINE;
 
+/// What the probes of a plan send, and why that is safe, in words.
+pub fn what_probes_send(plan: &Plan) -> &'static str {
+    if sends_actual(plan) {
+        "each probe is the bare request: the method, Accept: */* and Origin, with no cookie, no Authorization and no header the script sets; any page on that origin can send it with fetch(url), so it reads and changes nothing a page could not"
+    } else {
+        "each probe is the preflight (OPTIONS with Origin and Access-Control-Request-Method/-Headers, header names only, no cookie, no Authorization): the CORS layer answers it without running a handler, so nothing with side effects is repeated"
+    }
+}
+
 /// What one probe sent and got.
 #[derive(Debug, Clone)]
 pub struct Probe {
-    /// What it tests, in words ("an arbitrary origin", "no Origin").
+    /// What it tests, in words ("an arbitrary origin", "as curl or a server-side client sends it").
     pub label: String,
     /// The `Origin` sent, if any.
     pub origin: Option<String>,
@@ -85,8 +102,12 @@ pub async fn probe(client: &Client, plan: &Plan, label: &str, origin: Option<&st
     let mut probe_page =
         PageRequest::new(stand_in.unwrap_or(page.origin()), page.method(), page.url())
             .credentials(page.credentials_mode());
-    for (name, value) in page.headers() {
-        probe_page = probe_page.header(name, value);
+    // The script's headers only shape a preflight probe, which carries their
+    // names and no value; a GET or HEAD probe goes without them.
+    if !sends_actual(plan) {
+        for (name, value) in page.headers() {
+            probe_page = probe_page.header(name, value);
+        }
     }
     // The plan's request was accepted by fetch(), so this one is too.
     let state = probe_page

@@ -5,6 +5,7 @@
 
 use std::error::Error as StdError;
 use std::fmt;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,7 +14,7 @@ use http::{HeaderMap, HeaderValue, Request, StatusCode, Version};
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
 use hyper_rustls::HttpsConnector;
-use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::connect::{HttpConnector, HttpInfo};
 use hyper_util::client::legacy::Client as HyperClient;
 use hyper_util::rt::TokioExecutor;
 
@@ -28,6 +29,8 @@ pub struct Head {
     pub headers: HeaderMap,
     /// HTTP/1.1 or HTTP/2.
     pub version: Version,
+    /// The address the connection went to, when the connector said.
+    pub remote: Option<SocketAddr>,
 }
 
 /// Why a request could not be made: the test could not be run (exit 2).
@@ -125,6 +128,10 @@ impl Client {
                 .await
                 .map_err(|e| classify(e, https))?;
             let (parts, body) = response.into_parts();
+            let remote = parts
+                .extensions
+                .get::<HttpInfo>()
+                .map(HttpInfo::remote_addr);
             // Read the body to its end so the connection can be reused; its
             // bytes are not needed.
             body.collect().await.map_err(|e| TransportError {
@@ -135,6 +142,7 @@ impl Client {
                 status: parts.status,
                 headers: parts.headers,
                 version: parts.version,
+                remote,
             })
         };
         let timed = tokio::time::timeout(self.timeout, exchange);

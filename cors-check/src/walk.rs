@@ -1,9 +1,12 @@
 //! The browser's walk over the network, with the model's pieces: the
 //! preflight if one is needed, then the actual request, following
 //! redirects (with a new preflight where one is needed), each response
-//! judged by Chromium's rules as it arrives.
+//! judged by one engine's rules as it arrives. The walks of several engines
+//! share one [`Sent`] record, so a request they all make goes out once.
 
 use http::header::{COOKIE, LOCATION};
+use std::time::Duration;
+
 use http::{HeaderValue, Request};
 use tower_cors::browser::{
     check_preflight, check_response, Allowed, Blocked, CorsRequest, Engine, Warning,
@@ -12,7 +15,8 @@ use tower_cors::browser::{
 use crate::args::Plan;
 use crate::transport::{Client, Head, TransportError};
 
-/// The engine whose verdict the command gives.
+/// The engine of the probes (every engine gives them the same verdict),
+/// and the default of `--engine`.
 pub const ENGINE: Engine = Engine::Chromium;
 
 /// Which request of the walk an exchange was.
@@ -52,13 +56,44 @@ pub enum End {
     Transport(TransportError),
 }
 
-/// Every exchange and how it ended.
+/// Every exchange and how it ended, for one engine.
 #[derive(Debug, Clone)]
 pub struct Walk {
+    /// Whose rules judged it.
+    pub engine: Engine,
     /// In the order sent.
     pub exchanges: Vec<Exchange>,
     /// The result.
     pub end: End,
+    /// How long the engine caches the first preflight that passed.
+    pub preflight_cached: Option<Duration>,
+}
+
+/// The requests sent so far, with their answers: a walk that needs the
+/// same request again (same method, URL and headers) takes its answer.
+#[derive(Debug, Default)]
+pub struct Sent {
+    entries: Vec<(Request<()>, Result<Head, TransportError>)>,
+}
+
+impl Sent {
+    async fn send(
+        &mut self,
+        client: &Client,
+        request: &Request<()>,
+    ) -> Result<Head, TransportError> {
+        let same = |r: &Request<()>| {
+            r.method() == request.method()
+                && r.uri() == request.uri()
+                && r.headers() == request.headers()
+        };
+        if let Some((_, answer)) = self.entries.iter().find(|(r, _)| same(r)) {
+            return answer.clone();
+        }
+        let answer = client.send(request).await;
+        self.entries.push((request.clone(), answer.clone()));
+        answer
+    }
 }
 
 impl Walk {
@@ -73,19 +108,26 @@ impl Walk {
     }
 }
 
-/// Walks `plan`'s request as Chromium would.
-pub async fn walk(client: &Client, plan: &Plan) -> Walk {
+/// Walks `plan`'s request as `engine` would.
+pub async fn walk(client: &Client, plan: &Plan, engine: Engine, sent: &mut Sent) -> Walk {
+    let ended = |exchanges, end, preflight_cached| Walk {
+        engine,
+        exchanges,
+        end,
+        preflight_cached,
+    };
+    let mut cached = None;
     let mut exchanges = Vec::new();
     let mut request = plan.request.clone();
     let mut warnings = Vec::new();
     let start_origin = origin_of(plan.request.url());
     loop {
         if let Some(preflight) = request.preflight::<()>() {
-            let head = match client.send(&preflight).await {
+            let head = match sent.send(client, &preflight).await {
                 Ok(head) => head,
-                Err(e) => return ended(exchanges, End::Transport(e)),
+                Err(e) => return ended(exchanges, End::Transport(e), cached),
             };
-            let verdict = check_preflight(ENGINE, &request, head.status, &head.headers);
+            let verdict = check_preflight(engine, &request, head.status, &head.headers);
             exchanges.push(Exchange {
                 step: Step::Preflight,
                 request: preflight,
@@ -93,8 +135,11 @@ pub async fn walk(client: &Client, plan: &Plan) -> Walk {
                 state: request.clone(),
             });
             match verdict {
-                Ok(approval) => warnings.extend_from_slice(approval.warnings()),
-                Err(blocked) => return ended(exchanges, End::Blocked(blocked)),
+                Ok(approval) => {
+                    cached = cached.or(Some(approval.lifetime()));
+                    warnings.extend_from_slice(approval.warnings());
+                }
+                Err(blocked) => return ended(exchanges, End::Blocked(blocked), cached),
             }
         }
         let mut actual = request.actual::<()>();
@@ -106,11 +151,11 @@ pub async fn walk(client: &Client, plan: &Plan) -> Walk {
                 }
             }
         }
-        let head = match client.send(&actual).await {
+        let head = match sent.send(client, &actual).await {
             Ok(head) => head,
-            Err(e) => return ended(exchanges, End::Transport(e)),
+            Err(e) => return ended(exchanges, End::Transport(e), cached),
         };
-        let verdict = check_response(ENGINE, &request, head.status, &head.headers);
+        let verdict = check_response(engine, &request, head.status, &head.headers);
         let location = head
             .headers
             .get(LOCATION)
@@ -124,13 +169,13 @@ pub async fn walk(client: &Client, plan: &Plan) -> Walk {
         });
         let allowed = match verdict {
             Ok(allowed) => allowed,
-            Err(blocked) => return ended(exchanges, End::Blocked(blocked)),
+            Err(blocked) => return ended(exchanges, End::Blocked(blocked), cached),
         };
         match location {
             Some(location) if matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308) => {
                 match request.redirect(status, &location) {
                     Ok(next) => request = next,
-                    Err(e) => return ended(exchanges, End::NetworkError(e.to_string())),
+                    Err(e) => return ended(exchanges, End::NetworkError(e.to_string()), cached),
                 }
             }
             _ => {
@@ -140,14 +185,10 @@ pub async fn walk(client: &Client, plan: &Plan) -> Walk {
                         warnings.push(*w);
                     }
                 }
-                return ended(exchanges, End::Allowed(allowed, warnings));
+                return ended(exchanges, End::Allowed(allowed, warnings), cached);
             }
         }
     }
-}
-
-fn ended(exchanges: Vec<Exchange>, end: End) -> Walk {
-    Walk { exchanges, end }
 }
 
 /// Scheme, host and port of a URL, for comparing sites.

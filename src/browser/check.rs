@@ -14,6 +14,7 @@ use http::header::{
 use http::{HeaderMap, HeaderName, StatusCode};
 
 use super::engine::Engine;
+use super::kind::RequestKind;
 use super::request::CorsRequest;
 use super::verdict::{Allowed, Blocked, BlockedExchange, Check, CorsError, Failure, Warning};
 use crate::fetch;
@@ -159,6 +160,11 @@ pub fn check_preflight(
 /// never `Set-Cookie`. A same-origin response is not checked; script reads
 /// every header but `Set-Cookie`.
 ///
+/// Only `cors` requests are checked. A `no-cors` response from another
+/// origin is opaque and a form's response becomes the new document: both
+/// pass, and script reads nothing of them ([`Allowed::is_readable`] is
+/// `false`).
+///
 /// ```
 /// use http::{HeaderMap, HeaderValue, StatusCode};
 /// use tower_cors::browser::{check_response, Engine, PageRequest};
@@ -187,6 +193,14 @@ pub fn check_response(
             readable.push(name.clone());
         }
     };
+    let opaque = request.kind() == RequestKind::NoCors && request.is_cross_origin();
+    if opaque || request.kind().is_navigation() {
+        return Ok(Allowed {
+            readable,
+            warnings: Vec::new(),
+            hidden: true,
+        });
+    }
     if !request.is_cross_origin() {
         headers
             .keys()
@@ -195,6 +209,7 @@ pub fn check_response(
         return Ok(Allowed {
             readable,
             warnings: Vec::new(),
+            hidden: false,
         });
     }
     if let Some(failure) = access_failure(request, headers) {
@@ -218,6 +233,7 @@ pub fn check_response(
     Ok(Allowed {
         readable,
         warnings: Vec::new(),
+        hidden: false,
     })
 }
 

@@ -93,7 +93,36 @@ impl Browser {
 
     /// Calls `service` as the page's `fetch()` would: a preflight if one is
     /// needed and not cached, then the actual request, following redirects
-    /// (with a new preflight where needed), checking each response.
+    /// (with a new preflight where needed), checking each response. A
+    /// `no-cors` request or a form is sent as it is, redirects followed,
+    /// and nothing of its response is readable.
+    ///
+    /// What a page can make a server do is not what it can read: a
+    /// cross-origin simple `POST`, `no-cors` `POST` or form post reaches
+    /// the service ([`Outcome::was_sent`]) whatever the CORS verdict.
+    ///
+    /// ```
+    /// use std::convert::Infallible;
+    /// use http::{Request, Response};
+    /// use tower_cors::browser::{Browser, Enctype, Engine, Mode, PageRequest};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// // A service without CORS: it allows no other origin to read it.
+    /// let mut bank = tower::service_fn(|_: Request<String>| async {
+    ///     Ok::<_, Infallible>(Response::new("transferred".to_owned()))
+    /// });
+    /// let mut browser = Browser::new(Engine::Chromium);
+    /// let to = "https://bank.example/transfer";
+    /// let form = PageRequest::form_post("https://evil.example", to, Enctype::UrlEncoded);
+    /// let simple = PageRequest::new("https://evil.example", "POST", to);
+    /// let no_cors = simple.clone().mode(Mode::NoCors);
+    /// for page in [form, simple, no_cors] {
+    ///     let outcome = browser.fetch(&mut bank, &page).await?;
+    ///     assert!(outcome.was_sent(), "{:?}: the transfer happened", page.kind());
+    ///     assert!(!outcome.is_readable(), "{:?}: the page read it", page.kind());
+    /// }
+    /// # Ok(()) }
+    /// ```
     ///
     /// `Err` only when `fetch()` would throw before sending
     /// ([`FetchError::InvalidRequest`]), a redirect cannot be followed, or
@@ -168,10 +197,18 @@ impl Browser {
                             allowed.warnings.push(w);
                         }
                     }
+                    let (response, document) = if allowed.is_readable() {
+                        (Some(response), None)
+                    } else if request.kind().is_navigation() {
+                        (None, Some(response))
+                    } else {
+                        (None, None)
+                    };
                     return Ok(Outcome {
                         exchanges,
                         verdict: Verdict::Allowed(allowed),
-                        response: Some(response),
+                        response,
+                        document,
                     });
                 }
             }
@@ -270,12 +307,18 @@ impl Exchange {
 }
 
 /// What a [`Browser::fetch`] came to: every exchange, the verdict and,
-/// when script can read it, the response.
+/// when script can read it, the response (for a form, the new document).
+///
+/// Two questions, answered apart: did the request reach the service
+/// ([`was_sent`](Outcome::was_sent): its effect happened, unless the service
+/// refused it), and can the page read the answer
+/// ([`is_readable`](Outcome::is_readable)).
 #[derive(Debug)]
 pub struct Outcome<R> {
     exchanges: Vec<Exchange>,
     verdict: Verdict,
     response: Option<Response<R>>,
+    document: Option<Response<R>>,
 }
 
 impl<R> Outcome<R> {
@@ -284,7 +327,33 @@ impl<R> Outcome<R> {
             exchanges,
             verdict: Verdict::Blocked(blocked),
             response: None,
+            document: None,
         }
+    }
+
+    /// Whether the actual request was sent to the service, after any
+    /// preflight: whatever the service does with it happened, unless it
+    /// refused it (see its answer in [`exchanges`](Outcome::exchanges)). A
+    /// simple cross-origin request is sent before the browser checks the
+    /// answer, so it is sent even when the verdict is blocked.
+    pub fn was_sent(&self) -> bool {
+        self.exchanges.iter().any(|e| !e.is_preflight())
+    }
+
+    /// Whether the page's script can read the response (its status, body
+    /// and [`readable_headers`](Outcome::readable_headers)): an allowed
+    /// `cors` request, or a same-origin `no-cors` one. Never a `no-cors`
+    /// response from another origin (opaque) nor a form's (which becomes
+    /// the new [`document`](Outcome::document) instead: the user sees it,
+    /// the page that sent the form does not read it).
+    pub fn is_readable(&self) -> bool {
+        self.response.is_some()
+    }
+
+    /// A form's final response, which the browser shows as the new
+    /// top-level document in place of the page.
+    pub fn document(&self) -> Option<&Response<R>> {
+        self.document.as_ref()
     }
 
     /// The verdict.
@@ -292,7 +361,9 @@ impl<R> Outcome<R> {
         &self.verdict
     }
 
-    /// Whether script gets the response.
+    /// Whether the fetch succeeds: for a `cors` request, whether script
+    /// gets the response (see [`is_readable`](Outcome::is_readable) for
+    /// every kind).
     pub fn is_allowed(&self) -> bool {
         self.verdict.is_allowed()
     }
@@ -317,12 +388,13 @@ impl<R> Outcome<R> {
         self.exchanges.iter().filter(|e| e.is_preflight()).count()
     }
 
-    /// The final response, as the service returned it, when allowed.
+    /// The final response, as the service returned it, when script can
+    /// read it.
     pub fn response(&self) -> Option<&Response<R>> {
         self.response.as_ref()
     }
 
-    /// The final response, when allowed.
+    /// The final response, when script can read it.
     pub fn into_response(self) -> Option<Response<R>> {
         self.response
     }

@@ -57,8 +57,12 @@ impl CorsRequest {
     /// - to another origin, `Authorization` is dropped;
     /// - once a redirect goes from one origin to another while the page's
     ///   origin is neither, `Origin` becomes `null` for good;
-    /// - once cross-origin, the request stays a CORS request, and a new
-    ///   preflight is sent if one is needed.
+    /// - once cross-origin, a `cors` request stays a CORS request, and a new
+    ///   preflight is sent if one is needed; a `no-cors` response stays
+    ///   opaque;
+    /// - `Sec-Fetch-Site` is the farthest of every URL so far (a
+    ///   `same-origin` request redirected through another site stays
+    ///   `cross-site`).
     ///
     /// The CORS check on the redirect response itself is
     /// [`check_response`](crate::browser::check_response)'s job.
@@ -112,6 +116,7 @@ impl CorsRequest {
                 !fetch::is_cors_non_wildcard_request_header_name(h.name.as_str().as_bytes())
             });
         }
+        next.site = next.site.max(self.page_site.relation(&target));
         next.target = target;
         next.redirects += 1;
         Ok(next)

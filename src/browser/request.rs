@@ -1,14 +1,31 @@
-//! What a page asks for ([`PageRequest`]) and the request the browser holds
-//! once `fetch()` has accepted it ([`CorsRequest`]): the exact preflight and
-//! the exact actual request it sends.
+//! What a page asks for ([`PageRequest`]: a `fetch()` call or a form
+//! submission) and the request the browser holds once it has accepted it
+//! ([`CorsRequest`]): the exact preflight and the exact actual request it
+//! sends, `Origin` and Fetch Metadata included.
 
 use std::fmt;
 
 use http::header::{ACCEPT, ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Uri};
 
+use super::kind::{Enctype, Mode, RequestKind};
+use super::metadata::{is_potentially_trustworthy, Metadata, PageSite, Site};
 use super::url::{serialize_origin, Target};
 use crate::fetch;
+
+/// The request headers `fetch()` keeps in `no-cors` mode, when their value
+/// is CORS-safelisted too
+/// (<https://fetch.spec.whatwg.org/#no-cors-safelisted-request-header-name>).
+const NO_CORS_SAFELISTED_NAMES: [&str; 4] = [
+    "accept",
+    "accept-language",
+    "content-language",
+    "content-type",
+];
+
+/// The `Accept` of a document navigation
+/// (<https://fetch.spec.whatwg.org/#fetching>, step 12).
+const DOCUMENT_ACCEPT: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
 /// The `credentials` option of `fetch()`: whether cookies and HTTP
 /// authentication go with the request, and so which CORS rules apply.
@@ -32,8 +49,10 @@ pub enum Credentials {
     Include,
 }
 
-/// A `fetch()` call as a script writes it: the page's origin, the method
-/// and URL as written, the headers it sets and its credentials mode.
+/// What a page asks for, as its author writes it: a `fetch()` call (the
+/// page's origin, the method and URL as written, the headers it sets, its
+/// credentials mode and [`Mode`]), or a `<form>` submission
+/// ([`form_post`](PageRequest::form_post), [`form_get`](PageRequest::form_get)).
 ///
 /// Nothing is checked until [`prepare`](PageRequest::prepare) (or
 /// [`Browser::fetch`](crate::browser::Browser::fetch)), which does what
@@ -56,6 +75,36 @@ pub enum Credentials {
 /// assert_eq!(request.unsafe_header_names(), ["content-type"]); // Cookie is forbidden: dropped
 /// # Ok::<(), tower_cors::browser::InvalidRequest>(())
 /// ```
+///
+/// The requests a page sends without asking the server: a form and a
+/// `no-cors` fetch. No preflight, whatever the origin; the page reads
+/// nothing of the answer, but the server gets the request.
+///
+/// ```
+/// use tower_cors::browser::{Enctype, Mode, PageRequest};
+///
+/// // <form method=post action="https://bank.example/transfer" enctype="text/plain">
+/// let form = PageRequest::form_post("https://evil.example", "https://bank.example/transfer", Enctype::TextPlain)
+///     .prepare()?;
+/// assert!(!form.needs_preflight());
+/// let sent = form.actual::<()>();
+/// assert_eq!(sent.headers()["origin"], "https://evil.example");
+/// assert_eq!(sent.headers()["content-type"], "text/plain");
+/// assert_eq!(sent.headers()["sec-fetch-site"], "cross-site");
+/// assert_eq!(sent.headers()["sec-fetch-mode"], "navigate");
+/// assert_eq!(sent.headers()["sec-fetch-dest"], "document");
+///
+/// // fetch(url, {method: "POST", mode: "no-cors", headers: {"X-Token": "t"}})
+/// let beacon = PageRequest::new("https://evil.example", "POST", "https://bank.example/transfer")
+///     .header("X-Token", "t")
+///     .mode(Mode::NoCors)
+///     .prepare()?;
+/// assert!(!beacon.needs_preflight());
+/// let sent = beacon.actual::<()>();
+/// assert!(sent.headers().get("x-token").is_none()); // not safelisted: dropped
+/// assert_eq!(sent.headers()["sec-fetch-mode"], "no-cors");
+/// # Ok::<(), tower_cors::browser::InvalidRequest>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageRequest {
     origin: String,
@@ -63,12 +112,19 @@ pub struct PageRequest {
     url: String,
     headers: Vec<(String, String)>,
     credentials: Credentials,
+    kind: RequestKind,
+    /// A form's `enctype` (`POST` forms only): the body's `Content-Type`.
+    enctype: Option<Enctype>,
+    registrable_domain: Option<String>,
+    fetch_metadata: bool,
+    user_activation: bool,
 }
 
 impl PageRequest {
-    /// A request from a page at `origin` (a serialized origin such as
+    /// A `fetch()` from a page at `origin` (a serialized origin such as
     /// `https://app.example.com`, or `null`) for `url`, with `method` as
-    /// the script wrote it (`"patch"` stays `patch`, `"put"` becomes `PUT`).
+    /// the script wrote it (`"patch"` stays `patch`, `"put"` becomes `PUT`),
+    /// in `cors` mode.
     ///
     /// ```
     /// let page = tower_cors::browser::PageRequest::new("null", "GET", "http://localhost:3000/");
@@ -85,10 +141,59 @@ impl PageRequest {
             url: url.into(),
             headers: Vec::new(),
             credentials: Credentials::default(),
+            kind: RequestKind::Cors,
+            enctype: None,
+            registrable_domain: None,
+            fetch_metadata: true,
+            user_activation: false,
         }
     }
 
-    /// Adds a request header, as `headers.append(name, value)` does.
+    /// A `<form method=post action=url enctype=...>` on a page at `origin`,
+    /// submitted in the page's own window: a top-level navigation
+    /// ([`RequestKind::Form`]). It sends `Origin` (the page's, or `null`
+    /// from an `https` page to an `http` URL), the enctype as
+    /// `Content-Type`, and credentials (cookies by their `SameSite`
+    /// attribute, which the model does not keep); never a preflight. A form
+    /// sets no other header ([`header`](PageRequest::header) makes
+    /// [`prepare`](PageRequest::prepare) fail).
+    ///
+    /// ```
+    /// use tower_cors::browser::{Enctype, PageRequest, RequestKind};
+    /// let form = PageRequest::form_post("https://app.example", "https://app.example/login", Enctype::UrlEncoded);
+    /// assert_eq!((form.method(), form.kind()), ("POST", RequestKind::Form));
+    /// ```
+    pub fn form_post(origin: impl Into<String>, url: impl Into<String>, enctype: Enctype) -> Self {
+        Self {
+            kind: RequestKind::Form,
+            enctype: Some(enctype),
+            credentials: Credentials::Include,
+            ..Self::new(origin, "POST", url)
+        }
+    }
+
+    /// A `<form method=get action=url>` on a page at `origin`, submitted in
+    /// the page's own window: a top-level `GET` navigation (the fields go
+    /// in the query, which is `url`'s to carry). No `Origin`, credentials
+    /// sent, never a preflight.
+    ///
+    /// ```
+    /// use tower_cors::browser::PageRequest;
+    /// let form = PageRequest::form_get("https://app.example", "https://search.example/?q=cors").prepare()?;
+    /// assert!(form.actual::<()>().headers().get("origin").is_none());
+    /// # Ok::<(), tower_cors::browser::InvalidRequest>(())
+    /// ```
+    pub fn form_get(origin: impl Into<String>, url: impl Into<String>) -> Self {
+        Self {
+            kind: RequestKind::Form,
+            credentials: Credentials::Include,
+            ..Self::new(origin, "GET", url)
+        }
+    }
+
+    /// Adds a request header, as `headers.append(name, value)` does. (A
+    /// form sets none: [`prepare`](PageRequest::prepare) refuses a form
+    /// with one.)
     ///
     /// ```
     /// let page = tower_cors::browser::PageRequest::new("https://a.example", "GET", "https://b.example/")
@@ -100,7 +205,8 @@ impl PageRequest {
         self
     }
 
-    /// Sets the credentials mode (default [`Credentials::SameOrigin`]).
+    /// Sets the credentials mode (default [`Credentials::SameOrigin`]; a
+    /// form's is [`Credentials::Include`]).
     ///
     /// ```
     /// use tower_cors::browser::{Credentials, PageRequest};
@@ -110,6 +216,54 @@ impl PageRequest {
     /// ```
     pub fn credentials(mut self, mode: Credentials) -> Self {
         self.credentials = mode;
+        self
+    }
+
+    /// Sets `fetch()`'s `mode` option (default [`Mode::Cors`]). On a form,
+    /// makes it a `fetch()` of the same method and URL, its enctype as
+    /// `Content-Type`.
+    ///
+    /// ```
+    /// use tower_cors::browser::{InvalidRequest, Mode, PageRequest};
+    /// // fetch() throws: a no-cors request is GET, HEAD or POST.
+    /// let put = PageRequest::new("https://a.example", "PUT", "https://b.example/").mode(Mode::NoCors);
+    /// assert!(matches!(put.prepare(), Err(InvalidRequest::NoCorsMethod(_))));
+    /// ```
+    pub fn mode(mut self, mode: Mode) -> Self {
+        self.kind = mode.into();
+        self
+    }
+
+    /// Declares the page's registrable domain (its eTLD+1, which the Public
+    /// Suffix List gives: `example.com` for `app.example.com`,
+    /// `user.github.io` for `user.github.io`), so that `Sec-Fetch-Site`
+    /// says `same-site` for URLs of the same scheme under it. Without it
+    /// the model knows the page's own host only (the library carries no
+    /// suffix list): a URL on another host is `cross-site`. A guard that
+    /// refuses `same-site` and `cross-site` alike judges both the same.
+    ///
+    /// [`prepare`](PageRequest::prepare) fails when the page's host is not
+    /// `domain` or under it, or is an IP address.
+    pub fn registrable_domain(mut self, domain: impl Into<String>) -> Self {
+        self.registrable_domain = Some(domain.into());
+        self
+    }
+
+    /// Whether the browser sends Fetch Metadata (`Sec-Fetch-*`; default
+    /// `true`, as every current engine does). `false` models an engine
+    /// from before it: Chromium before 76, Firefox before 90, Safari before
+    /// 16.4; a server then has `Origin` only.
+    pub fn fetch_metadata(mut self, send: bool) -> Self {
+        self.fetch_metadata = send;
+        self
+    }
+
+    /// Whether a form submission comes from the user's own action (a click
+    /// on its button): `Sec-Fetch-User: ?1`. Default `false`: a script
+    /// submitted it, as a page forging a request does. No effect on a
+    /// `fetch()`.
+    pub fn user_activation(mut self, activated: bool) -> Self {
+        self.user_activation = activated;
         self
     }
 
@@ -128,7 +282,8 @@ impl PageRequest {
         &self.url
     }
 
-    /// The headers, as written, in order.
+    /// The headers, as written, in order (a form's `Content-Type` is not
+    /// among them: it comes from the enctype).
     pub fn headers(&self) -> &[(String, String)] {
         &self.headers
     }
@@ -138,10 +293,16 @@ impl PageRequest {
         self.credentials
     }
 
-    /// Does what `fetch()` does before sending anything: checks the origin,
-    /// URL, method and headers, normalises the method and header values,
-    /// drops forbidden headers (silently, as `Headers` does) and combines
-    /// repeated names with `, `.
+    /// What kind of request this is.
+    pub fn kind(&self) -> RequestKind {
+        self.kind
+    }
+
+    /// Does what the browser does before sending anything: checks the
+    /// origin, URL, method and headers, normalises the method and header
+    /// values, drops forbidden headers (silently, as `Headers` does; in
+    /// `no-cors` mode, every header that is not no-CORS-safelisted too) and
+    /// combines repeated names with `, `.
     ///
     /// ```
     /// use tower_cors::browser::{InvalidRequest, PageRequest};
@@ -160,8 +321,25 @@ impl PageRequest {
         }
         let method = Method::from_bytes(fetch::normalize_method(&self.method).as_bytes())
             .map_err(|_| InvalidRequest::Method(self.method.clone()))?;
+        match self.kind {
+            RequestKind::NoCors
+                if !fetch::is_cors_safelisted_method(method.as_str().as_bytes()) =>
+            {
+                return Err(InvalidRequest::NoCorsMethod(self.method.clone()));
+            }
+            RequestKind::Form => {
+                if let Some((name, _)) = self.headers.first() {
+                    return Err(InvalidRequest::FormHeader(name.clone()));
+                }
+            }
+            _ => {}
+        }
+        let no_cors = self.kind == RequestKind::NoCors;
+        let enctype = self
+            .enctype
+            .map(|e| ("Content-Type".to_owned(), e.content_type().to_owned()));
         let mut headers: Vec<AuthorHeader> = Vec::new();
-        for (name, value) in &self.headers {
+        for (name, value) in enctype.iter().chain(&self.headers) {
             let value = value.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
             let header_name = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| InvalidRequest::HeaderName(name.clone()))?;
@@ -171,12 +349,28 @@ impl PageRequest {
             if fetch::is_forbidden_request_header(name.as_bytes(), value.as_bytes()) {
                 continue;
             }
-            match headers.iter_mut().find(|h| h.name == header_name) {
-                Some(h) => h.value = format!("{}, {value}", h.value),
+            let existing = headers.iter_mut().find(|h| h.name == header_name);
+            let combined = match &existing {
+                Some(h) => format!("{}, {value}", h.value),
+                None => value.to_owned(),
+            };
+            // The `request-no-cors` guard: a header whose (combined) value
+            // is not no-CORS-safelisted is not appended.
+            if no_cors
+                && !(NO_CORS_SAFELISTED_NAMES.contains(&header_name.as_str())
+                    && fetch::is_cors_safelisted_request_header(
+                        header_name.as_str().as_bytes(),
+                        combined.as_bytes(),
+                    ))
+            {
+                continue;
+            }
+            match existing {
+                Some(h) => h.value = combined,
                 None => headers.push(AuthorHeader {
                     written: name.clone(),
                     name: header_name,
-                    value: value.to_owned(),
+                    value: combined,
                 }),
             }
         }
@@ -186,6 +380,8 @@ impl PageRequest {
         {
             return Err(InvalidRequest::HeaderValue(h.written.clone()));
         }
+        let page_site = PageSite::new(&origin, self.registrable_domain.as_deref())?;
+        let site = page_site.relation(&target);
         let cross_origin = target.origin() != origin;
         Ok(CorsRequest {
             page_origin: origin,
@@ -194,14 +390,24 @@ impl PageRequest {
             target,
             method,
             headers,
-            credentials: self.credentials,
+            credentials: if self.kind == RequestKind::Form {
+                Credentials::Include
+            } else {
+                self.credentials
+            },
             cross_origin,
             redirects: 0,
+            kind: self.kind,
+            page_site,
+            site,
+            fetch_metadata: self.fetch_metadata,
+            user_activation: self.user_activation && self.kind == RequestKind::Form,
         })
     }
 }
 
-/// Why `fetch()` would throw a `TypeError` instead of sending the request.
+/// Why `fetch()` would throw a `TypeError` instead of sending the request
+/// (or the page could not make the request the model was given).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum InvalidRequest {
@@ -219,6 +425,19 @@ pub enum InvalidRequest {
     /// This header's value has a NUL, CR or LF byte, or is not a valid
     /// header value.
     HeaderValue(String),
+    /// A `no-cors` request's method is not `GET`, `HEAD` or `POST`.
+    NoCorsMethod(String),
+    /// A form submission was given this header: a form sets none.
+    FormHeader(String),
+    /// The declared registrable domain is not the page's (the page's host
+    /// is neither it nor under it, is an IP address, or the page's origin
+    /// is `null`).
+    RegistrableDomain {
+        /// The domain declared.
+        domain: String,
+        /// The page's origin.
+        page: String,
+    },
 }
 
 impl fmt::Display for InvalidRequest {
@@ -233,6 +452,19 @@ impl fmt::Display for InvalidRequest {
             InvalidRequest::ForbiddenMethod(m) => write!(f, "'{m}' HTTP method is unsupported"),
             InvalidRequest::HeaderName(n) => write!(f, "'{n}' is not a valid HTTP header name"),
             InvalidRequest::HeaderValue(n) => write!(f, "the value of header '{n}' is invalid"),
+            InvalidRequest::NoCorsMethod(m) => write!(
+                f,
+                "'{m}' is unsupported in no-cors mode: use GET, HEAD or POST, or mode: 'cors'"
+            ),
+            InvalidRequest::FormHeader(n) => write!(
+                f,
+                "a form cannot set header '{n}': use fetch() to send request headers"
+            ),
+            InvalidRequest::RegistrableDomain { domain, page } => write!(
+                f,
+                "'{domain}' is not the registrable domain of the page {page}: give the page host's \
+                 eTLD+1 (example.com for https://app.example.com), or none for an IP address or null"
+            ),
         }
     }
 }
@@ -297,9 +529,17 @@ pub struct CorsRequest {
     pub(crate) method: Method,
     pub(crate) headers: Vec<AuthorHeader>,
     pub(crate) credentials: Credentials,
-    /// The response tainting is "cors": CORS checks apply.
+    /// The URL's origin is not the page's, or was not at some point: for a
+    /// `cors` request, the response tainting is "cors" and CORS checks
+    /// apply; for a `no-cors` one, it is "opaque".
     pub(crate) cross_origin: bool,
     pub(crate) redirects: u8,
+    pub(crate) kind: RequestKind,
+    pub(crate) page_site: PageSite,
+    /// `Sec-Fetch-Site` over the URLs so far: the farthest.
+    pub(crate) site: Site,
+    pub(crate) fetch_metadata: bool,
+    pub(crate) user_activation: bool,
 }
 
 impl CorsRequest {
@@ -344,8 +584,9 @@ impl CorsRequest {
         self.credentials == Credentials::Include
     }
 
-    /// Whether the CORS protocol applies: the URL's origin is not the
-    /// page's, or was not at some point of the redirect chain.
+    /// Whether the URL's origin is not the page's, or was not at some
+    /// point of the redirect chain: for a [`RequestKind::Cors`] request,
+    /// whether the CORS protocol applies.
     ///
     /// ```
     /// use tower_cors::browser::PageRequest;
@@ -355,6 +596,64 @@ impl CorsRequest {
     /// ```
     pub fn is_cross_origin(&self) -> bool {
         self.cross_origin
+    }
+
+    /// What kind of request it is.
+    pub fn kind(&self) -> RequestKind {
+        self.kind
+    }
+
+    /// `Sec-Fetch-Site`: how the farthest URL so far stands to the page.
+    /// (Sent only to potentially trustworthy URLs:
+    /// [`sends_fetch_metadata`](CorsRequest::sends_fetch_metadata).)
+    pub fn sec_fetch_site(&self) -> Site {
+        self.site
+    }
+
+    /// Whether the request carries `Sec-Fetch-*`: the engine sends Fetch
+    /// Metadata ([`PageRequest::fetch_metadata`]) and the URL is
+    /// potentially trustworthy (`https`, or `http` to a loopback host).
+    ///
+    /// ```
+    /// use tower_cors::browser::PageRequest;
+    /// let to = |url: &str| PageRequest::new("https://a.example", "GET", url).prepare().unwrap();
+    /// assert!(to("https://b.example/").sends_fetch_metadata());
+    /// assert!(to("http://localhost:3000/").sends_fetch_metadata());
+    /// assert!(!to("http://b.example/").sends_fetch_metadata());
+    /// ```
+    pub fn sends_fetch_metadata(&self) -> bool {
+        self.fetch_metadata && is_potentially_trustworthy(self.url())
+    }
+
+    /// The `Origin` header of the actual request, if it has one
+    /// (<https://fetch.spec.whatwg.org/#append-a-request-origin-header>):
+    ///
+    /// - a cross-origin `cors` request: always, the page's origin (`null`
+    ///   after a redirect from one origin to another);
+    /// - otherwise, only when the method is neither `GET` nor `HEAD`; for a
+    ///   `no-cors` request or a form, `null` from an `https` page to a
+    ///   non-`https` URL (the default referrer policy,
+    ///   `strict-origin-when-cross-origin`).
+    ///
+    /// ```
+    /// use tower_cors::browser::{Enctype, PageRequest};
+    /// let post = PageRequest::form_post("https://a.example", "http://b.example/", Enctype::UrlEncoded);
+    /// assert_eq!(post.prepare()?.origin_header(), Some("null"));
+    /// let get = PageRequest::form_get("https://a.example", "https://b.example/");
+    /// assert_eq!(get.prepare()?.origin_header(), None);
+    /// # Ok::<(), tower_cors::browser::InvalidRequest>(())
+    /// ```
+    pub fn origin_header(&self) -> Option<&str> {
+        if self.kind == RequestKind::Cors && self.cross_origin {
+            return Some(self.origin());
+        }
+        if matches!(self.method, Method::GET | Method::HEAD) {
+            return None;
+        }
+        let downgrade = self.kind != RequestKind::Cors
+            && self.page_origin.starts_with("https:")
+            && self.url().scheme_str() != Some("https");
+        Some(if downgrade { "null" } else { self.origin() })
     }
 
     /// How many redirects were followed to get here.
@@ -385,10 +684,12 @@ impl CorsRequest {
     }
 
     /// Whether the browser must send a preflight first (before consulting
-    /// its preflight cache): a cross-origin request whose method is not
-    /// `GET`, `HEAD` or `POST`, or that has a CORS-unsafe header.
+    /// its preflight cache): a cross-origin `cors` request whose method is
+    /// not `GET`, `HEAD` or `POST`, or that has a CORS-unsafe header. Never
+    /// for a `no-cors` request or a form.
     pub fn needs_preflight(&self) -> bool {
-        self.cross_origin
+        self.kind == RequestKind::Cors
+            && self.cross_origin
             && (!fetch::is_cors_safelisted_method(self.method.as_str().as_bytes())
                 || !self.unsafe_header_names().is_empty())
     }
@@ -396,8 +697,11 @@ impl CorsRequest {
     /// The preflight the browser sends, if one is needed: `OPTIONS` to the
     /// same URL with `Accept: */*`, `Access-Control-Request-Method`,
     /// `Access-Control-Request-Headers` when there are unsafe names, and
-    /// `Origin`; no author header, no cookie, no credentials. (Engines also
-    /// add `Sec-Fetch-*`, `User-Agent`, `Referer`; the model does not.)
+    /// `Origin`, and Fetch Metadata (`Sec-Fetch-Mode: cors`,
+    /// `Sec-Fetch-Dest: empty`, the `Sec-Fetch-Site` of the URL asked) to a
+    /// potentially trustworthy URL; no author header, no cookie, no
+    /// credentials. (Engines also add `User-Agent`, `Referer`; the model
+    /// does not.)
     pub fn preflight<B: Default>(&self) -> Option<Request<B>> {
         self.needs_preflight().then(|| self.preflight_request())
     }
@@ -422,13 +726,26 @@ impl CorsRequest {
             }
         }
         self.append_origin(headers);
+        if self.sends_fetch_metadata() {
+            let metadata = Metadata {
+                site: self.page_site.relation(&self.target),
+                mode: "cors",
+                dest: self.kind.sec_fetch_dest(),
+                user: false,
+            };
+            metadata.append_to(headers);
+        }
         request
     }
 
-    /// The actual request: the normalised method, the author headers,
-    /// `Accept: */*` unless the page set one, and `Origin` when the request
-    /// is cross-origin or its method is neither `GET` nor `HEAD`. No
-    /// cookies (the model has no cookie jar) and an empty body.
+    /// The actual request: the normalised method, the author headers (a
+    /// form's: its enctype as `Content-Type`), `Accept: */*` unless the
+    /// page set one (a form's: a document's), `Origin` as
+    /// [`origin_header`](CorsRequest::origin_header) says, and Fetch
+    /// Metadata to a potentially trustworthy URL: `Sec-Fetch-Site`,
+    /// `Sec-Fetch-Mode` and `Sec-Fetch-Dest` of its [`RequestKind`],
+    /// `Sec-Fetch-User: ?1` for a form the user submitted. No cookies (the
+    /// model has no cookie jar) and an empty body.
     pub fn actual<B: Default>(&self) -> Request<B> {
         let mut request = Request::new(B::default());
         *request.method_mut() = self.method.clone();
@@ -436,10 +753,28 @@ impl CorsRequest {
         let headers = request.headers_mut();
         *headers = self.headers();
         if !headers.contains_key(ACCEPT) {
-            headers.insert(ACCEPT, HeaderValue::from_static("*/*"));
+            let accept = if self.kind.is_navigation() {
+                DOCUMENT_ACCEPT
+            } else {
+                "*/*"
+            };
+            headers.insert(ACCEPT, HeaderValue::from_static(accept));
         }
-        if self.cross_origin || !matches!(self.method, Method::GET | Method::HEAD) {
-            self.append_origin(headers);
+        // A checked serialized origin or `null`: visible ASCII.
+        if let Some(v) = self
+            .origin_header()
+            .and_then(|o| HeaderValue::from_str(o).ok())
+        {
+            headers.insert(ORIGIN, v);
+        }
+        if self.sends_fetch_metadata() {
+            let metadata = Metadata {
+                site: self.site,
+                mode: self.kind.sec_fetch_mode(),
+                dest: self.kind.sec_fetch_dest(),
+                user: self.user_activation,
+            };
+            metadata.append_to(headers);
         }
         request
     }

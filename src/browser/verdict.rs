@@ -460,14 +460,29 @@ impl Warning {
 }
 
 /// An allowed request: script can read the response's status, body and
-/// these headers.
+/// these headers; or, for a `no-cors` request to another origin or a form,
+/// the request went through and script reads nothing
+/// ([`is_readable`](Allowed::is_readable) is `false`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Allowed {
     pub(crate) readable: Vec<HeaderName>,
     pub(crate) warnings: Vec<Warning>,
+    /// Nothing is readable: an opaque response, or a navigation's.
+    pub(crate) hidden: bool,
 }
 
 impl Allowed {
+    /// Whether script can read the response at all (status, body and
+    /// [`readable_header_names`](Allowed::readable_header_names)): `false`
+    /// for the opaque response of a `no-cors` request to another origin
+    /// (status 0, no header, no body) and for a form's response, which
+    /// replaces the page as the new document (the user sees it; the page
+    /// that sent the form is gone, and the new document is the target's
+    /// origin's, not the page's).
+    pub fn is_readable(&self) -> bool {
+        !self.hidden
+    }
+
     /// The response header names script can read with `headers.get()`.
     pub fn readable_header_names(&self) -> &[HeaderName] {
         &self.readable
@@ -489,14 +504,17 @@ impl Allowed {
 /// What the browser makes of an exchange.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
-    /// Script gets the response.
+    /// The fetch succeeds: script gets the response (to read, unless it is
+    /// the opaque response of a `no-cors` request or a form's: see
+    /// [`Allowed::is_readable`]).
     Allowed(Allowed),
     /// The fetch fails.
     Blocked(Blocked),
 }
 
 impl Verdict {
-    /// Whether script gets the response.
+    /// Whether the fetch succeeds (for a `cors` request: whether script
+    /// gets the response).
     pub fn is_allowed(&self) -> bool {
         matches!(self, Verdict::Allowed(_))
     }

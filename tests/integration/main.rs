@@ -19,6 +19,7 @@ mod api_traits;
 mod axum_integration;
 mod bad_input;
 mod browser_judged;
+mod browser_judged_writes;
 mod classification;
 mod examples;
 mod explain;

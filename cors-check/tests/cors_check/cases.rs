@@ -181,6 +181,24 @@ pub const CASES: &[Case] = &[
         server: |s| s.redirect,
         method: "PUT",
         query: "&hop=1",
+        // The redirecting server's own 404 has no CORS headers.
+        findings: &["error-without-cors-headers"],
+        exit: 1,
+        ..BASE
+    },
+    // The route is readable, its errors are not: found by the error probe.
+    Case {
+        name: "route-layer-404",
+        server: |s| s.route_layer,
+        findings: &["error-without-cors-headers"],
+        exit: 1,
+        ..BASE
+    },
+    Case {
+        name: "success-only",
+        server: |s| s.success_only,
+        findings: &["error-without-cors-headers"],
+        exit: 1,
         ..BASE
     },
     Case {

@@ -4,7 +4,7 @@
 //! servers. Each serves `/api/data`; the page origins serve `/blank`.
 
 use std::net::SocketAddr;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::extract::Request;
 use axum::handler::Handler;
@@ -38,6 +38,23 @@ pub struct Servers {
     pub no_vary: SocketAddr,
     /// Bearer authentication outside tower-cors's layer.
     pub auth_first: SocketAddr,
+    /// What `auth_first` received: each request's method, path and query,
+    /// and its header names.
+    pub auth_seen: Headers,
+    /// Passes preflights for `web` and PUT with the `Access-Control-Max-Age`
+    /// given in the query (`max_age=...`); `web` is allowed on every path.
+    pub max_age: SocketAddr,
+    /// Echoes any origin with credentials; `/api/data` answers with
+    /// `Set-Cookie: sid=1; Path=/` (no `SameSite`).
+    pub cookies: SocketAddr,
+    /// What `cookies` received (the `cookie` header among the names).
+    pub cookies_seen: Headers,
+    /// tower-cors's layer added with `route_layer`: the router's 404 for
+    /// any other path goes out without CORS headers.
+    pub route_layer: SocketAddr,
+    /// CORS headers for `web` on 2xx and 3xx answers only, as nginx's
+    /// `add_header` without `always` does.
+    pub success_only: SocketAddr,
     /// tower-cors's layer on the GET handler only: the router answers
     /// other methods (preflights included) 405.
     pub handler_layer: SocketAddr,
@@ -142,12 +159,61 @@ fn start() -> Servers {
             .expect("a valid policy");
         tower_cors::CorsLayer::new(policy)
     };
-    let auth_first = bind(
+    let auth_seen = Headers::default();
+    let auth_first = {
+        let seen = auth_seen.clone();
+        bind(
+            Router::new()
+                .route("/api/data", any(ok))
+                .layer(tower_cors_for_web())
+                .layer(middleware::from_fn(bearer_auth))
+                .layer(middleware::from_fn(move |req: Request, next: Next| {
+                    seen.record(&req);
+                    next.run(req)
+                })),
+        )
+    };
+    let max_age = {
+        let origin = origin.clone();
+        // Every path, so that its errors are not the subject.
+        bind(Router::new().fallback(move |req: Request| {
+            let origin = origin.clone();
+            async move { max_age_answer(&origin, req) }
+        }))
+    };
+    let cookies_seen = Headers::default();
+    let cookies = {
+        let seen = cookies_seen.clone();
+        bind(
+            Router::new()
+                .route(
+                    "/api/data",
+                    any(|| async { ([(header::SET_COOKIE, "sid=1; Path=/")], "{\"ok\":true}") }),
+                )
+                .fallback(ok)
+                .layer(middleware::from_fn(reflect_any))
+                .layer(middleware::from_fn(move |req: Request, next: Next| {
+                    seen.record(&req);
+                    next.run(req)
+                })),
+        )
+    };
+    let route_layer = bind(
         Router::new()
             .route("/api/data", any(ok))
-            .layer(tower_cors_for_web())
-            .layer(middleware::from_fn(bearer_auth)),
+            .route_layer(tower_cors_for_web()),
     );
+    let success_only = {
+        let origin = origin.clone();
+        bind(
+            Router::new()
+                .route("/api/data", any(ok))
+                .layer(middleware::from_fn(move |req: Request, next: Next| {
+                    let origin = origin.clone();
+                    async move { decorate_success(&origin, req, next).await }
+                })),
+        )
+    };
     let handler_layer = bind(Router::new().route("/api/data", get(ok.layer(tower_cors_for_web()))));
     let hop_target = format!("http://{permissive}");
     let redirect = {
@@ -186,12 +252,95 @@ fn start() -> Servers {
         reflect,
         no_vary,
         auth_first,
+        auth_seen,
+        max_age,
+        cookies,
+        cookies_seen,
+        route_layer,
+        success_only,
         handler_layer,
         redirect,
         failing,
         explaining,
         _runtime: runtime,
     }
+}
+
+/// One request seen: its method, path and query, and header names (lower case).
+pub type SeenRequest = (String, String, Vec<String>);
+
+/// Each request's method, path and query, and its header names.
+#[derive(Clone, Default)]
+pub struct Headers(Arc<Mutex<Vec<SeenRequest>>>);
+
+impl Headers {
+    fn record(&self, req: &Request) {
+        let names = req
+            .headers()
+            .keys()
+            .map(|n| n.as_str().to_owned())
+            .collect();
+        let uri = req.uri().path_and_query().map_or("/", |p| p.as_str());
+        if let Ok(mut seen) = self.0.lock() {
+            seen.push((req.method().to_string(), uri.to_owned(), names));
+        }
+    }
+
+    /// Everything recorded so far.
+    pub fn snapshot(&self) -> Vec<SeenRequest> {
+        self.0.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+}
+
+/// nginx's `add_header` without `always`: the page's origin is echoed on
+/// 2xx and 3xx answers only (with `Vary: Origin`).
+async fn decorate_success(allowed: &str, req: Request, next: Next) -> Response {
+    let origin = origin_of(&req).filter(|o| o.as_bytes() == allowed.as_bytes());
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(header::VARY, HeaderValue::from_static("origin"));
+    if let Some(o) = origin {
+        if res.status().is_success() || res.status().is_redirection() {
+            res.headers_mut()
+                .insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, o);
+        }
+    }
+    res
+}
+
+/// A preflight answered with the query's `max_age` as
+/// `Access-Control-Max-Age`; every answer allows `origin`.
+fn max_age_answer(origin: &str, req: Request) -> Response {
+    let max_age = req
+        .uri()
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("max_age="))
+        .map(str::to_owned);
+    let preflight = req.method() == Method::OPTIONS
+        && req
+            .headers()
+            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+    let mut res = if preflight {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        "{\"ok\":true}".into_response()
+    };
+    let h = res.headers_mut();
+    if let Ok(o) = HeaderValue::from_str(origin) {
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, o);
+    }
+    if preflight {
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static("PUT"),
+        );
+        if let Some(v) = max_age.and_then(|v| HeaderValue::from_str(&v).ok()) {
+            h.insert(header::ACCESS_CONTROL_MAX_AGE, v);
+        }
+    }
+    res
 }
 
 async fn ok() -> &'static str {

@@ -261,3 +261,95 @@ async fn drives_tower_cors_and_tower_http_alike() {
         );
     }
 }
+
+/// What a page can make a server do, apart from what it can read.
+mod sent_and_read {
+    use super::*;
+    use crate::browser::{Enctype, Mode};
+
+    const EVIL: &str = "https://evil.example";
+
+    /// A server without CORS headers, answering 200 everywhere.
+    fn plain(
+    ) -> impl tower_service::Service<Request<()>, Response = Response<String>, Error = Infallible>
+    {
+        server(&[], 204, &[], 200)
+    }
+
+    async fn drive(page: &PageRequest) -> Outcome<String> {
+        Browser::new(Engine::Chromium)
+            .fetch(&mut plain(), page)
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn writes_without_cors_reach_the_server_and_stay_unread() {
+        let url = "https://api.example/transfer";
+        let simple = PageRequest::new(EVIL, "POST", url);
+        for page in [
+            simple.clone(),
+            simple.clone().mode(Mode::NoCors),
+            PageRequest::form_post(EVIL, url, Enctype::TextPlain),
+        ] {
+            let outcome = drive(&page).await;
+            assert!(outcome.was_sent(), "{:?}", page.kind());
+            assert!(!outcome.is_readable(), "{:?}", page.kind());
+            assert!(outcome.response().is_none());
+            assert!(outcome.readable_headers().is_empty());
+            assert_eq!(outcome.preflights(), 0);
+        }
+        // The simple cors POST fails the CORS check after it was sent.
+        assert!(drive(&simple).await.blocked().is_some());
+        // The no-cors one succeeds with an opaque response.
+        let opaque = drive(&simple.clone().mode(Mode::NoCors)).await;
+        assert!(opaque.is_allowed());
+        assert!(!opaque.allowed().unwrap().is_readable());
+        assert!(opaque.document().is_none());
+    }
+
+    #[tokio::test]
+    async fn a_preflighted_write_that_fails_is_never_sent() {
+        let outcome = drive(&PageRequest::new(EVIL, "PUT", "https://api.example/x")).await;
+        assert!(!outcome.was_sent());
+        assert_eq!(outcome.preflights(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_forms_response_is_the_new_document() {
+        let form = PageRequest::form_post(EVIL, "https://api.example/x", Enctype::UrlEncoded);
+        let outcome = drive(&form).await;
+        assert!(outcome.is_allowed() && !outcome.is_readable());
+        let document = outcome.document().expect("a navigation shows its response");
+        assert_eq!(document.body(), "POST https://api.example/x");
+    }
+
+    #[tokio::test]
+    async fn a_form_follows_redirects_to_its_document() {
+        let form =
+            PageRequest::form_post(EVIL, "https://api.example/redirect", Enctype::UrlEncoded);
+        let outcome = drive(&form).await;
+        let hops: Vec<_> = outcome
+            .exchanges()
+            .iter()
+            .map(|e| (e.request().method().clone(), e.status().as_u16()))
+            .collect();
+        assert_eq!(hops, [(Method::POST, 307), (Method::POST, 200)]);
+        assert_eq!(
+            outcome.document().unwrap().body(),
+            "POST https://cdn.example/target"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_same_origin_no_cors_response_is_readable() {
+        let page = PageRequest::new("https://api.example", "POST", "https://api.example/x")
+            .mode(Mode::NoCors);
+        let outcome = drive(&page).await;
+        assert!(outcome.was_sent() && outcome.is_readable());
+        assert_eq!(
+            outcome.response().unwrap().body(),
+            "POST https://api.example/x"
+        );
+    }
+}

@@ -96,3 +96,61 @@ fn limits() {
         "https://api.example/0"
     );
 }
+
+#[test]
+fn sec_fetch_site_is_the_farthest_url_of_the_chain() {
+    let r = PageRequest::new("https://app.example", "GET", "https://app.example/a")
+        .prepare()
+        .unwrap();
+    assert_eq!(r.sec_fetch_site(), crate::browser::Site::SameOrigin);
+    let away = r
+        .redirect(StatusCode::FOUND, "https://cdn.example/b")
+        .unwrap();
+    let back = away
+        .redirect(StatusCode::FOUND, "https://app.example/c")
+        .unwrap();
+    assert_eq!(back.sec_fetch_site(), crate::browser::Site::CrossSite);
+    assert_eq!(
+        back.actual::<()>().headers()["sec-fetch-site"],
+        "cross-site"
+    );
+    // The preflight of a hop is a request of its own: its URL only.
+    let put = PageRequest::new("https://app.example", "PUT", "https://app.example/a")
+        .prepare()
+        .unwrap()
+        .redirect(StatusCode::TEMPORARY_REDIRECT, "https://cdn.example/b")
+        .unwrap()
+        .redirect(StatusCode::TEMPORARY_REDIRECT, "https://app.example/c")
+        .unwrap();
+    let preflight = put.preflight::<()>().expect("a cross-origin PUT");
+    assert_eq!(preflight.headers()["sec-fetch-site"], "same-origin");
+}
+
+#[test]
+fn a_redirected_form_post_becomes_a_get_without_its_body() {
+    use crate::browser::Enctype;
+    let form = PageRequest::form_post(
+        "https://app.example",
+        "https://api.example/login",
+        Enctype::UrlEncoded,
+    )
+    .prepare()
+    .unwrap();
+    let next = form
+        .redirect(StatusCode::SEE_OTHER, "https://app.example/home")
+        .unwrap();
+    assert_eq!(next.method(), Method::GET);
+    let sent = next.actual::<()>();
+    assert!(sent.headers().get("content-type").is_none());
+    assert!(sent.headers().get("origin").is_none());
+    assert_eq!(sent.headers()["sec-fetch-mode"], "navigate");
+    assert_eq!(sent.headers()["sec-fetch-site"], "cross-site");
+    // A 307 keeps the POST, its body and its Origin.
+    let kept = form
+        .redirect(StatusCode::TEMPORARY_REDIRECT, "https://api.example/login2")
+        .unwrap();
+    assert_eq!(
+        kept.actual::<()>().headers()["origin"],
+        "https://app.example"
+    );
+}

@@ -254,3 +254,33 @@ fn null_origin_after_a_redirect() {
         "Origin null is not allowed by Access-Control-Allow-Origin. Status code: 200"
     );
 }
+
+#[test]
+fn no_cors_and_form_responses_pass_unchecked_and_unread() {
+    use crate::browser::{Enctype, Mode};
+    let secret = [("x-secret", "1"), ("content-type", "text/plain")];
+    let url = "https://api.example/x";
+    let cross = PageRequest::new(APP, "POST", url)
+        .mode(Mode::NoCors)
+        .prepare()
+        .unwrap();
+    let form = PageRequest::form_post(APP, url, Enctype::TextPlain)
+        .prepare()
+        .unwrap();
+    let own_form = PageRequest::form_get(APP, "https://app.example/next")
+        .prepare()
+        .unwrap();
+    for req in [&cross, &form, &own_form] {
+        // No Access-Control-Allow-Origin, and no failure: nothing is checked.
+        let allowed = actual(Engine::Chromium, req, &secret).unwrap();
+        assert!(!allowed.is_readable(), "{:?}", req.kind());
+        assert!(allowed.readable_header_names().is_empty());
+    }
+    // A same-origin no-cors response is basic: all of it readable.
+    let own = PageRequest::new(APP, "GET", "https://app.example/x")
+        .mode(Mode::NoCors)
+        .prepare()
+        .unwrap();
+    let allowed = actual(Engine::Chromium, &own, &secret).unwrap();
+    assert!(allowed.is_readable() && allowed.can_read("x-secret"));
+}

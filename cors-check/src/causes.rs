@@ -1,0 +1,256 @@
+//! Failures no `Access-Control-*` header can fix, named before the CORS
+//! walk, per engine, with the fix: mixed content (an `https:` page calling
+//! an `http:` URL) and Local Network Access (a page reaching a more private
+//! address than its own, judged by the address the tool connected to).
+//! Cookies that will not be sent are [`crate::cookies`]'s.
+
+use std::net::{IpAddr, SocketAddr};
+
+use tower_cors::browser::Engine;
+
+use crate::findings::{code, Finding, Severity};
+
+/// What an engine does because of a cause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// The request fails before any CORS check.
+    Blocks,
+    /// It goes through only if the user allows it (a permission prompt).
+    Asks,
+    /// Nothing today (said why).
+    Allows,
+}
+
+impl Effect {
+    /// `blocks`, `asks` or `allows`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Effect::Blocks => "blocks",
+            Effect::Asks => "asks",
+            Effect::Allows => "allows",
+        }
+    }
+}
+
+/// One non-CORS cause, each engine's effect and the fix.
+#[derive(Debug, Clone)]
+pub struct Cause {
+    /// A stable code (also the finding's).
+    pub code: &'static str,
+    /// What it is, in one sentence.
+    pub summary: String,
+    /// Each engine asked, what it does and why.
+    pub engines: Vec<(Engine, Effect, String)>,
+    /// What to change.
+    pub fix: String,
+}
+
+impl Cause {
+    /// Whether it blocks the request in `engine`.
+    pub fn blocks(&self, engine: Engine) -> bool {
+        self.engines
+            .iter()
+            .any(|(e, effect, _)| *e == engine && *effect == Effect::Blocks)
+    }
+
+    /// The finding it gives: medium when an engine blocks or asks, else none.
+    pub fn finding(&self) -> Option<Finding> {
+        let worst = self
+            .engines
+            .iter()
+            .filter(|(_, effect, _)| *effect != Effect::Allows)
+            .map(|(e, effect, _)| format!("{} {}", crate::engines::label(*e), effect.as_str()))
+            .collect::<Vec<_>>();
+        if worst.is_empty() {
+            return None;
+        }
+        Some(Finding::new(
+            self.code,
+            Severity::Medium,
+            format!("{} ({}). {}", self.summary, worst.join(", "), self.fix),
+        ))
+    }
+}
+
+/// A URL's scheme and host (brackets of an IPv6 literal removed).
+fn scheme_host(url: &str) -> Option<(String, String)> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        v6.split(']').next()?.to_owned()
+    } else {
+        authority.split(':').next()?.to_owned()
+    };
+    Some((scheme.to_ascii_lowercase(), host.to_ascii_lowercase()))
+}
+
+/// Whether a host is loopback by name or address (`localhost`,
+/// `*.localhost`, 127.0.0.0/8, `::1`): "potentially trustworthy".
+pub fn is_loopback_host(host: &str) -> bool {
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host
+            .parse::<IpAddr>()
+            .is_ok_and(|ip| space(ip) == Space::Loopback)
+}
+
+/// Mixed content: an `https:` page calling an `http:` URL that is not
+/// loopback. Every engine blocks it before any request is sent.
+pub fn mixed_content(page_origin: &str, url: &str, engines: &[Engine]) -> Option<Cause> {
+    let (page_scheme, _) = scheme_host(page_origin)?;
+    let (scheme, host) = scheme_host(url)?;
+    if page_scheme != "https" || scheme != "http" || is_loopback_host(&host) {
+        return None;
+    }
+    let https = url.replacen("http://", "https://", 1);
+    Some(Cause {
+        code: code::MIXED_CONTENT,
+        summary: format!(
+            "Mixed content: the page is https: and the URL is http:, so the browser blocks the request before sending it; no CORS header is read, and the console says \"Mixed Content: The page at '{page_origin}/' was loaded over HTTPS, but requested an insecure resource '{url}'\" (Chromium's wording)"
+        ),
+        engines: engines
+            .iter()
+            .map(|e| {
+                (
+                    *e,
+                    Effect::Blocks,
+                    "blocks it: an https: page may fetch only https: URLs (loopback, localhost and 127.0.0.1, excepted)".to_owned(),
+                )
+            })
+            .collect(),
+        fix: format!(
+            "Serve the API over https and call {https}; or, for development, serve the page over http too, or call the API on localhost."
+        ),
+    })
+}
+
+/// Address spaces, least private first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Space {
+    /// The internet.
+    Public,
+    /// A private network: RFC 1918, link-local, CGNAT, unique-local IPv6.
+    Local,
+    /// This machine.
+    Loopback,
+}
+
+impl Space {
+    fn name(self) -> &'static str {
+        match self {
+            Space::Public => "public",
+            Space::Local => "local (private network)",
+            Space::Loopback => "loopback",
+        }
+    }
+}
+
+/// The address space of an IP address.
+pub fn space(ip: IpAddr) -> Space {
+    let ip = match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4),
+        v4 => v4,
+    };
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            if v4.is_loopback() {
+                Space::Loopback
+            } else if v4.is_private()
+                || v4.is_link_local()
+                || (a == 100 && (64..128).contains(&b))
+                || v4.is_unspecified()
+            {
+                Space::Local
+            } else {
+                Space::Public
+            }
+        }
+        IpAddr::V6(v6) => {
+            let first = v6.segments()[0];
+            if v6.is_loopback() {
+                Space::Loopback
+            } else if (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+                || v6.is_unspecified()
+            {
+                Space::Local
+            } else {
+                Space::Public
+            }
+        }
+    }
+}
+
+/// The page's address space from its origin: an IP literal's own,
+/// `localhost` loopback, a `.local` name local, any other name assumed
+/// public (said so).
+fn page_space(page_origin: &str) -> Option<(Space, &'static str)> {
+    let (_, host) = scheme_host(page_origin)?;
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return Some((space(ip), ""));
+    }
+    if is_loopback_host(&host) {
+        return Some((Space::Loopback, ""));
+    }
+    if host.ends_with(".local") {
+        return Some((Space::Local, " (a .local name)"));
+    }
+    Some((Space::Public, " (assumed from its domain name)"))
+}
+
+/// Local Network Access: the page reaching a more private address space
+/// than its own, from the address the tool connected to.
+pub fn local_network_access(
+    page_origin: &str,
+    remote: SocketAddr,
+    engines: &[Engine],
+) -> Option<Cause> {
+    let (page, assumed) = page_space(page_origin)?;
+    let target = space(remote.ip());
+    if target <= page {
+        return None;
+    }
+    let (scheme, host) = scheme_host(page_origin)?;
+    let secure = scheme == "https" || is_loopback_host(&host);
+    let per_engine = engines
+        .iter()
+        .map(|e| match e {
+            Engine::Chromium if secure => (
+                *e,
+                Effect::Asks,
+                "asks the user first (Chromium 142+: the \"Local network access\" permission prompt); if the user declines, or has not answered, fetch() fails with a TypeError and no CORS error".to_owned(),
+            ),
+            Engine::Chromium => (
+                *e,
+                Effect::Blocks,
+                "blocks it (Chromium 142+): a non-secure (http:) page may not reach a more private address at all, and no prompt is shown".to_owned(),
+            ),
+            Engine::Firefox => (
+                *e,
+                Effect::Asks,
+                "is rolling out the same permission prompt (Local Network Access); where it is on, the request waits for the user's answer".to_owned(),
+            ),
+            _ => (
+                *e,
+                Effect::Allows,
+                "allows it today: Local Network Access is behind a flag in WebKit".to_owned(),
+            ),
+        })
+        .collect();
+    Some(Cause {
+        code: code::LOCAL_NETWORK_ACCESS,
+        summary: format!(
+            "Local Network Access: the page's origin is in the {} address space{assumed}, and the API answered from {} ({}), which is more private",
+            page.name(),
+            remote.ip(),
+            target.name()
+        ),
+        engines: per_engine,
+        fix: "No response header can allow this: Access-Control-Allow-Private-Network (the Private Network Access preflight) no longer helps, since Chromium replaced it with the permission prompt, and the server cannot grant the permission. What helps: serve the API from a public address (a public host name and IP) when public pages call it; or serve the page from the same address space (the page on localhost or the private network too, as in development); serve the page over https so the user can at least be asked; managed browsers can allow the page's origin by enterprise policy (LocalNetworkAccessAllowedForUrls).".to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,282 @@
+//! Cookies that will not be sent on a `--credentials` request: whether the
+//! page and the API are the same site (scheme and registrable domain, from
+//! the Public Suffix List), and for each `Set-Cookie` line of the API
+//! (given with `--set-cookie`, or read from its responses) whether each
+//! engine sends that cookie with this request: `SameSite` and its default,
+//! `Secure`, third-party cookie blocking, partitioning. A request that
+//! passes CORS but arrives without its cookie is "CORS works but I'm
+//! logged out".
+
+use tower_cors::browser::Engine;
+
+use crate::causes::is_loopback_host;
+use crate::engines::label;
+use crate::findings::{code, Finding, Severity};
+
+/// A `Set-Cookie` line's parts that decide whether it is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetCookie {
+    /// The line as given.
+    pub line: String,
+    /// The cookie's name.
+    pub name: String,
+    /// `Domain`, lower case, without a leading dot.
+    pub domain: Option<String>,
+    /// `Path`.
+    pub path: Option<String>,
+    /// `Secure`.
+    pub secure: bool,
+    /// `SameSite`, lower case, if given.
+    pub same_site: Option<String>,
+    /// `Partitioned` (CHIPS).
+    pub partitioned: bool,
+    /// `Max-Age` of zero or less: the line deletes the cookie.
+    pub deletes: bool,
+}
+
+impl SetCookie {
+    /// Parses a `Set-Cookie` value; `None` without `name=`.
+    pub fn parse(line: &str) -> Option<Self> {
+        let mut parts = line.split(';');
+        let (name, _) = parts.next()?.split_once('=')?;
+        let name = name.trim();
+        if name.is_empty() {
+            return None;
+        }
+        let mut cookie = SetCookie {
+            line: line.trim().to_owned(),
+            name: name.to_owned(),
+            domain: None,
+            path: None,
+            secure: false,
+            same_site: None,
+            partitioned: false,
+            deletes: false,
+        };
+        for attribute in parts {
+            let (key, value) = attribute.split_once('=').unwrap_or((attribute, ""));
+            let value = value.trim();
+            match key.trim().to_ascii_lowercase().as_str() {
+                "domain" if !value.is_empty() => {
+                    cookie.domain = Some(value.trim_start_matches('.').to_ascii_lowercase());
+                }
+                "path" if value.starts_with('/') => cookie.path = Some(value.to_owned()),
+                "secure" => cookie.secure = true,
+                "samesite" => cookie.same_site = Some(value.to_ascii_lowercase()),
+                "partitioned" => cookie.partitioned = true,
+                "max-age" => cookie.deletes = value.parse::<i64>().is_ok_and(|n| n <= 0),
+                _ => {}
+            }
+        }
+        Some(cookie)
+    }
+}
+
+/// The request's side of the question.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// Whether the page and the API are the same site (schemeful).
+    pub same_site: bool,
+    /// The page's site and the API's, for the words.
+    pub sites: (String, String),
+    /// The API's host, lower case.
+    pub host: String,
+    /// The request's path.
+    pub path: String,
+    /// Whether the API's URL is a secure context for cookies (https, or loopback).
+    pub secure: bool,
+}
+
+/// A URL's scheme, host and path.
+fn parts(url: &str) -> Option<(String, String, String)> {
+    let uri: http::Uri = url.parse().ok()?;
+    let host = uri.host()?.trim_matches(['[', ']']).to_ascii_lowercase();
+    Some((
+        uri.scheme_str()?.to_ascii_lowercase(),
+        host,
+        uri.path().to_owned(),
+    ))
+}
+
+/// A host's site: its registrable domain (Public Suffix List), or the host
+/// itself (an IP address, `localhost`, a name the list does not know).
+fn site(host: &str) -> String {
+    if host.parse::<std::net::IpAddr>().is_ok() {
+        return host.to_owned();
+    }
+    psl::domain_str(host).unwrap_or(host).to_owned()
+}
+
+impl Context {
+    /// The context of a request from `page_origin` to `url`.
+    pub fn new(page_origin: &str, url: &str) -> Option<Self> {
+        let (page_scheme, page_host, _) = parts(&format!("{page_origin}/"))?;
+        let (scheme, host, path) = parts(url)?;
+        let page_site = format!("{page_scheme}://{}", site(&page_host));
+        let api_site = format!("{scheme}://{}", site(&host));
+        Some(Self {
+            same_site: page_site == api_site,
+            secure: scheme == "https" || is_loopback_host(&host),
+            sites: (page_site, api_site),
+            host,
+            path,
+        })
+    }
+}
+
+/// Whether `host` domain-matches `domain`.
+fn domain_matches(host: &str, domain: &str) -> bool {
+    host == domain || host.ends_with(&format!(".{domain}"))
+}
+
+/// Whether `path` path-matches `cookie_path`.
+fn path_matches(path: &str, cookie_path: &str) -> bool {
+    path == cookie_path
+        || (path.starts_with(cookie_path)
+            && (cookie_path.ends_with('/') || path[cookie_path.len()..].starts_with('/')))
+}
+
+/// What an engine does with one cookie on this request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fate {
+    /// Sent.
+    Sent,
+    /// Sent only when a condition holds (said).
+    SentIf(String),
+    /// Not sent (why).
+    NotSent(String),
+}
+
+/// Whether `engine` sends `cookie` (set by the API, on a response to this
+/// page's credentialed requests) with this request.
+pub fn fate(engine: Engine, cookie: &SetCookie, cx: &Context) -> Fate {
+    if cookie.deletes {
+        return Fate::NotSent("its Max-Age deletes it".into());
+    }
+    if let Some(domain) = &cookie.domain {
+        if !domain_matches(&cx.host, domain) {
+            return Fate::NotSent(format!(
+                "its Domain={domain} does not cover {}, so the browser rejects it",
+                cx.host
+            ));
+        }
+    }
+    if cookie.secure && !cx.secure {
+        return Fate::NotSent(
+            "it is Secure and the API is plain http: (not loopback): it is neither stored nor sent"
+                .into(),
+        );
+    }
+    if let Some(path) = &cookie.path {
+        if !path_matches(&cx.path, path) {
+            return Fate::NotSent(format!("its Path={path} does not cover {}", cx.path));
+        }
+    }
+    if cookie.partitioned && !cookie.secure && engine == Engine::Chromium {
+        return Fate::NotSent("Partitioned needs Secure: Chromium rejects it".into());
+    }
+    let same_site = cookie.same_site.as_deref();
+    if same_site == Some("none") && !cookie.secure && engine != Engine::WebKit {
+        return Fate::NotSent("SameSite=None without Secure is rejected".into());
+    }
+    if cx.same_site {
+        return Fate::Sent;
+    }
+    match same_site {
+        Some("strict") | Some("lax") => {
+            return Fate::NotSent(format!(
+                "SameSite={} keeps it off cross-site requests such as this fetch()",
+                if same_site == Some("strict") {
+                    "Strict"
+                } else {
+                    "Lax"
+                }
+            ))
+        }
+        _ => {}
+    }
+    match engine {
+        Engine::Chromium if same_site.is_none() => Fate::NotSent(
+            "without SameSite, Chromium treats it as SameSite=Lax, which keeps it off cross-site requests".into(),
+        ),
+        Engine::Chromium if cookie.partitioned => Fate::SentIf(
+            "it is Partitioned: sent on requests from this page's site, where it was set, unless third-party cookies are blocked".into(),
+        ),
+        Engine::Chromium => Fate::SentIf(
+            "sent as a third-party cookie unless the user blocks third-party cookies (Incognito does by default) or a policy does".into(),
+        ),
+        Engine::Firefox => Fate::SentIf(
+            "a third-party cookie: Total Cookie Protection (Standard and Strict mode) partitions it by the page's site, so it is sent only if the API set it on a response to this page's own requests (a cookie set while the user was on the API's site is not sent), and the 'All cross-site cookies' setting blocks it".into(),
+        ),
+        _ => Fate::NotSent(
+            "WebKit (Safari) blocks third-party cookies: a cross-site fetch() carries none, whatever its attributes".into(),
+        ),
+    }
+}
+
+/// Each cookie's fate per engine, as words and findings.
+#[derive(Debug, Clone, Default)]
+pub struct CookieCheck {
+    /// Same site or not, in words.
+    pub context: Option<String>,
+    /// Each cookie line, and each engine's fate.
+    pub cookies: Vec<(SetCookie, Vec<(Engine, Fate)>)>,
+    /// Lines that did not parse.
+    pub unreadable: Vec<String>,
+}
+
+/// Runs the cookie check for a credentialed request.
+pub fn check(page_origin: &str, url: &str, lines: &[String], engines: &[Engine]) -> CookieCheck {
+    let Some(cx) = Context::new(page_origin, url) else {
+        return CookieCheck::default();
+    };
+    let (page_site, api_site) = &cx.sites;
+    let context = if cx.same_site {
+        format!("The page ({page_site}) and the API ({api_site}) are the same site: cookies are first-party, whatever their SameSite.")
+    } else {
+        format!("The page ({page_site}) and the API ({api_site}) are different sites: the API's cookies are third-party cookies on this request. Only SameSite=None; Secure cookies can go, Chromium sends them unless third-party cookies are blocked, Firefox only those set within this page's site (partitioned), Safari none.")
+    };
+    let mut out = CookieCheck {
+        context: Some(context),
+        ..CookieCheck::default()
+    };
+    for line in lines {
+        match SetCookie::parse(line) {
+            Some(c) => {
+                let fates = engines.iter().map(|e| (*e, fate(*e, &c, &cx))).collect();
+                out.cookies.push((c, fates));
+            }
+            None => out.unreadable.push(line.clone()),
+        }
+    }
+    out
+}
+
+/// `cookie-not-sent` for each cookie some engine will not send.
+pub fn findings(check: &CookieCheck) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (cookie, fates) in &check.cookies {
+        let not: Vec<String> = fates
+            .iter()
+            .filter_map(|(e, f)| match f {
+                Fate::NotSent(why) => Some(format!("{}: {why}", label(*e))),
+                _ => None,
+            })
+            .collect();
+        if !not.is_empty() {
+            out.push(Finding::new(
+                code::COOKIE_NOT_SENT,
+                Severity::Medium,
+                format!(
+                    "The cookie {} will not be sent with this request, so the server sees the user logged out even though CORS passes. {}. Fix: serve the page and the API from the same site (app.example.com and api.example.com: CORS still applies between them, cookies are first-party); otherwise the cookie needs SameSite=None; Secure over https (Partitioned too for Firefox's and Chromium's partitioned storage), and Safari still sends none: use a token in Authorization instead.",
+                    cookie.name,
+                    not.join("; ")
+                ),
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -16,7 +16,10 @@
 //! also made by the browser model (`tower_cors::browser`) of the same
 //! engine, in-process against the same servers; it must agree with the
 //! engine on the verdict, the reason, the warnings, the readable headers
-//! and the requests sent, except where a case names a known difference.
+//! and the requests sent (with their Fetch Metadata) and the status each
+//! got, except where a case names a known difference. Besides `fetch()`, a
+//! step may submit a form (a top-level navigation: the runner waits for the
+//! new document, then reopens the case's page) or visit a URL in the tab.
 //!
 //! A missing engine fails the test when `CI` is set; otherwise it is
 //! skipped with a notice naming the package. `CHROMIUM`, `FIREFOX`,

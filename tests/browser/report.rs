@@ -410,9 +410,11 @@ asserts the `Sec-Fetch-Site`, the `Origin`, the cookie and the handler.
   carries it only in WebKit. Without the guard (the `guard-off` control)
   the handler runs for all three writes with the cookie, although the page
   can read none of the answers.
-- Form posts, `no-cors` fetches and visits are not compared with the
-  browser model, which models `cors`-mode fetches only; the `text/plain`
-  POSTs are, and it agreed.
+- The browser model made every write too (the form posts, `no-cors`
+  fetches and `text/plain` POSTs; not the visits, which no page makes),
+  against the same APIs, and agreed with each engine on what it sent
+  (`Origin`, `Sec-Fetch-*`), the status it got, and that the page reads
+  none of the refused answers. It carries no cookies.
 
 ";
 
@@ -464,10 +466,10 @@ fn differences(out: &mut String, suite: &Suite<'_>, engines: &[&EngineRun]) {
 fn model_gaps(out: &mut String, suite: &Suite<'_>, engines: &[&EngineRun]) {
     out.push_str(
         "## Where the browser model differs from an engine\n\n\
-         On every other request (form posts, `no-cors` fetches and visits aside: it models \
-         `cors`-mode fetches only), the model (`tower_cors::browser`, run in-process against the \
+         On every other request (visits aside, which no page makes), the model (`tower_cors::browser`, run in-process against the \
          same servers for the same engine) agreed with the engine on the verdict, the engine's \
-         reason, its warnings, the readable headers and every request sent.\n\n",
+         reason, its warnings, the readable headers and every request sent (with its \
+         `Sec-Fetch-*` headers, on the suite's own servers) and the status it got.\n\n",
     );
     let mut any = false;
     for case in suite.cases {

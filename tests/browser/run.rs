@@ -278,7 +278,7 @@ pub fn run_case(browser: &dyn Browser, case: &Case, rt: &tokio::runtime::Handle)
             model_gaps: Vec::new(),
         };
         let url = match (&step.how, &case.logs) {
-            (How::Fetch { url, .. }, _) => format!("{url}?{needle}"),
+            (How::Fetch { url, .. } | How::Form { url, .. }, _) => format!("{url}?{needle}"),
             (How::DemoRow(_), Logs::Demo(demo)) => format!("{}/api/data?{needle}", demo.base),
             _ => String::new(),
         };

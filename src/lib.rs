@@ -51,6 +51,13 @@
 //! - Every other response gets `Access-Control-Allow-Origin` (and
 //!   `-Allow-Credentials`, `-Expose-Headers`) when its origin is allowed, and
 //!   `Vary: Origin` whenever the answer depends on the origin.
+//! - With credentials, the policy also guards **writes**: CORS only hides
+//!   answers, so a page on any site could still post a form or a `no-cors`
+//!   request to your API with your users' cookies. A request with an
+//!   unsafe method from an origin the policy does not allow is answered
+//!   `403` before your service sees it
+//!   ([`guard_writes`](CorsPolicyBuilder::guard_writes),
+//!   [`exempt_from_write_guard`](CorsPolicyBuilder::exempt_from_write_guard)).
 //! - [`CorsPolicy::evaluate`] is the decision on its own, with no I/O: use it
 //!   to unit-test your policy.
 //! - [`CorsPolicy::warnings`] lists what browsers will do differently from

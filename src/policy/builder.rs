@@ -242,12 +242,23 @@ impl CorsPolicyBuilder {
     /// check gets `Access-Control-Allow-Private-Network: true`. Off by
     /// default; when off such preflights are answered as usual, without it.
     ///
-    /// **No current browser needs it.** Chromium replaced Private Network
-    /// Access preflights with the Local Network Access permission prompt: a
-    /// public page that calls a private or loopback address now asks the
-    /// user, and no header from the server grants or refuses that. Firefox
-    /// and WebKit never shipped the preflight. Turning this on therefore adds
-    /// a [`PolicyWarning`](crate::PolicyWarning); keep it only for older
+    /// **No current browser needs it.** Chromium 142 and later replaced
+    /// Private Network Access preflights with the Local Network Access
+    /// permission prompt: a public page that calls a private or loopback
+    /// address now asks the user (and from a non-secure `http:` page is
+    /// blocked outright), and no longer sends
+    /// `Access-Control-Request-Private-Network`. Firefox is rolling out the
+    /// same prompt, and WebKit has it behind a flag. No response header
+    /// grants or refuses that permission. What works instead: serve the API
+    /// from a public address when public pages call it, or serve the page
+    /// from the same address space (both on `localhost` in development);
+    /// serve the page over `https` so that the user can at least be asked;
+    /// on managed browsers, allow the page's origin by enterprise policy
+    /// (`LocalNetworkAccessAllowedForUrls`). `cors-check` reports
+    /// `local-network-access` from the address it actually connected to.
+    ///
+    /// Turning this on therefore adds a
+    /// [`PolicyWarning`](crate::PolicyWarning); keep it only for older
     /// Chromium builds (or enterprise policies) that still send the header.
     ///
     /// ```

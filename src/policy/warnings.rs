@@ -158,10 +158,12 @@ pub(super) fn find(checked: &Checked) -> Vec<PolicyWarning> {
             WarningKind::PrivateNetworkAccessUnused,
             Setting::AllowPrivateNetwork,
             None,
-            "Chromium replaced Private Network Access preflights with the Local Network Access \
-             permission prompt, and Firefox and WebKit never sent them: no current browser \
-             asks for Access-Control-Allow-Private-Network, and the user's permission, not a \
-             header, now lets a public page reach a private address",
+            "this only answers the old Private Network Access preflight, which Chromium 142 and \
+             later no longer send (they ask the user through the Local Network Access prompt, \
+             and block non-secure pages outright) and Firefox and WebKit never sent: no \
+             response header lets a public page reach a private address now. Serve the API \
+             from a public address, or the page from the same address space; cors-check \
+             reports local-network-access from the address it connects to",
         ));
     }
     write_guard(&checked.settings, &mut found);

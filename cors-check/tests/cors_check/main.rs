@@ -11,6 +11,7 @@
 
 mod cases;
 mod chromium;
+mod engines;
 mod servers;
 
 use std::io::Write as _;

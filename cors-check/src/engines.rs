@@ -27,8 +27,14 @@ pub fn reason(walk: &Walk) -> Option<String> {
     let End::Blocked(b) = &walk.end else {
         return None;
     };
-    let reason = b.reason_in(walk.engine)?;
-    match (walk.engine, redirect_target(walk)) {
+    reason_in(walk, b, walk.engine)
+}
+
+/// What `engine` reports for `walk`'s blocked ending `b`, though another
+/// engine judged the walk (the exchanges are the same for every engine).
+pub fn reason_in(walk: &Walk, b: &Blocked, engine: Engine) -> Option<String> {
+    let reason = b.reason_in(engine)?;
+    match (engine, redirect_target(walk)) {
         // WebKit names the redirect it refused, then the check that failed
         // (observed in WebKitGTK 2.50).
         (Engine::WebKit, Some(target)) => Some(format!(

@@ -1,11 +1,16 @@
-//! `cors-check --engine firefox` and `--engine webkit` compared with the
-//! engines themselves, on the requests where the engines differ: a page on
-//! the allowed origin runs the same `fetch()` in headless Firefox (its
-//! console, with each message's key, over Marionette) and in WebKitGTK's
-//! MiniBrowser under Xvfb (its console over the inspector), and what the
-//! engine did must be what `cors-check` said it would do: the verdict, the
-//! reason, the console message, the warnings, and whether a second request
-//! reuses the preflight.
+//! `cors-check --engine chromium|firefox|webkit` compared with the engines
+//! themselves, on the requests where the engines differ (`*` and
+//! `Authorization`, `*` with credentials, redirected and refused
+//! preflights, two `Access-Control-Allow-Origin` values, an invalid
+//! `Access-Control-Max-Age`, ...): a page on the allowed origin runs the
+//! same `fetch()` in headless Firefox (its console, with each message's
+//! key, over Marionette), in WebKitGTK's MiniBrowser under Xvfb (its
+//! console over the inspector) and in headless Chromium (DevTools), and
+//! what each engine did must be what `cors-check` said that engine would
+//! do: the verdict, the reason, every console line, the warnings, and
+//! whether a second request is preflighted again. One engine process (one
+//! tab) per test; a missing engine fails the test when `CI` is set and
+//! skips it, saying which package provides it, otherwise.
 
 use std::io::Write as _;
 use std::net::SocketAddr;

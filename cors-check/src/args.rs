@@ -97,7 +97,10 @@ Examples:
   cors-check https://api.example.com/items --origin https://app.example.com
   cors-check https://api.example.com/items/1 --origin https://app.example.com \\
       -X PUT -H 'Content-Type: application/json' -H 'Authorization: Bearer t' --credentials
-  cors-check https://api.example.com/items --origin https://app.example.com --audit --json";
+  cors-check https://api.example.com/items --origin https://app.example.com --audit --json
+
+A deployment checked against its intended policy (options: cors-check --policy FILE --help):
+  cors-check --policy config/app.toml https://api.example.com/items --junit cors.xml";
 
 /// What one run checks, validated.
 #[derive(Debug, Clone)]

@@ -13,6 +13,7 @@
 
 mod cases;
 mod chromium;
+mod contract;
 mod engines;
 mod servers;
 

@@ -46,7 +46,7 @@ fn address_spaces_follow_local_network_access() {
 fn local_network_access_asks_from_secure_pages_and_blocks_from_others() {
     let loopback: SocketAddr = "127.0.0.1:8080".parse().unwrap();
     let private: SocketAddr = "192.168.1.5:80".parse().unwrap();
-    let c = local_network_access("https://app.example", loopback, &ALL).unwrap();
+    let c = local_network_access("https://app.example", &[], loopback, &ALL).unwrap();
     let effects: Vec<&Effect> = c.engines.iter().map(|(_, e, _)| e).collect();
     assert_eq!(effects, [&Effect::Asks, &Effect::Asks, &Effect::Allows]);
     assert!(
@@ -59,17 +59,18 @@ fn local_network_access_asks_from_secure_pages_and_blocks_from_others() {
         "{}",
         c.fix
     );
-    let c = local_network_access("http://app.example", private, &ALL).unwrap();
+    let c = local_network_access("http://app.example", &[], private, &ALL).unwrap();
     assert!(c.blocks(Engine::Chromium) && !c.blocks(Engine::Firefox));
     // The same space, or a more public one: nothing to ask.
-    assert!(local_network_access("http://127.0.0.1:3000", loopback, &ALL).is_none());
-    assert!(local_network_access("http://localhost:3000", loopback, &ALL).is_none());
+    assert!(local_network_access("http://127.0.0.1:3000", &[], loopback, &ALL).is_none());
+    assert!(local_network_access("http://localhost:3000", &[], loopback, &ALL).is_none());
     assert!(local_network_access(
         "http://192.168.1.2",
+        &[],
         "93.184.216.34:443".parse().unwrap(),
         &ALL
     )
     .is_none());
     // A private page reaching loopback asks too.
-    assert!(local_network_access("https://192.168.1.2", loopback, &ALL).is_some());
+    assert!(local_network_access("https://192.168.1.2", &[], loopback, &ALL).is_some());
 }

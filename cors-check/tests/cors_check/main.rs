@@ -12,6 +12,7 @@
 mod cases;
 mod chromium;
 mod contract;
+mod non_cors;
 mod servers;
 
 use std::io::Write as _;

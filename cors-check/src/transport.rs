@@ -341,3 +341,6 @@ fn innermost(error: &(dyn StdError + 'static)) -> String {
     }
     parts.join(": ")
 }
+
+#[cfg(test)]
+mod tests;

@@ -529,3 +529,51 @@ fn non_cors_causes_agree_with_headless_chromium() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn resolve_connects_a_name_to_the_address_given() {
+    let port = crate::servers::Servers::get().permissive.port();
+    let url = format!("http://api.test:{port}/api/data?case=resolve");
+    let run = |extra: &[&str]| {
+        let mut args = vec![url.clone(), "--origin".into(), "http://app.example".into()];
+        args.extend(extra.iter().map(|a| a.to_string()));
+        cors_check_json(&args)
+    };
+    // The name has no DNS entry; --resolve sends its connections to
+    // 127.0.0.1, and that address (not the name) is what Local Network
+    // Access is judged by.
+    let to_loopback = format!("api.test:{port}:127.0.0.1");
+    let (exit, r) = run(&["--resolve", &to_loopback]);
+    assert_eq!(r["actual"]["response"]["status"], 200, "{r:#}");
+    assert_eq!((exit, r["verdict"].as_str()), (1, Some("blocked")), "{r:#}");
+    let cause = &r["causes"][0];
+    assert_eq!(cause["code"], "local-network-access", "{r:#}");
+    assert!(
+        cause["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("127.0.0.1 (loopback)")),
+        "{cause}"
+    );
+    // The page's own address, given the same way: loopback to loopback.
+    let (exit, r) = run(&[
+        "--resolve",
+        &to_loopback,
+        "--resolve",
+        "app.example:80:127.0.0.1",
+    ]);
+    assert_eq!(r["causes"], json!([]), "{r:#}");
+    assert_eq!((exit, r["verdict"].as_str()), (0, Some("allowed")), "{r:#}");
+    // A malformed entry is a usage error that shows the expected form.
+    let (exit, r) = run(&["--resolve", "api.test:127.0.0.1"]);
+    assert_eq!(
+        (exit, r["error_kind"].as_str()),
+        (2, Some("usage")),
+        "{r:#}"
+    );
+    assert!(
+        r["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("HOST:PORT:ADDR")),
+        "{r:#}"
+    );
+}

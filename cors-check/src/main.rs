@@ -65,10 +65,11 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return usage_error(args.json, &format!("cannot start the runtime: {e}"), false),
     };
-    let client = match Client::new(plan.timeout, Progress::on_terminal()) {
-        Ok(client) => client,
-        Err(e) => return usage_error(args.json, &e, false),
-    };
+    let client =
+        match Client::resolving(plan.timeout, Progress::on_terminal(), plan.resolve.clone()) {
+            Ok(client) => client,
+            Err(e) => return usage_error(args.json, &e, false),
+        };
     let report = runtime.block_on(report::run(&client, plan));
     let text = if args.json {
         let mut text = serde_json::to_string_pretty(&json::report(&report))

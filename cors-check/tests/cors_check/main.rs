@@ -15,6 +15,7 @@ mod cases;
 mod chromium;
 mod contract;
 mod engines;
+mod non_cors;
 mod servers;
 
 use std::io::Write as _;

@@ -482,7 +482,7 @@ pub fn in_chromium(tab: &cdp::Tab<'_>, d: &Difference, s: &Servers) -> Result<Ou
 
 /// A missing engine: fails under `CI`, else says the test is skipped and
 /// which packages provide the engine.
-fn skip(test: &str, engine: &str, packages: &str) {
+pub fn skip(test: &str, engine: &str, packages: &str) {
     let message =
         format!("{engine} not found (apt-get install -y --no-install-recommends {packages})");
     assert!(std::env::var_os("CI").is_none(), "{message}");

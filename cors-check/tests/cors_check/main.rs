@@ -14,6 +14,7 @@
 mod cases;
 mod chromium;
 mod contract;
+mod cookies;
 mod engines;
 mod non_cors;
 mod servers;

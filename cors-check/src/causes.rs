@@ -44,9 +44,21 @@ pub struct Cause {
     pub engines: Vec<(Engine, Effect, String)>,
     /// What to change.
     pub fix: String,
+    /// Chromium's DevTools `corsError` when this cause fails the request
+    /// there: when Chromium blocks it, or, for a permission prompt, when
+    /// the user denies it. `None` when Chromium reports no `corsError`
+    /// (mixed content has a `blockedReason` instead).
+    pub devtools_code: Option<&'static str>,
 }
 
 impl Cause {
+    /// The DevTools code of the request in `engine` when this cause blocks
+    /// it there (`None` when it does not, or has no code): it comes before
+    /// any CORS error, since the request fails before CORS is checked.
+    pub fn blocking_code(&self, engine: Engine) -> Option<&'static str> {
+        self.blocks(engine).then_some(self.devtools_code).flatten()
+    }
+
     /// Whether it blocks the request in `engine`.
     pub fn blocks(&self, engine: Engine) -> bool {
         self.engines
@@ -123,6 +135,7 @@ pub fn mixed_content(page_origin: &str, url: &str, engines: &[Engine]) -> Option
         fix: format!(
             "Serve the API over https and call {https}; or, for development, serve the page over http too, or call the API on localhost."
         ),
+        devtools_code: None,
     })
 }
 
@@ -276,6 +289,11 @@ pub fn local_network_access(
             target.name()
         ),
         engines: per_engine,
+        devtools_code: Some(if secure {
+            "LocalNetworkAccessPermissionDenied"
+        } else {
+            "InsecureLocalNetwork"
+        }),
         fix: "No response header can allow this: Access-Control-Allow-Private-Network (the Private Network Access preflight) no longer helps, since Chromium replaced it with the permission prompt, and the server cannot grant the permission. What helps: serve the API from a public address (a public host name and IP) when public pages call it; or serve the page from the same address space (the page on localhost or the private network too, as in development); serve the page over https so the user can at least be asked; managed browsers can allow the page's origin by enterprise policy (LocalNetworkAccessAllowedForUrls).".to_owned(),
     })
 }

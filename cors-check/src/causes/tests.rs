@@ -141,3 +141,28 @@ fn chromium_s_console_words_and_codes_are_quoted() {
         "{blocks}"
     );
 }
+
+#[test]
+fn local_network_access_carries_chromium_s_devtools_code() {
+    let loopback: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+    let cause = |page: &str| local_network_access(page, &[], loopback, &ALL).unwrap();
+    // A non-secure page: blocked outright, before CORS.
+    let plain = cause("http://app.example");
+    assert_eq!(plain.devtools_code, Some("InsecureLocalNetwork"));
+    assert_eq!(
+        plain.blocking_code(Engine::Chromium),
+        Some("InsecureLocalNetwork")
+    );
+    assert_eq!(plain.blocking_code(Engine::Firefox), None);
+    // A secure page: the prompt; its code is the denial's, and it blocks
+    // nothing by itself.
+    let secure = cause("https://app.example");
+    assert_eq!(
+        secure.devtools_code,
+        Some("LocalNetworkAccessPermissionDenied")
+    );
+    assert_eq!(secure.blocking_code(Engine::Chromium), None);
+    // Mixed content has no corsError in Chromium.
+    let mixed = mixed_content("https://app.example", "http://api.example/x", &ALL).unwrap();
+    assert_eq!(mixed.devtools_code, None);
+}

@@ -337,14 +337,17 @@ fn situations(site: &Site) -> Vec<Situation> {
     ]
 }
 
-/// cors-check's word for a situation, and its Chromium detail of the cause.
-fn cors_check_says(s: &Situation) -> Result<(Says, String), String> {
+/// cors-check's word for a situation, its Chromium detail of the cause,
+/// and the DevTools code it gives Chromium's failure (the report's `code`
+/// when blocked; the cause's Chromium `code` when the prompt is denied).
+fn cors_check_says(s: &Situation) -> Result<(Says, String, Option<String>), String> {
     let mut args = vec![s.url.clone(), "--origin".into(), s.page.clone()];
     for r in &s.resolve {
         args.extend(["--resolve".to_owned(), r.clone()]);
     }
     let (_, report) = cors_check_json(&args);
     let causes: Vec<&Value> = report["causes"].as_array().into_iter().flatten().collect();
+    let code_of = |v: &Value| v.as_str().map(str::to_owned);
     let chromium = |c: &Value| {
         (
             c["code"].as_str().unwrap_or("?").to_owned(),
@@ -362,7 +365,7 @@ fn cors_check_says(s: &Situation) -> Result<(Says, String), String> {
     let cors = report["engines"][0]["cors_verdict"].as_str().unwrap_or("?");
     let exchanges = report["exchanges"].as_array().map_or(0, Vec::len);
     let says = match causes.as_slice() {
-        [] if verdict == "allowed" => (Says::Allowed, String::new()),
+        [] if verdict == "allowed" => (Says::Allowed, String::new(), code_of(&report["code"])),
         [c] => match chromium(c) {
             (code, effect, detail) if code == "mixed-content" && effect == "blocks" => {
                 if verdict != "blocked" || exchanges != 0 {
@@ -373,6 +376,7 @@ fn cors_check_says(s: &Situation) -> Result<(Says, String), String> {
                 (
                     Says::MixedContent,
                     report["why"].as_str().unwrap_or("").to_owned() + &detail,
+                    code_of(&report["code"]),
                 )
             }
             (code, effect, detail) if code == "local-network-access" && effect == "asks" => {
@@ -381,13 +385,28 @@ fn cors_check_says(s: &Situation) -> Result<(Says, String), String> {
                         "Chromium asks, yet verdict {verdict} (CORS {cors})"
                     ));
                 }
-                (Says::Asks, detail)
+                if report["code"] != Value::Null {
+                    return Err(format!("Chromium asks, yet code {}", report["code"]));
+                }
+                (
+                    Says::Asks,
+                    detail,
+                    code_of(&c["engines"]["chromium"]["code"]),
+                )
             }
             (code, effect, detail) if code == "local-network-access" && effect == "blocks" => {
                 if verdict != "blocked" {
                     return Err(format!("Chromium blocks, yet verdict {verdict}"));
                 }
-                (Says::LnaBlocks, detail)
+                let code = code_of(&report["code"]);
+                if code_of(&report["engines"][0]["code"]) != code
+                    || code_of(&c["engines"]["chromium"]["code"]) != code
+                {
+                    return Err(format!(
+                        "the report's, Chromium's and the cause's codes differ: {report:#}"
+                    ));
+                }
+                (Says::LnaBlocks, detail, code)
             }
             other => return Err(format!("an unexpected cause {other:?}")),
         },
@@ -401,7 +420,7 @@ fn chromium_agrees(
     browser: &Chromium,
     site: &Site,
     s: &Situation,
-    detail: &str,
+    (detail, said_code): (&str, Option<&str>),
 ) -> Result<(), String> {
     let tag = s.url.rsplit_once('?').map_or("", |(_, q)| q).to_owned();
     // cors-check sent its own requests with the same tag before.
@@ -417,6 +436,11 @@ fn chromium_agrees(
                 "Chromium did not block it with {code}: {o:?}, reached={reached}"
             ));
         }
+        if said_code != Some(code) {
+            return Err(format!(
+                "Chromium's code is {code}, cors-check's --json says {said_code:?}"
+            ));
+        }
         if !console.contains(console_tail)
             || !detail.contains(console_tail)
             || !detail.contains(code)
@@ -428,6 +452,11 @@ fn chromium_agrees(
         Ok(())
     };
     match s.says {
+        Says::Allowed | Says::MixedContent if said_code.is_some() => {
+            return Err(format!(
+                "Chromium gives no corsError here, cors-check's --json says {said_code:?}"
+            ));
+        }
         Says::Allowed => {
             if !o.ok || !reached || o.blocked_reason.is_some() {
                 return Err(format!(
@@ -511,11 +540,11 @@ fn non_cors_causes_agree_with_headless_chromium() {
         Chromium::launch_with(&exe, &site.chromium_flags(), STEP).expect("Chromium starts");
     let mut failures = Vec::new();
     for s in situations(&site) {
-        let result = cors_check_says(&s).and_then(|(says, detail)| {
+        let result = cors_check_says(&s).and_then(|(says, detail, code)| {
             if says != s.says {
                 return Err(format!("cors-check says {says:?}, expected {:?}", s.says));
             }
-            chromium_agrees(&browser, &site, &s, &detail)
+            chromium_agrees(&browser, &site, &s, (&detail, code.as_deref()))
         });
         if let Err(e) = result {
             failures.push(format!(
@@ -548,6 +577,11 @@ fn resolve_connects_a_name_to_the_address_given() {
     assert_eq!((exit, r["verdict"].as_str()), (1, Some("blocked")), "{r:#}");
     let cause = &r["causes"][0];
     assert_eq!(cause["code"], "local-network-access", "{r:#}");
+    // An http: page: Chromium blocks it before CORS, with its DevTools code.
+    assert_eq!(r["code"], "InsecureLocalNetwork", "{r:#}");
+    assert_eq!(r["engines"][0]["code"], "InsecureLocalNetwork", "{r:#}");
+    assert_eq!(r["failed_parameter"], Value::Null, "{r:#}");
+    assert_eq!(cause["engines"]["chromium"]["code"], "InsecureLocalNetwork");
     assert!(
         cause["summary"]
             .as_str()

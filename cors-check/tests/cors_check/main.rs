@@ -5,7 +5,8 @@
 //! same verdict and code. Without Chromium that comparison fails when `CI`
 //! is set and is skipped (saying so) otherwise; `CHROMIUM=/path` picks one.
 //! `engines` does the same in Firefox and WebKit (and Chromium) for each
-//! engine's own verdict, reason and console lines where the engines differ.
+//! engine's own verdict, reason and console lines where the engines differ;
+//! `cookies` compares the `--credentials` cookie verdicts with all three.
 
 // The rust-version is the library's; test code builds with the newer
 // toolchain its dev-dependencies need anyway.

@@ -294,3 +294,38 @@ fn hostile_preflights_allocate_nothing_that_grows_with_the_header() {
         }
     }
 }
+
+/// A `POST` as a page on `origin` sends it to another site.
+fn cross_site_post(origin: &str) -> Request<()> {
+    request(
+        Method::POST,
+        &[
+            (header::ORIGIN, HeaderValue::from_str(origin).unwrap()),
+            (
+                HeaderName::from_static("sec-fetch-site"),
+                HeaderValue::from_static("cross-site"),
+            ),
+            (header::COOKIE, HeaderValue::from_static("session=1")),
+        ],
+    )
+}
+
+#[test]
+fn the_write_guard_allocates_nothing() {
+    for (name, mut svc) in services() {
+        // Refused: the 403 goes into the request's own header map.
+        let forged = || cross_site_post("https://evil.example");
+        let (allocs, res) = measure(&mut svc, forged(), forged());
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{name}");
+        assert_eq!(allocs.count, 0, "{name}: a refused write allocated");
+        // Allowed: what any allowed actual request allocates, no more.
+        let allowed = || cross_site_post(ORIGIN);
+        let (allocs, res) = measure(&mut svc, allowed(), allowed());
+        assert_eq!(res.status(), StatusCode::OK, "{name}");
+        let budget = map_needs(res.headers());
+        assert!(
+            allocs.count <= budget.count,
+            "{name}: an allowed write made {allocs:?}, its header map needs {budget:?}"
+        );
+    }
+}

@@ -6,6 +6,8 @@ use std::time::Duration;
 use clap::{Parser, ValueEnum};
 use tower_cors::browser::{CorsRequest, Credentials, Engine, PageRequest};
 
+use crate::transport::Resolve;
+
 /// Checks a deployed API the way a browser (Chromium) would: sends the
 /// preflight and the request exactly as the browser builds them, runs the
 /// browser's CORS checks on the answers, and says the verdict, Chromium's
@@ -65,6 +67,13 @@ pub struct Args {
     /// for an `https://` page, an arbitrary subdomain.
     #[arg(long)]
     pub audit: bool,
+
+    /// Connect to ADDR for HOST:PORT instead of where DNS says, as curl's
+    /// option of that name (repeatable): the URL, `Host` and TLS keep the
+    /// name. An entry for the page's origin gives the page's own address
+    /// (its address space, for Local Network Access).
+    #[arg(long, value_name = "HOST:PORT:ADDR")]
+    pub resolve: Vec<String>,
 }
 
 /// `--engine`'s values.
@@ -97,7 +106,10 @@ Examples:
   cors-check https://api.example.com/items --origin https://app.example.com
   cors-check https://api.example.com/items/1 --origin https://app.example.com \\
       -X PUT -H 'Content-Type: application/json' -H 'Authorization: Bearer t' --credentials
-  cors-check https://api.example.com/items --origin https://app.example.com --audit --json";
+  cors-check https://api.example.com/items --origin https://app.example.com --audit --json
+
+A deployment checked against its intended policy (options: cors-check --policy FILE --help):
+  cors-check --policy config/app.toml https://api.example.com/items --junit cors.xml";
 
 /// What one run checks, validated.
 #[derive(Debug, Clone)]
@@ -119,6 +131,8 @@ pub struct Plan {
     pub engines: Vec<Engine>,
     /// `--set-cookie` lines.
     pub set_cookies: Vec<String>,
+    /// `--resolve` entries.
+    pub resolve: Vec<Resolve>,
 }
 
 impl Plan {
@@ -130,6 +144,11 @@ impl Plan {
                 args.timeout
             ));
         }
+        let resolve = args
+            .resolve
+            .iter()
+            .map(|r| Resolve::parse(r))
+            .collect::<Result<Vec<_>, _>>()?;
         let credentials = if args.credentials {
             Credentials::Include
         } else {
@@ -173,6 +192,7 @@ impl Plan {
             audit: args.audit,
             engines: args.engine.engines(),
             set_cookies: args.set_cookies.clone(),
+            resolve,
         })
     }
 

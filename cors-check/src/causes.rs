@@ -9,6 +9,7 @@ use std::net::{IpAddr, SocketAddr};
 use tower_cors::browser::Engine;
 
 use crate::findings::{code, Finding, Severity};
+use crate::transport::Resolve;
 
 /// What an engine does because of a cause.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,9 +44,21 @@ pub struct Cause {
     pub engines: Vec<(Engine, Effect, String)>,
     /// What to change.
     pub fix: String,
+    /// Chromium's DevTools `corsError` when this cause fails the request
+    /// there: when Chromium blocks it, or, for a permission prompt, when
+    /// the user denies it. `None` when Chromium reports no `corsError`
+    /// (mixed content has a `blockedReason` instead).
+    pub devtools_code: Option<&'static str>,
 }
 
 impl Cause {
+    /// The DevTools code of the request in `engine` when this cause blocks
+    /// it there (`None` when it does not, or has no code): it comes before
+    /// any CORS error, since the request fails before CORS is checked.
+    pub fn blocking_code(&self, engine: Engine) -> Option<&'static str> {
+        self.blocks(engine).then_some(self.devtools_code).flatten()
+    }
+
     /// Whether it blocks the request in `engine`.
     pub fn blocks(&self, engine: Engine) -> bool {
         self.engines
@@ -107,7 +120,7 @@ pub fn mixed_content(page_origin: &str, url: &str, engines: &[Engine]) -> Option
     Some(Cause {
         code: code::MIXED_CONTENT,
         summary: format!(
-            "Mixed content: the page is https: and the URL is http:, so the browser blocks the request before sending it; no CORS header is read, and the console says \"Mixed Content: The page at '{page_origin}/' was loaded over HTTPS, but requested an insecure resource '{url}'\" (Chromium's wording)"
+            "Mixed content: the page is https: and the URL is http:, so the browser blocks the request before sending it; no CORS header is read, and the console says \"Mixed Content: The page at '{page_origin}/…' was loaded over HTTPS, but requested an insecure resource '{url}'. This request has been blocked; the content must be served over HTTPS.\" (Chromium's wording; in DevTools the request's blocked reason is mixed-content, with no CORS error, and the Issues panel has a Mixed Content issue)"
         ),
         engines: engines
             .iter()
@@ -122,6 +135,7 @@ pub fn mixed_content(page_origin: &str, url: &str, engines: &[Engine]) -> Option
         fix: format!(
             "Serve the API over https and call {https}; or, for development, serve the page over http too, or call the API on localhost."
         ),
+        devtools_code: None,
     })
 }
 
@@ -142,6 +156,23 @@ impl Space {
             Space::Public => "public",
             Space::Local => "local (private network)",
             Space::Loopback => "loopback",
+        }
+    }
+
+    /// Chromium's name for it, in its console messages.
+    fn chromium_name(self) -> &'static str {
+        match self {
+            Space::Public => "public",
+            Space::Local => "local",
+            Space::Loopback => "loopback",
+        }
+    }
+
+    /// The name of Chromium's permission (and site setting) for reaching it.
+    fn chromium_permission(self) -> &'static str {
+        match self {
+            Space::Loopback => "Loopback network",
+            _ => "Local network",
         }
     }
 }
@@ -183,13 +214,20 @@ pub fn space(ip: IpAddr) -> Space {
     }
 }
 
-/// The page's address space from its origin: an IP literal's own,
-/// `localhost` loopback, a `.local` name local, any other name assumed
-/// public (said so).
-fn page_space(page_origin: &str) -> Option<(Space, &'static str)> {
-    let (_, host) = scheme_host(page_origin)?;
+/// The page's address space from its origin: an IP literal's own, the
+/// address `--resolve` gives its host and port, `localhost` loopback, a
+/// `.local` name local, any other name assumed public (said so).
+fn page_space(page_origin: &str, resolve: &[Resolve]) -> Option<(Space, &'static str)> {
+    let (scheme, host) = scheme_host(page_origin)?;
     if let Ok(ip) = host.parse::<IpAddr>() {
         return Some((space(ip), ""));
+    }
+    let port = page_origin
+        .rsplit_once(':')
+        .and_then(|(_, p)| p.parse::<u16>().ok())
+        .unwrap_or(if scheme == "https" { 443 } else { 80 });
+    if let Some(ip) = Resolve::find(resolve, &host, port) {
+        return Some((space(ip), " (its address, from --resolve)"));
     }
     if is_loopback_host(&host) {
         return Some((Space::Loopback, ""));
@@ -201,31 +239,34 @@ fn page_space(page_origin: &str) -> Option<(Space, &'static str)> {
 }
 
 /// Local Network Access: the page reaching a more private address space
-/// than its own, from the address the tool connected to.
+/// than its own, from the address the tool connected to (and the page's
+/// own, where `--resolve` gives it).
 pub fn local_network_access(
     page_origin: &str,
+    resolve: &[Resolve],
     remote: SocketAddr,
     engines: &[Engine],
 ) -> Option<Cause> {
-    let (page, assumed) = page_space(page_origin)?;
+    let (page, assumed) = page_space(page_origin, resolve)?;
     let target = space(remote.ip());
     if target <= page {
         return None;
     }
     let (scheme, host) = scheme_host(page_origin)?;
     let secure = scheme == "https" || is_loopback_host(&host);
+    let (space_name, permission) = (target.chromium_name(), target.chromium_permission());
     let per_engine = engines
         .iter()
         .map(|e| match e {
             Engine::Chromium if secure => (
                 *e,
                 Effect::Asks,
-                "asks the user first (Chromium 142+: the \"Local network access\" permission prompt); if the user declines, or has not answered, fetch() fails with a TypeError and no CORS error".to_owned(),
+                format!("asks the user first (Chromium 142+: the \"{permission}\" permission prompt), and fetch() waits for the answer; nothing is sent before it. If the user blocks it (headless Chromium, with no one to ask, denies it at once), fetch() fails with a TypeError and the console blames CORS: \"... has been blocked by CORS policy: Permission was denied for this request to access the `{space_name}` address space.\" (DevTools code LocalNetworkAccessPermissionDenied); if the user allows it, the CORS check below decides"),
             ),
             Engine::Chromium => (
                 *e,
                 Effect::Blocks,
-                "blocks it (Chromium 142+): a non-secure (http:) page may not reach a more private address at all, and no prompt is shown".to_owned(),
+                format!("blocks it (Chromium 142+): a non-secure (http:) page may not reach a more private address at all; no prompt is shown, the permission cannot be granted, nothing is sent, and the console blames CORS: \"... has been blocked by CORS policy: The request client is not a secure context and the resource is in more-private address space `{space_name}`.\" (DevTools code InsecureLocalNetwork)"),
             ),
             Engine::Firefox => (
                 *e,
@@ -248,6 +289,11 @@ pub fn local_network_access(
             target.name()
         ),
         engines: per_engine,
+        devtools_code: Some(if secure {
+            "LocalNetworkAccessPermissionDenied"
+        } else {
+            "InsecureLocalNetwork"
+        }),
         fix: "No response header can allow this: Access-Control-Allow-Private-Network (the Private Network Access preflight) no longer helps, since Chromium replaced it with the permission prompt, and the server cannot grant the permission. What helps: serve the API from a public address (a public host name and IP) when public pages call it; or serve the page from the same address space (the page on localhost or the private network too, as in development); serve the page over https so the user can at least be asked; managed browsers can allow the page's origin by enterprise policy (LocalNetworkAccessAllowedForUrls).".to_owned(),
     })
 }

@@ -83,8 +83,11 @@ pub struct Context {
     pub host: String,
     /// The request's path.
     pub path: String,
-    /// Whether the API's URL is a secure context for cookies (https, or loopback).
-    pub secure: bool,
+    /// Whether the API's URL is https.
+    pub https: bool,
+    /// Whether the API's host is loopback (`localhost`, 127.0.0.0/8, `::1`):
+    /// a secure context for cookies in Chromium and Firefox, not in WebKit.
+    pub loopback: bool,
 }
 
 /// A URL's scheme, host and path.
@@ -116,7 +119,8 @@ impl Context {
         let api_site = format!("{scheme}://{}", site(&host));
         Some(Self {
             same_site: page_site == api_site,
-            secure: scheme == "https" || is_loopback_host(&host),
+            https: scheme == "https",
+            loopback: is_loopback_host(&host),
             sites: (page_site, api_site),
             host,
             path,
@@ -161,19 +165,30 @@ pub fn fate(engine: Engine, cookie: &SetCookie, cx: &Context) -> Fate {
             ));
         }
     }
-    if cookie.secure && !cx.secure {
-        return Fate::NotSent(
-            "it is Secure and the API is plain http: (not loopback): it is neither stored nor sent"
-                .into(),
-        );
+    if cookie.secure && !cx.https {
+        if !cx.loopback {
+            return Fate::NotSent(
+                "it is Secure and the API is plain http: (not loopback): it is neither stored nor sent"
+                    .into(),
+            );
+        }
+        if engine == Engine::WebKit {
+            return Fate::NotSent(
+                "it is Secure and the API is plain http:, which WebKit does not count as secure even on loopback: it is neither stored nor sent (serve the API over https, or drop Secure in development)"
+                    .into(),
+            );
+        }
     }
     if let Some(path) = &cookie.path {
         if !path_matches(&cx.path, path) {
             return Fate::NotSent(format!("its Path={path} does not cover {}", cx.path));
         }
     }
-    if cookie.partitioned && !cookie.secure && engine == Engine::Chromium {
-        return Fate::NotSent("Partitioned needs Secure: Chromium rejects it".into());
+    if cookie.partitioned && !cookie.secure && engine != Engine::WebKit {
+        return Fate::NotSent(format!(
+            "Partitioned needs Secure: {} rejects it",
+            label(engine)
+        ));
     }
     let same_site = cookie.same_site.as_deref();
     if same_site == Some("none") && !cookie.secure && engine != Engine::WebKit {
@@ -200,7 +215,7 @@ pub fn fate(engine: Engine, cookie: &SetCookie, cx: &Context) -> Fate {
             "without SameSite, Chromium treats it as SameSite=Lax, which keeps it off cross-site requests".into(),
         ),
         Engine::Chromium if cookie.partitioned => Fate::SentIf(
-            "it is Partitioned: sent on requests from this page's site, where it was set, unless third-party cookies are blocked".into(),
+            "it is Partitioned (CHIPS): kept per top-level site, so it is sent only if the API set it on a response to this page's own requests (a cookie set while the user was on the API's site is not sent); blocking third-party cookies does not block it".into(),
         ),
         Engine::Chromium => Fate::SentIf(
             "sent as a third-party cookie unless the user blocks third-party cookies (Incognito does by default) or a policy does".into(),
@@ -209,7 +224,7 @@ pub fn fate(engine: Engine, cookie: &SetCookie, cx: &Context) -> Fate {
             "a third-party cookie: Total Cookie Protection (Standard and Strict mode) partitions it by the page's site, so it is sent only if the API set it on a response to this page's own requests (a cookie set while the user was on the API's site is not sent), and the 'All cross-site cookies' setting blocks it".into(),
         ),
         _ => Fate::NotSent(
-            "WebKit (Safari) blocks third-party cookies: a cross-site fetch() carries none, whatever its attributes".into(),
+            "Safari blocks third-party cookies: a cross-site fetch() carries none, whatever its attributes (WebKitGTK browsers such as Epiphany only refuse to store them: they send one the API set while the user was on the API's own site, unless it is SameSite=Lax or Strict)".into(),
         ),
     }
 }
@@ -234,7 +249,7 @@ pub fn check(page_origin: &str, url: &str, lines: &[String], engines: &[Engine])
     let context = if cx.same_site {
         format!("The page ({page_site}) and the API ({api_site}) are the same site: cookies are first-party, whatever their SameSite.")
     } else {
-        format!("The page ({page_site}) and the API ({api_site}) are different sites: the API's cookies are third-party cookies on this request. Only SameSite=None; Secure cookies can go, Chromium sends them unless third-party cookies are blocked, Firefox only those set within this page's site (partitioned), Safari none.")
+        format!("The page ({page_site}) and the API ({api_site}) are different sites: the API's cookies are third-party cookies on this request. Chromium sends only SameSite=None; Secure ones, unless third-party cookies are blocked (Partitioned ones even then, if set within this page's site); Firefox sends those it accepted on responses to this page's own requests (partitioned), without SameSite too; Safari sends none.")
     };
     let mut out = CookieCheck {
         context: Some(context),

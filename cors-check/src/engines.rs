@@ -4,9 +4,10 @@
 
 use std::time::Duration;
 
+use http::header::LOCATION;
 use tower_cors::browser::{Blocked, Engine};
 
-use crate::walk::{End, Walk};
+use crate::walk::{End, Step, Walk};
 
 /// The engine's name as users know it.
 pub fn label(engine: Engine) -> &'static str {
@@ -19,36 +20,109 @@ pub fn label(engine: Engine) -> &'static str {
 }
 
 /// What the engine's console names the reason: Chromium's DevTools
-/// `corsError`, Firefox's message name (MDN's), WebKit's console text.
+/// `corsError`, Firefox's message name (MDN's: its console key without the
+/// version digits, `CORSMissingAllowOrigin` for `CORSMissingAllowOrigin2`),
+/// WebKit's console text.
 pub fn reason(walk: &Walk) -> Option<String> {
-    match &walk.end {
-        End::Blocked(b) => b.reason_in(walk.engine),
-        _ => None,
+    let End::Blocked(b) = &walk.end else {
+        return None;
+    };
+    reason_in(walk, b, walk.engine)
+}
+
+/// What `engine` reports for `walk`'s blocked ending `b`, though another
+/// engine judged the walk (the exchanges are the same for every engine).
+pub fn reason_in(walk: &Walk, b: &Blocked, engine: Engine) -> Option<String> {
+    let reason = b.reason_in(engine)?;
+    match (engine, redirect_target(walk)) {
+        // WebKit names the redirect it refused, then the check that failed
+        // (observed in WebKitGTK 2.50).
+        (Engine::WebKit, Some(target)) => Some(format!(
+            "Cross-origin redirection to {target} denied by Cross-Origin Resource Sharing policy: {reason}"
+        )),
+        _ => Some(reason),
     }
 }
 
-/// The console message the engine prints for a blocked walk.
+/// Where the blocked response redirected to, when it was a redirect of the
+/// actual request.
+fn redirect_target(walk: &Walk) -> Option<String> {
+    let last = walk.last().filter(|e| e.step == Step::Actual)?;
+    let location = last.response.headers.get(LOCATION)?.to_str().ok()?;
+    let next = last.state.redirect(last.response.status, location).ok()?;
+    Some(next.url().to_string())
+}
+
+/// The console message the engine prints for a blocked walk, as its
+/// console shows it (one line per console message).
 pub fn console(walk: &Walk) -> Option<String> {
     let End::Blocked(b) = &walk.end else {
         return None;
     };
     Some(match walk.engine {
-        Engine::Firefox => firefox_message(walk, b),
-        Engine::WebKit => {
-            let url = walk
-                .last()
-                .map_or_else(String::new, |e| e.request.uri().to_string());
-            format!(
-                "{} Fetch API cannot load {url} due to access control checks.",
-                b.reason_in(Engine::WebKit).unwrap_or_default()
-            )
-        }
+        Engine::Firefox => firefox_messages(walk, b),
+        Engine::WebKit => webkit_messages(walk),
         _ => b.message(),
     })
 }
 
-/// Firefox's "Cross-Origin Request Blocked" sentence, from its message
-/// name (dom/locales security.properties).
+/// WebKit's three console errors for a blocked `fetch()`, in order: the
+/// reason (source "security"), the script's failure naming the URL it
+/// called (source "javascript"), and the request's (source "network").
+fn webkit_messages(walk: &Walk) -> String {
+    let reason = reason(walk).unwrap_or_default();
+    let url = walk
+        .exchanges
+        .first()
+        .map_or_else(String::new, |e| e.request.uri().to_string());
+    format!(
+        "{reason}\nFetch API cannot load {url} due to access control checks.\nFailed to load resource: {reason}"
+    )
+}
+
+/// Firefox's console errors for a blocked `fetch()`, in order: the reason,
+/// then, when a preflight failed or a redirect was refused, "CORS request
+/// did not succeed" (twice for a preflight answered with a bare redirect,
+/// after "CORS preflight response did not succeed" for one with CORS
+/// headers), as Firefox ESR 153 prints them.
+fn firefox_messages(walk: &Walk, b: &Blocked) -> String {
+    let url = walk
+        .last()
+        .map_or_else(String::new, |e| e.request.uri().to_string());
+    let sentence = |reason: &str| firefox_sentence(&url, reason);
+    let not_succeeded = sentence("CORS request did not succeed). Status code: (null)");
+    let last = walk.last();
+    let redirected = last.is_some_and(|e| {
+        e.response.status.is_redirection() && e.response.headers.contains_key(LOCATION)
+    });
+    let name = b.reason_in(Engine::Firefox).unwrap_or_default();
+    let mut lines = vec![firefox_message(walk, b)];
+    match (last.map(|e| e.step), redirected) {
+        (Some(Step::Preflight), true) if name == "CORSExternalRedirectNotAllowed" => {
+            let status = last.map_or(0, |e| e.response.status.as_u16());
+            lines.push(sentence(&format!(
+                "CORS preflight response did not succeed). Status code: {status}"
+            )));
+            lines.push(not_succeeded);
+        }
+        (Some(Step::Preflight), true) => lines.extend([not_succeeded.clone(), not_succeeded]),
+        (Some(Step::Preflight), false) | (Some(Step::Actual), true) => lines.push(not_succeeded),
+        _ => {}
+    }
+    lines.join("\n")
+}
+
+/// Firefox's "Cross-Origin Request Blocked" sentence: `reason` ends with
+/// the `)` that closes "(Reason: ".
+fn firefox_sentence(url: &str, reason: &str) -> String {
+    format!(
+        "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. (Reason: {reason}."
+    )
+}
+
+/// Firefox's "Cross-Origin Request Blocked" sentence for its message name,
+/// as `dom/locales/en-US/chrome/security/security.properties` words it
+/// (the ones compared with Firefox ESR 153 in the tests).
 fn firefox_message(walk: &Walk, b: &Blocked) -> String {
     let name = b.reason_in(Engine::Firefox).unwrap_or_default();
     let (url, status) = walk.last().map_or((String::new(), 0), |e| {
@@ -62,7 +136,12 @@ fn firefox_message(walk: &Walk, b: &Blocked) -> String {
         "CORSAllowOriginNotMatchingOrigin" => format!(
             "CORS header ‘Access-Control-Allow-Origin’ does not match ‘{parameter}’)"
         ),
-        "CORSNotSupportingCredentials" => "Credential is not supported if the CORS header ‘Access-Control-Allow-Origin’ is ‘*’)".to_owned(),
+        "CORSNotSupportingCredentials" => {
+            // The one message that quotes the URL.
+            return format!(
+                "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ‘{url}’. (Reason: Credential is not supported if the CORS header ‘Access-Control-Allow-Origin’ is ‘*’)."
+            );
+        }
         "CORSMissingAllowCredentials" => "expected ‘true’ in CORS header ‘Access-Control-Allow-Credentials’)".to_owned(),
         "CORSPreflightDidNotSucceed" => format!(
             "CORS preflight response did not succeed). Status code: {status}"
@@ -72,14 +151,39 @@ fn firefox_message(walk: &Walk, b: &Blocked) -> String {
             "header ‘{parameter}’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response)"
         ),
         "CORSMultipleAllowOriginNotAllowed" => "Multiple CORS header ‘Access-Control-Allow-Origin’ not allowed)".to_owned(),
-        "CORSInvalidAllowMethod" => "invalid token in CORS header ‘Access-Control-Allow-Methods’)".to_owned(),
-        "CORSInvalidAllowHeader" => "invalid token in CORS header ‘Access-Control-Allow-Headers’)".to_owned(),
+        "CORSInvalidAllowMethod" => format!(
+            "invalid token ‘{}’ in CORS header ‘Access-Control-Allow-Methods’)",
+            invalid_token(walk, "access-control-allow-methods")
+        ),
+        "CORSInvalidAllowHeader" => format!(
+            "invalid token ‘{}’ in CORS header ‘Access-Control-Allow-Headers’)",
+            invalid_token(walk, "access-control-allow-headers")
+        ),
         "CORSExternalRedirectNotAllowed" => "CORS request external redirect not allowed)".to_owned(),
         other => format!("{other})"),
     };
-    format!(
-        "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. (Reason: {reason}. [{name}]"
-    )
+    firefox_sentence(&url, &reason)
+}
+
+/// The first element of the last response's `header` (its lines joined)
+/// that is not a token, as Firefox quotes it: trimmed, empty ones skipped.
+fn invalid_token(walk: &Walk, header: &str) -> String {
+    let values: Vec<String> = walk.last().map_or_else(Vec::new, |e| {
+        e.response
+            .headers
+            .get_all(header)
+            .iter()
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .collect()
+    });
+    let is_tchar = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    values
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim_matches([' ', '\t']))
+        .find(|t| !t.is_empty() && !t.chars().all(is_tchar))
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// The engine's names of the warnings it gave on an allowed walk.

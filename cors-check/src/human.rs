@@ -351,7 +351,8 @@ fn engine_verdict(out: &mut String, walk: &Walk, several: bool, s: Style) {
                 _ => {}
             }
             if let Some(message) = engines::console(walk) {
-                let _ = writeln!(out, "  Console: {message}");
+                // One line per console message, under the first.
+                let _ = writeln!(out, "  Console: {}", message.replace('\n', "\n           "));
             }
         }
         End::NetworkError(e) => {

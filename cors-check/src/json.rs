@@ -3,7 +3,9 @@
 use http::{HeaderMap, Request, Version};
 use serde_json::{json, Map, Value};
 
-use crate::causes::Cause;
+use tower_cors::browser::Engine;
+
+use crate::causes::{Cause, Effect};
 use crate::cookies::Fate;
 use crate::engines;
 use crate::findings::Finding;
@@ -17,8 +19,9 @@ pub const SCHEMA: u64 = 1;
 
 /// The report as JSON.
 pub fn report(r: &Report) -> Value {
+    // The CORS walk's refusal, unless a cause failed the request first.
     let blocked = match &r.walk.end {
-        End::Blocked(b) => Some(b),
+        End::Blocked(b) if !r.causes.iter().any(|c| c.blocks(r.walk.engine)) => Some(b),
         _ => None,
     };
     let (error_kind, error) = match r.error() {
@@ -47,7 +50,7 @@ pub fn report(r: &Report) -> Value {
         "credentials": r.plan.credentialed(),
         "engine": r.walk.engine.name(),
         "verdict": r.verdict().as_str(),
-        "code": blocked.map(|b| b.code().as_str()),
+        "code": devtools_code(r, &r.walk),
         "failed_parameter": blocked.map(|b| b.failed_parameter()).filter(|p| !p.is_empty()),
         "reason": engines::reason(&r.walk),
         "message": message,
@@ -71,16 +74,12 @@ pub fn report(r: &Report) -> Value {
 
 /// One engine's verdict.
 fn engine_verdict(r: &Report, w: &Walk) -> Value {
-    let blocked = match &w.end {
-        End::Blocked(b) => Some(b),
-        _ => None,
-    };
     json!({
         "engine": w.engine.name(),
         "verdict": r.engine_verdict(w).as_str(),
         "cors_verdict": walk_verdict(w).as_str(),
         "blocked_by": r.causes.iter().filter(|c| c.blocks(w.engine)).map(|c| c.code).collect::<Vec<_>>(),
-        "code": blocked.map(|b| b.code().as_str()),
+        "code": devtools_code(r, w),
         "reason": engines::reason(w),
         "message": engines::console(w),
         "warnings": engines::warnings(w),
@@ -89,12 +88,30 @@ fn engine_verdict(r: &Report, w: &Walk) -> Value {
     })
 }
 
+/// One engine's DevTools code: a cause that blocks the request there
+/// fails it before CORS is checked (Local Network Access from a non-secure
+/// page: `InsecureLocalNetwork`), else the CORS walk's code when blocked.
+fn devtools_code(r: &Report, w: &Walk) -> Option<&'static str> {
+    if let Some(cause) = r.causes.iter().find(|c| c.blocks(w.engine)) {
+        return cause.blocking_code(w.engine);
+    }
+    match &w.end {
+        End::Blocked(b) => Some(b.code().as_str()),
+        _ => None,
+    }
+}
+
 fn cause(c: &Cause) -> Value {
     let mut engines = Map::new();
     for (e, effect, why) in &c.engines {
+        // Chromium's code when the cause fails its request (blocked, or
+        // the prompt denied); the other engines have none.
+        let code = (*e == Engine::Chromium && *effect != Effect::Allows)
+            .then_some(c.devtools_code)
+            .flatten();
         engines.insert(
             e.name().to_owned(),
-            json!({"effect": effect.as_str(), "detail": why}),
+            json!({"effect": effect.as_str(), "detail": why, "code": code}),
         );
     }
     json!({"code": c.code, "summary": c.summary, "engines": engines, "fix": c.fix})

@@ -5,7 +5,9 @@
 //! client side of Fetch), judges each answer by Chromium's rules, and says
 //! the verdict, Chromium's console message and the fix; then it checks
 //! cache safety (a second origin, no origin) and, with `--audit`, the
-//! origins misconfigured servers let in. See docs/cors-check.md.
+//! origins misconfigured servers let in. With `--policy`, it checks a
+//! deployment against its intended policy instead (`contract`). See
+//! docs/cors-check.md.
 
 #![forbid(unsafe_code)]
 
@@ -13,6 +15,7 @@ mod args;
 mod audit;
 mod cache_check;
 mod causes;
+mod contract;
 mod cookies;
 mod diagnose;
 mod engines;
@@ -39,6 +42,9 @@ use crate::transport::Client;
 
 fn main() -> ExitCode {
     let argv: Vec<OsString> = std::env::args_os().collect();
+    if contract::requested(&argv) {
+        return contract::main(&argv);
+    }
     let wants_json = argv.iter().any(|a| a == "--json");
     let args = match Args::try_parse_from(&argv) {
         Ok(args) => args,
@@ -59,10 +65,11 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return usage_error(args.json, &format!("cannot start the runtime: {e}"), false),
     };
-    let client = match Client::new(plan.timeout, Progress::on_terminal()) {
-        Ok(client) => client,
-        Err(e) => return usage_error(args.json, &e, false),
-    };
+    let client =
+        match Client::resolving(plan.timeout, Progress::on_terminal(), plan.resolve.clone()) {
+            Ok(client) => client,
+            Err(e) => return usage_error(args.json, &e, false),
+        };
     let report = runtime.block_on(report::run(&client, plan));
     let text = if args.json {
         let mut text = serde_json::to_string_pretty(&json::report(&report))

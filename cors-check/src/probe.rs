@@ -151,7 +151,7 @@ pub async fn probe(client: &Client, plan: &Plan, label: &str, origin: Option<&st
 
 /// The preflight the browser would send for `state`, even when it needs
 /// none (a simple `POST`): probing with it repeats no side effect.
-fn preflight_for(state: &tower_cors::browser::CorsRequest) -> Request<()> {
+pub fn preflight_for(state: &tower_cors::browser::CorsRequest) -> Request<()> {
     if let Some(preflight) = state.preflight::<()>() {
         return preflight;
     }

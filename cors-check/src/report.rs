@@ -191,6 +191,7 @@ pub async fn run(client: &Client, plan: Plan) -> Report {
     if let Some(remote) = walk.exchanges.iter().find_map(|e| e.response.remote) {
         causes.extend(causes::local_network_access(
             plan.page.origin(),
+            &plan.resolve,
             remote,
             &engines,
         ));

@@ -1,22 +1,28 @@
 //! The HTTP client: hyper's pooled client over rustls (ring provider,
 //! webpki roots, HTTP/1.1 and HTTP/2 by ALPN), sending each request's
 //! headers exactly as the browser model built them, with a per-request
-//! timeout, and naming why a request could not be made.
+//! timeout, and naming why a request could not be made. `--resolve`
+//! (curl's option) sends a host and port's connections to a given address.
 
 use std::error::Error as StdError;
 use std::fmt;
-use std::net::SocketAddr;
+use std::future::Future;
+use std::net::{IpAddr, SocketAddr};
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use http::header::USER_AGENT;
+use http::uri::{Authority, Uri};
 use http::{HeaderMap, HeaderValue, Request, StatusCode, Version};
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::{HttpConnector, HttpInfo};
 use hyper_util::client::legacy::Client as HyperClient;
-use hyper_util::rt::TokioExecutor;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use tokio::net::TcpStream;
 
 use crate::progress::Progress;
 
@@ -76,9 +82,107 @@ impl fmt::Display for TransportError {
     }
 }
 
+/// `--resolve HOST:PORT:ADDR`: connections to `HOST:PORT` go to `ADDR`
+/// instead of where DNS says, as with curl's option of that name. The URL,
+/// the `Host` header and TLS (SNI, the certificate's name) keep `HOST`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolve {
+    /// The host name, lower-cased.
+    pub host: String,
+    /// The port (as the URL gives it, or its scheme's default).
+    pub port: u16,
+    /// Where to connect.
+    pub addr: IpAddr,
+}
+
+impl Resolve {
+    /// Parses `HOST:PORT:ADDR` (`ADDR` an IPv4 or IPv6 address, brackets
+    /// allowed); the error says what is wrong and the expected form.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let form = "expected HOST:PORT:ADDR, e.g. api.example.com:443:127.0.0.1";
+        let mut parts = text.splitn(3, ':');
+        let (Some(host), Some(port), Some(addr)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(format!("--resolve '{text}': {form}"));
+        };
+        if host.is_empty() {
+            return Err(format!("--resolve '{text}': the host is empty; {form}"));
+        }
+        let port: u16 = port
+            .parse()
+            .map_err(|_| format!("--resolve '{text}': '{port}' is not a port; {form}"))?;
+        let bare = addr
+            .strip_prefix('[')
+            .and_then(|a| a.strip_suffix(']'))
+            .unwrap_or(addr);
+        let addr: IpAddr = bare
+            .parse()
+            .map_err(|_| format!("--resolve '{text}': '{addr}' is not an IP address; {form}"))?;
+        Ok(Self {
+            host: host.to_ascii_lowercase(),
+            port,
+            addr,
+        })
+    }
+
+    /// The address for `host` and `port`, if one of `table` names them.
+    pub fn find(table: &[Resolve], host: &str, port: u16) -> Option<IpAddr> {
+        table
+            .iter()
+            .find(|r| r.port == port && r.host.eq_ignore_ascii_case(host))
+            .map(|r| r.addr)
+    }
+}
+
+/// The port of a URL: its own, or its scheme's default.
+pub fn port_of(uri: &Uri) -> u16 {
+    uri.port_u16()
+        .unwrap_or(if uri.scheme_str() == Some("https") {
+            443
+        } else {
+            80
+        })
+}
+
+/// The TCP connector, sending what `--resolve` names to its address: it
+/// rewrites only the URI the TCP connector sees, so TLS still uses the name.
+#[derive(Clone)]
+struct Resolving {
+    tcp: HttpConnector,
+    table: Arc<Vec<Resolve>>,
+}
+
+type TcpError = <HttpConnector as tower_service::Service<Uri>>::Error;
+
+impl tower_service::Service<Uri> for Resolving {
+    type Response = TokioIo<TcpStream>;
+    type Error = TcpError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.tcp.poll_ready(cx)
+    }
+
+    fn call(&mut self, dst: Uri) -> Self::Future {
+        let port = port_of(&dst);
+        let target = dst
+            .host()
+            .and_then(|host| Resolve::find(&self.table, host, port))
+            .and_then(|addr| {
+                let authority =
+                    Authority::try_from(SocketAddr::new(addr, port).to_string()).ok()?;
+                let mut parts = dst.clone().into_parts();
+                parts.authority = Some(authority);
+                Uri::from_parts(parts).ok()
+            })
+            .unwrap_or(dst);
+        Box::pin(self.tcp.call(target))
+    }
+}
+
 /// The client, shared by every request of one run.
 pub struct Client {
-    inner: HyperClient<HttpsConnector<HttpConnector>, Empty<Bytes>>,
+    inner: HyperClient<HttpsConnector<Resolving>, Empty<Bytes>>,
     timeout: Duration,
     progress: Progress,
 }
@@ -89,6 +193,16 @@ const AGENT: &str = concat!("cors-check/", env!("CARGO_PKG_VERSION"));
 impl Client {
     /// A client whose every request gives up after `timeout`.
     pub fn new(timeout: Duration, progress: Progress) -> Result<Self, String> {
+        Self::resolving(timeout, progress, Vec::new())
+    }
+
+    /// A client whose every request gives up after `timeout`, connecting
+    /// where `resolve` says for the hosts and ports it names.
+    pub fn resolving(
+        timeout: Duration,
+        progress: Progress,
+        resolve: Vec<Resolve>,
+    ) -> Result<Self, String> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let mut http = HttpConnector::new();
         http.enforce_http(false);
@@ -99,7 +213,10 @@ impl Client {
             .map_err(|e| format!("TLS set-up: {e}"))?
             .https_or_http()
             .enable_all_versions()
-            .wrap_connector(http);
+            .wrap_connector(Resolving {
+                tcp: http,
+                table: Arc::new(resolve),
+            });
         let inner = HyperClient::builder(TokioExecutor::new()).build(https);
         Ok(Self {
             inner,
@@ -224,3 +341,6 @@ fn innermost(error: &(dyn StdError + 'static)) -> String {
     }
     parts.join(": ")
 }
+
+#[cfg(test)]
+mod tests;

@@ -199,6 +199,8 @@ pub enum Name {
     ContentType,
     Acao,
     Acac,
+    SecFetchSite,
+    Host,
     Raw(Vec<u8>),
 }
 
@@ -213,6 +215,8 @@ impl Name {
             Name::ContentType => http::header::CONTENT_TYPE,
             Name::Acao => http::header::ACCESS_CONTROL_ALLOW_ORIGIN,
             Name::Acac => http::header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+            Name::SecFetchSite => HeaderName::from_static("sec-fetch-site"),
+            Name::Host => http::header::HOST,
             Name::Raw(b) => return HeaderName::from_bytes(b).ok(),
         })
     }
@@ -353,6 +357,18 @@ pub fn check_response(
                 "ACEH on a preflight"
             );
         }
+    } else if inner_calls == 0 {
+        // Only the write guard keeps an actual request from the service: a
+        // write from an origin the policy does not allow, answered 403
+        // without CORS headers.
+        assert_eq!(status, StatusCode::FORBIDDEN, "dropped but not refused");
+        assert!(fx.policy.guards_writes(), "dropped without the write guard");
+        assert!(
+            method != Method::GET && method != Method::HEAD && method != Method::OPTIONS,
+            "the write guard refused a {method}"
+        );
+        assert!(!single_allowed, "the write guard refused an allowed origin");
+        assert!(acao.is_empty());
     } else {
         assert_eq!(inner_calls, 1, "the inner service did not run exactly once");
         if single_allowed {

@@ -159,8 +159,8 @@ pub(super) fn find(checked: &Checked) -> Vec<PolicyWarning> {
             Setting::AllowPrivateNetwork,
             None,
             "this only answers the old Private Network Access preflight, which Chromium 142 and \
-             later no longer send (they ask the user through the Local Network Access prompt, \
-             and block non-secure pages outright) and Firefox and WebKit never sent: no \
+             later no longer send (they ask the user through the Local Network Access permission \
+             prompt, and block non-secure pages outright) and Firefox and WebKit never sent: no \
              response header lets a public page reach a private address now. Serve the API \
              from a public address, or the page from the same address space; cors-check \
              reports local-network-access from the address it connects to",

@@ -23,8 +23,13 @@ pub struct Chromium {
 impl Chromium {
     /// Starts Chromium and connects to it, within `timeout`.
     pub fn launch(exe: &Path, timeout: Duration) -> Result<Self, String> {
+        Self::launch_with(exe, &[], timeout)
+    }
+
+    /// Starts Chromium with `extra` switches ([`DevTools::launch_with`]).
+    pub fn launch_with(exe: &Path, extra: &[String], timeout: Duration) -> Result<Self, String> {
         Ok(Self {
-            cdp: DevTools::launch(exe, timeout)?,
+            cdp: DevTools::launch_with(exe, extra, timeout)?,
         })
     }
 
@@ -69,6 +74,9 @@ pub struct NetRequest {
     pub cors_error: Option<String>,
     /// `corsErrorStatus.failedParameter`.
     pub failed_parameter: Option<String>,
+    /// `Network.loadingFailed`'s `blockedReason`, if something other than
+    /// CORS stopped it (`mixed-content`, `inspector`, ...).
+    pub blocked_reason: Option<String>,
 }
 
 impl NetRequest {
@@ -115,6 +123,7 @@ impl<'a> Tab<'a> {
                         r.error = text(&p["errorText"]);
                         r.cors_error = text(&p["corsErrorStatus"]["corsError"]);
                         r.failed_parameter = text(&p["corsErrorStatus"]["failedParameter"]);
+                        r.blocked_reason = text(&p["blockedReason"]);
                     }
                 }
                 _ => {}

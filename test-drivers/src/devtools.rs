@@ -30,8 +30,8 @@ pub fn find() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// The flags every run uses, plus DevTools on a free port.
-fn flags(profile: &Path) -> Vec<String> {
+/// The flags every run uses, plus DevTools on a free port, then `extra`.
+fn flags(profile: &Path, extra: &[String]) -> Vec<String> {
     [
         "--headless",
         "--no-sandbox",
@@ -48,10 +48,9 @@ fn flags(profile: &Path) -> Vec<String> {
     ]
     .iter()
     .map(|s| s.to_string())
-    .chain([
-        format!("--user-data-dir={}", profile.display()),
-        "about:blank".to_owned(),
-    ])
+    .chain([format!("--user-data-dir={}", profile.display())])
+    .chain(extra.iter().cloned())
+    .chain(["about:blank".to_owned()])
     .collect()
 }
 
@@ -68,8 +67,19 @@ pub struct DevTools {
 impl DevTools {
     /// Starts Chromium and connects to it, within `timeout`.
     pub fn launch(exe: &Path, timeout: Duration) -> Result<Self, String> {
+        Self::launch_with(exe, &[], timeout)
+    }
+
+    /// Starts Chromium with `extra` command-line switches after the usual
+    /// ones, and connects to it, within `timeout`. For tests that need the
+    /// network seen differently: `--host-resolver-rules=MAP *.test
+    /// 127.0.0.1` (names of their own, without DNS),
+    /// `--ignore-certificate-errors` (a certificate made by the test),
+    /// `--ip-address-space-overrides=127.0.0.1:PORT=public` (a page served
+    /// from loopback taken for a public one, for Local Network Access).
+    pub fn launch_with(exe: &Path, extra: &[String], timeout: Duration) -> Result<Self, String> {
         let profile = fresh_dir("chromium")?;
-        let mut process = Process::spawn(exe, &flags(&profile), profile)?;
+        let mut process = Process::spawn(exe, &flags(&profile, extra), profile)?;
         let url = process.wait_line(timeout, |line| {
             line.strip_prefix("DevTools listening on ")
                 .map(str::to_owned)
@@ -186,6 +196,12 @@ impl<'a> Page<'a> {
             page.call(domain, json!({}), timeout)?;
         }
         Ok(page)
+    }
+
+    /// The id of this tab's browser context (for browser-level commands
+    /// about it, such as `Browser.setPermission`).
+    pub fn context_id(&self) -> &str {
+        &self.context
     }
 
     /// Sends a command to this tab.

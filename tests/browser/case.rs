@@ -58,6 +58,9 @@ pub enum Sees {
     Read { status: u16, header: HeaderSeen },
     /// Nothing: `fetch` rejects with the engine's TypeError.
     Blocked,
+    /// The page navigated to the response (a form post, a visit): there is
+    /// nothing for it to read; what counts is what the server did.
+    Navigated,
 }
 
 /// What `res.headers.get(name)` gives.
@@ -93,6 +96,8 @@ pub enum OriginSent {
     Page,
     /// `null` (after a cross-origin redirect).
     Null,
+    /// No `Origin` header (a top-level GET the user typed).
+    Absent,
 }
 
 /// One request a server must receive.
@@ -110,6 +115,12 @@ pub struct Sent {
     pub cookie: Option<&'static str>,
     /// The status the server answered.
     pub status: u16,
+    /// The `Sec-Fetch-Site` it must carry (`None`: not checked;
+    /// `Some(None)`: none at all).
+    pub site: Option<Option<&'static str>>,
+    /// Whether the API's own handler must have run (`None`: not checked).
+    /// A request the layer refuses never reaches it.
+    pub handled: Option<bool>,
 }
 
 /// A preflight for `method` with `headers` (`""`: no ACRH), answered `status`.
@@ -122,6 +133,8 @@ pub fn preflight(method: &'static str, headers: &'static str, status: u16) -> Se
         origin: OriginSent::Page,
         cookie: None,
         status,
+        site: None,
+        handled: None,
     }
 }
 
@@ -135,6 +148,8 @@ pub fn actual(method: &'static str, status: u16) -> Sent {
         origin: OriginSent::Page,
         cookie: None,
         status,
+        site: None,
+        handled: None,
     }
 }
 
@@ -154,6 +169,24 @@ impl Sent {
     /// With `Origin: null`.
     pub fn null_origin(mut self) -> Self {
         self.origin = OriginSent::Null;
+        self
+    }
+
+    /// Without `Origin`.
+    pub fn no_origin(mut self) -> Self {
+        self.origin = OriginSent::Absent;
+        self
+    }
+
+    /// Carrying `Sec-Fetch-Site: site` (`None`: no such header).
+    pub fn site(mut self, site: Option<&'static str>) -> Self {
+        self.site = Some(site);
+        self
+    }
+
+    /// Reaching the API's handler (`true`) or refused before it (`false`).
+    pub fn handled(mut self, ran: bool) -> Self {
+        self.handled = Some(ran);
         self
     }
 }
@@ -240,6 +273,16 @@ pub enum How {
     },
     /// A row of the demo page, which makes its own requests.
     DemoRow(&'static example_demo::matrix::Row),
+    /// A `<form method=post action=url>` with `fields`, submitted by script:
+    /// a top-level navigation. The runner waits for the response's document
+    /// to load, then opens the case's page again for the next step.
+    Form {
+        url: String,
+        fields: Vec<(&'static str, &'static str)>,
+    },
+    /// The user opens `url` in the tab (a top-level GET, as when they log
+    /// in to the site itself), then comes back to the case's page.
+    Visit { url: String },
 }
 
 /// One request of a case.

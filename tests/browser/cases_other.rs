@@ -222,6 +222,14 @@ fn redirects(o: &Other<'_>) -> Result<Vec<Case>, String> {
         ]
     };
     let at_target = preflight("PUT", "", 200).at_target();
+    // WebKit after the redirect: the new preflight `cross-site`, the PUT
+    // without Fetch Metadata.
+    let webkit_followed = vec![
+        preflight("PUT", "", 200).site(Some("same-site")),
+        actual("PUT", 307).site(Some("same-site")),
+        at_target.clone().null_origin().site(Some("cross-site")),
+        actual("PUT", 200).at_target().null_origin().site(None),
+    ];
     Ok(vec![
         o.wrap(
             "preflight-307",
@@ -253,12 +261,14 @@ fn redirects(o: &Other<'_>) -> Result<Vec<Case>, String> {
                 None,
                 Expect {
                     sent: ByEngine::all(followed(at_target.clone().null_origin()))
-                        .but(Engine::Firefox, followed(at_target)),
+                        .but(Engine::Firefox, followed(at_target.clone()))
+                        .but(Engine::WebKit, webkit_followed),
                     ..Expect::read(Vec::new())
                 }
-                .model_differs(Engine::Firefox, "requests"),
+                .model_differs(Engine::Firefox, "requests")
+                .model_differs(Engine::WebKit, "requests"),
             ),
-            Some("After the redirect, Chromium and WebKit send Origin: null on the new preflight and on the PUT; Firefox sends the page's origin on the preflight and null on the PUT."),
+            Some("After the redirect, Chromium and WebKit send Origin: null on the new preflight and on the PUT; Firefox sends the page's origin on the preflight and null on the PUT. WebKit also rates the new preflight Sec-Fetch-Site: cross-site and sends the redirected PUT without any Sec-Fetch-* header."),
         ),
         o.wrap(
             "actual-307-bare",

@@ -15,6 +15,9 @@ use serde_json::{json, Value};
 use crate::engine::{Browser, Engine, Level, Report, Tab};
 use tower_cors_test_drivers::devtools::{DevTools, Page};
 
+/// How long after a request has ended an issue about it may still come.
+const ISSUES_TRAIL: Duration = Duration::from_millis(1500);
+
 /// A running headless Chromium behind the suite's engine interface.
 pub struct ChromiumBrowser {
     devtools: DevTools,
@@ -180,14 +183,29 @@ fn issue_report(p: &Value, url_of: &HashMap<&str, &str>, needle: &str) -> Option
     };
     let code = match issue["code"].as_str()? {
         "CorsIssue" if detail["isWarning"] != true => return None,
-        "CorsIssue" => detail["corsErrorStatus"]["corsError"].as_str()?,
-        "DeprecationIssue" => detail["type"].as_str()?,
-        other => other,
+        "CorsIssue" => detail["corsErrorStatus"]["corsError"].as_str()?.to_owned(),
+        "DeprecationIssue" => detail["type"].as_str()?.to_owned(),
+        // Opaque Response Blocking and the like: the kind of error is more
+        // telling than the issue's generic code.
+        "GenericIssue" => detail["errorType"]
+            .as_str()
+            .unwrap_or("GenericIssue")
+            .to_owned(),
+        // A cookie sent or withheld under a rule about to change: which.
+        "CookieIssue" => {
+            let why: Vec<&str> = ["cookieWarningReasons", "cookieExclusionReasons"]
+                .iter()
+                .flat_map(|k| detail[*k].as_array().into_iter().flatten())
+                .filter_map(Value::as_str)
+                .collect();
+            format!("CookieIssue {}", why.join("+"))
+        }
+        other => other.to_owned(),
     };
     Some(Report {
         url: url.to_owned(),
         level: Level::Warning,
-        code: code.to_owned(),
+        code,
         detail: String::new(),
     })
 }
@@ -208,17 +226,23 @@ impl Tab for ChromiumTab<'_> {
         timeout: Duration,
         enough: &dyn Fn(&[Report]) -> bool,
     ) -> Vec<Report> {
-        let found = self
-            .page
-            .devtools
-            .wire
-            .wait_events(&self.page.session, 0, timeout, |events| {
-                let (reports, settled) = digest(events, needle);
-                (settled || enough(&reports)).then_some(reports)
-            });
-        found.unwrap_or_else(|_| {
-            digest(&self.page.devtools.wire.events(&self.page.session), needle).0
-        })
+        let wire = &self.page.devtools.wire;
+        let session = &self.page.session;
+        let found = wire.wait_events(session, 0, timeout, |events| {
+            let (reports, settled) = digest(events, needle);
+            (settled || enough(&reports)).then_some(reports)
+        });
+        match found {
+            Ok(reports) if enough(&reports) => reports,
+            // Audits issues (Opaque Response Blocking, cookies) may come
+            // after the request has ended.
+            _ => wire
+                .wait_events(session, 0, ISSUES_TRAIL, |events| {
+                    let (reports, _) = digest(events, needle);
+                    enough(&reports).then_some(reports)
+                })
+                .unwrap_or_else(|_| digest(&wire.events(session), needle).0),
+        }
     }
 
     fn screenshot(&self, timeout: Duration) -> Result<Vec<u8>, String> {

@@ -99,6 +99,43 @@ pub trait Tab {
 
     /// A PNG of the whole page.
     fn screenshot(&self, timeout: Duration) -> Result<Vec<u8>, String>;
+
+    /// Runs `js`, which makes the page navigate (submits a form) to a URL
+    /// containing `needle`, and waits until that document has loaded,
+    /// whatever its status (Chromium shows its own error page,
+    /// `chrome-error://`, for an empty 403). The same in every engine: it
+    /// asks the page, in short evaluations that may fail while the old
+    /// document goes away, until the new one answers. (Firefox may show
+    /// a transient document first, which must not count.)
+    fn navigate_by(&self, js: &str, needle: &str, timeout: Duration) -> Result<(), String> {
+        const DOC: &str = "document.readyState === 'complete' ? location.href : null";
+        let arrived = |now: &Value| {
+            now.as_str()
+                .is_some_and(|href| href.contains(needle) || href.starts_with("chrome-error:"))
+        };
+        let deadline = std::time::Instant::now() + timeout;
+        let poll = Duration::from_secs(2);
+        // The script submits in a task of its own, so that this evaluation
+        // returns before its document goes away.
+        // WebKit may lose the evaluation's promise to the navigation, so a
+        // failure here only counts if no new document comes.
+        let submit = self.eval(&format!("(setTimeout(() => {{ {js} }}, 0), true)"), poll);
+        let mut last;
+        loop {
+            match self.eval(DOC, poll) {
+                Ok(now) if arrived(&now) => return Ok(()),
+                Ok(now) => last = format!("still {now}"),
+                Err(e) => last = e,
+            }
+            if std::time::Instant::now() >= deadline {
+                let submit = submit.err().unwrap_or_else(|| "submitted".into());
+                return Err(format!(
+                    "no new document within {timeout:?} ({submit}; {last})"
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
 }
 
 /// A running engine.

@@ -16,7 +16,10 @@
 //! also made by the browser model (`tower_cors::browser`) of the same
 //! engine, in-process against the same servers; it must agree with the
 //! engine on the verdict, the reason, the warnings, the readable headers
-//! and the requests sent, except where a case names a known difference.
+//! and the requests sent (with their Fetch Metadata) and the status each
+//! got, except where a case names a known difference. Besides `fetch()`, a
+//! step may submit a form (a top-level navigation: the runner waits for the
+//! new document, then reopens the case's page) or visit a URL in the tab.
 //!
 //! A missing engine fails the test when `CI` is set; otherwise it is
 //! skipped with a notice naming the package. `CHROMIUM`, `FIREFOX`,
@@ -38,6 +41,7 @@
 mod case;
 mod cases_cookies;
 mod cases_demo;
+mod cases_guard;
 mod cases_other;
 mod cases_policy;
 mod chromium_engine;
@@ -236,6 +240,7 @@ fn every_case_in_three_engines() {
     cases.extend(cases_policy::cases(&env).expect("the policy APIs"));
     cases.extend(cases_cookies::cases(&env).expect("the cookie APIs"));
     cases.extend(cases_other::cases(&env).expect("the other servers"));
+    cases.extend(cases_guard::cases(&env).expect("the write guard's APIs"));
     let demo_url = format!("{}/", env.origin("127.0.0.1"));
     let sampler = memory::Sampler::start(Duration::from_millis(250));
     let all_started = Barrier::new(present.len());

@@ -4,7 +4,10 @@
 //! or the same canned answers, unlogged), and must agree with the engine on
 //! the verdict, the engine's own reason, its warnings, whether the step's
 //! header is readable, and every request it sent (preflight or not, method,
-//! `Access-Control-Request-*`, `Origin`).
+//! `Access-Control-Request-*`, `Origin`, on the suite's own servers
+//! `Sec-Fetch-Site`, `-Mode` and `-Dest`) with the status it got. Form
+//! posts and `no-cors` fetches too: for them the verdict is whether script
+//! can read the answer.
 //!
 //! The model's preflight cache lives across the steps of a case, on a
 //! clock moved by the steps' pauses, as the engine's did.
@@ -13,7 +16,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, Response, StatusCode};
+use axum::http::{Request, Response, StatusCode};
 use axum::Router;
 use tower::ServiceExt as _;
 use tower_cors::browser as model;
@@ -88,7 +91,10 @@ impl CaseModel {
         if let Some(gap) = step.pause {
             self.clock.advance(gap);
         }
-        let page = page_request(origin_of(&case.page), step, url);
+        let Some(page) = page_request(origin_of(&case.page), step, url) else {
+            let why = "a visit is not a page's request".to_owned();
+            return vec![("request".into(), why)];
+        };
         let services = Arc::clone(&self.services);
         let mut service = tower::service_fn(move |req: Request<Body>| {
             let app = req.uri().port_u16().and_then(|p| services.get(&p).cloned());
@@ -103,6 +109,7 @@ impl CaseModel {
                 }
             }
         });
+        let cors = page.kind() == model::RequestKind::Cors;
         let outcome = match self.rt.block_on(self.browser.fetch(&mut service, &page)) {
             Ok(o) => o,
             Err(e) => {
@@ -120,11 +127,19 @@ impl CaseModel {
             }
         };
         let verdict = |allowed: bool| if allowed { "allowed" } else { "blocked" }.to_owned();
-        differ(
-            "verdict",
-            verdict(outcome.is_allowed()),
-            verdict(seen.readable()),
-        );
+        if cors {
+            differ(
+                "verdict",
+                verdict(outcome.is_allowed()),
+                verdict(seen.readable()),
+            );
+        } else {
+            // A form's answer becomes the new document, a cross-origin
+            // `no-cors` one is opaque (status 0): script reads neither.
+            let readable = |r: bool| if r { "readable" } else { "not readable" }.to_owned();
+            let engine = seen.readable() && seen.page["status"] != 0;
+            differ("verdict", readable(outcome.is_readable()), readable(engine));
+        }
         differ(
             "reason",
             format!("{:?}", outcome.blocked().and_then(|b| b.reason_in(m))),
@@ -138,7 +153,7 @@ impl CaseModel {
         let mut real: Vec<&str> = seen
             .reports
             .iter()
-            .filter(|r| r.level == Level::Warning && !about_cookies(r))
+            .filter(|r| r.level == Level::Warning && !outside_model(r))
             .map(|r| r.code.as_str())
             .collect();
         real.sort_unstable();
@@ -151,21 +166,39 @@ impl CaseModel {
                 readable(!seen.page["header"].is_null()),
             );
         }
+        // The suite's own servers log Fetch Metadata; the demo's do not.
+        let metadata = matches!(case.logs, Logs::Suite { .. });
         let sent: Vec<String> = outcome
             .exchanges()
             .iter()
-            .map(|x| request_line(x.request().method().as_str(), x.request().headers()))
+            .map(|x| request_line(x, metadata))
             .collect();
-        let received: Vec<String> = seen.received.iter().map(received_line).collect();
+        let received: Vec<String> = seen
+            .received
+            .iter()
+            .map(|r| received_line(r, metadata))
+            .collect();
         differ("requests", format!("{sent:?}"), format!("{received:?}"));
         problems
     }
 }
 
-/// The request the page made, as the model takes it.
-fn page_request(origin: &str, step: &Step, url: &str) -> model::PageRequest {
+/// Whether the model speaks for `how`: every page request (`fetch()` in any
+/// mode, a form post), not a visit (a URL the user opens in the tab).
+pub fn applies(how: &How) -> bool {
+    !matches!(how, How::Visit { .. })
+}
+
+/// The request the page made, as the model takes it (`None` for a visit,
+/// which no page makes).
+fn page_request(origin: &str, step: &Step, url: &str) -> Option<model::PageRequest> {
     let (method, headers, credentials): (&str, Vec<(String, String)>, model::Credentials) =
         match &step.how {
+            // The suite's forms are url-encoded (hidden inputs).
+            How::Form { .. } => {
+                let form = model::PageRequest::form_post(origin, url, model::Enctype::UrlEncoded);
+                return Some(form);
+            }
             How::Fetch { init, .. } => {
                 let headers = init["headers"]
                     .as_object()
@@ -184,6 +217,7 @@ fn page_request(origin: &str, step: &Step, url: &str) -> model::PageRequest {
                     credentials,
                 )
             }
+            How::Visit { .. } => return None,
             How::DemoRow(row) => (
                 row.method,
                 row.headers
@@ -197,12 +231,16 @@ fn page_request(origin: &str, step: &Step, url: &str) -> model::PageRequest {
                 },
             ),
         };
-    headers
+    let page = headers
         .into_iter()
         .fold(model::PageRequest::new(origin, method, url), |p, (n, v)| {
             p.header(n, v)
-        })
-        .credentials(credentials)
+        });
+    let mode = match &step.how {
+        How::Fetch { init, .. } if init["mode"] == "no-cors" => model::Mode::NoCors,
+        _ => model::Mode::Cors,
+    };
+    Some(page.credentials(credentials).mode(mode))
 }
 
 /// The response header `how` reads, if any.
@@ -210,12 +248,15 @@ pub fn reads(how: &How) -> Option<&'static str> {
     match how {
         How::Fetch { read, .. } => *read,
         How::DemoRow(row) => row.read_header,
+        How::Form { .. } | How::Visit { .. } => None,
     }
 }
 
-/// Cookie reports: the model has no cookie jar.
-fn about_cookies(r: &Report) -> bool {
-    r.code.to_ascii_lowercase().contains("cookie")
+/// Reports about what the model leaves out: cookies (it has no cookie
+/// jar) and Chromium's Opaque Response Blocking of a `no-cors` body (not
+/// CORS: the page reads nothing of an opaque response either way).
+fn outside_model(r: &Report) -> bool {
+    r.code.to_ascii_lowercase().contains("cookie") || r.code == "ResponseWasBlockedByORB"
 }
 
 /// The engine's reason in the model's terms: Chromium's code; Firefox's
@@ -233,29 +274,48 @@ fn engine_reason(e: Engine, reports: &[Report]) -> Option<String> {
 }
 
 /// A request in a line: method, and the headers the checks are about.
-fn request_line(method: &str, headers: &HeaderMap) -> String {
+fn request_line(exchange: &model::Exchange, metadata: bool) -> String {
+    let headers = exchange.request().headers();
     let get = |n: &str| {
         headers
             .get(n)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
     };
+    let fetch_metadata = metadata.then(|| {
+        [
+            get("sec-fetch-site"),
+            get("sec-fetch-mode"),
+            get("sec-fetch-dest"),
+        ]
+    });
     line(
-        method,
-        get("origin"),
-        get("access-control-request-method"),
-        get("access-control-request-headers"),
+        exchange.request().method().as_str(),
+        [
+            get("origin"),
+            get("access-control-request-method"),
+            get("access-control-request-headers"),
+        ],
+        fetch_metadata,
+        exchange.status().as_u16(),
     )
 }
 
-fn received_line(r: &Received) -> String {
-    line(&r.method, r.origin.clone(), r.acrm.clone(), r.acrh.clone())
+fn received_line(r: &Received, metadata: bool) -> String {
+    let fetch_metadata = metadata.then(|| [r.site.clone(), r.mode.clone(), r.dest.clone()]);
+    line(
+        &r.method,
+        [r.origin.clone(), r.acrm.clone(), r.acrh.clone()],
+        fetch_metadata,
+        r.status,
+    )
 }
 
+/// `METHOD Origin o [ACRM m] [ACRH h] [Sec-Fetch site/mode/dest] -> status`.
 fn line(
     method: &str,
-    origin: Option<String>,
-    acrm: Option<String>,
-    acrh: Option<String>,
+    [origin, acrm, acrh]: [Option<String>; 3],
+    fetch_metadata: Option<[Option<String>; 3]>,
+    status: u16,
 ) -> String {
     let mut s = format!("{method} Origin {}", origin.as_deref().unwrap_or("-"));
     if let Some(m) = acrm {
@@ -264,5 +324,10 @@ fn line(
     if let Some(h) = acrh {
         s.push_str(&format!(" ACRH {h}"));
     }
+    if let Some(values) = fetch_metadata {
+        let values: Vec<&str> = values.iter().map(|v| v.as_deref().unwrap_or("-")).collect();
+        s.push_str(&format!(" Sec-Fetch {}", values.join("/")));
+    }
+    s.push_str(&format!(" -> {status}"));
     s
 }

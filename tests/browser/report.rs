@@ -100,7 +100,11 @@ fn received(rs: &[Received]) -> String {
 
 /// One table cell: verdict (and the header the step read), reason, warning.
 fn cell(o: &Observed, read: Option<&str>) -> String {
-    let mut s = if o.readable() {
+    let mut s = if o.page["navigated"] == true {
+        "↪ navigated".to_owned()
+    } else if o.readable() && o.page["status"] == 0 {
+        "✅ opaque (status 0)".to_owned()
+    } else if o.readable() {
         let mut v = format!("✅ {}", o.page["status"]);
         if let Some(name) = read {
             match o.page["header"].as_str() {
@@ -273,7 +277,7 @@ pub fn markdown(suite: &Suite<'_>) -> String {
             };
             let what = match &step.how {
                 How::DemoRow(row) => row.title.to_owned(),
-                How::Fetch { .. } => step.what.clone(),
+                _ => step.what.clone(),
             };
             let seen: Vec<String> = engines
                 .iter()
@@ -301,8 +305,118 @@ pub fn markdown(suite: &Suite<'_>) -> String {
         }
     }
     out.push_str(COOKIE_NOTES);
+    write_guard(&mut out, suite, &engines);
     out
 }
+
+/// The write guard's section: for every request of its cases, what
+/// arrived at the API in each engine (`Sec-Fetch-Site`, `-Mode`, `-Dest`,
+/// `Origin`, the cookie) and whether the API's handler ran.
+fn write_guard(out: &mut String, suite: &Suite<'_>, engines: &[&EngineRun]) {
+    let cases: Vec<&Case> = suite
+        .cases
+        .iter()
+        .filter(|c| c.group == WRITE_GUARD)
+        .collect();
+    if cases.is_empty() {
+        return;
+    }
+    out.push_str(GUARD_NOTES);
+    out.push_str("| case | request |");
+    for e in engines {
+        let _ = write!(out, " {} |", e.engine);
+    }
+    out.push_str("\n|---|---|");
+    out.push_str(&"---|".repeat(engines.len()));
+    out.push('\n');
+    for case in cases {
+        for (i, step) in case.steps.iter().enumerate() {
+            let label = if i == 0 {
+                format!("`{}` (page {})", case.id, md(&case.page))
+            } else {
+                String::new()
+            };
+            let _ = write!(out, "| {label} | `{}` |", md(&step.what));
+            for e in engines {
+                let c = e
+                    .observed(case.id, step.id)
+                    .map_or("not run".into(), |o| arrived(&o.received));
+                let _ = write!(out, " {c} |");
+            }
+            out.push('\n');
+        }
+    }
+}
+
+/// The report's group of the write guard's cases.
+pub const WRITE_GUARD: &str = "write guard";
+
+/// What arrived for one request, for the write guard's table.
+fn arrived(rs: &[Received]) -> String {
+    if rs.is_empty() {
+        return "nothing".into();
+    }
+    let h = |v: &Option<String>| v.as_deref().map_or("–".to_owned(), |v| format!("`{v}`"));
+    rs.iter()
+        .map(|r| {
+            let mut s = format!(
+                "{} / {} / {}, Origin {}",
+                h(&r.site),
+                h(&r.mode),
+                h(&r.dest),
+                h(&r.origin.as_deref().map(unport))
+            );
+            if let Some(c) = &r.cookie {
+                s.push_str(&format!(", cookie `{c}`"));
+            }
+            if r.handled {
+                s.push_str(&format!(": **handler ran** ({})", r.status));
+            } else {
+                s.push_str(&format!(": {} from the layer", r.status));
+            }
+            s
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+const GUARD_NOTES: &str = "
+## The write guard: what arrived at the API
+
+The cases of the write guard group above, by what the API received. Each
+cell: `Sec-Fetch-Site` / `Sec-Fetch-Mode` / `Sec-Fetch-Dest`, then `Origin`
+and the cookie (– for an absent header), and whether the API's own handler
+ran or the CORS layer refused the request before it (403). The suite
+asserts the `Sec-Fetch-Site`, the `Origin`, the cookie and the handler.
+
+- The user logs in first: the tab opens the API's `/api/login` (a
+  top-level GET, first party), which sets `sid_guard=1` without a
+  `SameSite` attribute; then the page writes. `127.0.0.1` on two ports is
+  same site, `localhost` against `127.0.0.1` cross site.
+- All three engines send `Sec-Fetch-Site` on every one of these requests,
+  and `Origin` on every POST, the same-origin form post included. The
+  guard decides on `Sec-Fetch-Site` in each of them.
+- Chromium and Firefox mark the login navigation the driver starts
+  `Sec-Fetch-Site: none`, like an address typed by the user; WebKit rates
+  it against the page the tab leaves (`same-site`, `cross-site`, ...). It
+  is a GET, which the guard never refuses.
+- The cookie is what a forged write abuses. It arrives on every write from
+  a same-site page in every engine, and on a cross-site form post in every
+  engine: Chromium treats a cookie without `SameSite` as `Lax`, yet sends
+  it on a cross-site top-level POST and warns
+  `WarnSameSiteUnspecifiedLaxAllowUnsafe` (its \"Lax-allowing-unsafe\"
+  exception, which by Chromium's documentation holds for two minutes after
+  the cookie is set; the suite posts within seconds). A cross-site fetch
+  carries it only in WebKit. Without the guard (the `guard-off` control)
+  the handler runs for all three writes with the cookie, although the page
+  can read none of the answers.
+- The browser model made every write too (the form posts, `no-cors`
+  fetches and `text/plain` POSTs; not the visits, which no page makes),
+  against the same APIs, and agreed with each engine on what it sent
+  (`Origin`, `Sec-Fetch-*`), the status it got, and that the page reads
+  none of the refused answers. It carries no cookies.
+
+";
 
 /// The "where engines differ" list: the cases whose table entry says how,
 /// with what each engine reported, and any step whose verdict or requests
@@ -352,9 +466,10 @@ fn differences(out: &mut String, suite: &Suite<'_>, engines: &[&EngineRun]) {
 fn model_gaps(out: &mut String, suite: &Suite<'_>, engines: &[&EngineRun]) {
     out.push_str(
         "## Where the browser model differs from an engine\n\n\
-         On every other request, the model (`tower_cors::browser`, run in-process against the \
+         On every other request (visits aside, which no page makes), the model (`tower_cors::browser`, run in-process against the \
          same servers for the same engine) agreed with the engine on the verdict, the engine's \
-         reason, its warnings, the readable headers and every request sent.\n\n",
+         reason, its warnings, the readable headers and every request sent (with its \
+         `Sec-Fetch-*` headers, on the suite's own servers) and the status it got.\n\n",
     );
     let mut any = false;
     for case in suite.cases {

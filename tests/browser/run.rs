@@ -99,6 +99,37 @@ pub fn fetch_js(url: &str, init: &Value, read_header: Option<&str>) -> String {
     )
 }
 
+/// JavaScript that builds a `<form method=post action=url>` with `fields`
+/// as hidden inputs and submits it.
+pub fn form_js(url: &str, fields: &[(&str, &str)]) -> String {
+    let inputs: Vec<Value> = fields.iter().map(|(n, v)| json!([n, v])).collect();
+    format!(
+        r#"const f = document.createElement("form");
+        f.method = "post";
+        f.action = {url};
+        for (const [name, value] of {inputs}) {{
+            const i = document.createElement("input");
+            i.type = "hidden";
+            i.name = name;
+            i.value = value;
+            f.appendChild(i);
+        }}
+        document.body.appendChild(f);
+        f.submit();"#,
+        url = json!(url),
+        inputs = Value::Array(inputs),
+    )
+}
+
+/// Waits (at most `STEP`) until the case's servers have answered a request
+/// whose URL contains `needle`.
+fn wait_logged(logs: &Logs, needle: &str) {
+    let deadline = Instant::now() + STEP;
+    while received(logs, needle, 0..u64::MAX).is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// The origin of `url` (`scheme://host[:port]`).
 pub fn origin_of(url: &str) -> &str {
     let after_scheme = url.find("://").map_or(0, |i| i + 3);
@@ -149,10 +180,29 @@ pub fn run_case(browser: &dyn Browser, case: &Case, rt: &tokio::runtime::Handle)
             std::thread::sleep(gap);
         }
         let from = current_seq();
+        let key = step.same_url_as.unwrap_or(step.id);
+        let needle = format!("s={}.{key}&e={}", case.id, engine.tag());
+        // A navigation's page: the new document loaded, and the case's page
+        // open again for the next step.
+        let navigated = |went: Result<(), String>| {
+            let back = tab.goto(&case.page, OPEN);
+            match went.and(back) {
+                Ok(()) => json!({"navigated": true}),
+                Err(e) => json!({"navigated": false, "error": format!("driver: {e}")}),
+            }
+        };
         let (page, needle) = match &step.how {
+            How::Form { url, fields } => {
+                let js = form_js(&format!("{url}?{needle}"), fields);
+                let went = tab.navigate_by(&js, &needle, STEP);
+                wait_logged(&case.logs, &needle);
+                (navigated(went), needle)
+            }
+            How::Visit { url } => {
+                let went = tab.goto(&format!("{url}?{needle}"), STEP);
+                (navigated(went), needle)
+            }
             How::Fetch { url, init, read } => {
-                let key = step.same_url_as.unwrap_or(step.id);
-                let needle = format!("s={}.{key}&e={}", case.id, engine.tag());
                 let js = fetch_js(&format!("{url}?{needle}"), init, *read);
                 let page = tab
                     .eval(&js, STEP)
@@ -228,10 +278,14 @@ pub fn run_case(browser: &dyn Browser, case: &Case, rt: &tokio::runtime::Handle)
             model_gaps: Vec::new(),
         };
         let url = match (&step.how, &case.logs) {
-            (How::Fetch { url, .. }, _) => format!("{url}?{needle}"),
+            (How::Fetch { url, .. } | How::Form { url, .. }, _) => format!("{url}?{needle}"),
             (How::DemoRow(_), Logs::Demo(demo)) => format!("{}/api/data?{needle}", demo.base),
-            (How::DemoRow(_), _) => String::new(),
+            _ => String::new(),
         };
+        if !crate::model::applies(&step.how) {
+            run.steps.push(seen);
+            continue;
+        }
         let gap = *expect.model_gap.get(engine);
         let disagreements = model.judge(case, step, &url, &seen);
         if let Some(what) = gap.filter(|w| !disagreements.iter().any(|(d, _)| d == w)) {
@@ -301,6 +355,10 @@ fn received(logs: &Logs, needle: &str, window: std::ops::Range<u64>) -> Vec<Rece
                 acrh: s.acrh,
                 // The demo's log does not record cookies; its rows set none.
                 cookie: None,
+                site: None,
+                mode: None,
+                dest: None,
+                handled: false,
                 status: s.status,
                 answer: s
                     .acao
@@ -314,6 +372,11 @@ fn received(logs: &Logs, needle: &str, window: std::ops::Range<u64>) -> Vec<Rece
 
 fn check_page(want: &Sees, how: &How, page: &Value, problems: &mut Vec<String>) {
     match want {
+        Sees::Navigated => {
+            if page["navigated"] != true {
+                problems.push(format!("expected a navigation, the page got {page}"));
+            }
+        }
         Sees::Blocked => {
             let error = page["error"].as_str().unwrap_or_default();
             if page["ok"] != false || !error.contains("TypeError") {
@@ -332,6 +395,8 @@ fn check_page(want: &Sees, how: &How, page: &Value, problems: &mut Vec<String>) 
             let method = match how {
                 How::Fetch { init, .. } => init["method"].as_str().unwrap_or("GET"),
                 How::DemoRow(row) => row.method,
+                How::Form { .. } => "POST",
+                How::Visit { .. } => "GET",
             };
             let body = page["body"].as_str().unwrap_or_default();
             if (200..300).contains(status) && !body.contains(&format!(r#""method":"{method}""#)) {
@@ -359,7 +424,7 @@ fn check_page(want: &Sees, how: &How, page: &Value, problems: &mut Vec<String>) 
     // The demo page predicts each row from the policy: it must agree.
     if let (Some(expect), How::DemoRow(_)) = (page["expect"].as_str(), how) {
         let got = match want {
-            Sees::Blocked => "blocked",
+            Sees::Blocked | Sees::Navigated => "blocked",
             Sees::Read {
                 header: HeaderSeen::Null,
                 ..
@@ -389,15 +454,18 @@ fn check_sent(case: &Case, want: &[Sent], got: &[Received], problems: &mut Vec<S
     };
     let matches = |w: &Sent, r: &Received| {
         let origin = match w.origin {
-            OriginSent::Page => page_origin,
-            OriginSent::Null => "null",
+            OriginSent::Page => Some(page_origin),
+            OriginSent::Null => Some("null"),
+            OriginSent::Absent => None,
         };
         r.method == w.method
             && r.acrm.as_deref() == w.acrm
             && r.acrh.as_deref() == w.acrh
-            && r.origin.as_deref() == Some(origin)
+            && r.origin.as_deref() == origin
             && r.cookie.as_deref() == w.cookie
             && r.status == w.status
+            && w.site.is_none_or(|site| r.site.as_deref() == site)
+            && w.handled.is_none_or(|ran| r.handled == ran)
             && port_of(w.at).is_none_or(|p| p == r.port)
     };
     if want.len() != got.len() || want.iter().zip(got).any(|(w, r)| !matches(w, r)) {
@@ -424,6 +492,12 @@ pub fn describe(r: &Received) -> String {
     }
     if let Some(c) = &r.cookie {
         s.push_str(&format!(" Cookie {c}"));
+    }
+    if let Some(site) = &r.site {
+        s.push_str(&format!(" Sec-Fetch-Site {site}"));
+    }
+    if r.handled {
+        s.push_str(" (handler ran)");
     }
     s.push_str(&format!(" -> {} (port {})", r.status, r.port));
     s

@@ -4,6 +4,10 @@
 //! - [`policy_api`]: `/api/data` and `/api/login` behind tower-cors's
 //!   `CorsLayer` with one policy. `/api/login` also sets a cookie, so that
 //!   the credentials cases send a real one.
+//!   [`guard_api`] is the same with a built policy (the write guard's
+//!   exemption is a closure, which `CorsConfig` cannot hold); every such API
+//!   also serves `/oauth/callback` (the same handler, for an exemption) and
+//!   `/page` (a blank page on the API's own origin).
 //! - [`other_api`]: not tower-cors. It answers preflights and actual
 //!   requests with exactly the status and headers a case gives it (two
 //!   `Access-Control-Allow-Origin` lines, `ACAC: TRUE`, a 307, ...).
@@ -15,8 +19,8 @@ use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use axum::http::{Method, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
-use axum::routing::any;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{any, get};
 use axum::{Json, Router};
 use serde_json::json;
 use tower_cors::{CorsConfig, CorsLayer, CorsPolicy};
@@ -42,6 +46,13 @@ pub struct Received {
     pub acrm: Option<String>,
     pub acrh: Option<String>,
     pub cookie: Option<String>,
+    /// `Sec-Fetch-Site`, `Sec-Fetch-Mode`, `Sec-Fetch-Dest`.
+    pub site: Option<String>,
+    pub mode: Option<String>,
+    pub dest: Option<String>,
+    /// Whether the server's own handler ran (a request the CORS layer
+    /// answers itself, a preflight or a refused write, never reaches it).
+    pub handled: bool,
     /// The status it was answered with.
     pub status: u16,
     /// The response's headers, one entry per line.
@@ -112,11 +123,16 @@ async fn record(State((log, port)): State<(Log, u16)>, req: Request, next: Next)
         acrm: text(h, header::ACCESS_CONTROL_REQUEST_METHOD),
         acrh: text(h, header::ACCESS_CONTROL_REQUEST_HEADERS),
         cookie: text(h, header::COOKIE),
+        site: text(h, HeaderName::from_static("sec-fetch-site")),
+        mode: text(h, HeaderName::from_static("sec-fetch-mode")),
+        dest: text(h, HeaderName::from_static("sec-fetch-dest")),
+        handled: false,
         status: 0,
         answer: Vec::new(),
     };
     let res = next.run(req).await;
     seen.status = res.status().as_u16();
+    seen.handled = res.extensions().get::<HandlerRan>().is_some();
     seen.answer = res
         .headers()
         .iter()
@@ -185,11 +201,22 @@ impl Runtime {
     /// `Set-Cookie: {cookie}`.
     pub fn policy_api(&self, config: CorsConfig, cookie: &str) -> Result<Server, String> {
         let policy = CorsPolicy::try_from(config).map_err(|e| e.to_string())?;
+        self.guard_api(policy, cookie)
+    }
+
+    /// An API enforcing `policy` with tower-cors; `/api/login` answers with
+    /// `Set-Cookie: {cookie}`.
+    pub fn guard_api(&self, policy: CorsPolicy, cookie: &str) -> Result<Server, String> {
         let cookie = HeaderValue::from_str(cookie).map_err(|e| e.to_string())?;
         self.serve(move || {
             let cookie = cookie.clone();
             Router::new()
                 .route("/api/data", any(data))
+                .route("/oauth/callback", any(data))
+                .route(
+                    "/page",
+                    get(|| async { Html("<!doctype html><title>api page</title><p>api page") }),
+                )
                 .route(
                     "/api/login",
                     any(move |method: Method| async move {
@@ -213,6 +240,11 @@ impl Runtime {
     }
 }
 
+/// Marks a response the server's own handler made (a response extension,
+/// which the CORS layer keeps on the responses it passes through).
+#[derive(Debug, Clone, Copy)]
+struct HandlerRan;
+
 /// What the demo API answers: `{"message":"CORS works!","method":…}`, an
 /// exposed `x-request-id` and an unexposed `x-powered-by`.
 async fn data(method: Method) -> Response {
@@ -225,6 +257,7 @@ async fn data(method: Method) -> Response {
         h.insert(EXPOSED, v);
     }
     h.insert(HIDDEN, HeaderValue::from_static("tower-cors-suite"));
+    res.extensions_mut().insert(HandlerRan);
     res
 }
 

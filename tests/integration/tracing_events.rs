@@ -198,6 +198,29 @@ async fn a_malformed_method_is_reported_with_its_value() {
 }
 
 #[tokio::test]
+async fn a_refused_write_is_reported_with_its_fetch_site() {
+    let capture = Capture::start();
+    let policy = policy(|b| {
+        b.allow_origins(["https://app.example.com"])
+            .allow_credentials(true)
+    });
+    let site = http::HeaderName::from_static("sec-fetch-site");
+    let forged = request(
+        "POST",
+        &[(ORIGIN, "https://evil.example"), (site, "cross-site")],
+    );
+    send(&policy, &Recorder::new(), forged).await;
+    let events = capture.events();
+    assert_eq!(events.len(), 1, "{events:?}");
+    let field = |name: &str| events[0].fields.get(name).map(String::as_str);
+    assert_eq!(events[0].level, Level::DEBUG);
+    assert_eq!(field("reason"), Some("cross-origin-write"));
+    assert_eq!(field("origin"), Some("https://evil.example"));
+    assert_eq!(field("fetch_site"), Some("cross-site"));
+    assert!(field("fix").is_some_and(|f| f.contains("exempt_from_write_guard")));
+}
+
+#[tokio::test]
 async fn nothing_at_info_or_above() {
     let capture = Capture::start();
     let policy = policy(|b| b.allow_origins(["https://app.example.com"]));

@@ -76,9 +76,42 @@ fn cross_site_cookies_depend_on_the_engine() {
         summary(page, url, "s=1; SameSite=None; Secure; Partitioned"),
         ["if", "if", "no"]
     );
+    // Partitioned needs Secure in Chromium and Firefox; WebKit ignores it.
     assert_eq!(
-        summary(page, url, "s=1; SameSite=None; Partitioned")[0],
-        "no"
+        summary(page, url, "s=1; SameSite=None; Partitioned")[..2],
+        ["no", "no"]
+    );
+    assert_eq!(
+        summary(
+            "https://a.example.com",
+            "https://b.example.com/",
+            "s=1; Partitioned"
+        ),
+        ["no", "no", "yes"]
+    );
+}
+
+#[test]
+fn secure_cookies_over_plain_http_on_loopback_are_kept_by_chromium_and_firefox_only() {
+    let (page, url) = ("http://127.0.0.1:3000", "http://127.0.0.1:3001/api");
+    for line in ["s=1; Secure", "s=1; SameSite=None; Secure"] {
+        assert_eq!(summary(page, url, line), ["yes", "yes", "no"], "{line}");
+    }
+    let webkit = &fates(page, url, "s=1; Secure")[2];
+    assert!(
+        matches!(webkit, Fate::NotSent(why) if why.contains("even on loopback")),
+        "{webkit:?}"
+    );
+    // Cross site, Chromium keeps a Partitioned cookie set within the
+    // page's site even when third-party cookies are blocked.
+    let cross = fates(
+        "http://localhost:3000",
+        "http://127.0.0.1:3001/api",
+        "s=1; SameSite=None; Secure; Partitioned",
+    );
+    assert!(
+        matches!(&cross[0], Fate::SentIf(why) if why.contains("does not block it")),
+        "{cross:?}"
     );
 }
 

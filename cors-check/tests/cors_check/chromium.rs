@@ -97,7 +97,7 @@ pub fn fetch_in_turn(
 }
 
 /// One `fetch` resolving to `{ok, status}` or `{ok: false, error}`.
-fn fetch_js(url: &str, init: &Value) -> String {
+pub fn fetch_js(url: &str, init: &Value) -> String {
     format!(
         r#"(async () => {{
             try {{

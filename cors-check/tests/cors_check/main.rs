@@ -4,6 +4,9 @@
 //! exit status; the same requests run in headless Chromium must give the
 //! same verdict and code. Without Chromium that comparison fails when `CI`
 //! is set and is skipped (saying so) otherwise; `CHROMIUM=/path` picks one.
+//! `engines` does the same in Firefox and WebKit (and Chromium) for each
+//! engine's own verdict, reason and console lines where the engines differ;
+//! `cookies` compares the `--credentials` cookie verdicts with all three.
 
 // The rust-version is the library's; test code builds with the newer
 // toolchain its dev-dependencies need anyway.
@@ -11,6 +14,10 @@
 
 mod cases;
 mod chromium;
+mod contract;
+mod cookies;
+mod engines;
+mod non_cors;
 mod servers;
 
 use std::io::Write as _;

@@ -66,6 +66,11 @@ pub struct Servers {
     pub failing: SocketAddr,
     /// tower-cors with `dangerously_explain_refusals`: refusals carry `x-cors-refusal`.
     pub explaining: SocketAddr,
+    /// Answers as its query says (see [`scripted_answer`]): the headers an
+    /// engine difference needs, exactly as written, on every path.
+    pub scripted: SocketAddr,
+    /// What `scripted` received.
+    pub scripted_seen: Headers,
     _runtime: tokio::runtime::Runtime,
 }
 
@@ -242,6 +247,14 @@ fn start() -> Servers {
                     .expect("a valid policy"),
             )),
     );
+    let scripted_seen = Headers::default();
+    let scripted = {
+        let seen = scripted_seen.clone();
+        bind(Router::new().fallback(move |req: Request| {
+            seen.record(&req);
+            async move { scripted_answer(&req) }
+        }))
+    };
     Servers {
         web,
         stranger,
@@ -262,6 +275,8 @@ fn start() -> Servers {
         redirect,
         failing,
         explaining,
+        scripted,
+        scripted_seen,
         _runtime: runtime,
     }
 }
@@ -341,6 +356,76 @@ fn max_age_answer(origin: &str, req: Request) -> Response {
         }
     }
     res
+}
+
+/// The answer the query asks for: `pre=` and `act=` the status of a
+/// preflight and of any other request (204 and 200 by default); each `p=`
+/// a `Name: value` line added to a preflight's answer, each `a=` one added
+/// to the other answers, percent-encoded, repeated lines kept apart.
+fn scripted_answer(req: &Request) -> Response {
+    let preflight = req.method() == Method::OPTIONS
+        && req
+            .headers()
+            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+    let (mut status, mut lines) = (
+        if preflight {
+            StatusCode::NO_CONTENT
+        } else {
+            StatusCode::OK
+        },
+        Vec::new(),
+    );
+    for pair in req.uri().query().unwrap_or_default().split('&') {
+        let Some((key, value)) = pair.split_once('=') else {
+            continue;
+        };
+        let value = percent_decode(value);
+        match (key, preflight) {
+            ("pre", true) | ("act", false) => {
+                status = value.parse().unwrap_or(StatusCode::IM_A_TEAPOT);
+            }
+            ("p", true) | ("a", false) => lines.extend(
+                value
+                    .split_once(": ")
+                    .map(|(n, v)| (n.to_owned(), v.to_owned())),
+            ),
+            _ => {}
+        }
+    }
+    let mut res = (status, "{\"ok\":true}").into_response();
+    for (name, value) in lines {
+        if let (Ok(n), Ok(v)) = (
+            header::HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(&value),
+        ) {
+            res.headers_mut().append(n, v);
+        }
+    }
+    res
+}
+
+/// `%XX` escapes decoded (the rest as is).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 async fn ok() -> &'static str {

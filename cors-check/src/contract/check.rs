@@ -1,0 +1,385 @@
+//! The whole check: every expectation of every URL tried against the
+//! deployment and against the intended policy, then the cache check
+//! (`Vary: Origin` wherever the answer depends on `Origin`).
+
+use http::header::ORIGIN;
+use tower_cors::browser::{Credentials, PageRequest};
+use tower_cors::CorsConfig;
+
+use super::expect::{self, Ask, How, Kind};
+use super::judge::{judge, Judged, Oracle, Verdict};
+use super::policy::Intended;
+use crate::probe::{allow_origin, varies_on_origin};
+use crate::transport::{Client, Head};
+
+/// Whether an expectation held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The deployment does what the policy says.
+    Pass,
+    /// It does not.
+    Fail,
+    /// It could not be tried (no answer).
+    Error,
+}
+
+impl Outcome {
+    /// `pass`, `fail` or `error`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Fail => "fail",
+            Outcome::Error => "error",
+        }
+    }
+}
+
+/// One expectation and what the deployment did.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// The URL given on the command line this belongs to.
+    pub url: String,
+    /// The request tried; `None` for the `Vary` expectation.
+    pub ask: Option<Ask>,
+    /// `origin`, `method`, ..., or `vary`.
+    pub kind: &'static str,
+    /// The page's origin, or a description for the `Vary` row.
+    pub origin: String,
+    /// Why this is expected, in words.
+    pub why: String,
+    /// The request in a few words.
+    pub request: String,
+    /// `allowed`, `blocked`, or `Vary: Origin`.
+    pub expected: String,
+    /// What happened, in the same words.
+    pub got: String,
+    /// The status of the last answer.
+    pub status: Option<u16>,
+    /// Chromium's code when blocked.
+    pub code: Option<String>,
+    /// Chromium's console message when blocked, or the transport error.
+    pub message: Option<String>,
+    /// What the deployment answered (its `Access-Control-Allow-*` values).
+    pub answer: String,
+    /// Pass, fail or error.
+    pub outcome: Outcome,
+}
+
+impl Row {
+    /// Whether the deployment let in something the policy does not.
+    pub fn allows_more(&self) -> bool {
+        self.outcome == Outcome::Fail && self.expected == "blocked" && self.got == "allowed"
+    }
+
+    /// Whether the deployment blocked something the policy allows.
+    pub fn allows_less(&self) -> bool {
+        self.outcome == Outcome::Fail && self.expected == "allowed" && self.got == "blocked"
+    }
+}
+
+/// Everything the check found.
+#[derive(Debug)]
+pub struct ContractReport {
+    /// The policy.
+    pub intended: Intended,
+    /// The URLs checked.
+    pub urls: Vec<String>,
+    /// Every expectation, URL by URL.
+    pub rows: Vec<Row>,
+}
+
+impl ContractReport {
+    /// How many rows have this outcome.
+    pub fn count(&self, outcome: Outcome) -> usize {
+        self.rows.iter().filter(|r| r.outcome == outcome).count()
+    }
+
+    /// `conforms`, `differs` or `error`.
+    pub fn verdict(&self) -> &'static str {
+        if self.count(Outcome::Fail) > 0 {
+            "differs"
+        } else if self.count(Outcome::Error) > 0 {
+            "error"
+        } else {
+            "conforms"
+        }
+    }
+
+    /// 0 conforms, 1 differs, 2 some expectation could not be tried.
+    pub fn exit_code(&self) -> u8 {
+        match self.verdict() {
+            "conforms" => 0,
+            "differs" => 1,
+            _ => 2,
+        }
+    }
+}
+
+/// A request named with `--send`: `METHOD PATH` or `METHOD URL`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Send {
+    /// As the page's `fetch()` writes it.
+    pub method: String,
+    /// Absolute.
+    pub url: String,
+}
+
+/// Parses `--send` against the first URL's server.
+pub fn parse_send(text: &str, first_url: &str) -> Result<Send, String> {
+    let (method, target) = text
+        .trim()
+        .split_once(char::is_whitespace)
+        .ok_or_else(|| format!("--send '{text}': expected 'METHOD PATH', e.g. 'POST /items'"))?;
+    let target = target.trim();
+    let url = if target.contains("://") {
+        target.to_owned()
+    } else if target.starts_with('/') {
+        format!("{}{target}", origin_part(first_url))
+    } else {
+        return Err(format!(
+            "--send '{text}': the path must start with / (or give a whole URL)"
+        ));
+    };
+    Ok(Send {
+        method: method.to_owned(),
+        url,
+    })
+}
+
+/// `scheme://authority` of a URL.
+fn origin_part(url: &str) -> &str {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let end = url[start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| start + i);
+    &url[..end]
+}
+
+/// Runs every expectation.
+pub async fn run(
+    client: &Client,
+    intended: Intended,
+    urls: Vec<String>,
+    sends: &[Send],
+) -> ContractReport {
+    let oracle = Oracle(&intended.policy);
+    let mut rows = Vec::new();
+    for url in &urls {
+        let mut asks = expect::asks(&intended.config, url);
+        if url == &urls[0] {
+            asks.extend(sent_asks(&intended.config, sends));
+        }
+        let mut answers: Vec<(String, Head)> = Vec::new();
+        // After a request got no answer, the rest of this URL's are not
+        // sent: each would wait for its own timeout.
+        let mut unreachable: Option<String> = None;
+        for ask in asks {
+            if let Some(why) = &unreachable {
+                let mut row = blank_row(url, ask);
+                row.message = Some(not_tried(why));
+                rows.push(row);
+                continue;
+            }
+            let (row, judged) = try_ask(client, &oracle, url, ask).await;
+            if judged
+                .as_ref()
+                .is_some_and(|j| matches!(j.verdict, Verdict::NoAnswer(_)))
+            {
+                unreachable = row.message.clone();
+            }
+            if let (Some(ask), Some((_, head))) = (&row.ask, judged.and_then(|j| j.last)) {
+                if ask.kind == Kind::Origin && ask.how == How::Sent && &ask.url == url {
+                    answers.push((format!("Origin: {}", ask.origin), head));
+                }
+            }
+            rows.push(row);
+        }
+        let vary = match unreachable {
+            Some(why) => Row {
+                message: Some(not_tried(&why)),
+                ..vary_blank(url)
+            },
+            None => vary_row(client, &intended.config, url, answers).await,
+        };
+        rows.push(vary);
+    }
+    ContractReport {
+        intended,
+        urls,
+        rows,
+    }
+}
+
+fn not_tried(why: &str) -> String {
+    format!("not tried: an earlier request to this URL got no answer ({why})")
+}
+
+fn sent_asks(config: &CorsConfig, sends: &[Send]) -> Vec<Ask> {
+    let Some(first) = expect::allowed_origins(config).into_iter().next() else {
+        return Vec::new();
+    };
+    sends
+        .iter()
+        .map(|s| Ask {
+            kind: Kind::Sent,
+            url: s.url.clone(),
+            origin: first.origin.clone(),
+            why: format!("{}; named with --send", first.why),
+            method: s.method.clone(),
+            headers: Vec::new(),
+            credentials: config.allow_credentials,
+            how: How::Sent,
+        })
+        .collect()
+}
+
+/// The row of an expectation not tried yet.
+fn blank_row(url: &str, ask: Ask) -> Row {
+    Row {
+        url: url.to_owned(),
+        kind: ask.kind.as_str(),
+        origin: ask.origin.clone(),
+        why: ask.why.clone(),
+        request: ask.describe(url),
+        expected: String::new(),
+        got: "error".into(),
+        status: None,
+        code: None,
+        message: None,
+        answer: String::new(),
+        outcome: Outcome::Error,
+        ask: Some(ask),
+    }
+}
+
+/// Tries one expectation on both servers.
+async fn try_ask(
+    client: &Client,
+    oracle: &Oracle<'_>,
+    url: &str,
+    ask: Ask,
+) -> (Row, Option<Judged>) {
+    let mut page = PageRequest::new(ask.origin.as_str(), ask.method.as_str(), ask.url.as_str())
+        .credentials(if ask.credentials {
+            Credentials::Include
+        } else {
+            Credentials::SameOrigin
+        });
+    for (name, value) in &ask.headers {
+        page = page.header(name.as_str(), value.as_str());
+    }
+    let mut row = blank_row(url, ask);
+    let how = row.ask.as_ref().map_or(How::PreflightOnly, |a| a.how);
+    let request = match page.prepare() {
+        Ok(r) => r,
+        Err(e) => {
+            row.message = Some(format!("fetch() refuses this request: {e}"));
+            return (row, None);
+        }
+    };
+    let expected = judge(oracle, &request, how).await;
+    let got = judge(client, &request, how).await;
+    row.expected = expected.verdict.as_str().to_owned();
+    row.got = got.verdict.as_str().to_owned();
+    row.status = got.status();
+    row.answer = got.answer_summary();
+    match &got.verdict {
+        Verdict::Blocked { code, message } => {
+            row.code = Some(code.clone());
+            row.message = Some(message.clone());
+        }
+        Verdict::NoAnswer(e) => row.message = Some(e.clone()),
+        Verdict::Allowed => {}
+    }
+    row.outcome = match &got.verdict {
+        Verdict::NoAnswer(_) => Outcome::Error,
+        v if v.as_str() == expected.verdict.as_str() => Outcome::Pass,
+        _ => Outcome::Fail,
+    };
+    (row, Some(got))
+}
+
+/// `Vary: Origin` on every answer to a plain GET of `url`, once they show
+/// that `Access-Control-Allow-Origin` depends on `Origin`: the answers
+/// already got for each origin, and one more without `Origin`.
+async fn vary_row(
+    client: &Client,
+    config: &CorsConfig,
+    url: &str,
+    mut answers: Vec<(String, Head)>,
+) -> Row {
+    let mut row = vary_blank(url);
+    // The same GET from a made-up origin, without its Origin header.
+    let page = PageRequest::new(expect::unlisted(config), "GET", url);
+    if let Ok(request) = page.prepare() {
+        let mut plain = request.actual::<()>();
+        plain.headers_mut().remove(ORIGIN);
+        match client.send(&plain).await {
+            Ok(head) => answers.push(("no Origin".into(), head)),
+            Err(e) => {
+                row.message = Some(e.to_string());
+                return row;
+            }
+        }
+    }
+    let seen: Vec<(&str, Option<String>, bool)> = answers
+        .iter()
+        .map(|(who, h)| {
+            (
+                who.as_str(),
+                allow_origin(&h.headers),
+                varies_on_origin(&h.headers),
+            )
+        })
+        .collect();
+    let depends = seen.windows(2).any(|w| w[0].1 != w[1].1);
+    let missing: Vec<&str> = seen.iter().filter(|s| !s.2).map(|s| s.0).collect();
+    row.answer = seen
+        .iter()
+        .map(|(who, acao, _)| {
+            format!(
+                "{who} got {}",
+                acao.as_deref()
+                    .map_or("no Access-Control-Allow-Origin".to_owned(), |v| format!(
+                        "'{v}'"
+                    ))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    if !depends {
+        row.got = "not needed: every answer is the same".into();
+        row.outcome = Outcome::Pass;
+    } else if missing.is_empty() {
+        row.got = "Vary: Origin".into();
+        row.outcome = Outcome::Pass;
+    } else {
+        row.got = format!(
+            "no Vary: Origin on {} of {} answers",
+            missing.len(),
+            seen.len()
+        );
+        row.message = Some(format!("missing on the answers to {}", missing.join(", ")));
+        row.outcome = Outcome::Fail;
+    }
+    row
+}
+
+/// The `Vary` row, not tried yet.
+fn vary_blank(url: &str) -> Row {
+    Row {
+        url: url.to_owned(),
+        ask: None,
+        kind: "vary",
+        origin: "each origin, and none".into(),
+        why: "answers that depend on Origin must say Vary: Origin, or a shared cache hands one origin's answer to another".into(),
+        request: "GET".into(),
+        expected: "Vary: Origin".into(),
+        got: "error".into(),
+        status: None,
+        code: None,
+        message: None,
+        answer: String::new(),
+        outcome: Outcome::Error,
+    }
+}

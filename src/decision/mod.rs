@@ -390,7 +390,7 @@ pub(crate) fn decide<'a>(
     // may still be a cross-site browser request, for the guard.
     let mut origins = headers.get_all(header::ORIGIN).iter();
     let Some(origin) = origins.next() else {
-        if policy.guard_writes && write_guard::is_write(method) {
+        if write_guard::is_write(method) && policy.guard_writes {
             if let Some(refused) = guard(policy, None, method, headers, head) {
                 return refused;
             }

@@ -189,7 +189,7 @@ where
     // Of the target, only the write guard reads anything (and only of a
     // write): its scheme and authority, not a reference into the request,
     // which would cost a copy of the request on every call.
-    let head = if policy.guard_writes && is_write(req.method()) {
+    let head = if is_write(req.method()) && policy.guard_writes {
         Head::Target(Target::of(req.uri()))
     } else {
         Head::Unknown

@@ -108,33 +108,68 @@ pub fn is_loopback_host(host: &str) -> bool {
             .is_ok_and(|ip| space(ip) == Space::Loopback)
 }
 
-/// Mixed content: an `https:` page calling an `http:` URL that is not
-/// loopback. Every engine blocks it before any request is sent.
+/// Mixed content: an `https:` page calling an `http:` URL. Every engine
+/// blocks it before any request is sent, except that Chromium and Firefox
+/// exempt loopback (`localhost`, 127.0.0.1, "potentially trustworthy")
+/// and WebKit does not (WebKitGTK 2.50's MiniBrowser blocks
+/// `http://127.0.0.1` and `http://localhost` from an https page).
 pub fn mixed_content(page_origin: &str, url: &str, engines: &[Engine]) -> Option<Cause> {
     let (page_scheme, _) = scheme_host(page_origin)?;
     let (scheme, host) = scheme_host(url)?;
-    if page_scheme != "https" || scheme != "http" || is_loopback_host(&host) {
+    if page_scheme != "https" || scheme != "http" {
+        return None;
+    }
+    let loopback = is_loopback_host(&host);
+    let effects: Vec<(Engine, Effect, String)> = engines
+        .iter()
+        .map(|e| match (e, loopback) {
+            (_, false) => (
+                *e,
+                Effect::Blocks,
+                "blocks it: an https: page may fetch only https: URLs (loopback, localhost and 127.0.0.1, excepted)".to_owned(),
+            ),
+            (Engine::WebKit, true) => (
+                *e,
+                Effect::Blocks,
+                "blocks it: an https: page may fetch only https: URLs, loopback (localhost, 127.0.0.1) included, and fetch() rejects with \"TypeError: Load failed\"".to_owned(),
+            ),
+            (_, true) => (
+                *e,
+                Effect::Allows,
+                "allows it: loopback (localhost, 127.0.0.1) is potentially trustworthy, so an http: URL there is not mixed content".to_owned(),
+            ),
+        })
+        .collect();
+    if !effects
+        .iter()
+        .any(|(_, effect, _)| *effect == Effect::Blocks)
+    {
         return None;
     }
     let https = url.replacen("http://", "https://", 1);
+    let summary = if loopback {
+        format!(
+            "Mixed content in WebKit (Safari): the page is https: and the URL is http: on loopback; Chromium and Firefox exempt loopback, WebKit does not and blocks the request before sending it, so no CORS header is read and fetch() rejects with \"TypeError: Load failed\" (page {page_origin}, URL {url})"
+        )
+    } else {
+        format!(
+            "Mixed content: the page is https: and the URL is http:, so the browser blocks the request before sending it; no CORS header is read, and the console says \"Mixed Content: The page at '{page_origin}/…' was loaded over HTTPS, but requested an insecure resource '{url}'. This request has been blocked; the content must be served over HTTPS.\" (Chromium's wording; in DevTools the request's blocked reason is mixed-content, with no CORS error, and the Issues panel has a Mixed Content issue)"
+        )
+    };
+    let fix = if loopback {
+        format!(
+            "Serve the local API over https (a certificate Safari trusts) and call {https}; or, for development, serve the page over http too."
+        )
+    } else {
+        format!(
+            "Serve the API over https and call {https}; or, for development, serve the page over http too, or call the API on localhost (Chromium and Firefox; not WebKit)."
+        )
+    };
     Some(Cause {
         code: code::MIXED_CONTENT,
-        summary: format!(
-            "Mixed content: the page is https: and the URL is http:, so the browser blocks the request before sending it; no CORS header is read, and the console says \"Mixed Content: The page at '{page_origin}/…' was loaded over HTTPS, but requested an insecure resource '{url}'. This request has been blocked; the content must be served over HTTPS.\" (Chromium's wording; in DevTools the request's blocked reason is mixed-content, with no CORS error, and the Issues panel has a Mixed Content issue)"
-        ),
-        engines: engines
-            .iter()
-            .map(|e| {
-                (
-                    *e,
-                    Effect::Blocks,
-                    "blocks it: an https: page may fetch only https: URLs (loopback, localhost and 127.0.0.1, excepted)".to_owned(),
-                )
-            })
-            .collect(),
-        fix: format!(
-            "Serve the API over https and call {https}; or, for development, serve the page over http too, or call the API on localhost."
-        ),
+        summary,
+        engines: effects,
+        fix,
         devtools_code: None,
     })
 }

@@ -129,9 +129,24 @@ pub struct Firefox {
 impl Firefox {
     /// Starts Firefox and connects to it, within `timeout`.
     pub fn launch(exe: &Path, timeout: Duration) -> Result<Self, String> {
+        Self::launch_with(exe, &[], false, timeout)
+    }
+
+    /// [`Firefox::launch`] with more preferences (each value as `user.js`
+    /// writes it: `true`, `0`, `"a,b"` with its quotes), and, with
+    /// `accept_insecure_certs`, the session's `acceptInsecureCerts`
+    /// capability (any certificate, such as a self-signed one made for a
+    /// test, is accepted).
+    pub fn launch_with(
+        exe: &Path,
+        prefs: &[(&str, &str)],
+        accept_insecure_certs: bool,
+        timeout: Duration,
+    ) -> Result<Self, String> {
         let profile = fresh_dir("firefox")?;
         let prefs: String = PREFS
             .iter()
+            .chain(prefs)
             .map(|(k, v)| format!("user_pref({k:?}, {v});\n"))
             .collect();
         std::fs::write(profile.join("user.js"), prefs).map_err(|e| format!("user.js: {e}"))?;
@@ -164,7 +179,7 @@ impl Firefox {
         let marionette = Marionette::connect(mport, timeout)?;
         let session = marionette.command(
             "WebDriver:NewSession",
-            json!({"webSocketUrl": true}),
+            json!({"webSocketUrl": true, "acceptInsecureCerts": accept_insecure_certs}),
             timeout,
         )?;
         let caps = &session["capabilities"];

@@ -188,6 +188,18 @@ impl WebKit {
     /// Starts a new MiniBrowser (its own ephemeral session), connects its
     /// inspector and loads `url`, within `timeout`.
     pub fn open_page(&self, url: &str, timeout: Duration) -> Result<Page<'_>, String> {
+        self.open_page_with(url, &[], timeout)
+    }
+
+    /// [`WebKit::open_page`] with more MiniBrowser options, e.g.
+    /// `--ignore-tls-errors` (accepts any certificate, such as a
+    /// self-signed one made for a test).
+    pub fn open_page_with(
+        &self,
+        url: &str,
+        options: &[&str],
+        timeout: Duration,
+    ) -> Result<Page<'_>, String> {
         let deadline = Instant::now() + timeout;
         let left = || deadline.saturating_duration_since(Instant::now());
         // A port that was free a moment ago; MiniBrowser binds it itself.
@@ -200,7 +212,9 @@ impl WebKit {
         let child = self
             .minibrowser()
             .env("WEBKIT_INSPECTOR_HTTP_SERVER", format!("127.0.0.1:{port}"))
-            .args(["--private", "--full-screen", "about:blank"])
+            .args(["--private", "--full-screen"])
+            .args(options)
+            .arg("about:blank")
             .stderr(file)
             .process_group(0)
             .spawn()

@@ -33,6 +33,7 @@ use std::convert::Infallible;
 use std::io::Write as _;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
@@ -47,7 +48,7 @@ use tokio_rustls::TlsAcceptor;
 use tower_cors_test_drivers::cdp::{self, Chromium, Tab};
 
 use crate::cases::cors_check_json;
-use crate::chromium::STEP;
+use crate::chromium::{fetch_js, STEP};
 
 /// What the servers received: `METHOD /path?query`, in order.
 #[derive(Clone, Default)]
@@ -610,4 +611,186 @@ fn resolve_connects_a_name_to_the_address_given() {
             .is_some_and(|e| e.contains("HOST:PORT:ADDR")),
         "{r:#}"
     );
+}
+
+/// An https page fetching an http URL in Firefox or WebKit: whether the
+/// engine blocks it as mixed content, compared with
+/// `cors-check --engine firefox|webkit`.
+struct Mixed {
+    name: &'static str,
+    page: String,
+    url: String,
+    resolve: Vec<String>,
+    /// Whether it is mixed content (blocked before anything is sent).
+    blocked: bool,
+}
+
+/// The situations for `engine`: an https page on `127.0.0.1` fetching
+/// `http://127.0.0.1` and `http://localhost` (loopback: not mixed content
+/// in Firefox, mixed content in WebKit), and, in Firefox,
+/// whose `network.dns.localDomains` gives `app.test` and `api.test` to
+/// 127.0.0.1, an https page on `app.test` fetching `http://api.test`.
+fn mixed_situations(site: &Site, engine: &str) -> Vec<Mixed> {
+    let (page, api) = (site.secure_loopback.port(), site.api.port());
+    let url =
+        |host: &str, case: &str| format!("http://{host}:{api}/api/data?case={case}&e={engine}");
+    let mut all = vec![Mixed {
+        name: "https-page-http-127",
+        page: format!("https://127.0.0.1:{page}"),
+        url: url("127.0.0.1", "https-page-http-127"),
+        resolve: Vec::new(),
+        blocked: engine == "webkit",
+    }];
+    all.push(Mixed {
+        name: "https-page-http-localhost",
+        page: format!("https://127.0.0.1:{page}"),
+        url: url("localhost", "https-page-http-localhost"),
+        resolve: Vec::new(),
+        blocked: engine == "webkit",
+    });
+    if engine == "firefox" {
+        all.push(Mixed {
+            name: "mixed",
+            page: format!("https://app.test:{page}"),
+            url: url("api.test", "mixed"),
+            resolve: vec![
+                format!("api.test:{api}:127.0.0.1"),
+                format!("app.test:{page}:127.0.0.1"),
+            ],
+            blocked: true,
+        });
+    }
+    all
+}
+
+/// Whether `cors-check --engine <engine>` says the engine blocks `m` as
+/// mixed content (`Ok(false)`: no cause, and allowed).
+fn cors_check_blocks(m: &Mixed, engine: &str) -> Result<bool, String> {
+    let mut args = vec![
+        m.url.clone(),
+        "--origin".into(),
+        m.page.clone(),
+        "--engine".into(),
+        engine.into(),
+    ];
+    for r in &m.resolve {
+        args.extend(["--resolve".to_owned(), r.clone()]);
+    }
+    let (_, r) = cors_check_json(&args);
+    let verdict = r["engines"][0]["verdict"].as_str().unwrap_or("?");
+    let exchanges = r["exchanges"].as_array().map_or(0, Vec::len);
+    match r["causes"].as_array().map(Vec::as_slice) {
+        Some([]) if verdict == "allowed" => Ok(false),
+        Some([c])
+            if c["code"] == "mixed-content"
+                && c["engines"][engine]["effect"] == "blocks"
+                && verdict == "blocked"
+                && exchanges == 0 =>
+        {
+            Ok(true)
+        }
+        _ => Err(format!("cors-check said neither: {r:#}")),
+    }
+}
+
+/// Whether the engine blocked it before sending (`Ok(true)`), or the page
+/// got the response (`Ok(false)`), from the page's `fetch()` result and
+/// whether the API received the request.
+fn engine_blocked(site: &Site, m: &Mixed, result: &Value, before: usize) -> Result<bool, String> {
+    let tag = m.url.rsplit_once('?').map_or("", |(_, q)| q);
+    let reached = site.seen.count(tag) > before;
+    let type_error = result["error"]
+        .as_str()
+        .is_some_and(|e| e.contains("TypeError"));
+    match (result["ok"] == true, reached) {
+        (true, true) => Ok(false),
+        (false, false) if type_error => Ok(true),
+        _ => Err(format!("the page got {result}, reached={reached}")),
+    }
+}
+
+/// Runs every situation for `engine` with `run` (the page's `fetch()`
+/// result) and compares what the engine did with what cors-check says.
+fn compare_mixed(site: &Site, engine: &str, run: impl Fn(&Mixed) -> Result<Value, String>) {
+    let mut failures = Vec::new();
+    for m in mixed_situations(site, engine) {
+        let tag = m.url.rsplit_once('?').map_or("", |(_, q)| q).to_owned();
+        let result = cors_check_blocks(&m, engine).and_then(|says| {
+            if says != m.blocked {
+                return Err(format!(
+                    "cors-check says blocked={says}, expected {}",
+                    m.blocked
+                ));
+            }
+            // cors-check sent its own requests with the same tag before.
+            let before = site.seen.count(&tag);
+            let did = engine_blocked(site, &m, &run(&m)?, before)?;
+            if did != says {
+                return Err(format!(
+                    "cors-check says blocked={says}, {engine} blocked={did}"
+                ));
+            }
+            Ok(())
+        });
+        if let Err(e) = result {
+            failures.push(format!("{} ({} -> {}): {e}", m.name, m.page, m.url));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn mixed_content_agrees_with_headless_firefox() {
+    use tower_cors_test_drivers::firefox;
+    let Some(exe) = firefox::find() else {
+        return crate::engines::skip(
+            "mixed_content_agrees_with_headless_firefox",
+            "Firefox",
+            "firefox-esr",
+        );
+    };
+    let site = Site::start();
+    // `localDomains` resolves the listed names to 127.0.0.1 (a pref's
+    // string value keeps its quotes in user.js); `acceptInsecureCerts`
+    // takes the pages' self-signed certificate.
+    let ff = firefox::Firefox::launch_with(
+        &exe,
+        &[("network.dns.localDomains", "\"app.test,api.test\"")],
+        true,
+        Duration::from_secs(30),
+    )
+    .expect("Firefox starts");
+    let tab = ff.open("about:blank", 800, STEP).expect("a Firefox tab");
+    compare_mixed(&site, "firefox", |m| {
+        tab.goto(&format!("{}/blank", m.page), STEP)?;
+        tab.eval(&fetch_js(&m.url, &json!({"cache": "no-store"})), STEP)
+            .map_err(|e| format!("{e}\n{}", ff.log_tail()))
+    });
+}
+
+#[test]
+fn mixed_content_agrees_with_minibrowser() {
+    use tower_cors_test_drivers::webkit;
+    if webkit::find_minibrowser().is_none() || webkit::find_xvfb().is_none() {
+        return crate::engines::skip(
+            "mixed_content_agrees_with_minibrowser",
+            "WebKit",
+            "webkit2gtk-driver xvfb",
+        );
+    }
+    let site = Site::start();
+    let wk = webkit::WebKit::launch(Duration::from_secs(30)).expect("Xvfb starts");
+    // `--ignore-tls-errors` takes the pages' self-signed certificate.
+    let page = wk
+        .open_page_with(
+            "about:blank",
+            &["--ignore-tls-errors"],
+            Duration::from_secs(30),
+        )
+        .expect("MiniBrowser starts");
+    compare_mixed(&site, "webkit", |m| {
+        page.goto(&format!("{}/blank", m.page), STEP)?;
+        page.eval(&fetch_js(&m.url, &json!({"cache": "no-store"})), STEP)
+            .map_err(|e| format!("{e}\n{}", page.log_tail()))
+    });
 }

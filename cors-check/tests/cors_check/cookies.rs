@@ -22,7 +22,8 @@ use serde_json::{json, Value};
 
 use crate::cases::cors_check_json;
 use crate::chromium::fetch_js;
-use crate::engines::{skip, STEP};
+use crate::engines::STEP;
+use crate::installed;
 use crate::servers::Servers;
 use tower_cors_test_drivers::{cdp, firefox, webkit};
 
@@ -306,12 +307,8 @@ fn compare(engine: &str, s: &Servers, tab: &dyn Tab, log: impl Fn() -> String) {
 
 #[test]
 fn cookie_verdicts_agree_with_headless_firefox() {
-    let Some(exe) = firefox::find() else {
-        return skip(
-            "cookie_verdicts_agree_with_headless_firefox",
-            "Firefox",
-            "firefox-esr",
-        );
+    let Some(exe) = installed::firefox("cookie_verdicts_agree_with_headless_firefox") else {
+        return;
     };
     let s = Servers::get();
     let ff = firefox::Firefox::launch(&exe, Duration::from_secs(30)).expect("Firefox starts");
@@ -323,12 +320,8 @@ fn cookie_verdicts_agree_with_headless_firefox() {
 
 #[test]
 fn cookie_verdicts_agree_with_minibrowser() {
-    if webkit::find_minibrowser().is_none() || webkit::find_xvfb().is_none() {
-        return skip(
-            "cookie_verdicts_agree_with_minibrowser",
-            "WebKit",
-            "webkit2gtk-driver xvfb",
-        );
+    if !installed::webkit("cookie_verdicts_agree_with_minibrowser") {
+        return;
     }
     let s = Servers::get();
     let wk = webkit::WebKit::launch(Duration::from_secs(30)).expect("Xvfb starts");
@@ -340,12 +333,8 @@ fn cookie_verdicts_agree_with_minibrowser() {
 
 #[test]
 fn cookie_shapes_agree_with_headless_chromium() {
-    let Some(exe) = cdp::find_chromium() else {
-        return skip(
-            "cookie_shapes_agree_with_headless_chromium",
-            "Chromium",
-            "chromium",
-        );
+    let Some(exe) = installed::chromium("cookie_shapes_agree_with_headless_chromium") else {
+        return;
     };
     let s = Servers::get();
     let browser = cdp::Chromium::launch(&exe, STEP).expect("Chromium starts");

@@ -20,6 +20,7 @@ use serde_json::{json, Map, Value};
 
 use crate::cases::cors_check_json;
 use crate::chromium::fetch_js;
+use crate::installed;
 use crate::servers::Servers;
 use tower_cors_test_drivers::{cdp, firefox, webkit};
 
@@ -480,15 +481,6 @@ pub fn in_chromium(tab: &cdp::Tab<'_>, d: &Difference, s: &Servers) -> Result<Ou
     })
 }
 
-/// A missing engine: fails under `CI`, else says the test is skipped and
-/// which packages provide the engine.
-pub fn skip(test: &str, engine: &str, packages: &str) {
-    let message =
-        format!("{engine} not found (apt-get install -y --no-install-recommends {packages})");
-    assert!(std::env::var_os("CI").is_none(), "{message}");
-    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {message}");
-}
-
 /// Runs every difference in one engine and compares it with `cors-check`'s
 /// verdict for that engine.
 fn compare(engine: &str, s: &Servers, run: impl Fn(&Difference) -> Result<Outcome, String>) {
@@ -523,12 +515,10 @@ fn compare(engine: &str, s: &Servers, run: impl Fn(&Difference) -> Result<Outcom
 
 #[test]
 fn firefox_verdicts_reasons_and_messages_agree_with_headless_firefox() {
-    let Some(exe) = firefox::find() else {
-        return skip(
-            "firefox_verdicts_reasons_and_messages_agree_with_headless_firefox",
-            "Firefox",
-            "firefox-esr",
-        );
+    let Some(exe) =
+        installed::firefox("firefox_verdicts_reasons_and_messages_agree_with_headless_firefox")
+    else {
+        return;
     };
     let s = Servers::get();
     let ff = firefox::Firefox::launch(&exe, Duration::from_secs(30)).expect("Firefox starts");
@@ -542,12 +532,8 @@ fn firefox_verdicts_reasons_and_messages_agree_with_headless_firefox() {
 
 #[test]
 fn webkit_verdicts_reasons_and_messages_agree_with_minibrowser() {
-    if webkit::find_minibrowser().is_none() || webkit::find_xvfb().is_none() {
-        return skip(
-            "webkit_verdicts_reasons_and_messages_agree_with_minibrowser",
-            "WebKit",
-            "webkit2gtk-driver xvfb",
-        );
+    if !installed::webkit("webkit_verdicts_reasons_and_messages_agree_with_minibrowser") {
+        return;
     }
     let s = Servers::get();
     let wk = webkit::WebKit::launch(Duration::from_secs(30)).expect("Xvfb starts");
@@ -561,12 +547,9 @@ fn webkit_verdicts_reasons_and_messages_agree_with_minibrowser() {
 
 #[test]
 fn chromium_verdicts_and_codes_agree_on_the_differences() {
-    let Some(exe) = cdp::find_chromium() else {
-        return skip(
-            "chromium_verdicts_and_codes_agree_on_the_differences",
-            "Chromium",
-            "chromium",
-        );
+    let Some(exe) = installed::chromium("chromium_verdicts_and_codes_agree_on_the_differences")
+    else {
+        return;
     };
     let s = Servers::get();
     let browser = cdp::Chromium::launch(&exe, STEP).expect("Chromium starts");

@@ -17,6 +17,7 @@ mod chromium;
 mod contract;
 mod cookies;
 mod engines;
+mod installed;
 mod non_cors;
 mod servers;
 
@@ -88,13 +89,7 @@ fn every_case_gives_its_verdict_code_findings_and_exit_status() {
 
 #[test]
 fn verdicts_and_codes_agree_with_headless_chromium() {
-    let Some(exe) = cdp::find_chromium() else {
-        let message = "Chromium not found (install chromium or set CHROMIUM)";
-        assert!(std::env::var_os("CI").is_none(), "{message}");
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED verdicts_and_codes_agree_with_headless_chromium: {message}"
-        );
+    let Some(exe) = installed::chromium("verdicts_and_codes_agree_with_headless_chromium") else {
         return;
     };
     let s = Servers::get();
@@ -572,13 +567,7 @@ fn the_error_probe_names_the_fix_and_is_quiet_where_errors_carry_cors_headers() 
 
 #[test]
 fn the_error_probe_agrees_with_headless_chromium() {
-    let Some(exe) = cdp::find_chromium() else {
-        let message = "Chromium not found (install chromium or set CHROMIUM)";
-        assert!(std::env::var_os("CI").is_none(), "{message}");
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED the_error_probe_agrees_with_headless_chromium: {message}"
-        );
+    let Some(exe) = installed::chromium("the_error_probe_agrees_with_headless_chromium") else {
         return;
     };
     let s = Servers::get();
@@ -1013,13 +1002,7 @@ fn cookies_that_will_not_be_sent_are_named_per_engine() {
 
 #[test]
 fn cookie_verdicts_agree_with_headless_chromium() {
-    let Some(exe) = cdp::find_chromium() else {
-        let message = "Chromium not found (install chromium or set CHROMIUM)";
-        assert!(std::env::var_os("CI").is_none(), "{message}");
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED cookie_verdicts_agree_with_headless_chromium: {message}"
-        );
+    let Some(exe) = installed::chromium("cookie_verdicts_agree_with_headless_chromium") else {
         return;
     };
     let s = Servers::get();

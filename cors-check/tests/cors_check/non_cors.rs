@@ -30,7 +30,6 @@
 //!   permission cannot even be granted.
 
 use std::convert::Infallible;
-use std::io::Write as _;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -45,10 +44,11 @@ use serde_json::{json, Value};
 use tokio::net::TcpListener;
 use tokio_rustls::rustls;
 use tokio_rustls::TlsAcceptor;
-use tower_cors_test_drivers::cdp::{self, Chromium, Tab};
+use tower_cors_test_drivers::cdp::{Chromium, Tab};
 
 use crate::cases::cors_check_json;
 use crate::chromium::{fetch_js, STEP};
+use crate::installed;
 
 /// What the servers received: `METHOD /path?query`, in order.
 #[derive(Clone, Default)]
@@ -527,13 +527,7 @@ fn chromium_agrees(
 
 #[test]
 fn non_cors_causes_agree_with_headless_chromium() {
-    let Some(exe) = cdp::find_chromium() else {
-        let message = "Chromium not found (install chromium or set CHROMIUM)";
-        assert!(std::env::var_os("CI").is_none(), "{message}");
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED non_cors_causes_agree_with_headless_chromium: {message}"
-        );
+    let Some(exe) = installed::chromium("non_cors_causes_agree_with_headless_chromium") else {
         return;
     };
     let site = Site::start();
@@ -742,12 +736,8 @@ fn compare_mixed(site: &Site, engine: &str, run: impl Fn(&Mixed) -> Result<Value
 #[test]
 fn mixed_content_agrees_with_headless_firefox() {
     use tower_cors_test_drivers::firefox;
-    let Some(exe) = firefox::find() else {
-        return crate::engines::skip(
-            "mixed_content_agrees_with_headless_firefox",
-            "Firefox",
-            "firefox-esr",
-        );
+    let Some(exe) = installed::firefox("mixed_content_agrees_with_headless_firefox") else {
+        return;
     };
     let site = Site::start();
     // `localDomains` resolves the listed names to 127.0.0.1 (a pref's
@@ -771,12 +761,8 @@ fn mixed_content_agrees_with_headless_firefox() {
 #[test]
 fn mixed_content_agrees_with_minibrowser() {
     use tower_cors_test_drivers::webkit;
-    if webkit::find_minibrowser().is_none() || webkit::find_xvfb().is_none() {
-        return crate::engines::skip(
-            "mixed_content_agrees_with_minibrowser",
-            "WebKit",
-            "webkit2gtk-driver xvfb",
-        );
+    if !installed::webkit("mixed_content_agrees_with_minibrowser") {
+        return;
     }
     let site = Site::start();
     let wk = webkit::WebKit::launch(Duration::from_secs(30)).expect("Xvfb starts");

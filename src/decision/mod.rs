@@ -1,6 +1,6 @@
 //! The sans-IO core: what a policy makes of one request, as a value.
 //!
-//! [`CorsPolicy::evaluate`] reads a request's method and headers once and
+//! [`CorsPolicy::evaluate`](crate::CorsPolicy::evaluate) reads a request's method and headers once and
 //! returns a [`Decision`] that carries the whole answer: for a preflight,
 //! the status and headers to send; for any other request, the CORS headers
 //! to add to the inner service's response. It does no I/O and allocates
@@ -8,27 +8,28 @@
 //! a test of the layer.
 
 mod answer;
+mod evaluate;
 mod explanation;
+mod head;
 mod refusal;
 mod write_guard;
 
 use http::header::{self, HeaderMap, HeaderValue};
-use http::{request, Method, Request, Uri};
+use http::{request, Method};
 
 pub(crate) use answer::PlainRefusal;
 pub use answer::{ActualHeaders, AllowedPreflight, RefusedPreflight, RefusedWrite};
 use answer::{Explained, Notes};
 pub use explanation::{Explanation, EXPLANATION_HEADER};
+pub(crate) use head::Head;
 pub use refusal::{Refusal, RefusalReason};
 pub(crate) use write_guard::{is_write, Target};
 
 use crate::fetch;
-use crate::policy::{
-    CorsPolicy, Inner, Methods, OriginLookup, Origins, REQUEST_PRIVATE_NETWORK, STAR,
-};
+use crate::policy::{Inner, Methods, OriginLookup, Origins, REQUEST_PRIVATE_NETWORK, STAR};
 use crate::request_headers::HeadersCheck;
 
-/// What a [`CorsPolicy`] makes of one request.
+/// What a [`CorsPolicy`](crate::CorsPolicy) makes of one request.
 ///
 /// ```
 /// use http::{HeaderMap, Method};
@@ -90,7 +91,7 @@ impl Decision<'_> {
     /// cookies the policy does not accept
     /// ([`RefusalReason::CredentialsNotAllowed`]: the browser will refuse
     /// the answer although the layer sends the usual headers). That last
-    /// one is always looked for by [`CorsPolicy::evaluate`] and its
+    /// one is always looked for by [`CorsPolicy::evaluate`](crate::CorsPolicy::evaluate) and its
     /// siblings, whose caller reads the decision; the layer looks for it
     /// only when someone will read it: with
     /// [`dangerously_explain_refusals`](crate::CorsPolicyBuilder::dangerously_explain_refusals)
@@ -119,183 +120,6 @@ impl Decision<'_> {
 /// policy without credentials), so that the question costs nothing on
 /// every other request.
 pub(crate) type RefusalsRead = fn() -> bool;
-
-/// The callers of [`CorsPolicy::evaluate`] and its siblings read the
-/// decision's refusal themselves.
-const CALLER_READS: RefusalsRead = || true;
-
-impl CorsPolicy {
-    /// Decides what to do with a request, given its method and headers.
-    ///
-    /// Without the request's URI, a policy's
-    /// [write-guard exemption](crate::CorsPolicyBuilder::exempt_from_write_guard)
-    /// sees the path `/`, and an `Origin` is the server's own only by the
-    /// `Host` header: use [`evaluate_request`](Self::evaluate_request) or
-    /// [`evaluate_parts`](Self::evaluate_parts) for those.
-    ///
-    /// This is exactly what [`CorsLayer`](crate::CorsLayer) does before it
-    /// answers a preflight or calls the inner service, so it is the way to
-    /// unit-test an application's CORS settings without a server. It
-    /// allocates nothing and reads each header at most once (with an
-    /// [origin predicate](crate::CorsPolicyBuilder::allow_origin_predicate),
-    /// it first copies the headers into a request head for the predicate;
-    /// use [`evaluate_parts`](Self::evaluate_parts) to avoid that).
-    ///
-    /// An [async origin predicate](crate::CorsPolicyBuilder::allow_origin_predicate_async)
-    /// cannot be awaited here: origins only it would allow are refused. Use
-    /// [`evaluate_async`](Self::evaluate_async) for such a policy.
-    pub fn evaluate<'a>(&'a self, method: &Method, headers: &'a HeaderMap) -> Decision<'a> {
-        decide(
-            &self.inner,
-            method,
-            headers,
-            Head::Unknown,
-            AsyncVerdict::Unknown,
-            CALLER_READS,
-        )
-    }
-
-    /// [`evaluate`](Self::evaluate) for a request head.
-    pub fn evaluate_parts<'a>(&'a self, parts: &'a request::Parts) -> Decision<'a> {
-        decide(
-            &self.inner,
-            &parts.method,
-            &parts.headers,
-            Head::Parts(parts),
-            AsyncVerdict::Unknown,
-            CALLER_READS,
-        )
-    }
-
-    /// [`evaluate_parts`](Self::evaluate_parts), asking the
-    /// [async origin predicate](crate::CorsPolicyBuilder::allow_origin_predicate_async)
-    /// about an origin nothing else allows: exactly what the layer does.
-    ///
-    /// ```
-    /// use http::Request;
-    /// use tower_cors::{CorsPolicy, Decision};
-    ///
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// let policy = CorsPolicy::builder()
-    ///     .allow_origin_predicate_async(|origin, _| {
-    ///         let known = origin.as_bytes() == b"https://acme.example.net";
-    ///         async move { known }
-    ///     })
-    ///     .build()?;
-    /// let (parts, ()) = Request::get("/")
-    ///     .header("origin", "https://acme.example.net")
-    ///     .body(())?
-    ///     .into_parts();
-    /// let Decision::ActualAllowed(headers) = policy.evaluate_async(&parts).await else {
-    ///     panic!("the lookup allows it");
-    /// };
-    /// assert_eq!(headers.allow_origin().unwrap(), "https://acme.example.net");
-    /// # Ok(()) }
-    /// ```
-    pub async fn evaluate_async<'a>(&'a self, parts: &'a request::Parts) -> Decision<'a> {
-        let lookup = match first_pass(&self.inner, parts, CALLER_READS) {
-            Ok(decision) => return decision,
-            Err((lookup, _)) => lookup,
-        };
-        let verdict = AsyncVerdict::from(lookup.await);
-        decide(
-            &self.inner,
-            &parts.method,
-            &parts.headers,
-            Head::Parts(parts),
-            verdict,
-            CALLER_READS,
-        )
-    }
-
-    /// [`evaluate`](Self::evaluate) for a whole request.
-    ///
-    /// ```
-    /// use http::Request;
-    /// use tower_cors::{CorsPolicy, RefusalReason};
-    ///
-    /// let policy = CorsPolicy::builder()
-    ///     .allow_origins(["https://app.example.com"])
-    ///     .allow_methods(["PATCH"])
-    ///     .build()?;
-    /// let preflight = Request::options("/api/items/1")
-    ///     .header("origin", "https://app.example.com")
-    ///     .header("access-control-request-method", "patch") // fetch() keeps it lower case
-    ///     .body(())?;
-    /// let decision = policy.evaluate_request(&preflight);
-    /// let refusal = decision.refusal().expect("refused");
-    /// assert_eq!(refusal.reason(), RefusalReason::MethodNotAllowed);
-    /// assert!(refusal.hint().contains("\"PATCH\""));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn evaluate_request<'a, B>(&'a self, request: &'a Request<B>) -> Decision<'a> {
-        decide(
-            &self.inner,
-            request.method(),
-            request.headers(),
-            Head::Uri(request.uri()),
-            AsyncVerdict::Unknown,
-            CALLER_READS,
-        )
-    }
-}
-
-/// What the caller knows of the request beyond its method and headers.
-#[derive(Clone, Copy)]
-pub(crate) enum Head<'a> {
-    /// Nothing.
-    Unknown,
-    /// Its target.
-    Uri(&'a Uri),
-    /// Its whole head, which the predicates and the exemption are given.
-    Parts(&'a request::Parts),
-    /// Only its target's scheme and authority: for a policy with no
-    /// predicate and no exemption (which would be given a head with the
-    /// path `/`), where the write guard is all that looks beyond the
-    /// method and headers.
-    Target(Target<'a>),
-}
-
-impl Head<'_> {
-    /// The request's target, when known.
-    fn uri(&self) -> Option<&Uri> {
-        match self {
-            Head::Unknown | Head::Target(_) => None,
-            Head::Uri(uri) => Some(uri),
-            Head::Parts(parts) => Some(&parts.uri),
-        }
-    }
-
-    /// What the write guard compares an `Origin` with.
-    fn target(&self) -> Target<'_> {
-        match self {
-            Head::Target(target) => *target,
-            _ => self.uri().map(Target::of).unwrap_or_default(),
-        }
-    }
-
-    /// Asks `ask` about the request's head, building one when the caller
-    /// has none (with the URI when known, else `/`).
-    fn with_parts<T>(
-        &self,
-        method: &Method,
-        headers: &HeaderMap,
-        ask: impl FnOnce(&request::Parts) -> T,
-    ) -> T {
-        if let Head::Parts(parts) = self {
-            return ask(parts);
-        }
-        let mut head = Request::new(());
-        *head.method_mut() = method.clone();
-        *head.headers_mut() = headers.clone();
-        if let Some(uri) = self.uri() {
-            *head.uri_mut() = uri.clone();
-        }
-        let (parts, ()) = head.into_parts();
-        ask(&parts)
-    }
-}
 
 /// Whether the origin predicate allows `origin`, building a request head
 /// for it when the caller has none.
@@ -374,7 +198,7 @@ pub(crate) fn first_pass<'a>(
 /// The whole decision, shared by every entry point and by the layer.
 ///
 /// `refusals_read` tells whether anyone besides the browser reads a
-/// refusal (the caller of [`CorsPolicy::evaluate`], or a log): only then is
+/// refusal (the caller of [`CorsPolicy::evaluate`](crate::CorsPolicy::evaluate), or a log): only then is
 /// an allowed request's cookie reported against the policy's credentials,
 /// work that changes no header.
 pub(crate) fn decide<'a>(

@@ -9,7 +9,7 @@ use http::{HeaderMap, Request};
 use crate::findings::Severity;
 use crate::probe::{allow_origin, allows_credentials, varies_on_origin, what_probes_send, Probe};
 use crate::report::{is_cors_relevant, shown_value, Report};
-use crate::transport::Head;
+use crate::transport::ResponseHead;
 use tower_cors::browser::Engine;
 
 use crate::causes::Effect;
@@ -137,7 +137,7 @@ fn request_lines(out: &mut String, r: &Request<()>, s: Style) {
     });
 }
 
-fn response_lines(out: &mut String, h: &Head, s: Style) {
+fn response_lines(out: &mut String, h: &ResponseHead, s: Style) {
     let status = h.status.to_string();
     let status = if h.status.is_success() {
         s.green(&status)

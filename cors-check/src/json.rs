@@ -11,7 +11,7 @@ use crate::engines;
 use crate::findings::Finding;
 use crate::probe::{allow_origin, allows_credentials, varies_on_origin, Probe};
 use crate::report::{shown_value, walk_verdict, Report, Verdict};
-use crate::transport::{FailureKind, Head};
+use crate::transport::{FailureKind, ResponseHead};
 use crate::walk::{End, Exchange, Step, Walk};
 
 /// The version of the JSON shape; it changes only when a field changes meaning or goes away.
@@ -183,7 +183,7 @@ fn request(r: &Request<()>) -> Value {
     })
 }
 
-fn response(h: &Head) -> Value {
+fn response(h: &ResponseHead) -> Value {
     json!({
         "status": h.status.as_u16(),
         "http_version": version(h.version),

@@ -19,7 +19,7 @@ use http::{HeaderMap, HeaderValue, Method, Request};
 use tower_cors::browser::{check_preflight, check_response, PageRequest};
 
 use crate::args::Plan;
-use crate::transport::{Client, Head, TransportError};
+use crate::transport::{Client, ResponseHead, TransportError};
 use crate::walk::ENGINE;
 
 /// What the probes of a plan send, and why that is safe, in words.
@@ -41,7 +41,7 @@ pub struct Probe {
     /// The request sent.
     pub request: Request<()>,
     /// The answer, or why there was none.
-    pub response: Result<Head, TransportError>,
+    pub response: Result<ResponseHead, TransportError>,
     /// Whether the browser's check passes for this origin with the
     /// origin itself echoed (not `*`).
     pub accepted: bool,

@@ -13,7 +13,7 @@ use tower_cors::browser::{
 };
 
 use crate::args::Plan;
-use crate::transport::{Client, Head, TransportError};
+use crate::transport::{Client, ResponseHead, TransportError};
 
 /// The engine of the probes (every engine gives them the same verdict),
 /// and the default of `--engine`.
@@ -37,7 +37,7 @@ pub struct Exchange {
     /// The request as sent (before the client's own `Host`/`User-Agent`).
     pub request: Request<()>,
     /// The answer.
-    pub response: Head,
+    pub response: ResponseHead,
     /// The browser's request state when it sent this.
     pub state: CorsRequest,
 }
@@ -73,7 +73,7 @@ pub struct Walk {
 /// same request again (same method, URL and headers) takes its answer.
 #[derive(Debug, Default)]
 pub struct Sent {
-    entries: Vec<(Request<()>, Result<Head, TransportError>)>,
+    entries: Vec<(Request<()>, Result<ResponseHead, TransportError>)>,
 }
 
 impl Sent {
@@ -81,7 +81,7 @@ impl Sent {
         &mut self,
         client: &Client,
         request: &Request<()>,
-    ) -> Result<Head, TransportError> {
+    ) -> Result<ResponseHead, TransportError> {
         let same = |r: &Request<()>| {
             r.method() == request.method()
                 && r.uri() == request.uri()

@@ -10,7 +10,7 @@ use super::expect::{self, Ask, How, Kind};
 use super::judge::{judge, Judged, Oracle, Verdict};
 use super::policy::Intended;
 use crate::probe::{allow_origin, varies_on_origin};
-use crate::transport::{Client, Head};
+use crate::transport::{Client, ResponseHead};
 
 /// Whether an expectation held.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,7 +169,7 @@ pub async fn run(
         if url == &urls[0] {
             asks.extend(sent_asks(&intended.config, sends));
         }
-        let mut answers: Vec<(String, Head)> = Vec::new();
+        let mut answers: Vec<(String, ResponseHead)> = Vec::new();
         // After a request got no answer, the rest of this URL's are not
         // sent: each would wait for its own timeout.
         let mut unreachable: Option<String> = None;
@@ -306,7 +306,7 @@ async fn vary_row(
     client: &Client,
     config: &CorsConfig,
     url: &str,
-    mut answers: Vec<(String, Head)>,
+    mut answers: Vec<(String, ResponseHead)>,
 ) -> Row {
     let mut row = vary_blank(url);
     // The same GET from a made-up origin, without its Origin header.

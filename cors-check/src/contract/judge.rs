@@ -11,17 +11,17 @@ use tower_cors::{CorsPolicy, Decision};
 
 use super::expect::How;
 use crate::probe::{allow_origin, allows_credentials, preflight_for};
-use crate::transport::{Client, Head, TransportError};
+use crate::transport::{Client, ResponseHead, TransportError};
 use crate::walk::ENGINE;
 
 /// Something that answers requests.
 pub trait Server {
     /// The answer's head, or why there was none.
-    async fn answer(&self, request: &Request<()>) -> Result<Head, TransportError>;
+    async fn answer(&self, request: &Request<()>) -> Result<ResponseHead, TransportError>;
 }
 
 impl Server for Client {
-    async fn answer(&self, request: &Request<()>) -> Result<Head, TransportError> {
+    async fn answer(&self, request: &Request<()>) -> Result<ResponseHead, TransportError> {
         self.send(request).await
     }
 }
@@ -32,7 +32,7 @@ impl Server for Client {
 pub struct Oracle<'a>(pub &'a CorsPolicy);
 
 impl Server for Oracle<'_> {
-    async fn answer(&self, request: &Request<()>) -> Result<Head, TransportError> {
+    async fn answer(&self, request: &Request<()>) -> Result<ResponseHead, TransportError> {
         let (status, headers) = match self.0.evaluate(request.method(), request.headers()) {
             Decision::PreflightAllowed(a) => (a.status(), a.headers()),
             Decision::PreflightRefused(r) => (r.status(), r.headers()),
@@ -43,7 +43,7 @@ impl Server for Oracle<'_> {
                 (StatusCode::OK, headers)
             }
         };
-        Ok(Head {
+        Ok(ResponseHead {
             status,
             headers,
             version: Version::HTTP_11,
@@ -85,7 +85,7 @@ pub struct Judged {
     /// What the browser made of it.
     pub verdict: Verdict,
     /// The last request sent and its answer, if any.
-    pub last: Option<(Request<()>, Head)>,
+    pub last: Option<(Request<()>, ResponseHead)>,
 }
 
 impl Judged {

@@ -23,6 +23,7 @@ mod engine_reports;
 mod engines;
 mod error_probe;
 mod failures;
+mod hostile;
 mod human;
 mod json_shape;
 mod non_cors;

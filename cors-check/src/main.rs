@@ -11,23 +11,10 @@
 
 #![forbid(unsafe_code)]
 
-mod args;
-mod audit;
-mod cache_check;
-mod causes;
 mod contract;
-mod cookies;
 mod diagnose;
-mod engines;
-mod error_probe;
-mod findings;
-mod human;
-mod json;
-mod probe;
 mod progress;
-mod report;
 mod transport;
-mod walk;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -36,7 +23,8 @@ use std::process::ExitCode;
 use clap::error::ErrorKind;
 use clap::Parser;
 
-use crate::args::{Args, Plan};
+use crate::diagnose::args::{Args, Plan};
+use crate::diagnose::{human, json, report};
 use crate::progress::Progress;
 use crate::transport::Client;
 

@@ -9,7 +9,7 @@ use tower_cors::CorsConfig;
 use super::expect::{self, Ask, How, Kind};
 use super::judge::{judge, Judged, Oracle, Verdict};
 use super::policy::Intended;
-use crate::probe::{allow_origin, varies_on_origin};
+use crate::diagnose::probe::{allow_origin, varies_on_origin};
 use crate::transport::{Client, Head};
 
 /// Whether an expectation held.

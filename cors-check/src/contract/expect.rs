@@ -6,7 +6,7 @@
 
 use tower_cors::CorsConfig;
 
-use crate::audit::tricks;
+use crate::diagnose::audit::tricks;
 
 /// What an expectation is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,8 +5,8 @@ use serde_json::{json, Value};
 
 use super::check::{ContractReport, Outcome, Row};
 use super::expect::How;
-use crate::json::SCHEMA;
-use crate::walk::ENGINE;
+use crate::diagnose::json::SCHEMA;
+use crate::diagnose::walk::ENGINE;
 
 /// The report as JSON.
 pub fn report(r: &ContractReport) -> Value {

@@ -10,9 +10,9 @@ use tower_cors::browser::{check_preflight, check_response, CorsRequest};
 use tower_cors::{CorsPolicy, Decision};
 
 use super::expect::How;
-use crate::probe::{allow_origin, allows_credentials, preflight_for};
+use crate::diagnose::probe::{allow_origin, allows_credentials, preflight_for};
+use crate::diagnose::walk::ENGINE;
 use crate::transport::{Client, Head, TransportError};
-use crate::walk::ENGINE;
 
 /// Something that answers requests.
 pub trait Server {

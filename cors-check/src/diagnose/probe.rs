@@ -18,9 +18,9 @@ use http::header::{
 use http::{HeaderMap, HeaderValue, Method, Request};
 use tower_cors::browser::{check_preflight, check_response, PageRequest};
 
-use crate::args::Plan;
+use super::args::Plan;
+use super::walk::ENGINE;
 use crate::transport::{Client, Head, TransportError};
-use crate::walk::ENGINE;
 
 /// What the probes of a plan send, and why that is safe, in words.
 pub fn what_probes_send(plan: &Plan) -> &'static str {

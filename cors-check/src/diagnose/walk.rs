@@ -12,7 +12,7 @@ use tower_cors::browser::{
     check_preflight, check_response, Allowed, Blocked, CorsRequest, Engine, Warning,
 };
 
-use crate::args::Plan;
+use super::args::Plan;
 use crate::transport::{Client, Head, TransportError};
 
 /// The engine of the probes (every engine gives them the same verdict),

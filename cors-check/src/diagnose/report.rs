@@ -3,20 +3,20 @@
 
 use std::process::ExitCode;
 
-use crate::args::Plan;
-use crate::audit::{self, Audit};
-use crate::cache_check::{self, CacheCheck};
-use crate::diagnose::{diagnose, Diagnosis};
-use crate::engines;
-use crate::error_probe;
+use super::args::Plan;
+use super::audit::{self, Audit};
+use super::cache_check::{self, CacheCheck};
+use super::engines;
+use super::error_probe;
+use super::explain::{diagnose, Diagnosis};
 use http::header::SET_COOKIE;
 
-use crate::causes::{self, Cause};
-use crate::cookies::{self, CookieCheck};
-use crate::findings::{code, tidy, Finding, Severity};
-use crate::probe::Probe;
+use super::causes::{self, Cause};
+use super::cookies::{self, CookieCheck};
+use super::findings::{code, tidy, Finding, Severity};
+use super::probe::Probe;
+use super::walk::{walk, End, Sent, Walk, ENGINE};
 use crate::transport::{Client, FailureKind};
-use crate::walk::{walk, End, Sent, Walk, ENGINE};
 
 /// Everything one run found.
 #[derive(Debug)]

@@ -9,9 +9,9 @@
 
 use tower_cors::browser::Engine;
 
-use crate::causes::is_loopback_host;
-use crate::engines::label;
-use crate::findings::{code, Finding, Severity};
+use super::causes::is_loopback_host;
+use super::engines::label;
+use super::findings::{code, Finding, Severity};
 
 /// A `Set-Cookie` line's parts that decide whether it is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,11 +3,11 @@
 //! between them, every one of these responses needs `Vary: Origin`, or a
 //! shared cache (CDN, proxy) can hand one site's answer to another.
 
-use crate::args::Plan;
-use crate::findings::{code, Finding, Severity};
-use crate::probe::{allow_origin, probe, sends_actual, varies_on_origin, Probe};
+use super::args::Plan;
+use super::findings::{code, Finding, Severity};
+use super::probe::{allow_origin, probe, sends_actual, varies_on_origin, Probe};
+use super::walk::{Step, Walk};
 use crate::transport::Client;
-use crate::walk::{Step, Walk};
 
 /// The made-up origin: a reserved name no real page has.
 pub fn made_up_origin(plan: &Plan) -> String {

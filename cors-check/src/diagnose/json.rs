@@ -5,14 +5,14 @@ use serde_json::{json, Map, Value};
 
 use tower_cors::browser::Engine;
 
-use crate::causes::{Cause, Effect};
-use crate::cookies::Fate;
-use crate::engines;
-use crate::findings::Finding;
-use crate::probe::{allow_origin, allows_credentials, varies_on_origin, Probe};
-use crate::report::{shown_value, walk_verdict, Report, Verdict};
+use super::causes::{Cause, Effect};
+use super::cookies::Fate;
+use super::engines;
+use super::findings::Finding;
+use super::probe::{allow_origin, allows_credentials, varies_on_origin, Probe};
+use super::report::{shown_value, walk_verdict, Report, Verdict};
+use super::walk::{End, Exchange, Step, Walk};
 use crate::transport::{FailureKind, Head};
-use crate::walk::{End, Exchange, Step, Walk};
 
 /// The version of the JSON shape; it changes only when a field changes meaning or goes away.
 pub const SCHEMA: u64 = 1;

@@ -6,16 +6,16 @@ use std::fmt::Write as _;
 
 use http::{HeaderMap, Request};
 
-use crate::findings::Severity;
-use crate::probe::{allow_origin, allows_credentials, varies_on_origin, what_probes_send, Probe};
-use crate::report::{is_cors_relevant, shown_value, Report};
+use super::findings::Severity;
+use super::probe::{allow_origin, allows_credentials, varies_on_origin, what_probes_send, Probe};
+use super::report::{is_cors_relevant, shown_value, Report};
 use crate::transport::Head;
 use tower_cors::browser::Engine;
 
-use crate::causes::Effect;
-use crate::cookies::Fate;
-use crate::engines;
-use crate::walk::{End, Exchange, Step, Walk};
+use super::causes::Effect;
+use super::cookies::Fate;
+use super::engines;
+use super::walk::{End, Exchange, Step, Walk};
 
 /// ANSI styles, or nothing.
 #[derive(Debug, Clone, Copy)]

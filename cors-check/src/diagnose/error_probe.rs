@@ -11,7 +11,8 @@ use tower_cors::browser::{check_response, PageRequest};
 use super::args::Plan;
 use super::findings::{code, Finding, Severity};
 use super::probe::Probe;
-use super::walk::{End, Walk, ENGINE};
+use super::walk::{End, Walk};
+use crate::answer::ENGINE;
 use crate::transport::Client;
 
 /// The last path segment of the probe: no API has it.

@@ -5,14 +5,14 @@
 //! where the standard or another engine differs from Chromium.
 
 use http::header::{LOCATION, WWW_AUTHENTICATE};
-use http::HeaderMap;
+use http::{HeaderMap, HeaderValue};
 use tower_cors::browser::{check_preflight, Blocked, CorsError, Engine, Warning};
 use tower_cors::{Explanation, EXPLANATION_HEADER};
 
 use super::args::Plan;
-use super::findings::{code, Finding, Severity};
-use super::probe::allow_origin;
+use super::findings::{code, Finding, Severity, Told};
 use super::walk::{End, Exchange, Step, Walk};
+use crate::answer::allow_origin;
 
 /// What the walk means.
 #[derive(Debug, Clone, Default)]
@@ -135,43 +135,9 @@ fn blocked(plan: &Plan, last: &Exchange, blocked: &Blocked, d: &mut Diagnosis) {
     };
     let authenticates =
         matches!(status.as_u16(), 401 | 403) && headers.contains_key(WWW_AUTHENTICATE);
-    let routed = matches!(status.as_u16(), 404 | 405);
-    if last.step == Step::Preflight && !has_cors && (authenticates || routed) {
-        let who = if authenticates {
-            format!(
-                "an authentication layer answered it ({status} with WWW-Authenticate: {}): preflights never carry credentials, so auth must never see them",
-                text(headers, WWW_AUTHENTICATE.as_str())
-            )
-        } else {
-            format!(
-                "the router answered it ({status}): no route takes OPTIONS here, so the CORS layer never saw the preflight (with axum, a CorsLayer on one handler or route only, or added with route_layer, does this)"
-            )
-        };
-        let message = format!("The preflight did not reach the CORS layer: {who}.");
-        d.findings.push(Finding::new(
-            code::PREFLIGHT_ANSWERED_BY_APP,
-            Severity::Medium,
-            message.clone(),
-        ));
-        d.why = Some(message);
-        d.fix = Some(format!(
-            "Put the CORS layer outside authentication and routing, so that it answers preflights itself:\n{LAYERING}"
-        ));
-        return;
-    }
-    if status.is_server_error() && !has_cors {
-        let message = format!(
-            "The server failed ({status}) and its error {what} has no CORS headers: the page sees this CORS error instead of the server's error, and script cannot read it."
-        );
-        d.findings.push(Finding::new(
-            code::ERROR_WITHOUT_CORS_HEADERS,
-            Severity::Medium,
-            message.clone(),
-        ));
-        d.why = Some(message);
-        d.fix = Some(format!(
-            "Fix the server error (its cause is in the server's log), and let error responses pass through the CORS layer too: put it outermost, outside error handlers and panic catchers, so every response gets CORS headers.\n{LAYERING}"
-        ));
+    if !has_cors
+        && (preflight_answered_by_app(last, authenticates, d) || server_failed(last, what, d))
+    {
         return;
     }
     if !has_cors && authenticates {
@@ -186,20 +152,7 @@ fn blocked(plan: &Plan, last: &Exchange, blocked: &Blocked, d: &mut Diagnosis) {
         ));
     }
     if let Some(explained) = headers.get(&EXPLANATION_HEADER) {
-        let (reason, fix) = match Explanation::parse(explained) {
-            Some(e) => (format!("{}: {}", e.code(), e.detail()), e.fix().to_owned()),
-            // Not the shape tower-cors writes: shown as it came.
-            None => (
-                String::from_utf8_lossy(explained.as_bytes()).into_owned(),
-                blocked.fix().to_owned(),
-            ),
-        };
-        d.why = Some(format!(
-            "tower-cors refused it: {reason} (from its {EXPLANATION_HEADER} header)."
-        ));
-        d.fix = Some(format!(
-            "{fix} (tower-cors's own advice, from {EXPLANATION_HEADER})."
-        ));
+        explained_by_tower_cors(explained, blocked, d);
         return;
     }
     let mut fix = blocked.fix().to_owned();
@@ -208,6 +161,85 @@ fn blocked(plan: &Plan, last: &Exchange, blocked: &Blocked, d: &mut Diagnosis) {
         fix.push_str(&hint);
     }
     d.fix = Some(fix);
+}
+
+/// An authentication layer or the router answered the preflight (a 401 or
+/// 403 with `WWW-Authenticate`, a 404 or 405, without CORS headers): the
+/// CORS layer never saw it. Says so and returns whether it did.
+fn preflight_answered_by_app(last: &Exchange, authenticates: bool, d: &mut Diagnosis) -> bool {
+    let status = last.response.status;
+    let routed = matches!(status.as_u16(), 404 | 405);
+    if last.step != Step::Preflight || !(authenticates || routed) {
+        return false;
+    }
+    let who = if authenticates {
+        format!(
+            "an authentication layer answered it ({status} with WWW-Authenticate: {}): preflights never carry credentials, so auth must never see them",
+            text(&last.response.headers, WWW_AUTHENTICATE.as_str())
+        )
+    } else {
+        format!(
+            "the router answered it ({status}): no route takes OPTIONS here, so the CORS layer never saw the preflight (with axum, a CorsLayer on one handler or route only, or added with route_layer, does this)"
+        )
+    };
+    let message = format!("The preflight did not reach the CORS layer: {who}.");
+    d.findings.push(
+        Finding::new(
+            code::PREFLIGHT_ANSWERED_BY_APP,
+            Severity::Medium,
+            message.clone(),
+        )
+        .told(Told::AsWhy),
+    );
+    d.why = Some(message);
+    d.fix = Some(format!(
+        "Put the CORS layer outside authentication and routing, so that it answers preflights itself:\n{LAYERING}"
+    ));
+    true
+}
+
+/// A server error without CORS headers: the page sees a CORS error instead.
+/// Says so and returns whether it was one.
+fn server_failed(last: &Exchange, what: &str, d: &mut Diagnosis) -> bool {
+    let status = last.response.status;
+    if !status.is_server_error() {
+        return false;
+    }
+    let message = format!(
+        "The server failed ({status}) and its error {what} has no CORS headers: the page sees this CORS error instead of the server's error, and script cannot read it."
+    );
+    d.findings.push(
+        Finding::new(
+            code::ERROR_WITHOUT_CORS_HEADERS,
+            Severity::Medium,
+            message.clone(),
+        )
+        .told(Told::AsWhy),
+    );
+    d.why = Some(message);
+    d.fix = Some(format!(
+        "Fix the server error (its cause is in the server's log), and let error responses pass through the CORS layer too: put it outermost, outside error handlers and panic catchers, so every response gets CORS headers.\n{LAYERING}"
+    ));
+    true
+}
+
+/// tower-cors said why it refused, in its `x-cors-refusal` header: its
+/// reason and its own fix.
+fn explained_by_tower_cors(explained: &HeaderValue, blocked: &Blocked, d: &mut Diagnosis) {
+    let (reason, fix) = match Explanation::parse(explained) {
+        Some(e) => (format!("{}: {}", e.code(), e.detail()), e.fix().to_owned()),
+        // Not the shape tower-cors writes: shown as it came.
+        None => (
+            String::from_utf8_lossy(explained.as_bytes()).into_owned(),
+            blocked.fix().to_owned(),
+        ),
+    };
+    d.why = Some(format!(
+        "tower-cors refused it: {reason} (from its {EXPLANATION_HEADER} header)."
+    ));
+    d.fix = Some(format!(
+        "{fix} (tower-cors's own advice, from {EXPLANATION_HEADER})."
+    ));
 }
 
 /// How to say the fix with tower-cors: a policy that allows exactly this

@@ -1,24 +1,150 @@
-//! `--json`: one object with stable fields (documented in docs/cors-check.md).
+//! `--json`: one object with stable fields (documented in
+//! docs/cors-check.md), from the report's own parts.
 
-use http::{HeaderMap, Request, Version};
-use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
 
+use http::{Request, Version};
+use serde::Serialize;
 use tower_cors::browser::Engine;
 
 use super::causes::{Cause, Effect};
 use super::cookies::Fate;
 use super::engines;
 use super::findings::Finding;
-use super::probe::{allow_origin, allows_credentials, varies_on_origin, Probe};
-use super::report::{shown_value, walk_verdict, Report, Verdict};
+use super::probe::Probe;
+use super::report::{walk_conclusion, Report};
 use super::walk::{End, Exchange, Step, Walk};
+use crate::answer::{allow_origin, allows_credentials, varies_on_origin};
+use crate::output::json::{Headers, SCHEMA};
 use crate::transport::{FailureKind, Head};
 
-/// The version of the JSON shape; it changes only when a field changes meaning or goes away.
-pub const SCHEMA: u64 = 1;
+/// The whole report.
+#[derive(Debug, Serialize)]
+pub struct ReportJson<'a> {
+    schema: u64,
+    url: String,
+    origin: &'a str,
+    method: &'a str,
+    credentials: bool,
+    engine: &'static str,
+    verdict: &'static str,
+    code: Option<&'static str>,
+    failed_parameter: Option<&'a str>,
+    reason: Option<String>,
+    message: Option<String>,
+    why: Option<String>,
+    fix: Option<String>,
+    error: Option<String>,
+    error_kind: Option<&'static str>,
+    warnings: Vec<&'static str>,
+    readable_headers: Vec<&'a str>,
+    other_engines: &'a [String],
+    engines: Vec<EngineJson>,
+    causes: Vec<CauseJson<'a>>,
+    cookies: Option<CookiesJson<'a>>,
+    preflight: Option<ExchangeJson<'a>>,
+    actual: Option<ExchangeJson<'a>>,
+    exchanges: Vec<ExchangeJson<'a>>,
+    findings: &'a [Finding],
+    probes: Vec<ProbeJson<'a>>,
+}
+
+/// One engine's verdict.
+#[derive(Debug, Serialize)]
+struct EngineJson {
+    engine: &'static str,
+    verdict: &'static str,
+    cors_verdict: &'static str,
+    blocked_by: Vec<&'static str>,
+    code: Option<&'static str>,
+    reason: Option<String>,
+    message: Option<String>,
+    warnings: Vec<&'static str>,
+    preflight_cache_seconds: Option<u64>,
+    exchanges: usize,
+}
+
+/// A failure before CORS.
+#[derive(Debug, Serialize)]
+struct CauseJson<'a> {
+    code: &'static str,
+    summary: &'a str,
+    engines: BTreeMap<&'static str, EffectJson<'a>>,
+    fix: &'a str,
+}
+
+/// What a cause does in one engine.
+#[derive(Debug, Serialize)]
+struct EffectJson<'a> {
+    effect: &'static str,
+    detail: &'a str,
+    code: Option<&'static str>,
+}
+
+/// The cookie check.
+#[derive(Debug, Serialize)]
+struct CookiesJson<'a> {
+    context: &'a str,
+    cookies: Vec<CookieJson<'a>>,
+}
+
+/// One cookie and whether each engine sends it.
+#[derive(Debug, Serialize)]
+struct CookieJson<'a> {
+    name: &'a str,
+    set_cookie: &'a str,
+    engines: BTreeMap<&'static str, SentJson<'a>>,
+}
+
+/// Whether one engine sends a cookie.
+#[derive(Debug, Serialize)]
+struct SentJson<'a> {
+    sent: &'static str,
+    detail: Option<&'a str>,
+}
+
+/// One request and its answer.
+#[derive(Debug, Serialize)]
+struct ExchangeJson<'a> {
+    kind: &'static str,
+    request: RequestJson<'a>,
+    response: ResponseJson<'a>,
+}
+
+/// A request as sent.
+#[derive(Debug, Serialize)]
+struct RequestJson<'a> {
+    method: &'a str,
+    url: String,
+    headers: Headers<'a>,
+}
+
+/// An answer's head.
+#[derive(Debug, Serialize)]
+struct ResponseJson<'a> {
+    status: u16,
+    http_version: &'static str,
+    headers: Headers<'a>,
+}
+
+/// A probe and what it got.
+#[derive(Debug, Serialize)]
+struct ProbeJson<'a> {
+    label: &'a str,
+    origin: Option<&'a str>,
+    method: &'a str,
+    url: String,
+    request_headers: Headers<'a>,
+    status: Option<u16>,
+    allow_origin: Option<String>,
+    allow_credentials: bool,
+    vary_origin: bool,
+    accepted: bool,
+    error: Option<String>,
+}
 
 /// The report as JSON.
-pub fn report(r: &Report) -> Value {
+pub fn report(r: &Report) -> ReportJson<'_> {
     // The CORS walk's refusal, unless a cause failed the request first.
     let blocked = match &r.walk.end {
         End::Blocked(b) if !r.causes.iter().any(|c| c.blocks(r.walk.engine)) => Some(b),
@@ -33,8 +159,7 @@ pub fn report(r: &Report) -> Value {
         End::NetworkError(e) => Some(format!("TypeError: Failed to fetch ({e})")),
         _ => None,
     };
-    let warnings = engines::warnings(&r.walk);
-    let readable: Vec<&str> = match &r.walk.end {
+    let readable = match &r.walk.end {
         End::Allowed(a, _) => a
             .readable_header_names()
             .iter()
@@ -42,50 +167,57 @@ pub fn report(r: &Report) -> Value {
             .collect(),
         _ => Vec::new(),
     };
-    json!({
-        "schema": SCHEMA,
-        "url": r.plan.request.initial_url().to_string(),
-        "origin": r.plan.page.origin(),
-        "method": r.plan.request.method().as_str(),
-        "credentials": r.plan.credentialed(),
-        "engine": r.walk.engine.name(),
-        "verdict": r.verdict().as_str(),
-        "code": devtools_code(r, &r.walk),
-        "failed_parameter": blocked.map(|b| b.failed_parameter()).filter(|p| !p.is_empty()),
-        "reason": engines::reason(&r.walk),
-        "message": message,
-        "why": r.diagnosis.why,
-        "fix": r.diagnosis.fix,
-        "error": error,
-        "error_kind": error_kind,
-        "warnings": warnings,
-        "readable_headers": readable,
-        "other_engines": r.diagnosis.engines,
-        "engines": r.walks.iter().map(|w| engine_verdict(r, w)).collect::<Vec<_>>(),
-        "causes": r.causes.iter().map(cause).collect::<Vec<_>>(),
-        "cookies": cookies(r),
-        "preflight": r.walk.first(Step::Preflight).map(exchange),
-        "actual": r.walk.first(Step::Actual).map(exchange),
-        "exchanges": r.walk.exchanges.iter().map(exchange).collect::<Vec<_>>(),
-        "findings": r.findings.iter().map(finding).collect::<Vec<_>>(),
-        "probes": r.probes().into_iter().map(probe).collect::<Vec<_>>(),
-    })
+    ReportJson {
+        schema: SCHEMA,
+        url: r.plan.request.initial_url().to_string(),
+        origin: r.plan.page.origin(),
+        method: r.plan.request.method().as_str(),
+        credentials: r.plan.credentialed(),
+        engine: r.walk.engine.name(),
+        verdict: r.conclusion().as_str(),
+        code: devtools_code(r, &r.walk),
+        failed_parameter: blocked
+            .map(|b| b.failed_parameter())
+            .filter(|p| !p.is_empty()),
+        reason: engines::reason(&r.walk),
+        message,
+        why: r.why(),
+        fix: r.fix(),
+        error,
+        error_kind,
+        warnings: engines::warnings(&r.walk),
+        readable_headers: readable,
+        other_engines: &r.diagnosis.engines,
+        engines: r.walks.iter().map(|w| engine_verdict(r, w)).collect(),
+        causes: r.causes.iter().map(cause).collect(),
+        cookies: cookies(r),
+        preflight: r.walk.first(Step::Preflight).map(exchange),
+        actual: r.walk.first(Step::Actual).map(exchange),
+        exchanges: r.walk.exchanges.iter().map(exchange).collect(),
+        findings: &r.findings,
+        probes: r.probes().into_iter().map(probe).collect(),
+    }
 }
 
 /// One engine's verdict.
-fn engine_verdict(r: &Report, w: &Walk) -> Value {
-    json!({
-        "engine": w.engine.name(),
-        "verdict": r.engine_verdict(w).as_str(),
-        "cors_verdict": walk_verdict(w).as_str(),
-        "blocked_by": r.causes.iter().filter(|c| c.blocks(w.engine)).map(|c| c.code).collect::<Vec<_>>(),
-        "code": devtools_code(r, w),
-        "reason": engines::reason(w),
-        "message": engines::console(w),
-        "warnings": engines::warnings(w),
-        "preflight_cache_seconds": w.preflight_cached.map(|d| d.as_secs()),
-        "exchanges": w.exchanges.len(),
-    })
+fn engine_verdict(r: &Report, w: &Walk) -> EngineJson {
+    EngineJson {
+        engine: w.engine.name(),
+        verdict: r.engine_conclusion(w).as_str(),
+        cors_verdict: walk_conclusion(w).as_str(),
+        blocked_by: r
+            .causes
+            .iter()
+            .filter(|c| c.blocks(w.engine))
+            .map(|c| c.code)
+            .collect(),
+        code: devtools_code(r, w),
+        reason: engines::reason(w),
+        message: engines::console(w),
+        warnings: engines::warnings(w),
+        preflight_cache_seconds: w.preflight_cached.map(|d| d.as_secs()),
+        exchanges: w.exchanges.len(),
+    }
 }
 
 /// One engine's DevTools code: a cause that blocks the request there
@@ -101,60 +233,57 @@ fn devtools_code(r: &Report, w: &Walk) -> Option<&'static str> {
     }
 }
 
-fn cause(c: &Cause) -> Value {
-    let mut engines = Map::new();
-    for (e, effect, why) in &c.engines {
-        // Chromium's code when the cause fails its request (blocked, or
-        // the prompt denied); the other engines have none.
-        let code = (*e == Engine::Chromium && *effect != Effect::Allows)
-            .then_some(c.devtools_code)
-            .flatten();
-        engines.insert(
-            e.name().to_owned(),
-            json!({"effect": effect.as_str(), "detail": why, "code": code}),
-        );
+fn cause(c: &Cause) -> CauseJson<'_> {
+    let engines = c
+        .engines
+        .iter()
+        .map(|(e, effect, why)| {
+            // Chromium's code when the cause fails its request (blocked, or
+            // the prompt denied); the other engines have none.
+            let code = (*e == Engine::Chromium && *effect != Effect::Allows)
+                .then_some(c.devtools_code)
+                .flatten();
+            let effect = EffectJson {
+                effect: effect.as_str(),
+                detail: why,
+                code,
+            };
+            (e.name(), effect)
+        })
+        .collect();
+    CauseJson {
+        code: c.code,
+        summary: &c.summary,
+        engines,
+        fix: &c.fix,
     }
-    json!({"code": c.code, "summary": c.summary, "engines": engines, "fix": c.fix})
 }
 
-fn cookies(r: &Report) -> Value {
-    let Some(context) = &r.cookies.context else {
-        return Value::Null;
-    };
-    let list: Vec<Value> = r
+fn cookies(r: &Report) -> Option<CookiesJson<'_>> {
+    let context = r.cookies.context.as_deref()?;
+    let cookies = r
         .cookies
         .cookies
         .iter()
-        .map(|(c, fates)| {
-            let mut engines = Map::new();
-            for (e, fate) in fates {
-                let (sent, why) = match fate {
-                    Fate::Sent => ("yes", None),
-                    Fate::SentIf(why) => ("if", Some(why)),
-                    Fate::NotSent(why) => ("no", Some(why)),
-                };
-                engines.insert(e.name().to_owned(), json!({"sent": sent, "detail": why}));
-            }
-            json!({"name": c.name, "set_cookie": c.line, "engines": engines})
+        .map(|(c, fates)| CookieJson {
+            name: &c.name,
+            set_cookie: &c.line,
+            engines: fates
+                .iter()
+                .map(|(e, fate)| (e.name(), sent(fate)))
+                .collect(),
         })
         .collect();
-    json!({"context": context, "cookies": list})
+    Some(CookiesJson { context, cookies })
 }
 
-/// The object printed for a usage error (exit 2).
-pub fn usage_error(message: &str) -> Value {
-    json!({
-        "schema": SCHEMA,
-        "verdict": Verdict::Error.as_str(),
-        "code": null,
-        "error": message,
-        "error_kind": "usage",
-        "preflight": null,
-        "actual": null,
-        "exchanges": [],
-        "findings": [],
-        "fix": null,
-    })
+fn sent(fate: &Fate) -> SentJson<'_> {
+    let (sent, detail) = match fate {
+        Fate::Sent => ("yes", None),
+        Fate::SentIf(why) => ("if", Some(why.as_str())),
+        Fate::NotSent(why) => ("no", Some(why.as_str())),
+    };
+    SentJson { sent, detail }
 }
 
 fn kind_name(kind: FailureKind) -> &'static str {
@@ -167,28 +296,31 @@ fn kind_name(kind: FailureKind) -> &'static str {
     }
 }
 
-fn exchange(e: &Exchange) -> Value {
-    json!({
-        "kind": match e.step { Step::Preflight => "preflight", Step::Actual => "actual" },
-        "request": request(&e.request),
-        "response": response(&e.response),
-    })
+fn exchange(e: &Exchange) -> ExchangeJson<'_> {
+    ExchangeJson {
+        kind: match e.step {
+            Step::Preflight => "preflight",
+            Step::Actual => "actual",
+        },
+        request: request(&e.request),
+        response: response(&e.response),
+    }
 }
 
-fn request(r: &Request<()>) -> Value {
-    json!({
-        "method": r.method().as_str(),
-        "url": r.uri().to_string(),
-        "headers": headers(r.headers()),
-    })
+fn request(r: &Request<()>) -> RequestJson<'_> {
+    RequestJson {
+        method: r.method().as_str(),
+        url: r.uri().to_string(),
+        headers: Headers(r.headers()),
+    }
 }
 
-fn response(h: &Head) -> Value {
-    json!({
-        "status": h.status.as_u16(),
-        "http_version": version(h.version),
-        "headers": headers(&h.headers),
-    })
+fn response(h: &Head) -> ResponseJson<'_> {
+    ResponseJson {
+        status: h.status.as_u16(),
+        http_version: version(h.version),
+        headers: Headers(&h.headers),
+    }
 }
 
 fn version(v: Version) -> &'static str {
@@ -200,25 +332,7 @@ fn version(v: Version) -> &'static str {
     }
 }
 
-/// Header names (lower case) to every value, in order.
-fn headers(map: &HeaderMap) -> Value {
-    let mut out = Map::new();
-    for name in map.keys() {
-        let values: Vec<Value> = map
-            .get_all(name)
-            .iter()
-            .map(|v| Value::String(shown_value(name.as_str(), v)))
-            .collect();
-        out.insert(name.as_str().to_owned(), Value::Array(values));
-    }
-    Value::Object(out)
-}
-
-fn finding(f: &Finding) -> Value {
-    json!({"code": f.code, "severity": f.severity.as_str(), "message": f.message})
-}
-
-fn probe(p: &Probe) -> Value {
+fn probe(p: &Probe) -> ProbeJson<'_> {
     let (status, acao, acac, vary, error) = match &p.response {
         Ok(h) => (
             Some(h.status.as_u16()),
@@ -229,17 +343,17 @@ fn probe(p: &Probe) -> Value {
         ),
         Err(e) => (None, None, false, false, Some(e.to_string())),
     };
-    json!({
-        "label": p.label,
-        "origin": p.origin,
-        "method": p.request.method().as_str(),
-        "url": p.request.uri().to_string(),
-        "request_headers": headers(p.request.headers()),
-        "status": status,
-        "allow_origin": acao,
-        "allow_credentials": acac,
-        "vary_origin": vary,
-        "accepted": p.accepted,
-        "error": error,
-    })
+    ProbeJson {
+        label: &p.label,
+        origin: p.origin.as_deref(),
+        method: p.request.method().as_str(),
+        url: p.request.uri().to_string(),
+        request_headers: Headers(p.request.headers()),
+        status,
+        allow_origin: acao,
+        allow_credentials: acac,
+        vary_origin: vary,
+        accepted: p.accepted,
+        error,
+    }
 }

@@ -98,29 +98,9 @@ pub fn check_preflight(
             "",
         ));
     }
-    let credentialed = request.is_credentialed();
     let mut warnings = Vec::new();
     let methods = token_list(headers, &ACCESS_CONTROL_ALLOW_METHODS);
-    match &methods {
-        Err(value) => failures.push(list_failure(
-            Check::AllowMethods,
-            CorsError::InvalidAllowMethodsPreflightResponse,
-            value,
-        )),
-        Ok(methods) => {
-            let method = request.method().as_str();
-            let allowed = methods.iter().any(|m| m == method)
-                || fetch::is_cors_safelisted_method(method.as_bytes())
-                || (!credentialed && methods.iter().any(|m| m == "*"));
-            if !allowed {
-                failures.push(Failure::new(
-                    Check::Method,
-                    CorsError::MethodDisallowedByPreflightResponse,
-                    method,
-                ));
-            }
-        }
-    }
+    failures.extend(method_failure(request, &methods));
     let names = token_list(headers, &ACCESS_CONTROL_ALLOW_HEADERS);
     match &names {
         Err(value) => failures.push(list_failure(
@@ -150,6 +130,34 @@ pub fn check_preflight(
             .collect(),
         lifetime: engine.preflight_cache_lifetime(max_age.as_deref()),
         warnings,
+    })
+}
+
+/// The method check of the CORS-preflight fetch
+/// (<https://fetch.spec.whatwg.org/#cors-preflight-fetch>, steps 7.1, 7.3 and 7.5):
+/// `Access-Control-Allow-Methods` must parse, and list the request's method
+/// (or `*` without credentials) unless it is CORS-safelisted.
+fn method_failure(request: &CorsRequest, methods: &Result<Vec<String>, String>) -> Option<Failure> {
+    let methods = match methods {
+        Err(value) => {
+            return Some(list_failure(
+                Check::AllowMethods,
+                CorsError::InvalidAllowMethodsPreflightResponse,
+                value,
+            ))
+        }
+        Ok(methods) => methods,
+    };
+    let method = request.method().as_str();
+    let allowed = methods.iter().any(|m| m == method)
+        || fetch::is_cors_safelisted_method(method.as_bytes())
+        || (!request.is_credentialed() && methods.iter().any(|m| m == "*"));
+    (!allowed).then(|| {
+        Failure::new(
+            Check::Method,
+            CorsError::MethodDisallowedByPreflightResponse,
+            method,
+        )
     })
 }
 

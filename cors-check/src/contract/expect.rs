@@ -6,7 +6,7 @@
 
 use tower_cors::CorsConfig;
 
-use crate::audit::tricks;
+use crate::diagnose::tricks;
 
 /// What an expectation is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -234,80 +234,18 @@ fn safelisted_method(method: &str) -> bool {
 /// Every request to try against `url`.
 pub fn asks(config: &CorsConfig, url: &str) -> Vec<Ask> {
     let allowed = allowed_origins(config);
-    let others = other_origins(config, &allowed);
-    let credentials = config.allow_credentials;
-    let any_method = config.allow_methods.iter().any(|m| m == "*");
-    let any_header = config.allow_headers.iter().any(|h| h == "*");
-    let base = |kind: Kind, t: &Tried, method: &str, how: How| Ask {
-        kind,
-        url: url.to_owned(),
-        origin: t.origin.clone(),
-        why: t.why.clone(),
-        method: method.to_owned(),
-        headers: Vec::new(),
-        credentials,
-        how,
+    let asker = Asker {
+        url,
+        credentials: config.allow_credentials,
     };
-    // Methods: each listed one (a sample for `*`); HEAD is sent, the
-    // others are preflighted.
-    let mut methods: Vec<&str> = Vec::new();
-    for m in &config.allow_methods {
-        let m = if m == "*" { "PATCH" } else { m.as_str() };
-        if m != "GET" && !methods.contains(&m) {
-            methods.push(m);
-        }
-    }
-    let mut headers: Vec<&str> = Vec::new();
-    for h in &config.allow_headers {
-        let h = if h == "*" {
-            "x-cors-check-any"
-        } else {
-            h.as_str()
-        };
-        if !headers.iter().any(|x| x.eq_ignore_ascii_case(h)) {
-            headers.push(h);
-        }
-    }
+    let methods = tried_methods(config);
+    let headers = tried_headers(config);
     let mut out = Vec::new();
     for t in &allowed {
-        out.push(base(Kind::Origin, t, "GET", How::Sent));
-        for m in &methods {
-            let how = if *m == "HEAD" {
-                How::Sent
-            } else {
-                How::PreflightOnly
-            };
-            out.push(base(Kind::Method, t, m, how));
-        }
-        for h in &headers {
-            let mut ask = base(Kind::Header, t, "GET", How::PreflightOnly);
-            ask.headers
-                .push(((*h).to_owned(), header_value(h).to_owned()));
-            out.push(ask);
-        }
+        out.extend(asker.allowed(t, &methods, &headers));
     }
     if let Some(first) = allowed.first() {
-        if !any_method {
-            let listed = |m: &str| config.allow_methods.iter().any(|x| x == m);
-            if let Some(m) = ["DELETE", "PUT", "PATCH"].into_iter().find(|m| !listed(m)) {
-                let mut ask = base(Kind::Method, first, m, How::PreflightOnly);
-                ask.why = format!("{}; {m} is not in allow_methods", first.why);
-                out.push(ask);
-            }
-        }
-        if !any_header {
-            let mut ask = base(Kind::Header, first, "GET", How::PreflightOnly);
-            ask.headers
-                .push(("x-cors-check-unlisted".into(), "cors-check".into()));
-            ask.why = format!("{}; the header is not in allow_headers", first.why);
-            out.push(ask);
-        }
-        if !credentials {
-            let mut ask = base(Kind::Credentials, first, "GET", How::Sent);
-            ask.credentials = true;
-            ask.why = format!("{}; allow_credentials is false", first.why);
-            out.push(ask);
-        }
+        out.extend(asker.unlisted(config, first));
     }
     // Origins the policy does not list: the plain request, and the first
     // preflighted method or header, since servers often answer preflights
@@ -321,23 +259,133 @@ pub fn asks(config: &CorsConfig, url: &str) -> Vec<Ask> {
                 .first()
                 .map(|h| ("GET".to_owned(), Some(h.to_string())))
         });
-    for t in &others {
-        out.push(base(Kind::Origin, t, "GET", How::Sent));
-        if let Some((method, header)) = &preflighted {
-            let mut ask = base(Kind::Origin, t, method, How::PreflightOnly);
-            if let Some(h) = header {
-                ask.headers.push((h.clone(), header_value(h).to_owned()));
-            }
-            out.push(ask);
-        }
+    for t in &other_origins(config, &allowed) {
+        out.extend(asker.stranger(t, preflighted.as_ref()));
     }
     if let Some(first) = allowed.first() {
-        let mut ask = base(Kind::ErrorResponse, first, "GET", How::Sent);
+        let mut ask = asker.ask(Kind::ErrorResponse, first, "GET", How::Sent);
         ask.url = missing_path(url);
         ask.why = format!("{}; a path that does not exist", first.why);
         out.push(ask);
     }
     out
+}
+
+/// The methods tried from each allowed origin: each listed one but GET (a
+/// sample for `*`).
+fn tried_methods(config: &CorsConfig) -> Vec<&str> {
+    let mut methods: Vec<&str> = Vec::new();
+    for m in &config.allow_methods {
+        let m = if m == "*" { "PATCH" } else { m.as_str() };
+        if m != "GET" && !methods.contains(&m) {
+            methods.push(m);
+        }
+    }
+    methods
+}
+
+/// The request headers tried from each allowed origin: each listed one (a
+/// sample for `*`).
+fn tried_headers(config: &CorsConfig) -> Vec<&str> {
+    let mut headers: Vec<&str> = Vec::new();
+    for h in &config.allow_headers {
+        let h = if h == "*" {
+            "x-cors-check-any"
+        } else {
+            h.as_str()
+        };
+        if !headers.iter().any(|x| x.eq_ignore_ascii_case(h)) {
+            headers.push(h);
+        }
+    }
+    headers
+}
+
+/// Builds the requests to one URL.
+struct Asker<'a> {
+    url: &'a str,
+    /// Whether the policy allows credentials: then every request is
+    /// credentialed, as the page's would be.
+    credentials: bool,
+}
+
+impl Asker<'_> {
+    /// A request from `t`'s origin.
+    fn ask(&self, kind: Kind, t: &Tried, method: &str, how: How) -> Ask {
+        Ask {
+            kind,
+            url: self.url.to_owned(),
+            origin: t.origin.clone(),
+            why: t.why.clone(),
+            method: method.to_owned(),
+            headers: Vec::new(),
+            credentials: self.credentials,
+            how,
+        }
+    }
+
+    /// What an allowed origin must be able to do: a GET, each method (HEAD
+    /// sent, the others preflighted) and each header.
+    fn allowed(&self, t: &Tried, methods: &[&str], headers: &[&str]) -> Vec<Ask> {
+        let mut out = vec![self.ask(Kind::Origin, t, "GET", How::Sent)];
+        for m in methods {
+            let how = if *m == "HEAD" {
+                How::Sent
+            } else {
+                How::PreflightOnly
+            };
+            out.push(self.ask(Kind::Method, t, m, how));
+        }
+        for h in headers {
+            let mut ask = self.ask(Kind::Header, t, "GET", How::PreflightOnly);
+            ask.headers
+                .push(((*h).to_owned(), header_value(h).to_owned()));
+            out.push(ask);
+        }
+        out
+    }
+
+    /// What the first allowed origin must not be able to do: a method and
+    /// a header the policy does not list, credentials it does not allow.
+    fn unlisted(&self, config: &CorsConfig, first: &Tried) -> Vec<Ask> {
+        let mut out = Vec::new();
+        if !config.allow_methods.iter().any(|m| m == "*") {
+            let listed = |m: &str| config.allow_methods.iter().any(|x| x == m);
+            if let Some(m) = ["DELETE", "PUT", "PATCH"].into_iter().find(|m| !listed(m)) {
+                let mut ask = self.ask(Kind::Method, first, m, How::PreflightOnly);
+                ask.why = format!("{}; {m} is not in allow_methods", first.why);
+                out.push(ask);
+            }
+        }
+        if !config.allow_headers.iter().any(|h| h == "*") {
+            let mut ask = self.ask(Kind::Header, first, "GET", How::PreflightOnly);
+            ask.headers
+                .push(("x-cors-check-unlisted".into(), "cors-check".into()));
+            ask.why = format!("{}; the header is not in allow_headers", first.why);
+            out.push(ask);
+        }
+        if !self.credentials {
+            let mut ask = self.ask(Kind::Credentials, first, "GET", How::Sent);
+            ask.credentials = true;
+            ask.why = format!("{}; allow_credentials is false", first.why);
+            out.push(ask);
+        }
+        out
+    }
+
+    /// An origin the policy does not list: its GET, and the `preflighted`
+    /// method (and header) if there is one.
+    fn stranger(&self, t: &Tried, preflighted: Option<&(String, Option<String>)>) -> Vec<Ask> {
+        let mut out = vec![self.ask(Kind::Origin, t, "GET", How::Sent)];
+        if let Some((method, header)) = preflighted {
+            let mut ask = self.ask(Kind::Origin, t, method, How::PreflightOnly);
+            if let Some(h) = header {
+                ask.headers.push((h.clone(), header_value(h).to_owned()));
+            }
+            out.push(ask);
+        }
+        out
+    }
 }
 
 /// A path that cannot exist beside `url`'s: its last segment replaced.

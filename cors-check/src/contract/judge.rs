@@ -10,9 +10,8 @@ use tower_cors::browser::{check_preflight, check_response, CorsRequest};
 use tower_cors::{CorsPolicy, Decision};
 
 use super::expect::How;
-use crate::probe::{allow_origin, allows_credentials, preflight_for};
+use crate::answer::{allow_origin, allows_credentials, preflight_for, ENGINE};
 use crate::transport::{Client, ResponseHead, TransportError};
-use crate::walk::ENGINE;
 
 /// Something that answers requests.
 pub trait Server {
@@ -54,7 +53,7 @@ impl Server for Oracle<'_> {
 
 /// What the browser made of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
+pub enum Judgement {
     /// The page gets the response (or, preflight only, may send the request).
     Allowed,
     /// The browser blocks it: Chromium's code and console message.
@@ -68,13 +67,13 @@ pub enum Verdict {
     NoAnswer(String),
 }
 
-impl Verdict {
+impl Judgement {
     /// `allowed`, `blocked` or `error`.
     pub fn as_str(&self) -> &'static str {
         match self {
-            Verdict::Allowed => "allowed",
-            Verdict::Blocked { .. } => "blocked",
-            Verdict::NoAnswer(_) => "error",
+            Judgement::Allowed => "allowed",
+            Judgement::Blocked { .. } => "blocked",
+            Judgement::NoAnswer(_) => "error",
         }
     }
 }
@@ -83,7 +82,7 @@ impl Verdict {
 #[derive(Debug, Clone)]
 pub struct Judged {
     /// What the browser made of it.
-    pub verdict: Verdict,
+    pub judgement: Judgement,
     /// The last request sent and its answer, if any.
     pub last: Option<(Request<()>, ResponseHead)>,
 }
@@ -141,13 +140,13 @@ pub async fn judge(server: &impl Server, request: &CorsRequest, how: How) -> Jud
         let last = Some((preflight, head));
         if let Err(blocked) = verdict {
             return Judged {
-                verdict: blocked_verdict(&blocked),
+                judgement: blocked_judgement(&blocked),
                 last,
             };
         }
         if how == How::PreflightOnly {
             return Judged {
-                verdict: Verdict::Allowed,
+                judgement: Judgement::Allowed,
                 last,
             };
         }
@@ -158,17 +157,17 @@ pub async fn judge(server: &impl Server, request: &CorsRequest, how: How) -> Jud
         Err(e) => return no_answer(e),
     };
     let verdict = match check_response(ENGINE, request, head.status, &head.headers) {
-        Ok(_) => Verdict::Allowed,
-        Err(blocked) => blocked_verdict(&blocked),
+        Ok(_) => Judgement::Allowed,
+        Err(blocked) => blocked_judgement(&blocked),
     };
     Judged {
-        verdict,
+        judgement: verdict,
         last: Some((actual, head)),
     }
 }
 
-fn blocked_verdict(b: &tower_cors::browser::Blocked) -> Verdict {
-    Verdict::Blocked {
+fn blocked_judgement(b: &tower_cors::browser::Blocked) -> Judgement {
+    Judgement::Blocked {
         code: b.code().as_str().to_owned(),
         message: b.message(),
     }
@@ -176,7 +175,7 @@ fn blocked_verdict(b: &tower_cors::browser::Blocked) -> Verdict {
 
 fn no_answer(e: TransportError) -> Judged {
     Judged {
-        verdict: Verdict::NoAnswer(e.to_string()),
+        judgement: Judgement::NoAnswer(e.to_string()),
         last: None,
     }
 }

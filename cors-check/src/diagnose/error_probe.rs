@@ -8,11 +8,12 @@ use http::uri::{Parts, PathAndQuery};
 use http::Uri;
 use tower_cors::browser::{check_response, PageRequest};
 
-use crate::args::Plan;
-use crate::findings::{code, Finding, Severity};
-use crate::probe::Probe;
+use super::args::Plan;
+use super::findings::{code, Finding, Severity};
+use super::probe::Probe;
+use super::walk::{End, Walk};
+use crate::answer::ENGINE;
 use crate::transport::Client;
-use crate::walk::{End, Walk, ENGINE};
 
 /// The last path segment of the probe: no API has it.
 pub const MISSING: &str = "cors-check-no-such-resource";

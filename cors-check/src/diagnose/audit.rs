@@ -5,10 +5,10 @@
 
 use std::net::IpAddr;
 
-use crate::args::Plan;
-use crate::cache_check::{made_up_origin, reflection_finding, CacheCheck};
-use crate::findings::{code, Finding, Severity};
-use crate::probe::{probe, Probe};
+use super::args::Plan;
+use super::cache_check::{made_up_origin, reflection_finding, CacheCheck};
+use super::findings::{code, Finding, Severity};
+use super::probe::{probe, Probe};
 use crate::transport::Client;
 
 /// One origin to try, and what letting it in means.

@@ -9,9 +9,9 @@
 
 use tower_cors::browser::Engine;
 
-use crate::causes::is_loopback_host;
-use crate::engines::label;
-use crate::findings::{code, Finding, Severity};
+use super::causes::is_loopback_host;
+use super::engines::label;
+use super::findings::{code, Finding, Severity};
 
 /// A `Set-Cookie` line's parts that decide whether it is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,49 +154,70 @@ pub enum Fate {
 /// Whether `engine` sends `cookie` (set by the API, on a response to this
 /// page's credentialed requests) with this request.
 pub fn fate(engine: Engine, cookie: &SetCookie, cx: &Context) -> Fate {
-    if cookie.deletes {
-        return Fate::NotSent("its Max-Age deletes it".into());
-    }
-    if let Some(domain) = &cookie.domain {
-        if !domain_matches(&cx.host, domain) {
-            return Fate::NotSent(format!(
-                "its Domain={domain} does not cover {}, so the browser rejects it",
-                cx.host
-            ));
-        }
-    }
-    if cookie.secure && !cx.https {
-        if !cx.loopback {
-            return Fate::NotSent(
-                "it is Secure and the API is plain http: (not loopback): it is neither stored nor sent"
-                    .into(),
-            );
-        }
-        if engine == Engine::WebKit {
-            return Fate::NotSent(
-                "it is Secure and the API is plain http:, which WebKit does not count as secure even on loopback: it is neither stored nor sent (serve the API over https, or drop Secure in development)"
-                    .into(),
-            );
-        }
-    }
-    if let Some(path) = &cookie.path {
-        if !path_matches(&cx.path, path) {
-            return Fate::NotSent(format!("its Path={path} does not cover {}", cx.path));
-        }
-    }
-    if cookie.partitioned && !cookie.secure && engine != Engine::WebKit {
-        return Fate::NotSent(format!(
-            "Partitioned needs Secure: {} rejects it",
-            label(engine)
-        ));
-    }
-    let same_site = cookie.same_site.as_deref();
-    if same_site == Some("none") && !cookie.secure && engine != Engine::WebKit {
-        return Fate::NotSent("SameSite=None without Secure is rejected".into());
+    if let Some(refused) = refused(engine, cookie, cx) {
+        return refused;
     }
     if cx.same_site {
         return Fate::Sent;
     }
+    cross_site(engine, cookie)
+}
+
+/// Why `engine` neither stores nor sends `cookie` on this request whatever
+/// the sites: deleted, a `Domain` or `Path` that does not cover it, `Secure`
+/// over plain http, attributes that need `Secure`.
+fn refused(engine: Engine, cookie: &SetCookie, cx: &Context) -> Option<Fate> {
+    if cookie.deletes {
+        return Some(Fate::NotSent("its Max-Age deletes it".into()));
+    }
+    if let Some(domain) = &cookie.domain {
+        if !domain_matches(&cx.host, domain) {
+            return Some(Fate::NotSent(format!(
+                "its Domain={domain} does not cover {}, so the browser rejects it",
+                cx.host
+            )));
+        }
+    }
+    if cookie.secure && !cx.https {
+        if !cx.loopback {
+            return Some(Fate::NotSent(
+                "it is Secure and the API is plain http: (not loopback): it is neither stored nor sent"
+                    .into(),
+            ));
+        }
+        if engine == Engine::WebKit {
+            return Some(Fate::NotSent(
+                "it is Secure and the API is plain http:, which WebKit does not count as secure even on loopback: it is neither stored nor sent (serve the API over https, or drop Secure in development)"
+                    .into(),
+            ));
+        }
+    }
+    if let Some(path) = &cookie.path {
+        if !path_matches(&cx.path, path) {
+            return Some(Fate::NotSent(format!(
+                "its Path={path} does not cover {}",
+                cx.path
+            )));
+        }
+    }
+    if cookie.partitioned && !cookie.secure && engine != Engine::WebKit {
+        return Some(Fate::NotSent(format!(
+            "Partitioned needs Secure: {} rejects it",
+            label(engine)
+        )));
+    }
+    if cookie.same_site.as_deref() == Some("none") && !cookie.secure && engine != Engine::WebKit {
+        return Some(Fate::NotSent(
+            "SameSite=None without Secure is rejected".into(),
+        ));
+    }
+    None
+}
+
+/// Whether `engine` sends `cookie` on a cross-site request: `SameSite`,
+/// its default, third-party cookie blocking and partitioning.
+fn cross_site(engine: Engine, cookie: &SetCookie) -> Fate {
+    let same_site = cookie.same_site.as_deref();
     match same_site {
         Some("strict") | Some("lax") => {
             return Fate::NotSent(format!(

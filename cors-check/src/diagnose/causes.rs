@@ -2,13 +2,13 @@
 //! walk, per engine, with the fix: mixed content (an `https:` page calling
 //! an `http:` URL) and Local Network Access (a page reaching a more private
 //! address than its own, judged by the address the tool connected to).
-//! Cookies that will not be sent are [`crate::cookies`]'s.
+//! Cookies that will not be sent are [`super::cookies`]'s.
 
 use std::net::{IpAddr, SocketAddr};
 
 use tower_cors::browser::Engine;
 
-use crate::findings::{code, Finding, Severity};
+use super::findings::{code, Finding, Severity};
 use crate::transport::Resolve;
 
 /// What an engine does because of a cause.
@@ -72,7 +72,7 @@ impl Cause {
             .engines
             .iter()
             .filter(|(_, effect, _)| *effect != Effect::Allows)
-            .map(|(e, effect, _)| format!("{} {}", crate::engines::label(*e), effect.as_str()))
+            .map(|(e, effect, _)| format!("{} {}", super::engines::label(*e), effect.as_str()))
             .collect::<Vec<_>>();
         if worst.is_empty() {
             return None;

@@ -7,7 +7,7 @@ use std::time::Duration;
 use http::header::LOCATION;
 use tower_cors::browser::{Blocked, Engine};
 
-use crate::walk::{End, Step, Walk};
+use super::walk::{End, Step, Walk};
 
 /// The engine's name as users know it.
 pub fn label(engine: Engine) -> &'static str {

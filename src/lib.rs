@@ -127,7 +127,6 @@ mod error;
 // The Fetch standard's tables stay whole (and unit-tested) without the
 // browser model; its client-side parts are unused then. With `browser` on,
 // anything unused is still reported.
-#[cfg_attr(not(feature = "browser"), allow(dead_code))]
 mod fetch;
 mod layer;
 mod origin;

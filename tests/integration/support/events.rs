@@ -7,15 +7,17 @@
 //! each call site (process-wide) whether any subscriber wants it, and in
 //! one process-wide maximum level whether any call site is worth looking at.
 //! A call site's interest is worked out once, by the first thread that
-//! reaches it: while only one dispatcher is registered, from that thread's
+//! reaches it: while only one subscriber is registered, from that thread's
 //! own default subscriber, so a thread with none caches "never" for every
-//! thread. That is why a scoped subscriber (`set_default`) per test loses
-//! events: another test thread that reaches the library's call sites first
-//! turns them off for good. Installing the global subscriber does not close
-//! this by itself: registering it raises the maximum level *before* it
-//! becomes every thread's default, and a test thread that reaches a call
-//! site in between (a test sending requests in a loop does, within
-//! microseconds) still finds no subscriber and caches "never" for good.
+//! thread, until the next subscriber is registered. That is why a scoped
+//! subscriber (`set_default`) per test loses events: another test thread
+//! that reaches the library's call sites first turns them off while the
+//! test runs. Installing a global subscriber does not close this by itself:
+//! registering it raises the maximum level (and works out the interests
+//! again) *before* it becomes every thread's default, and a test thread
+//! that reaches a call site in between (a test sending requests in a loop
+//! does, within microseconds) still finds no subscriber and caches "never"
+//! for the rest of the process.
 //!
 //! So there is one global subscriber and no scoped one, it asks for no level
 //! at all until every thread sees it, and only then does it raise the level

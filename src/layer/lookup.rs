@@ -10,7 +10,7 @@ use std::task::{ready, Context, Poll};
 use http::{header, request, Method, Request, Response};
 use tower_service::Service;
 
-use super::{answer, apply, passthrough, refuse, Outcome};
+use super::{answer, apply, passthrough, refuse, Action};
 use crate::decision::{decide, AsyncVerdict, Decision, Head};
 use crate::diagnostics;
 use crate::policy::{Inner, OriginLookup};
@@ -164,23 +164,23 @@ impl<F, B, H> Lookup<F, B, H> {
         self.verdict?;
         let decision = self.decide();
         match apply(&self.policy, decision) {
-            Outcome::Answer(status, headers) => {
+            Action::Answer(status, headers) => {
                 // Answered here: a held response (only possible if the
                 // request changed class) is dropped.
                 self.response = None;
                 Some(answer(status, headers, (self.empty_body)()))
             }
-            Outcome::Refuse(plain) => {
+            Action::Refuse(plain) => {
                 self.response = None;
                 let headers = std::mem::take(&mut self.head.headers);
                 Some(refuse(plain, headers, (self.empty_body)()))
             }
-            Outcome::Forward(headers) => {
+            Action::Forward(headers) => {
                 let mut res = self.response.take()?;
                 headers.apply_to(res.headers_mut());
                 Some(res)
             }
-            Outcome::ForwardPreflight(headers) => {
+            Action::ForwardPreflight(headers) => {
                 let mut res = self.response.take()?;
                 passthrough::merge(headers, res.headers_mut());
                 Some(res)

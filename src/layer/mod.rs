@@ -194,7 +194,7 @@ where
     } else {
         Head::Unknown
     };
-    let outcome = apply(
+    let action = apply(
         policy,
         decide(
             policy,
@@ -205,7 +205,7 @@ where
             diagnostics::enabled,
         ),
     );
-    ResponseFuture::start(outcome, inner, req)
+    ResponseFuture::start(action, inner, req)
 }
 
 /// [`handle`] for a policy with an origin predicate or a write-guard
@@ -224,8 +224,8 @@ where
     let (parts, body) = req.into_parts();
     match first_pass(policy, &parts, diagnostics::enabled) {
         Ok(decision) => {
-            let outcome = apply(policy, decision);
-            ResponseFuture::start(outcome, inner, Request::from_parts(parts, body))
+            let action = apply(policy, decision);
+            ResponseFuture::start(action, inner, Request::from_parts(parts, body))
         }
         Err((lookup, hold)) => {
             ResponseFuture::lookup(Arc::clone(policy), lookup, inner, (parts, body), hold)
@@ -235,7 +235,7 @@ where
 
 /// What the layer does with a request: answer it here, or forward it and
 /// add headers to the inner service's response.
-pub(crate) enum Outcome {
+pub(crate) enum Action {
     /// The layer's own preflight answer.
     Answer(StatusCode, HeaderMap),
     /// The layer's plain `403` to a refused preflight, whose few headers
@@ -255,28 +255,28 @@ pub(crate) enum Outcome {
 /// `#[inline]`: it sits on every request's path, and the caller (generic
 /// over the service) is compiled in the user's crate.
 #[inline]
-pub(crate) fn apply(policy: &Inner, decision: Decision<'_>) -> Outcome {
+pub(crate) fn apply(policy: &Inner, decision: Decision<'_>) -> Action {
     diagnostics::report(&decision);
     let (status, headers) = match decision {
         Decision::PreflightAllowed(answer) => (answer.status(), answer.headers()),
         Decision::PreflightRefused(answer) if !policy.settings.preflight_passthrough => {
             match answer.into_plain() {
-                Ok(plain) => return Outcome::Refuse(plain),
+                Ok(plain) => return Action::Refuse(plain),
                 Err(answer) => (answer.status(), answer.headers()),
             }
         }
         Decision::PreflightRefused(answer) => (answer.status(), answer.headers()),
         // Never passed on, even with `preflight_passthrough`: it is no
         // preflight, and the point is that the service does not see it.
-        Decision::WriteRefused(refused) => return Outcome::Refuse(refused.into_plain()),
+        Decision::WriteRefused(refused) => return Action::Refuse(refused.into_plain()),
         Decision::ActualAllowed(headers)
         | Decision::ActualRefused(_, headers)
-        | Decision::NotCors(headers) => return Outcome::Forward(headers),
+        | Decision::NotCors(headers) => return Action::Forward(headers),
     };
     if policy.settings.preflight_passthrough {
-        return Outcome::ForwardPreflight(headers);
+        return Action::ForwardPreflight(headers);
     }
-    Outcome::Answer(status, headers)
+    Action::Answer(status, headers)
 }
 
 /// The layer's plain `403`, written into `headers` once emptied: a map the

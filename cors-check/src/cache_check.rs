@@ -3,21 +3,14 @@
 //! between them, every one of these responses needs `Vary: Origin`, or a
 //! shared cache (CDN, proxy) can hand one site's answer to another.
 
+use tower_cors::browser::varies_on_origin;
+
 use crate::args::Plan;
 use crate::findings::{code, Finding, Severity};
-use crate::probe::{allow_origin, probe, sends_actual, varies_on_origin, Probe};
+use crate::probe::{allow_origin, probe, sends_actual, Probe};
 use crate::transport::Client;
+use crate::url::made_up_origin;
 use crate::walk::{Step, Walk};
-
-/// The made-up origin: a reserved name no real page has.
-pub fn made_up_origin(plan: &Plan) -> String {
-    let scheme = plan
-        .page
-        .origin()
-        .split_once("://")
-        .map_or("https", |(s, _)| s);
-    format!("{scheme}://cors-check-probe.example")
-}
 
 /// What the cache check sent and found.
 #[derive(Debug, Clone, Default)]
@@ -56,7 +49,7 @@ pub async fn run(client: &Client, plan: &Plan, walk: &Walk) -> CacheCheck {
     if !sent {
         probes.push(probe(client, plan, "the page's origin", Some(plan.page.origin())).await);
     }
-    let other = made_up_origin(plan);
+    let other = made_up_origin(plan.page.origin());
     probes.push(probe(client, plan, "a made-up origin", Some(&other)).await);
     probes.push(
         probe(
@@ -135,11 +128,9 @@ pub fn findings(plan: &Plan, walk: &Walk, check: &CacheCheck) -> Vec<Finding> {
             ),
         ));
     }
-    if let Some(p) = check
-        .probes
-        .iter()
-        .find(|p| p.accepted && p.origin.as_deref() == Some(made_up_origin(plan).as_str()))
-    {
+    if let Some(p) = check.probes.iter().find(|p| {
+        p.accepted && p.origin.as_deref() == Some(made_up_origin(plan.page.origin()).as_str())
+    }) {
         out.push(reflection_finding(p));
     }
     out

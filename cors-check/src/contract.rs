@@ -50,7 +50,7 @@ pub fn main(argv: &[OsString]) -> ExitCode {
         Err(e) => return usage(&e),
     };
     for url in &args.urls {
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
+        if tower_cors::browser::Url::parse(url).is_none() {
             return usage(&format!("{url}: an http:// or https:// URL is needed"));
         }
     }

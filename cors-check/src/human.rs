@@ -7,10 +7,10 @@ use std::fmt::Write as _;
 use http::{HeaderMap, Request};
 
 use crate::findings::Severity;
-use crate::probe::{allow_origin, allows_credentials, varies_on_origin, what_probes_send, Probe};
+use crate::probe::{allow_origin, allows_credentials, what_probes_send, Probe};
 use crate::report::{is_cors_relevant, shown_value, Report};
 use crate::transport::Head;
-use tower_cors::browser::Engine;
+use tower_cors::browser::{varies_on_origin, Engine};
 
 use crate::causes::Effect;
 use crate::cookies::Fate;
@@ -111,7 +111,7 @@ pub fn render(r: &Report, s: Style) -> String {
 
 /// "Chromium's rules", or "the rules of Chromium, Firefox and WebKit (Safari)".
 fn judged_by(r: &Report) -> String {
-    let names: Vec<&str> = r.walks.iter().map(|w| engines::label(w.engine)).collect();
+    let names: Vec<&str> = r.walks.iter().map(|w| w.engine.label()).collect();
     match names.as_slice() {
         [one] => format!("{one}'s rules"),
         [rest @ .., last] => format!("the rules of {} and {last}", rest.join(", ")),
@@ -191,7 +191,7 @@ fn verdict(out: &mut String, r: &Report, s: Style) {
                 out,
                 "{}{} {} (not CORS: see above); the CORS checks, once that is fixed:",
                 if several {
-                    format!("{}: ", engines::label(walk.engine))
+                    format!("{}: ", walk.engine.label())
                 } else {
                     String::new()
                 },
@@ -239,7 +239,7 @@ fn before_cors(out: &mut String, r: &Report, s: Style) {
                 Effect::Asks => s.yellow(effect.as_str()),
                 Effect::Allows => s.dim(effect.as_str()),
             };
-            let _ = writeln!(out, "    {} [{tag}]: {why}", engines::label(*engine));
+            let _ = writeln!(out, "    {} [{tag}]: {why}", engine.label());
         }
         let _ = writeln!(out, "    {} {}", s.bold("Fix:"), cause.fix);
     }
@@ -253,7 +253,7 @@ fn before_cors(out: &mut String, r: &Report, s: Style) {
                     Fate::SentIf(why) => format!("{} {why}", s.yellow("sent only if")),
                     Fate::NotSent(why) => format!("{}: {why}", s.red("not sent")),
                 };
-                let _ = writeln!(out, "      {}: {text}", engines::label(*engine));
+                let _ = writeln!(out, "      {}: {text}", engine.label());
             }
         }
         for line in &r.cookies.unreadable {
@@ -273,20 +273,11 @@ fn before_cors(out: &mut String, r: &Report, s: Style) {
     }
 }
 
-/// What the page's script sees when the engine blocks a fetch.
-fn type_error(engine: Engine) -> &'static str {
-    match engine {
-        Engine::Firefox => "TypeError: NetworkError when attempting to fetch resource.",
-        Engine::WebKit => "TypeError: Load failed",
-        _ => "TypeError: Failed to fetch",
-    }
-}
-
 /// One engine's verdict, its own reason and console message.
 fn engine_verdict(out: &mut String, walk: &Walk, several: bool, s: Style) {
     let engine = walk.engine;
     let who = if several {
-        format!("{}: ", engines::label(engine))
+        format!("{}: ", engine.label())
     } else {
         String::new()
     };
@@ -319,7 +310,7 @@ fn engine_verdict(out: &mut String, walk: &Walk, several: bool, s: Style) {
                     "  {}",
                     s.dim(&format!(
                         "{} {} (the preflight)",
-                        engines::label(engine),
+                        engine.label(),
                         engines::cache_words(walk.preflight_cached)
                     ))
                 );
@@ -335,7 +326,7 @@ fn engine_verdict(out: &mut String, walk: &Walk, several: bool, s: Style) {
                 } else {
                     "hides the response;"
                 },
-                type_error(engine)
+                engine.fetch_error()
             );
             match engine {
                 Engine::Chromium => {

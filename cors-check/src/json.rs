@@ -3,13 +3,13 @@
 use http::{HeaderMap, Request, Version};
 use serde_json::{json, Map, Value};
 
-use tower_cors::browser::Engine;
+use tower_cors::browser::{varies_on_origin, Engine};
 
 use crate::causes::{Cause, Effect};
 use crate::cookies::Fate;
 use crate::engines;
 use crate::findings::Finding;
-use crate::probe::{allow_origin, allows_credentials, varies_on_origin, Probe};
+use crate::probe::{allow_origin, allows_credentials, Probe};
 use crate::report::{shown_value, walk_verdict, Report, Verdict};
 use crate::transport::{FailureKind, Head};
 use crate::walk::{End, Exchange, Step, Walk};
@@ -30,7 +30,7 @@ pub fn report(r: &Report) -> Value {
     };
     let message = match &r.walk.end {
         End::Blocked(_) => engines::console(&r.walk),
-        End::NetworkError(e) => Some(format!("TypeError: Failed to fetch ({e})")),
+        End::NetworkError(e) => Some(format!("{} ({e})", r.walk.engine.fetch_error())),
         _ => None,
     };
     let warnings = engines::warnings(&r.walk);

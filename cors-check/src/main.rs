@@ -27,6 +27,7 @@ mod probe;
 mod progress;
 mod report;
 mod transport;
+mod url;
 mod walk;
 
 use std::ffi::OsString;

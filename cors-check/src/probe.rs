@@ -13,7 +13,7 @@
 
 use http::header::{
     ACCEPT, ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_ORIGIN,
-    ACCESS_CONTROL_REQUEST_METHOD, ORIGIN, VARY,
+    ACCESS_CONTROL_REQUEST_METHOD, ORIGIN,
 };
 use http::{HeaderMap, HeaderValue, Method, Request};
 use tower_cors::browser::{check_preflight, check_response, PageRequest};
@@ -71,16 +71,6 @@ pub fn allows_credentials(headers: &HeaderMap) -> bool {
     headers
         .get(ACCESS_CONTROL_ALLOW_CREDENTIALS)
         .is_some_and(|v| v.as_bytes().trim_ascii() == b"true")
-}
-
-/// Whether `Vary` names `Origin` (or is `*`).
-pub fn varies_on_origin(headers: &HeaderMap) -> bool {
-    headers.get_all(VARY).iter().any(|v| {
-        String::from_utf8_lossy(v.as_bytes())
-            .split(',')
-            .map(str::trim)
-            .any(|n| n == "*" || n.eq_ignore_ascii_case("origin"))
-    })
 }
 
 /// Whether probes of this plan send the actual request (a safe method).

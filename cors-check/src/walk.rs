@@ -14,6 +14,7 @@ use tower_cors::browser::{
 
 use crate::args::Plan;
 use crate::transport::{Client, Head, TransportError};
+use crate::url::origin_of;
 
 /// The engine of the probes (every engine gives them the same verdict),
 /// and the default of `--engine`.
@@ -120,7 +121,7 @@ pub async fn walk(client: &Client, plan: &Plan, engine: Engine, sent: &mut Sent)
     let mut exchanges = Vec::new();
     let mut request = plan.request.clone();
     let mut warnings = Vec::new();
-    let start_origin = origin_of(plan.request.url());
+    let start_origin = origin_of(&plan.request.url().to_string());
     loop {
         if let Some(preflight) = request.preflight::<()>() {
             let head = match sent.send(client, &preflight).await {
@@ -144,7 +145,7 @@ pub async fn walk(client: &Client, plan: &Plan, engine: Engine, sent: &mut Sent)
         }
         let mut actual = request.actual::<()>();
         // Cookies are the browser's, for the site they belong to.
-        if request.is_credentialed() && origin_of(request.url()) == start_origin {
+        if request.is_credentialed() && origin_of(&request.url().to_string()) == start_origin {
             for cookie in &plan.cookies {
                 if let Ok(v) = HeaderValue::from_str(cookie) {
                     actual.headers_mut().append(COOKIE, v);
@@ -189,13 +190,4 @@ pub async fn walk(client: &Client, plan: &Plan, engine: Engine, sent: &mut Sent)
             }
         }
     }
-}
-
-/// Scheme, host and port of a URL, for comparing sites.
-pub fn origin_of(uri: &http::Uri) -> String {
-    format!(
-        "{}://{}",
-        uri.scheme_str().unwrap_or_default(),
-        uri.authority().map_or("", |a| a.as_str())
-    )
 }

@@ -98,3 +98,6 @@ fn first_non_token(list: &str) -> &str {
         .find(|t| !t.is_empty() && !fetch::is_token(t.as_bytes()))
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests;

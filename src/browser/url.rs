@@ -124,6 +124,7 @@ impl Url {
     pub fn port_or_default(&self) -> u16 {
         self.port()
             .or_else(|| origin::default_port(self.scheme().as_bytes()))
+            // `http` and `https`, the only schemes parsed, both have one.
             .unwrap_or(80)
     }
 

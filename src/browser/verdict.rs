@@ -1,6 +1,7 @@
 //! What the browser makes of the responses: allowed (with what script may
 //! read and any warning) or blocked, with the reason each engine reports,
-//! the console message and the fix, all from one table.
+//! the console message and the fix, all from the reason table
+//! ([`super::reasons`]; each engine's console lines: [`super::console`]).
 
 use std::fmt;
 

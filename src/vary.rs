@@ -2,6 +2,8 @@
 
 use http::header::{HeaderMap, HeaderValue, VARY};
 
+use crate::fetch::varies_on_origin;
+
 /// `origin`, the value added to `Vary`.
 pub(crate) static ORIGIN: HeaderValue = HeaderValue::from_static("origin");
 
@@ -15,28 +17,6 @@ pub(crate) fn add_origin(headers: &mut HeaderMap) {
     if !varies_on_origin(headers) {
         headers.append(VARY, ORIGIN.clone());
     }
-}
-
-/// Whether a response's `Vary` lines name `Origin` (in any case) or are
-/// `*`: whether a shared cache keeps one answer per `Origin`.
-///
-/// ```
-/// use http::{HeaderMap, HeaderValue};
-/// use tower_cors::browser::varies_on_origin;
-///
-/// let mut headers = HeaderMap::new();
-/// headers.append("vary", HeaderValue::from_static("Accept-Encoding"));
-/// assert!(!varies_on_origin(&headers));
-/// headers.append("vary", HeaderValue::from_static("accept, ORIGIN"));
-/// assert!(varies_on_origin(&headers));
-/// ```
-pub fn varies_on_origin(headers: &HeaderMap) -> bool {
-    headers.get_all(VARY).iter().any(|line| {
-        line.as_bytes().split(|&b| b == b',').any(|item| {
-            let item = item.trim_ascii();
-            item == b"*" || item.eq_ignore_ascii_case(b"origin")
-        })
-    })
 }
 
 #[cfg(test)]

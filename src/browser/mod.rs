@@ -159,4 +159,4 @@ pub use request::{CorsRequest, Credentials, InvalidRequest, PageRequest};
 pub use url::Url;
 pub use verdict::{Allowed, Blocked, CorsError, Verdict, Warning};
 
-pub use crate::vary::varies_on_origin;
+pub use crate::fetch::varies_on_origin;

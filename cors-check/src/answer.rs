@@ -4,7 +4,7 @@
 
 use http::header::{
     ACCEPT, ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_ORIGIN,
-    ACCESS_CONTROL_REQUEST_METHOD, ORIGIN, VARY,
+    ACCESS_CONTROL_REQUEST_METHOD, ORIGIN,
 };
 use http::{HeaderMap, HeaderValue, Method, Request};
 use tower_cors::browser::{CorsRequest, Engine};
@@ -28,16 +28,6 @@ pub fn allows_credentials(headers: &HeaderMap) -> bool {
     headers
         .get(ACCESS_CONTROL_ALLOW_CREDENTIALS)
         .is_some_and(|v| v.as_bytes().trim_ascii() == b"true")
-}
-
-/// Whether `Vary` names `Origin` (or is `*`).
-pub fn varies_on_origin(headers: &HeaderMap) -> bool {
-    headers.get_all(VARY).iter().any(|v| {
-        String::from_utf8_lossy(v.as_bytes())
-            .split(',')
-            .map(str::trim)
-            .any(|n| n == "*" || n.eq_ignore_ascii_case("origin"))
-    })
 }
 
 /// The preflight the browser would send for `state`, even when it needs

@@ -52,7 +52,7 @@ impl Check {
         timeout: Duration,
     ) -> Result<Self, String> {
         for url in urls {
-            if !(url.starts_with("http://") || url.starts_with("https://")) {
+            if tower_cors::browser::Url::parse(url).is_none() {
                 return Err(format!("{url}: an http:// or https:// URL is needed"));
             }
         }

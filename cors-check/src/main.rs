@@ -17,6 +17,7 @@ mod diagnose;
 mod output;
 mod progress;
 mod transport;
+mod url;
 
 use std::process::ExitCode;
 

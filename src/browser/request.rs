@@ -9,7 +9,7 @@ use http::{HeaderName, HeaderValue, Method, Uri};
 
 use super::kind::{Enctype, Mode, RequestKind};
 use super::metadata::PageSite;
-use super::url::{serialize_origin, Target};
+use super::url::{serialize_origin, Url};
 use crate::fetch;
 
 /// The request headers `fetch()` keeps in `no-cors` mode, when their value
@@ -310,8 +310,7 @@ impl PageRequest {
     /// ```
     pub fn prepare(&self) -> Result<CorsRequest, InvalidRequest> {
         let origin = page_origin(&self.origin)?;
-        let target =
-            Target::parse(&self.url).ok_or_else(|| InvalidRequest::Url(self.url.clone()))?;
+        let target = Url::parse(&self.url).ok_or_else(|| InvalidRequest::Url(self.url.clone()))?;
         let method = self.checked_method()?;
         let headers = self.author_headers()?;
         let page_site = PageSite::new(&origin, self.registrable_domain.as_deref())?;

@@ -224,5 +224,29 @@ pub(crate) const MAX_AGE_CAP_FIREFOX: u64 = 86400;
 /// WebKit's preflight-cache cap, in seconds (ten minutes).
 pub(crate) const MAX_AGE_CAP_WEBKIT: u64 = 600;
 
+/// Whether a response's `Vary` lines name `Origin` (in any case) or are
+/// `*`: whether a shared cache keeps one answer per `Origin`
+/// ([RFC 9110 §12.5.5](https://www.rfc-editor.org/rfc/rfc9110#section-12.5.5)).
+///
+/// ```
+/// use http::{HeaderMap, HeaderValue};
+/// use tower_cors::browser::varies_on_origin;
+///
+/// let mut headers = HeaderMap::new();
+/// headers.append("vary", HeaderValue::from_static("Accept-Encoding"));
+/// assert!(!varies_on_origin(&headers));
+/// headers.append("vary", HeaderValue::from_static("accept, ORIGIN"));
+/// assert!(varies_on_origin(&headers));
+/// ```
+#[inline]
+pub fn varies_on_origin(headers: &http::HeaderMap) -> bool {
+    headers.get_all(http::header::VARY).iter().any(|line| {
+        line.as_bytes().split(|&b| b == b',').any(|item| {
+            let item = item.trim_ascii();
+            item == b"*" || item.eq_ignore_ascii_case(b"origin")
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests;

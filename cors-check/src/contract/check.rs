@@ -3,14 +3,15 @@
 //! (`Vary: Origin` wherever the answer depends on `Origin`).
 
 use http::header::ORIGIN;
-use tower_cors::browser::{Credentials, PageRequest};
+use tower_cors::browser::{varies_on_origin, Credentials, PageRequest, Url};
 use tower_cors::CorsConfig;
 
 use super::expect::{self, Ask, How, Kind};
 use super::judge::{judge, Judged, Judgement, Oracle};
 use super::policy::Intended;
-use crate::answer::{allow_origin, varies_on_origin};
+use crate::answer::allow_origin;
 use crate::transport::{Client, ResponseHead};
+use crate::url;
 
 /// Whether an expectation held.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,11 +132,14 @@ pub fn parse_send(text: &str, first_url: &str) -> Result<Send, String> {
         .split_once(char::is_whitespace)
         .ok_or_else(|| format!("--send '{text}': expected 'METHOD PATH', e.g. 'POST /items'"))?;
     let target = target.trim();
-    let url = if target.contains("://") {
-        target.to_owned()
-    } else if target.starts_with('/') {
-        format!("{}{target}", origin_part(first_url))
-    } else {
+    // A whole URL, or a path on the first URL's server.
+    let url = Url::parse(target).map(|u| u.to_string()).or_else(|| {
+        target
+            .starts_with('/')
+            .then(|| url::resolve(first_url, target))
+            .flatten()
+    });
+    let Some(url) = url else {
         return Err(format!(
             "--send '{text}': the path must start with / (or give a whole URL)"
         ));
@@ -144,15 +148,6 @@ pub fn parse_send(text: &str, first_url: &str) -> Result<Send, String> {
         method: method.to_owned(),
         url,
     })
-}
-
-/// `scheme://authority` of a URL.
-fn origin_part(url: &str) -> &str {
-    let start = url.find("://").map_or(0, |i| i + 3);
-    let end = url[start..]
-        .find(['/', '?', '#'])
-        .map_or(url.len(), |i| start + i);
-    &url[..end]
 }
 
 /// Runs every expectation.

@@ -7,6 +7,7 @@
 use tower_cors::CorsConfig;
 
 use crate::diagnose::tricks;
+use crate::url;
 
 /// What an expectation is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,7 +78,7 @@ impl Ask {
         let mut s = self.method.clone();
         if self.url != base_url {
             s.push(' ');
-            s.push_str(path_of(&self.url));
+            s.push_str(&url::path_and_query(&self.url));
         }
         for (name, _) in &self.headers {
             s.push_str(" + ");
@@ -93,12 +94,6 @@ impl Ask {
         }
         s
     }
-}
-
-/// The path and query of a URL, for display.
-pub fn path_of(url: &str) -> &str {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    rest.find('/').map_or("/", |i| &rest[i..])
 }
 
 /// An origin to try and why.
@@ -117,9 +112,10 @@ const SAMPLE_PORT: &str = "49152";
 
 /// An origin a pattern allows: `https://*.example.com` gives
 /// `https://cors-check-probe.example.com`, `http://localhost:*` gives
-/// `http://localhost:49152`.
+/// `http://localhost:49152`. (A valid pattern has `*.` only as the host's
+/// first label.)
 pub fn sample(pattern: &str) -> String {
-    let s = pattern.replacen("://*.", &format!("://{SAMPLE_LABEL}."), 1);
+    let s = pattern.replacen("*.", &format!("{SAMPLE_LABEL}."), 1);
     with_sample_port(&s)
 }
 
@@ -127,8 +123,8 @@ pub fn sample(pattern: &str) -> String {
 /// `https://*.example.com` gives `https://example.com`.
 fn apex(pattern: &str) -> Option<String> {
     pattern
-        .contains("://*.")
-        .then(|| with_sample_port(&pattern.replacen("://*.", "://", 1)))
+        .contains("*.")
+        .then(|| with_sample_port(&pattern.replacen("*.", "", 1)))
 }
 
 fn with_sample_port(origin: &str) -> String {
@@ -138,15 +134,11 @@ fn with_sample_port(origin: &str) -> String {
     }
 }
 
-/// The origin no policy lists: a reserved name (RFC 2606), with the
-/// scheme of the policy's first origin.
+/// The origin no policy lists: the made-up origin, with the scheme of
+/// the policy's first origin.
 pub fn unlisted(config: &CorsConfig) -> String {
-    let scheme = config
-        .allow_origins
-        .first()
-        .and_then(|o| o.split_once("://"))
-        .map_or("https", |(s, _)| s);
-    format!("{scheme}://cors-check-probe.example")
+    let first = config.allow_origins.first().map(|o| sample(o));
+    url::made_up_origin(first.as_deref().unwrap_or_default())
 }
 
 /// The origins the policy lets in: each listed one, a sample of each
@@ -388,13 +380,8 @@ impl Asker<'_> {
     }
 }
 
-/// A path that cannot exist beside `url`'s: its last segment replaced.
+/// A path that cannot exist beside `url`'s: its last segment replaced,
+/// without the query (`url` itself when it is not a URL).
 pub fn missing_path(url: &str) -> String {
-    let without_query = url.split(['?', '#']).next().unwrap_or(url);
-    let (scheme, rest) = without_query
-        .split_once("://")
-        .unwrap_or(("http", without_query));
-    let (authority, path) = rest.find('/').map_or((rest, "/"), |i| rest.split_at(i));
-    let dir = path.rfind('/').map_or("/", |i| &path[..=i]);
-    format!("{scheme}://{authority}{dir}cors-check-no-such-path")
+    url::resolve(url, "cors-check-no-such-path").unwrap_or_else(|| url.to_owned())
 }

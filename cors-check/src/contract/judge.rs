@@ -117,7 +117,7 @@ impl Judged {
         format!(
             "{} {} answered {}: {}",
             request.method(),
-            crate::contract::expect::path_of(&request.uri().to_string()),
+            crate::url::path_and_query(&request.uri().to_string()),
             head.status.as_u16(),
             parts.join(", ")
         )

@@ -3,22 +3,15 @@
 //! between them, every one of these responses needs `Vary: Origin`, or a
 //! shared cache (CDN, proxy) can hand one site's answer to another.
 
+use tower_cors::browser::varies_on_origin;
+
 use super::args::Plan;
 use super::findings::{code, Finding, Severity};
 use super::probe::{probe, sends_actual, Probe};
 use super::walk::{Step, Walk};
-use crate::answer::{allow_origin, varies_on_origin};
+use crate::answer::allow_origin;
 use crate::transport::Client;
-
-/// The made-up origin: a reserved name no real page has.
-pub fn made_up_origin(plan: &Plan) -> String {
-    let scheme = plan
-        .page
-        .origin()
-        .split_once("://")
-        .map_or("https", |(s, _)| s);
-    format!("{scheme}://cors-check-probe.example")
-}
+use crate::url::made_up_origin;
 
 /// What the cache check sent and found.
 #[derive(Debug, Clone, Default)]
@@ -57,7 +50,7 @@ pub async fn run(client: &Client, plan: &Plan, walk: &Walk) -> CacheCheck {
     if !sent {
         probes.push(probe(client, plan, "the page's origin", Some(plan.page.origin())).await);
     }
-    let other = made_up_origin(plan);
+    let other = made_up_origin(plan.page.origin());
     probes.push(probe(client, plan, "a made-up origin", Some(&other)).await);
     probes.push(
         probe(
@@ -143,11 +136,9 @@ pub fn findings(plan: &Plan, walk: &Walk, check: &CacheCheck) -> Vec<Finding> {
             ),
         ));
     }
-    if let Some(p) = check
-        .probes
-        .iter()
-        .find(|p| p.accepted && p.origin.as_deref() == Some(made_up_origin(plan).as_str()))
-    {
+    if let Some(p) = check.probes.iter().find(|p| {
+        p.accepted && p.origin.as_deref() == Some(made_up_origin(plan.page.origin()).as_str())
+    }) {
         out.push(reflection_finding(p));
     }
     out

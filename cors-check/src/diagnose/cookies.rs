@@ -7,11 +7,11 @@
 //! passes CORS but arrives without its cookie is "CORS works but I'm
 //! logged out".
 
-use tower_cors::browser::Engine;
+use tower_cors::browser::{Engine, Url};
 
 use super::causes::is_loopback_host;
-use super::engines::label;
 use super::findings::{code, Finding, Severity};
+use crate::url::{bare_host, origin};
 
 /// A `Set-Cookie` line's parts that decide whether it is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,40 +90,32 @@ pub struct Context {
     pub loopback: bool,
 }
 
-/// A URL's scheme, host and path.
-fn parts(url: &str) -> Option<(String, String, String)> {
-    let uri: http::Uri = url.parse().ok()?;
-    let host = uri.host()?.trim_matches(['[', ']']).to_ascii_lowercase();
-    Some((
-        uri.scheme_str()?.to_ascii_lowercase(),
-        host,
-        uri.path().to_owned(),
-    ))
-}
-
-/// A host's site: its registrable domain (Public Suffix List), or the host
-/// itself (an IP address, `localhost`, a name the list does not know).
-fn site(host: &str) -> String {
-    if host.parse::<std::net::IpAddr>().is_ok() {
-        return host.to_owned();
-    }
-    psl::domain_str(host).unwrap_or(host).to_owned()
+/// A URL's site, schemeful: its scheme and registrable domain (Public
+/// Suffix List), or its host itself (an IP address, `localhost`, a name
+/// the list does not know), e.g. `https://example.com`.
+fn site(url: &Url) -> String {
+    let host = url.host();
+    let domain = match url.ip() {
+        Some(_) => host,
+        None => psl::domain_str(host).unwrap_or(host),
+    };
+    // A registrable domain of a host the parser took is one too.
+    origin(url.scheme(), domain, None).unwrap_or_default()
 }
 
 impl Context {
     /// The context of a request from `page_origin` to `url`.
     pub fn new(page_origin: &str, url: &str) -> Option<Self> {
-        let (page_scheme, page_host, _) = parts(&format!("{page_origin}/"))?;
-        let (scheme, host, path) = parts(url)?;
-        let page_site = format!("{page_scheme}://{}", site(&page_host));
-        let api_site = format!("{scheme}://{}", site(&host));
+        let api = Url::parse(url)?;
+        let (page_site, api_site) = (site(&Url::parse(page_origin)?), site(&api));
+        let host = bare_host(&api);
         Some(Self {
             same_site: page_site == api_site,
-            https: scheme == "https",
-            loopback: is_loopback_host(&host),
+            https: api.scheme() == "https",
+            loopback: is_loopback_host(host),
             sites: (page_site, api_site),
-            host,
-            path,
+            host: host.to_owned(),
+            path: api.path().to_owned(),
         })
     }
 }
@@ -203,7 +195,7 @@ fn refused(engine: Engine, cookie: &SetCookie, cx: &Context) -> Option<Fate> {
     if cookie.partitioned && !cookie.secure && engine != Engine::WebKit {
         return Some(Fate::NotSent(format!(
             "Partitioned needs Secure: {} rejects it",
-            label(engine)
+            engine.label()
         )));
     }
     if cookie.same_site.as_deref() == Some("none") && !cookie.secure && engine != Engine::WebKit {
@@ -295,7 +287,7 @@ pub fn findings(check: &CookieCheck) -> Vec<Finding> {
         let not: Vec<String> = fates
             .iter()
             .filter_map(|(e, f)| match f {
-                Fate::NotSent(why) => Some(format!("{}: {why}", label(*e))),
+                Fate::NotSent(why) => Some(format!("{}: {why}", e.label())),
                 _ => None,
             })
             .collect();

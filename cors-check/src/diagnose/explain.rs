@@ -72,7 +72,7 @@ pub fn diagnose(plan: &Plan, walk: &Walk) -> Diagnosis {
             if let Some(last) = walk.last() {
                 self::blocked(plan, last, blocked, &mut d);
             }
-            d.engines = other_engines(plan, walk, blocked);
+            d.engines = other_engines(plan, blocked);
         }
         End::NetworkError(why) => {
             d.why = Some(format!(
@@ -285,18 +285,15 @@ fn tower_cors_hint(plan: &Plan, blocked: &Blocked) -> Option<String> {
 }
 
 /// What the engines not asked (and the standard) report instead.
-fn other_engines(plan: &Plan, walk: &Walk, blocked: &Blocked) -> Vec<String> {
+fn other_engines(plan: &Plan, blocked: &Blocked) -> Vec<String> {
     let chromium = blocked.code().as_str();
     let mut out = Vec::new();
-    for engine in [Engine::Chromium, Engine::Firefox, Engine::WebKit] {
+    for engine in Engine::BROWSERS {
         if plan.engines.contains(&engine) || engine == blocked.engine() {
             continue;
         }
-        if let Some(reason) = super::engines::reason_in(walk, blocked, engine) {
-            out.push(format!(
-                "{} reports: {reason}",
-                super::engines::label(engine)
-            ));
+        if let Some(reason) = blocked.reason_in(engine) {
+            out.push(format!("{} reports: {reason}", engine.label()));
         }
     }
     if let Some(standard) = blocked.reason_in(Engine::Standard) {

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use http::{HeaderMap, Request};
-use tower_cors::browser::{Allowed, Blocked, Engine, Warning};
+use tower_cors::browser::{varies_on_origin, Allowed, Blocked, Engine, Warning};
 
 use super::causes::Effect;
 use super::cookies::Fate;
@@ -14,7 +14,7 @@ use super::findings::{Finding, Severity, Told};
 use super::probe::{what_probes_send, Probe};
 use super::report::Report;
 use super::walk::{End, Exchange, Step, Walk};
-use crate::answer::{allow_origin, allows_credentials, varies_on_origin};
+use crate::answer::{allow_origin, allows_credentials};
 use crate::output::headers::{is_cors_relevant, shown_value};
 use crate::output::style::Style;
 use crate::transport::ResponseHead;
@@ -90,7 +90,7 @@ fn finding(out: &mut String, f: &Finding, s: Style) {
 
 /// "Chromium's rules", or "the rules of Chromium, Firefox and WebKit (Safari)".
 fn judged_by(r: &Report) -> String {
-    let names: Vec<&str> = r.walks.iter().map(|w| engines::label(w.engine)).collect();
+    let names: Vec<&str> = r.walks.iter().map(|w| w.engine.label()).collect();
     match names.as_slice() {
         [one] => format!("{one}'s rules"),
         [rest @ .., last] => format!("the rules of {} and {last}", rest.join(", ")),
@@ -210,7 +210,7 @@ fn verdict(out: &mut String, r: &Report, s: Style) {
 /// "Firefox: " before each engine's lines when several are asked.
 fn who(engine: Engine, several: bool) -> String {
     if several {
-        format!("{}: ", engines::label(engine))
+        format!("{}: ", engine.label())
     } else {
         String::new()
     }
@@ -234,7 +234,7 @@ fn before_cors(out: &mut String, r: &Report, s: Style) {
                 Effect::Asks => s.yellow(effect.as_str()),
                 Effect::Allows => s.dim(effect.as_str()),
             };
-            let _ = writeln!(out, "    {} [{tag}]: {why}", engines::label(*engine));
+            let _ = writeln!(out, "    {} [{tag}]: {why}", engine.label());
         }
         let _ = writeln!(out, "    {} {}", s.bold("Fix:"), cause.fix);
     }
@@ -248,7 +248,7 @@ fn before_cors(out: &mut String, r: &Report, s: Style) {
                     Fate::SentIf(why) => format!("{} {why}", s.yellow("sent only if")),
                     Fate::NotSent(why) => format!("{}: {why}", s.red("not sent")),
                 };
-                let _ = writeln!(out, "      {}: {text}", engines::label(*engine));
+                let _ = writeln!(out, "      {}: {text}", engine.label());
             }
         }
         for line in &r.cookies.unreadable {
@@ -265,15 +265,6 @@ fn before_cors(out: &mut String, r: &Report, s: Style) {
                 s.dim("no Set-Cookie seen: give the API's with --set-cookie to know whether each engine sends it")
             );
         }
-    }
-}
-
-/// What the page's script sees when the engine blocks a fetch.
-fn type_error(engine: Engine) -> &'static str {
-    match engine {
-        Engine::Firefox => "TypeError: NetworkError when attempting to fetch resource.",
-        Engine::WebKit => "TypeError: Load failed",
-        _ => "TypeError: Failed to fetch",
     }
 }
 
@@ -301,7 +292,7 @@ fn engine_verdict(out: &mut String, walk: &Walk, several: bool, s: Style) {
                 } else {
                     "hides the response;"
                 },
-                type_error(walk.engine)
+                walk.engine.fetch_error()
             );
             blocked_lines(out, walk, b, s);
         }
@@ -334,7 +325,7 @@ fn allowed_lines(out: &mut String, walk: &Walk, allowed: &Allowed, warnings: &[W
             "  {}",
             s.dim(&format!(
                 "{} {} (the preflight)",
-                engines::label(walk.engine),
+                walk.engine.label(),
                 engines::cache_words(walk.preflight_cached)
             ))
         );

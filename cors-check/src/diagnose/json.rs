@@ -14,9 +14,10 @@ use super::findings::Finding;
 use super::probe::Probe;
 use super::report::{walk_conclusion, Report};
 use super::walk::{End, Exchange, Step, Walk};
-use crate::answer::{allow_origin, allows_credentials, varies_on_origin};
+use crate::answer::{allow_origin, allows_credentials};
 use crate::output::json::{Headers, SCHEMA};
 use crate::transport::{FailureKind, ResponseHead};
+use tower_cors::browser::varies_on_origin;
 
 /// The whole report.
 #[derive(Debug, Serialize)]

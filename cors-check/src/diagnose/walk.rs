@@ -14,6 +14,7 @@ use tower_cors::browser::{
 
 use super::args::Plan;
 use crate::transport::{Client, ResponseHead, TransportError};
+use crate::url::origin_of;
 
 /// Which request of the walk an exchange was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,7 +179,8 @@ impl Walker<'_> {
         let mut actual = request.actual::<()>();
         // Cookies are the browser's, for the site they belong to.
         if request.is_credentialed()
-            && origin_of(request.url()) == origin_of(self.plan.request.url())
+            && origin_of(&request.url().to_string())
+                == origin_of(&self.plan.request.url().to_string())
         {
             for cookie in &self.plan.cookies {
                 if let Ok(v) = HeaderValue::from_str(cookie) {
@@ -220,13 +222,4 @@ impl Walker<'_> {
             }
         }
     }
-}
-
-/// Scheme, host and port of a URL, for comparing sites.
-pub fn origin_of(uri: &http::Uri) -> String {
-    format!(
-        "{}://{}",
-        uri.scheme_str().unwrap_or_default(),
-        uri.authority().map_or("", |a| a.as_str())
-    )
 }

@@ -10,9 +10,8 @@ use std::task::{ready, Context, Poll};
 use http::{header, request, Method, Request, Response};
 use tower_service::Service;
 
-use super::{answer, apply, passthrough, refuse, Action};
-use crate::decision::{decide, AsyncVerdict, Decision, Head};
-use crate::diagnostics;
+use super::{answer, apply, passthrough, refuse, Action, LOG_READS};
+use crate::decision::{decide, AsyncVerdict, Decision, Head, Known, Message};
 use crate::policy::{Inner, OriginLookup};
 
 /// Whether a request head is a CORS preflight, as `decide` classifies it.
@@ -132,14 +131,8 @@ impl<F, B, H> Lookup<F, B, H> {
     /// The decision under the verdict (refused until it is known).
     fn decide(&self) -> Decision<'_> {
         let verdict = AsyncVerdict::from(self.verdict.unwrap_or(false));
-        decide(
-            &self.policy,
-            &self.head.method,
-            &self.head.headers,
-            Head::Parts(&self.head),
-            verdict,
-            diagnostics::enabled,
-        )
+        let known = Known::new(Head::Parts(&self.head), LOG_READS).with_verdict(verdict);
+        decide(&self.policy, Message::of_parts(&self.head), known)
     }
 
     /// Polls the lookup until it has answered.

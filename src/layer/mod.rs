@@ -16,13 +16,17 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use crate::decision::{
-    decide, first_pass, is_write, ActualHeaders, AsyncVerdict, Decision, Head, PlainRefusal, Target,
+    decide, first_pass, is_write, ActualHeaders, Decision, FirstPass, Head, Known, Message,
+    PlainRefusal, RefusalsRead, SchemeAndAuthority,
 };
 use crate::diagnostics;
 use crate::policy::{CorsPolicy, Inner};
 
 pub use future::ResponseFuture;
 pub use lookup::Held;
+
+/// Behind the layer, a refusal is read only by a log that listens.
+pub(crate) const LOG_READS: RefusalsRead = RefusalsRead::when(diagnostics::enabled);
 
 /// A [`Layer`] that applies a [`CorsPolicy`] to a service.
 ///
@@ -171,8 +175,8 @@ where
 
 /// Decides under one policy snapshot and applies the decision.
 ///
-/// Always inlined into `call`: as a call of its own, the request (over 200
-/// bytes) and the returned future are copied once more on every request.
+/// Always inlined into `call`, so that the request and the returned future
+/// are moved in place (docs/performance.md, "Moving the request").
 #[inline(always)]
 fn handle<S, ReqBody, ResBody>(
     policy: &Arc<Inner>,
@@ -187,24 +191,17 @@ where
         return handle_with_predicates(policy, inner, req);
     }
     // Of the target, only the write guard reads anything (and only of a
-    // write): its scheme and authority, not a reference into the request,
-    // which would cost a copy of the request on every call.
-    let head = if is_write(req.method()) && policy.guard_writes {
-        Head::Target(Target::of(req.uri()))
-    } else {
-        Head::Unknown
+    // write): its scheme and authority, not a reference into the request
+    // (docs/performance.md, "Moving the request").
+    let mut known = Known::new(Head::Unknown, LOG_READS);
+    if is_write(req.method()) && policy.guard_writes {
+        known.head = Head::SchemeAndAuthority(SchemeAndAuthority::of(req.uri()));
+    }
+    let message = Message {
+        method: req.method(),
+        headers: req.headers(),
     };
-    let action = apply(
-        policy,
-        decide(
-            policy,
-            req.method(),
-            req.headers(),
-            head,
-            AsyncVerdict::Unknown,
-            diagnostics::enabled,
-        ),
-    );
+    let action = apply(policy, decide(policy, message, known));
     ResponseFuture::start(action, inner, req)
 }
 
@@ -222,13 +219,13 @@ where
     ResBody: Default,
 {
     let (parts, body) = req.into_parts();
-    match first_pass(policy, &parts, diagnostics::enabled) {
-        Ok(decision) => {
+    match first_pass(policy, &parts, LOG_READS) {
+        FirstPass::Decided(decision) => {
             let action = apply(policy, decision);
             ResponseFuture::start(action, inner, Request::from_parts(parts, body))
         }
-        Err((lookup, hold)) => {
-            ResponseFuture::lookup(Arc::clone(policy), lookup, inner, (parts, body), hold)
+        FirstPass::Pending(pending) => {
+            ResponseFuture::lookup(Arc::clone(policy), pending, inner, (parts, body))
         }
     }
 }

@@ -233,10 +233,14 @@ fn ours_reloadable(origins: &[String]) -> tower_cors::Cors<Empty200> {
 }
 
 fn policy(origins: &[String]) -> CorsPolicy {
+    policy_with(origins, &METHODS, &HEADERS)
+}
+
+fn policy_with(origins: &[String], methods: &[Method], headers: &[HeaderName]) -> CorsPolicy {
     CorsPolicy::builder()
         .allow_origins(origins)
-        .allow_methods(METHODS)
-        .allow_headers(HEADERS)
+        .allow_methods(methods.iter().cloned())
+        .allow_headers(headers.iter().cloned())
         .allow_credentials(true)
         .max_age(MAX_AGE)
         .build()
@@ -244,14 +248,30 @@ fn policy(origins: &[String]) -> CorsPolicy {
 }
 
 fn theirs(origin: AllowOrigin) -> tower_http::cors::Cors<Empty200> {
+    theirs_with(origin, &METHODS, &HEADERS)
+}
+
+fn theirs_with(
+    origin: AllowOrigin,
+    methods: &[Method],
+    headers: &[HeaderName],
+) -> tower_http::cors::Cors<Empty200> {
     HttpCorsLayer::new()
         .allow_origin(origin)
-        .allow_methods(METHODS)
-        .allow_headers(HEADERS)
+        .allow_methods(methods.to_vec())
+        .allow_headers(headers.to_vec())
         .allow_credentials(true)
         .max_age(MAX_AGE)
         .layer(Empty200)
 }
+
+/// The narrower policy of the twelfth case: methods GET, POST and PUT, and
+/// the two headers the preflight asks for.
+const NARROW_METHODS: [Method; 3] = [Method::GET, Method::POST, Method::PUT];
+const NARROW_HEADERS: [HeaderName; 2] = [
+    header::CONTENT_TYPE,
+    HeaderName::from_static("x-requested-with"),
+];
 
 /// tower-http's answer to the write guard: its `csrf` layer, with the
 /// CORS policy's origin as its trusted origin, in front of its `CorsLayer`.
@@ -464,6 +484,21 @@ fn cases(c: &mut Criterion) {
         "floor_refuse_vary",
         Refuse403(Some(vary)),
         &evil,
+    );
+
+    // The same refused preflight under a narrower policy (three methods,
+    // exactly the two headers asked for), where tower-http's own answer
+    // is cheaper than in the second case.
+    let narrow = CorsLayer::new(policy_with(&one, &NARROW_METHODS, &NARROW_HEADERS));
+    pair(
+        c,
+        "12_preflight_refused_narrow",
+        narrow.layer(Empty200),
+        S::FORBIDDEN,
+        theirs_with(exact(&one), &NARROW_METHODS, &NARROW_HEADERS),
+        S::OK,
+        &evil,
+        None,
     );
 
     pair(

@@ -43,6 +43,7 @@ if [ ${#cases[@]} -eq 0 ]; then
     9_floor_preflight/floor_insert 9_floor_preflight/floor_clone
     10_write_allowed/tower_cors 10_write_allowed/tower_http_csrf
     11_write_refused/tower_cors 11_write_refused/tower_http_csrf 11_write_refused/floor_refuse
+    12_preflight_refused_narrow/tower_cors 12_preflight_refused_narrow/tower_http
   )
 fi
 

@@ -370,6 +370,7 @@ where
         // Instruction counting: no criterion, just `iters` calls of `drive`
         // for the one case asked for.
         if count.case == format!("{group}/{name}") {
+            CASE_FOUND.store(true, std::sync::atomic::Ordering::Relaxed);
             if count.timed {
                 min_time(&mut svc, proto, count.iters);
             } else {
@@ -711,6 +712,11 @@ struct CountMode {
 
 static COUNT_MODE: OnceLock<Option<CountMode>> = OnceLock::new();
 
+/// Whether the case `CORS_BENCH_CASE` names exists: a name in
+/// tools/bench-cases.txt that the bench no longer has is an error, not an
+/// empty count.
+static CASE_FOUND: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 fn main() {
     let mode = COUNT_MODE.get_or_init(|| {
         let case = std::env::var("CORS_BENCH_CASE").ok()?;
@@ -721,8 +727,16 @@ fn main() {
         let timed = std::env::var_os("CORS_BENCH_TIMED").is_some_and(|v| v == "1");
         Some(CountMode { case, iters, timed })
     });
-    if mode.is_some() {
+    if let Some(mode) = mode {
         cases(&mut Criterion::default());
+        if !CASE_FOUND.load(std::sync::atomic::Ordering::Relaxed) {
+            eprintln!(
+                "no case {:?} in benches/cors.rs: use a group/function name that the bench \
+                 defines (tools/bench-cases.txt lists them)",
+                mode.case
+            );
+            std::process::exit(2);
+        }
         return;
     }
     let mut c = config().configure_from_args();

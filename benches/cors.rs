@@ -233,10 +233,14 @@ fn ours_reloadable(origins: &[String]) -> tower_cors::Cors<Empty200> {
 }
 
 fn policy(origins: &[String]) -> CorsPolicy {
+    policy_with(origins, &METHODS, &HEADERS)
+}
+
+fn policy_with(origins: &[String], methods: &[Method], headers: &[HeaderName]) -> CorsPolicy {
     CorsPolicy::builder()
         .allow_origins(origins)
-        .allow_methods(METHODS)
-        .allow_headers(HEADERS)
+        .allow_methods(methods.iter().cloned())
+        .allow_headers(headers.iter().cloned())
         .allow_credentials(true)
         .max_age(MAX_AGE)
         .build()
@@ -244,14 +248,30 @@ fn policy(origins: &[String]) -> CorsPolicy {
 }
 
 fn theirs(origin: AllowOrigin) -> tower_http::cors::Cors<Empty200> {
+    theirs_with(origin, &METHODS, &HEADERS)
+}
+
+fn theirs_with(
+    origin: AllowOrigin,
+    methods: &[Method],
+    headers: &[HeaderName],
+) -> tower_http::cors::Cors<Empty200> {
     HttpCorsLayer::new()
         .allow_origin(origin)
-        .allow_methods(METHODS)
-        .allow_headers(HEADERS)
+        .allow_methods(methods.to_vec())
+        .allow_headers(headers.to_vec())
         .allow_credentials(true)
         .max_age(MAX_AGE)
         .layer(Empty200)
 }
+
+/// The narrower policy of the twelfth case: methods GET, POST and PUT, and
+/// the two headers the preflight asks for.
+const NARROW_METHODS: [Method; 3] = [Method::GET, Method::POST, Method::PUT];
+const NARROW_HEADERS: [HeaderName; 2] = [
+    header::CONTENT_TYPE,
+    HeaderName::from_static("x-requested-with"),
+];
 
 /// tower-http's answer to the write guard: its `csrf` layer, with the
 /// CORS policy's origin as its trusted origin, in front of its `CorsLayer`.
@@ -350,6 +370,7 @@ where
         // Instruction counting: no criterion, just `iters` calls of `drive`
         // for the one case asked for.
         if count.case == format!("{group}/{name}") {
+            CASE_FOUND.store(true, std::sync::atomic::Ordering::Relaxed);
             if count.timed {
                 min_time(&mut svc, proto, count.iters);
             } else {
@@ -464,6 +485,21 @@ fn cases(c: &mut Criterion) {
         "floor_refuse_vary",
         Refuse403(Some(vary)),
         &evil,
+    );
+
+    // The same refused preflight under a narrower policy (three methods,
+    // exactly the two headers asked for), where tower-http's own answer
+    // is cheaper than in the second case.
+    let narrow = CorsLayer::new(policy_with(&one, &NARROW_METHODS, &NARROW_HEADERS));
+    pair(
+        c,
+        "12_preflight_refused_narrow",
+        narrow.layer(Empty200),
+        S::FORBIDDEN,
+        theirs_with(exact(&one), &NARROW_METHODS, &NARROW_HEADERS),
+        S::OK,
+        &evil,
+        None,
     );
 
     pair(
@@ -676,6 +712,11 @@ struct CountMode {
 
 static COUNT_MODE: OnceLock<Option<CountMode>> = OnceLock::new();
 
+/// Whether the case `CORS_BENCH_CASE` names exists: a name in
+/// tools/bench-cases.txt that the bench no longer has is an error, not an
+/// empty count.
+static CASE_FOUND: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 fn main() {
     let mode = COUNT_MODE.get_or_init(|| {
         let case = std::env::var("CORS_BENCH_CASE").ok()?;
@@ -686,8 +727,16 @@ fn main() {
         let timed = std::env::var_os("CORS_BENCH_TIMED").is_some_and(|v| v == "1");
         Some(CountMode { case, iters, timed })
     });
-    if mode.is_some() {
+    if let Some(mode) = mode {
         cases(&mut Criterion::default());
+        if !CASE_FOUND.load(std::sync::atomic::Ordering::Relaxed) {
+            eprintln!(
+                "no case {:?} in benches/cors.rs: use a group/function name that the bench \
+                 defines (tools/bench-cases.txt lists them)",
+                mode.case
+            );
+            std::process::exit(2);
+        }
         return;
     }
     let mut c = config().configure_from_args();

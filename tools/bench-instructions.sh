@@ -8,7 +8,7 @@
 # so they back the criterion medians on a shared or noisy machine. They do
 # not see cache misses or branch mispredictions.
 #
-#   tools/bench-instructions.sh            # every case, 2,000 requests each
+#   tools/bench-instructions.sh            # every case of tools/bench-cases.txt, 2,000 requests each
 #   ITERS=500 tools/bench-instructions.sh 1_preflight_allowed/tower_cors
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,24 +26,8 @@ bin="$(cargo bench --bench cors --no-run --message-format=json 2>/dev/null \
 
 cases=("$@")
 if [ ${#cases[@]} -eq 0 ]; then
-  cases=(
-    1_preflight_allowed/tower_cors 1_preflight_allowed/tower_http 1_preflight_allowed/tower_cors_reloadable
-    2_preflight_refused_origin/tower_cors 2_preflight_refused_origin/tower_http
-    2_preflight_refused_origin/floor_refuse 2_preflight_refused_origin/floor_refuse_vary
-    3_actual_allowed/tower_cors 3_actual_allowed/tower_http 3_actual_allowed/tower_cors_reloadable
-    3_actual_allowed/tower_http_csrf
-    4_actual_no_origin/tower_cors 4_actual_no_origin/tower_http
-    5_preflight_1000_origins/tower_cors 5_preflight_1000_origins/tower_http
-    5_preflight_10000_origins/tower_cors 5_preflight_10000_origins/tower_http
-    6_preflight_pattern/tower_cors 6_preflight_pattern/tower_http
-    7_hostile_1mib_a_comma/tower_cors 7_hostile_1mib_a_comma/tower_http 7_hostile_1mib_a_comma/floor_refuse
-    7_hostile_1mib_commas_spaces/tower_cors 7_hostile_1mib_commas_spaces/tower_http 7_hostile_1mib_commas_spaces/floor_refuse
-    7_hostile_1000_lines/tower_cors 7_hostile_1000_lines/tower_http 7_hostile_1000_lines/floor_refuse
-    8_floor_actual/bare_inner
-    9_floor_preflight/floor_insert 9_floor_preflight/floor_clone
-    10_write_allowed/tower_cors 10_write_allowed/tower_http_csrf
-    11_write_refused/tower_cors 11_write_refused/tower_http_csrf 11_write_refused/floor_refuse
-  )
+  # One list of the cases, shared with the other bench scripts.
+  mapfile -t cases < <(awk '!/^#/ && NF {print $1}' tools/bench-cases.txt)
 fi
 
 work="$(mktemp -d)"

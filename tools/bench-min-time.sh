@@ -6,7 +6,7 @@
 # case's best round and its median round. Requests are built and responses
 # dropped outside the timed part, as in the criterion bench.
 #
-#   tools/bench-min-time.sh                       # the cases of the targets
+#   tools/bench-min-time.sh                       # the `target` cases of tools/bench-cases.txt
 #   ROUNDS=9 tools/bench-min-time.sh 1_preflight_allowed/tower_cors 1_preflight_allowed/tower_http
 #
 # Instruction counts (tools/bench-instructions.sh) stay the tie-breaker.
@@ -26,12 +26,8 @@ bin="$(cargo bench --bench cors --no-run --message-format=json 2>/dev/null \
 
 cases=("$@")
 if [ ${#cases[@]} -eq 0 ]; then
-  cases=(
-    1_preflight_allowed/tower_cors 1_preflight_allowed/tower_http
-    2_preflight_refused_origin/tower_cors 2_preflight_refused_origin/tower_http
-    3_actual_allowed/tower_cors 3_actual_allowed/tower_http 8_floor_actual/bare_inner
-    5_preflight_1000_origins/tower_cors
-  )
+  # One list of the cases, shared with the other bench scripts.
+  mapfile -t cases < <(awk '!/^#/ && $2 == "target" {print $1}' tools/bench-cases.txt)
 fi
 
 work="$(mktemp -d)"

@@ -196,6 +196,11 @@ const ROWS: &[Row] = &[
         group: "7_hostile_1000_lines",
         target: Some(Target::VsCase("2_preflight_refused_origin/tower_cors", 2.0)),
     },
+    Row {
+        case: "12. preflight, disallowed origin, narrow policy",
+        group: "12_preflight_refused_narrow",
+        target: Some(Target::VsTowerHttp(0.4)),
+    },
 ];
 
 fn ns(v: Option<f64>) -> String {
@@ -342,4 +347,40 @@ fn render(m: &Medians) -> String {
         );
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Target, ROWS};
+
+    /// The bench's cases, one list: tools/bench-cases.txt (the bench
+    /// itself refuses a name it does not define).
+    const CASES: &str = include_str!("../../bench-cases.txt");
+
+    fn listed(case: &str) -> bool {
+        CASES
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split_whitespace().next())
+            .any(|c| c == case)
+    }
+
+    #[test]
+    fn every_case_the_table_reads_is_in_the_one_list() {
+        for row in ROWS {
+            for function in ["tower_cors", "tower_http"] {
+                let case = format!("{}/{function}", row.group);
+                assert!(listed(&case), "{case} is not in tools/bench-cases.txt");
+            }
+            let other = match row.target {
+                Some(Target::VsCase(case, _)) | Some(Target::OverheadVsTowerHttp(case, _)) => {
+                    Some(case)
+                }
+                _ => None,
+            };
+            if let Some(case) = other {
+                assert!(listed(case), "{case} is not in tools/bench-cases.txt");
+            }
+        }
+    }
 }

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::setting::Setting;
+use crate::setting::SettingName;
 
 /// What [`Problem::setting`] says for an environment variable that names
 /// no setting.
@@ -73,7 +73,7 @@ impl std::error::Error for ConfigError {}
 pub struct Problem {
     kind: ProblemKind,
     /// `None` for an environment variable that names no setting.
-    setting: Option<Setting>,
+    setting: Option<SettingName>,
     variable: Option<String>,
     value: Option<String>,
     hint: String,
@@ -82,7 +82,7 @@ pub struct Problem {
 impl Problem {
     pub(crate) fn new(
         kind: ProblemKind,
-        setting: Setting,
+        setting: SettingName,
         value: Option<&str>,
         hint: impl Into<String>,
     ) -> Self {
@@ -108,7 +108,7 @@ impl Problem {
     }
 
     /// The setting the problem is in; `None` for an unknown variable.
-    pub(crate) fn setting_id(&self) -> Option<Setting> {
+    pub(crate) fn setting_id(&self) -> Option<SettingName> {
         self.setting
     }
 
@@ -129,7 +129,7 @@ impl Problem {
     /// `"allow_origins"`; `"from_env"` for an environment variable that
     /// names no setting.
     pub fn setting(&self) -> &'static str {
-        self.setting.map_or(FROM_ENV, Setting::method)
+        self.setting.map_or(FROM_ENV, SettingName::method)
     }
 
     /// The environment variable the offending value came from, e.g.

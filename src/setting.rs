@@ -1,16 +1,17 @@
-//! [`Setting`]: every setting of a policy, listed once, with the names it
+//! [`SettingName`]: every setting of a policy, listed once, with the names it
 //! goes by: the builder method, the configuration key and the environment
 //! variable.
 //!
 //! Problems, warnings, the environment reader and `Debug` all name a setting
 //! through this list, so that a setting is never spelt twice.
 
-/// One setting of a policy.
+/// One setting of a policy, by name (the values live in
+/// [`Settings`](crate::policy::Settings)).
 ///
 /// The order is the order settings are reported in (problems of a
 /// [`ConfigError`](crate::ConfigError) from the environment are sorted by it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum Setting {
+pub(crate) enum SettingName {
     /// [`allow_origins`](crate::CorsPolicyBuilder::allow_origins), and the
     /// origin predicates that extend it.
     AllowOrigins,
@@ -40,7 +41,7 @@ pub(crate) enum Setting {
 
 /// What the list knows of a setting.
 struct Entry {
-    setting: Setting,
+    setting: SettingName,
     /// The builder method, which problems and warnings name.
     method: &'static str,
     /// The key in a [`CorsConfig`](crate::CorsConfig) (a `[cors]` table),
@@ -52,65 +53,65 @@ struct Entry {
 /// Every setting, in declaration order (a test keeps it so).
 const ENTRIES: [Entry; 11] = [
     Entry {
-        setting: Setting::AllowOrigins,
+        setting: SettingName::AllowOrigins,
         method: "allow_origins",
         config_key: Some("allow_origins"),
     },
     Entry {
-        setting: Setting::AllowMethods,
+        setting: SettingName::AllowMethods,
         method: "allow_methods",
         config_key: Some("allow_methods"),
     },
     Entry {
-        setting: Setting::AllowHeaders,
+        setting: SettingName::AllowHeaders,
         method: "allow_headers",
         config_key: Some("allow_headers"),
     },
     Entry {
-        setting: Setting::ExposeHeaders,
+        setting: SettingName::ExposeHeaders,
         method: "expose_headers",
         config_key: Some("expose_headers"),
     },
     Entry {
-        setting: Setting::AllowCredentials,
+        setting: SettingName::AllowCredentials,
         method: "allow_credentials",
         config_key: Some("allow_credentials"),
     },
     Entry {
-        setting: Setting::MaxAge,
+        setting: SettingName::MaxAge,
         method: "max_age",
         config_key: Some("max_age_secs"),
     },
     Entry {
-        setting: Setting::AllowPrivateNetwork,
+        setting: SettingName::AllowPrivateNetwork,
         method: "allow_private_network",
         config_key: Some("allow_private_network"),
     },
     Entry {
-        setting: Setting::GuardWrites,
+        setting: SettingName::GuardWrites,
         method: "guard_writes",
         config_key: Some("guard_writes"),
     },
     Entry {
-        setting: Setting::PreflightStatus,
+        setting: SettingName::PreflightStatus,
         method: "preflight_status",
         config_key: None,
     },
     Entry {
-        setting: Setting::PreflightPassthrough,
+        setting: SettingName::PreflightPassthrough,
         method: "preflight_passthrough",
         config_key: None,
     },
     Entry {
-        setting: Setting::ExplainRefusals,
+        setting: SettingName::ExplainRefusals,
         method: "dangerously_explain_refusals",
         config_key: None,
     },
 ];
 
-impl Setting {
+impl SettingName {
     /// Every setting, in the order they are reported.
-    pub(crate) fn all() -> impl Iterator<Item = Setting> {
+    pub(crate) fn all() -> impl Iterator<Item = SettingName> {
         ENTRIES.iter().map(|e| e.setting)
     }
 

@@ -5,11 +5,11 @@ use std::ffi::OsStr;
 
 use super::{CorsConfig, Slot};
 use crate::error::{ConfigError, Problem, ProblemKind};
-use crate::setting::Setting;
+use crate::setting::SettingName;
 
 /// The settings read from the environment: those a configuration holds.
-fn env_settings() -> impl Iterator<Item = Setting> {
-    Setting::all().filter(|s| s.config_key().is_some())
+fn env_settings() -> impl Iterator<Item = SettingName> {
+    SettingName::all().filter(|s| s.config_key().is_some())
 }
 
 impl CorsConfig {
@@ -130,7 +130,7 @@ impl CorsConfig {
 /// field's type.
 fn read_variable(
     config: &mut CorsConfig,
-    setting: Setting,
+    setting: SettingName,
     name: &str,
     value: &OsStr,
 ) -> Result<(), Problem> {
@@ -169,7 +169,7 @@ fn read_variable(
 /// The policy's own checks of what was read (the builder's validation,
 /// without building a policy), each problem named by its variable; none
 /// for a setting whose variable could not be read.
-fn policy_problems(config: &CorsConfig, prefix: &str, unreadable: &[Setting]) -> Vec<Problem> {
+fn policy_problems(config: &CorsConfig, prefix: &str, unreadable: &[SettingName]) -> Vec<Problem> {
     let Err(err) = config.clone().into_builder().check() else {
         return Vec::new();
     };

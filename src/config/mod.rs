@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ConfigError;
 use crate::policy::{CorsPolicy, CorsPolicyBuilder};
-use crate::setting::Setting;
+use crate::setting::SettingName;
 
 /// A CORS policy as plain data, turned into a [`CorsPolicy`] by the same
 /// validation as the builder.
@@ -180,20 +180,20 @@ pub(crate) enum Slot<'a> {
 
 impl CorsConfig {
     /// The field that holds `setting`, for the settings a configuration
-    /// can hold (those with a [`config_key`](Setting::config_key)).
-    pub(crate) fn slot(&mut self, setting: Setting) -> Option<Slot<'_>> {
+    /// can hold (those with a [`config_key`](SettingName::config_key)).
+    pub(crate) fn slot(&mut self, setting: SettingName) -> Option<Slot<'_>> {
         Some(match setting {
-            Setting::AllowOrigins => Slot::List(&mut self.allow_origins),
-            Setting::AllowMethods => Slot::List(&mut self.allow_methods),
-            Setting::AllowHeaders => Slot::List(&mut self.allow_headers),
-            Setting::ExposeHeaders => Slot::List(&mut self.expose_headers),
-            Setting::AllowCredentials => Slot::Flag(&mut self.allow_credentials),
-            Setting::MaxAge => Slot::Seconds(&mut self.max_age_secs),
-            Setting::AllowPrivateNetwork => Slot::Flag(&mut self.allow_private_network),
-            Setting::GuardWrites => Slot::Switch(&mut self.guard_writes),
-            Setting::PreflightStatus | Setting::PreflightPassthrough | Setting::ExplainRefusals => {
-                return None
-            }
+            SettingName::AllowOrigins => Slot::List(&mut self.allow_origins),
+            SettingName::AllowMethods => Slot::List(&mut self.allow_methods),
+            SettingName::AllowHeaders => Slot::List(&mut self.allow_headers),
+            SettingName::ExposeHeaders => Slot::List(&mut self.expose_headers),
+            SettingName::AllowCredentials => Slot::Flag(&mut self.allow_credentials),
+            SettingName::MaxAge => Slot::Seconds(&mut self.max_age_secs),
+            SettingName::AllowPrivateNetwork => Slot::Flag(&mut self.allow_private_network),
+            SettingName::GuardWrites => Slot::Switch(&mut self.guard_writes),
+            SettingName::PreflightStatus
+            | SettingName::PreflightPassthrough
+            | SettingName::ExplainRefusals => return None,
         })
     }
 }

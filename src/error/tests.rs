@@ -10,13 +10,13 @@ fn display_lists_every_problem_with_value_and_hint() {
     let err = ConfigError::from_problems(vec![
         Problem::new(
             ProblemKind::OriginHasPath,
-            Setting::AllowOrigins,
+            SettingName::AllowOrigins,
             Some("https://a.com/"),
             "write it as `https://a.com`",
         ),
         Problem::new(
             ProblemKind::NoOrigins,
-            Setting::AllowOrigins,
+            SettingName::AllowOrigins,
             None,
             "call allow_origins",
         ),
@@ -35,7 +35,7 @@ fn display_lists_every_problem_with_value_and_hint() {
 fn display_names_the_variable_and_its_setting() {
     let p = Problem::new(
         ProblemKind::OriginHasPath,
-        Setting::AllowOrigins,
+        SettingName::AllowOrigins,
         Some("https://a.com/"),
         "write it as `https://a.com`",
     )

@@ -10,11 +10,11 @@
 use super::rule::{OriginRule, PortRule};
 use super::syntax::{self, MAX_ORIGIN_LEN};
 use crate::error::{Problem, ProblemKind};
-use crate::setting::Setting;
+use crate::setting::SettingName;
 use crate::url::host::{self, Sent};
 use crate::url::origin;
 
-const SETTING: Setting = Setting::AllowOrigins;
+const SETTING: SettingName = SettingName::AllowOrigins;
 
 /// The problems with one configured origin.
 type Problems = Vec<Problem>;

@@ -6,7 +6,7 @@ use std::time::Duration;
 use http::StatusCode;
 
 /// Every plain setting of a policy, one field each, named after its builder
-/// method (see [`Setting`](crate::setting::Setting) for the names it goes
+/// method (see [`SettingName`](crate::setting::SettingName) for the names it goes
 /// by elsewhere).
 ///
 /// The builder holds them as given; the compiled policy holds them as

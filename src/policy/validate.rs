@@ -8,7 +8,7 @@ use crate::error::{ConfigError, Problem, ProblemKind};
 use crate::fetch;
 use crate::origin::{parse_rule, OriginMatcher, OriginRule};
 use crate::request_headers::AllowedHeaders;
-use crate::setting::Setting;
+use crate::setting::SettingName;
 
 use super::builder::CorsPolicyBuilder;
 use super::settings::Settings;
@@ -26,7 +26,7 @@ impl Problems {
     fn push(
         &mut self,
         kind: ProblemKind,
-        setting: Setting,
+        setting: SettingName,
         value: Option<&str>,
         hint: impl Into<String>,
     ) {
@@ -93,7 +93,7 @@ fn check_max_age(max_age: Option<Duration>, problems: &mut Problems) -> Option<D
     if age > MAX_AGE_LIMIT {
         problems.push(
             ProblemKind::MaxAgeTooLong,
-            Setting::MaxAge,
+            SettingName::MaxAge,
             Some(&format!("{}s", age.as_secs())),
             "browsers cap preflight caching (Chromium at 2 hours, Firefox at 24); \
              use at most Duration::from_secs(86400), 600 to 7200 is usual",
@@ -109,7 +109,7 @@ fn check_preflight_status(s: &Settings, problems: &mut Problems) {
     if !status.is_success() {
         problems.push(
             ProblemKind::PreflightStatusNotOk,
-            Setting::PreflightStatus,
+            SettingName::PreflightStatus,
             Some(status.as_str()),
             "browsers fail every preflight whose status is not 200-299; use 204 or 200",
         );
@@ -126,7 +126,7 @@ fn check_origins(b: &CorsPolicyBuilder, problems: &mut Problems) -> (Origins, Ve
         if !any_predicate {
             problems.push(
                 ProblemKind::NoOrigins,
-                Setting::AllowOrigins,
+                SettingName::AllowOrigins,
                 None,
                 "list the front-end origins that call this API, e.g. \
                  allow_origins([\"https://app.example.com\"]), or [\"*\"] for a public API \
@@ -152,7 +152,7 @@ fn check_predicates(b: &CorsPolicyBuilder, problems: &mut Problems) {
     if b.origin_predicate.is_some() && !s.origin_predicate_with_credentials {
         problems.push(
             ProblemKind::PredicateWithCredentials,
-            Setting::AllowOrigins,
+            SettingName::AllowOrigins,
             None,
             "an origin predicate decides who may read your users' authenticated data; if \
              that is intended, use dangerously_allow_origin_predicate_with_credentials",
@@ -161,7 +161,7 @@ fn check_predicates(b: &CorsPolicyBuilder, problems: &mut Problems) {
     if b.async_origin_predicate.is_some() && !s.async_origin_predicate_with_credentials {
         problems.push(
             ProblemKind::PredicateWithCredentials,
-            Setting::AllowOrigins,
+            SettingName::AllowOrigins,
             None,
             "an async origin predicate decides who may read your users' authenticated data; \
              if that is intended, use dangerously_allow_origin_predicate_async_with_credentials",
@@ -173,11 +173,11 @@ fn check_predicates(b: &CorsPolicyBuilder, problems: &mut Problems) {
 /// (<https://fetch.spec.whatwg.org/#cors-protocol-and-credentials>: the
 /// browser fails `*` on a credentialed request).
 fn check_any_origin(s: &Settings, any_predicate: bool, problems: &mut Problems) {
-    wildcard_alone(Setting::AllowOrigins, &s.allow_origins, problems);
+    wildcard_alone(SettingName::AllowOrigins, &s.allow_origins, problems);
     if any_predicate {
         problems.push(
             ProblemKind::WildcardMixedWithValues,
-            Setting::AllowOrigins,
+            SettingName::AllowOrigins,
             Some("*"),
             "\"*\" already allows every origin: drop the origin predicate or the \"*\"",
         );
@@ -185,7 +185,7 @@ fn check_any_origin(s: &Settings, any_predicate: bool, problems: &mut Problems) 
     if s.allow_credentials {
         problems.push(
             ProblemKind::WildcardOriginWithCredentials,
-            Setting::AllowOrigins,
+            SettingName::AllowOrigins,
             Some("*"),
             "never allow credentials with a wildcard origin: browsers refuse it, and \
              echoing the request's Origin instead would let every site on the web read \
@@ -235,7 +235,7 @@ fn check_rule_with_credentials(
     insecure_allowed: bool,
     problems: &mut Problems,
 ) {
-    const SETTING: Setting = Setting::AllowOrigins;
+    const SETTING: SettingName = SettingName::AllowOrigins;
     if !insecure_allowed && rule.is_insecure() {
         problems.push(
             ProblemKind::InsecureOriginWithCredentials,
@@ -264,7 +264,7 @@ fn check_rule_with_credentials(
 }
 
 fn check_methods(list: &[String], problems: &mut Problems) -> (Methods, Vec<String>) {
-    const SETTING: Setting = Setting::AllowMethods;
+    const SETTING: SettingName = SettingName::AllowMethods;
     if list.iter().any(|m| m == "*") {
         wildcard_alone(SETTING, list, problems);
         return (Methods::Any, vec!["*".into()]);
@@ -317,7 +317,7 @@ fn check_methods(list: &[String], problems: &mut Problems) -> (Methods, Vec<Stri
 }
 
 fn check_request_headers(list: &[String], problems: &mut Problems) -> AllowedHeaders {
-    const SETTING: Setting = Setting::AllowHeaders;
+    const SETTING: SettingName = SettingName::AllowHeaders;
     let any = list.iter().any(|h| h == "*");
     if any {
         let others: Vec<&str> = list
@@ -370,7 +370,7 @@ fn check_expose_headers(
     credentials: bool,
     problems: &mut Problems,
 ) -> Vec<String> {
-    const SETTING: Setting = Setting::ExposeHeaders;
+    const SETTING: SettingName = SettingName::ExposeHeaders;
     if list.iter().any(|h| h == "*") {
         wildcard_alone(SETTING, list, problems);
         if credentials {
@@ -412,7 +412,7 @@ fn check_expose_headers(
 }
 
 /// Reports `"*"` mixed with other values.
-fn wildcard_alone(setting: Setting, list: &[String], problems: &mut Problems) {
+fn wildcard_alone(setting: SettingName, list: &[String], problems: &mut Problems) {
     let others: Vec<&str> = list
         .iter()
         .map(String::as_str)
@@ -428,7 +428,7 @@ fn wildcard_alone(setting: Setting, list: &[String], problems: &mut Problems) {
     }
 }
 
-fn header_name_problem(setting: Setting, name: &str) -> Problem {
+fn header_name_problem(setting: SettingName, name: &str) -> Problem {
     let (kind, hint) = if name.trim().is_empty() {
         (ProblemKind::EmptyValue, "remove the empty name".to_owned())
     } else if fetch::is_token(name.trim().as_bytes()) {

@@ -5,7 +5,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::fetch;
-use crate::setting::Setting;
+use crate::setting::SettingName;
 
 use super::validate::Checked;
 
@@ -37,7 +37,7 @@ const CHROMIUM_MAX_AGE: Duration = Duration::from_secs(fetch::MAX_AGE_CAP_CHROMI
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyWarning {
     kind: WarningKind,
-    setting: Setting,
+    setting: SettingName,
     value: Option<String>,
     message: String,
 }
@@ -72,7 +72,7 @@ pub enum WarningKind {
 impl PolicyWarning {
     fn new(
         kind: WarningKind,
-        setting: Setting,
+        setting: SettingName,
         value: Option<&str>,
         message: impl Into<String>,
     ) -> Self {
@@ -129,7 +129,7 @@ pub(super) fn find(checked: &Checked) -> Vec<PolicyWarning> {
     {
         found.push(PolicyWarning::new(
             WarningKind::WildcardHeadersWithoutAuthorization,
-            Setting::AllowHeaders,
+            SettingName::AllowHeaders,
             Some("*"),
             "\"*\" does not cover Authorization: the Fetch standard excludes it, so this layer \
              refuses preflights that ask for it, while Chromium, Firefox and WebKit still \
@@ -146,7 +146,7 @@ pub(super) fn find(checked: &Checked) -> Vec<PolicyWarning> {
     {
         found.push(PolicyWarning::new(
             WarningKind::ExposedHeaderAlwaysReadable,
-            Setting::ExposeHeaders,
+            SettingName::ExposeHeaders,
             Some(name),
             "browsers let scripts read Cache-Control, Content-Language, Content-Length, \
              Content-Type, Expires, Last-Modified and Pragma without exposing them; listing \
@@ -156,7 +156,7 @@ pub(super) fn find(checked: &Checked) -> Vec<PolicyWarning> {
     if checked.settings.allow_private_network {
         found.push(PolicyWarning::new(
             WarningKind::PrivateNetworkAccessUnused,
-            Setting::AllowPrivateNetwork,
+            SettingName::AllowPrivateNetwork,
             None,
             "this only answers the old Private Network Access preflight, which Chromium 142 and \
              later no longer send (they ask the user through the Local Network Access permission \
@@ -175,7 +175,7 @@ fn write_guard(settings: &super::Settings, found: &mut Vec<PolicyWarning>) {
     if settings.allow_credentials && settings.guard_writes == Some(false) {
         found.push(PolicyWarning::new(
             WarningKind::WriteGuardOffWithCredentials,
-            Setting::GuardWrites,
+            SettingName::GuardWrites,
             Some("false"),
             "with credentials allowed, a page on any site can still send your users' cookies \
              with a form POST, a no-cors fetch() or a text/plain POST, and your handler runs \
@@ -187,7 +187,7 @@ fn write_guard(settings: &super::Settings, found: &mut Vec<PolicyWarning>) {
     if settings.guards_writes() && settings.allow_origins.iter().any(|o| o == "*") {
         found.push(PolicyWarning::new(
             WarningKind::WriteGuardAllowsEveryOrigin,
-            Setting::GuardWrites,
+            SettingName::GuardWrites,
             Some("true"),
             "allow_origins is \"*\", so every origin may write and the guard refuses nothing; \
              list the origins whose pages may write",
@@ -215,7 +215,7 @@ fn max_age(age: Duration, found: &mut Vec<PolicyWarning>) {
     };
     found.push(PolicyWarning::new(
         WarningKind::MaxAgeAboveBrowserCap,
-        Setting::MaxAge,
+        SettingName::MaxAge,
         Some(&format!("{secs}s")),
         message,
     ));

@@ -9,15 +9,15 @@ fn entries_are_in_declaration_order() {
 
 #[test]
 fn names() {
-    assert_eq!(Setting::MaxAge.method(), "max_age");
-    assert_eq!(Setting::MaxAge.config_key(), Some("max_age_secs"));
+    assert_eq!(SettingName::MaxAge.method(), "max_age");
+    assert_eq!(SettingName::MaxAge.config_key(), Some("max_age_secs"));
     assert_eq!(
-        Setting::MaxAge.env_var("APP_CORS").as_deref(),
+        SettingName::MaxAge.env_var("APP_CORS").as_deref(),
         Some("APP_CORS_MAX_AGE_SECS")
     );
     assert_eq!(
-        Setting::AllowOrigins.env_var("").as_deref(),
+        SettingName::AllowOrigins.env_var("").as_deref(),
         Some("ALLOW_ORIGINS")
     );
-    assert_eq!(Setting::ExplainRefusals.env_var("CORS"), None);
+    assert_eq!(SettingName::ExplainRefusals.env_var("CORS"), None);
 }

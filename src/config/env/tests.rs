@@ -2,7 +2,7 @@ use super::*;
 
 #[test]
 fn every_setting_with_a_config_key_has_a_field() {
-    for setting in Setting::all() {
+    for setting in SettingName::all() {
         assert_eq!(
             CorsConfig::default().slot(setting).is_some(),
             setting.config_key().is_some(),

@@ -37,6 +37,7 @@ mod per_route;
 mod preflight;
 mod properties;
 mod reload;
+mod surface_settings;
 mod tenants;
 #[cfg(feature = "tracing")]
 mod tracing_events;

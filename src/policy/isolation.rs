@@ -13,8 +13,8 @@ impl CorsPolicyBuilder {
     ///
     /// **Why.** CORS only governs what `fetch()` in `cors` mode may read. A
     /// page on another site can still *load* your API's resources with the
-    /// user's cookies through `<script src>`, `<img src>`, `<link>`, a
-    /// `no-cors` `fetch()` or an `<iframe>`: the response is not readable by
+    /// user's cookies through `<script src>`, `<img src>`, `<link>`,
+    /// `<object>`, or a `no-cors` `fetch()`: the response is not readable by
     /// script, but it runs as script (cross-site script inclusion), leaks
     /// through its size, timing or errors (cross-site leaks), or lands in
     /// the attacker's process where a Spectre-class read can reach it.
@@ -36,11 +36,14 @@ impl CorsPolicyBuilder {
     ///   unless [`exempt_from_write_guard`](Self::exempt_from_write_guard)
     ///   exempts it.
     ///
-    /// **What it breaks.** Anything other sites embed or load without CORS:
-    /// public images, scripts or stylesheets served by the same service, an
-    /// `<iframe>` of your pages on a partner's site, links that open in a
-    /// frame, `<form method=post>` navigations from other sites (already
-    /// refused by the write guard). Serve those from another service, exempt
+    /// Framing (`<iframe>`, `Sec-Fetch-Dest: iframe`) passes as a navigation,
+    /// as in web.dev's policy: refuse it with `Content-Security-Policy:
+    /// frame-ancestors`.
+    ///
+    /// **What it breaks.** Anything other sites load without CORS: public
+    /// images, scripts or stylesheets served by the same service, `<object>`
+    /// and `<embed>` of your resources, `<form method=post>` navigations
+    /// from other sites (already refused by the write guard). Serve those from another service, exempt
     /// them, or list the embedding origins when their requests carry
     /// `Origin`. Roll it out with [`guard_report_only`](Self::guard_report_only).
     /// A shared cache between users must not hand a response stored for one

@@ -25,7 +25,6 @@ use http::header::{HeaderMap, HeaderName, HeaderValue};
 use http::StatusCode;
 
 pub use builder::CorsPolicyBuilder;
-pub(crate) use deadline::{LookupAnswer, TimedLookup};
 pub(crate) use settings::Settings;
 pub use settings::DEFAULT_ASYNC_LOOKUP_TIMEOUT;
 pub use warnings::{PolicyWarning, WarningKind};

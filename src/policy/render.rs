@@ -7,6 +7,7 @@ use std::sync::Arc;
 use http::header::{self, HeaderMap, HeaderValue};
 
 use super::builder::CorsPolicyBuilder;
+use super::predicate;
 use super::settings::Settings;
 use super::validate::Checked;
 use super::{CorsPolicy, Inner, Methods, Origins, PolicyWarning, STAR, TRUE};
@@ -51,7 +52,9 @@ pub(super) fn render(
             guard_writes: settings.guards_writes(),
             needs_head,
             origin_predicate: b.origin_predicate,
-            async_origin_predicate: b.async_origin_predicate,
+            async_origin_predicate: b
+                .async_origin_predicate
+                .map(|lookup| predicate::bounded(lookup, settings.async_lookup_timeout())),
             write_exemption: b.write_exemption,
             methods,
             headers,

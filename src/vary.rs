@@ -2,6 +2,8 @@
 
 use http::header::{HeaderMap, HeaderValue, VARY};
 
+use crate::fetch::varies_on_origin;
+
 /// `origin`, the value added to `Vary`.
 pub(crate) static ORIGIN: HeaderValue = HeaderValue::from_static("origin");
 
@@ -12,13 +14,7 @@ pub(crate) static ORIGIN: HeaderValue = HeaderValue::from_static("origin");
 /// equivalent to a comma-joined list, so nothing is reformatted or allocated
 /// beyond the header map's own slot.
 pub(crate) fn add_origin(headers: &mut HeaderMap) {
-    let present = headers.get_all(VARY).iter().any(|line| {
-        line.as_bytes().split(|&b| b == b',').any(|item| {
-            let item = item.trim_ascii();
-            item == b"*" || item.eq_ignore_ascii_case(b"origin")
-        })
-    });
-    if !present {
+    if !varies_on_origin(headers) {
         headers.append(VARY, ORIGIN.clone());
     }
 }

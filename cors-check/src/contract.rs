@@ -13,7 +13,7 @@
 //! preflight only, unless named with `--send`.
 
 mod check;
-mod cli;
+pub mod cli;
 mod expect;
 mod json;
 mod judge;
@@ -21,81 +21,73 @@ mod junit;
 mod policy;
 mod table;
 
-use std::ffi::OsString;
-use std::io::Write;
-use std::process::ExitCode;
+use std::path::PathBuf;
+use std::time::Duration;
 
-use clap::error::ErrorKind;
-use clap::Parser;
+use check::Send;
+use cli::{ContractArgs, Source};
+use policy::Intended;
 
-pub use cli::requested;
-
+use crate::output::{json::to_text, Done, Format};
 use crate::progress::Progress;
 use crate::transport::Client;
 
-/// Runs the policy check with this command line.
-pub fn main(argv: &[OsString]) -> ExitCode {
-    let wants_json = argv.iter().any(|a| a == "--json");
-    let args = match cli::ContractArgs::try_parse_from(argv) {
-        Ok(args) => args,
-        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
-            let _ = e.print();
-            return ExitCode::SUCCESS;
+/// A policy check, its command line validated and its policy read.
+#[derive(Debug)]
+pub struct Check {
+    urls: Vec<String>,
+    sends: Vec<Send>,
+    intended: Intended,
+    junit: Option<PathBuf>,
+    timeout: Duration,
+}
+
+impl Check {
+    /// Checks the URLs and `--send`, and reads the policy; the error is a
+    /// usage error.
+    pub fn new(
+        urls: &[String],
+        source: Source,
+        args: &ContractArgs,
+        timeout: Duration,
+    ) -> Result<Self, String> {
+        for url in urls {
+            if tower_cors::browser::Url::parse(url).is_none() {
+                return Err(format!("{url}: an http:// or https:// URL is needed"));
+            }
         }
-        Err(e) => return crate::usage_error(wants_json, &e.render().to_string(), true),
-    };
-    let usage = |message: &str| crate::usage_error(args.json, message, false);
-    let timeout = match args.timeout() {
-        Ok(t) => t,
-        Err(e) => return usage(&e),
-    };
-    for url in &args.urls {
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return usage(&format!("{url}: an http:// or https:// URL is needed"));
-        }
+        let sends = args
+            .send
+            .iter()
+            .map(|text| check::parse_send(text, &urls[0]))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self {
+            urls: urls.to_vec(),
+            sends,
+            intended: policy::load(&source)?,
+            junit: args.junit.clone(),
+            timeout,
+        })
     }
-    let mut sends = Vec::new();
-    for text in &args.send {
-        match check::parse_send(text, &args.urls[0]) {
-            Ok(s) => sends.push(s),
-            Err(e) => return usage(&e),
+
+    /// Runs every expectation, writes `--junit`, and renders the result;
+    /// the error is a usage error.
+    pub async fn run(self, format: Format) -> Result<Done, String> {
+        let client = Client::new(self.timeout, Progress::on_terminal())?;
+        let report = check::run(&client, self.intended, self.urls, &self.sends).await;
+        if let Some(path) = &self.junit {
+            std::fs::write(path, junit::render(&report))
+                .map_err(|e| format!("cannot write --junit {}: {e}", path.display()))?;
         }
+        let text = match format {
+            Format::Json => to_text(&json::report(&report)),
+            Format::Human => table::render(&report),
+        };
+        Ok(Done {
+            text,
+            exit: report.exit_code(),
+        })
     }
-    let intended = match policy::load(&args.source()) {
-        Ok(p) => p,
-        Err(e) => return usage(&e),
-    };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => return usage(&format!("cannot start the runtime: {e}")),
-    };
-    let client = match Client::new(timeout, Progress::on_terminal()) {
-        Ok(client) => client,
-        Err(e) => return usage(&e),
-    };
-    let report = runtime.block_on(check::run(&client, intended, args.urls.clone(), &sends));
-    if let Some(path) = &args.junit {
-        if let Err(e) = std::fs::write(path, junit::render(&report)) {
-            return usage(&format!("cannot write --junit {}: {e}", path.display()));
-        }
-    }
-    let text = if args.json {
-        let mut text = serde_json::to_string_pretty(&json::report(&report))
-            .unwrap_or_else(|e| format!("{{\"verdict\":\"error\",\"error\":\"{e}\"}}"));
-        text.push('\n');
-        text
-    } else {
-        table::render(&report)
-    };
-    let mut stdout = std::io::stdout().lock();
-    // A closed pipe (`| head`) is not the check's failure.
-    let _ = stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush());
-    ExitCode::from(report.exit_code())
 }
 
 #[cfg(test)]

@@ -15,9 +15,9 @@ use std::time::Duration;
 
 use http::header::USER_AGENT;
 use http::uri::{Authority, Uri};
-use http::{HeaderMap, HeaderValue, Request, StatusCode, Version};
-use http_body_util::{BodyExt, Empty};
-use hyper::body::Bytes;
+use http::{HeaderMap, HeaderValue, Request, Response, StatusCode, Version};
+use http_body_util::Empty;
+use hyper::body::{Bytes, Incoming};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::{HttpConnector, HttpInfo};
 use hyper_util::client::legacy::Client as HyperClient;
@@ -26,9 +26,12 @@ use tokio::net::TcpStream;
 
 use crate::progress::Progress;
 
-/// What came back: the response head (the body is read and dropped).
+mod body;
+
+/// What came back: the response's head. Its body is not kept: see
+/// [`body`] for how much of it is read.
 #[derive(Debug, Clone)]
-pub struct Head {
+pub struct ResponseHead {
     /// The status.
     pub status: StatusCode,
     /// Every header line, in order.
@@ -225,8 +228,48 @@ impl Client {
         })
     }
 
-    /// Sends `request` (empty body) and waits for the whole response.
-    pub async fn send(&self, request: &Request<()>) -> Result<Head, TransportError> {
+    /// Sends `request` (empty body) and waits for the response's head,
+    /// then drains as much of its body as [`body::drain`] allows: the head
+    /// within `--timeout`, the whole exchange too.
+    pub async fn send(&self, request: &Request<()>) -> Result<ResponseHead, TransportError> {
+        let label = format!("{} {}", request.method(), request.uri());
+        let started = tokio::time::Instant::now();
+        let timed = tokio::time::timeout(self.timeout, self.head(request));
+        let response = match self.progress.while_waiting(&label, timed).await {
+            Ok(response) => response?,
+            Err(_) => {
+                return Err(TransportError {
+                    kind: FailureKind::Timeout,
+                    detail: format!(
+                        "no complete answer to {label} within {:?} (--timeout)",
+                        self.timeout
+                    ),
+                })
+            }
+        };
+        let (parts, incoming) = response.into_parts();
+        let wait = body::DRAIN_TIME.min(self.timeout.saturating_sub(started.elapsed()));
+        body::drain(incoming, body::DRAIN_BYTES, wait)
+            .await
+            .map_err(|e| TransportError {
+                kind: FailureKind::Http,
+                detail: format!("reading the body: {}", innermost(&e)),
+            })?;
+        let remote = parts
+            .extensions
+            .get::<HttpInfo>()
+            .map(HttpInfo::remote_addr);
+        Ok(ResponseHead {
+            status: parts.status,
+            headers: parts.headers,
+            version: parts.version,
+            remote,
+        })
+    }
+
+    /// Sends `request` with the client's `User-Agent` unless it has one,
+    /// and waits for the response's head.
+    async fn head(&self, request: &Request<()>) -> Result<Response<Incoming>, TransportError> {
         let mut outgoing = Request::new(Empty::<Bytes>::new());
         *outgoing.method_mut() = request.method().clone();
         *outgoing.uri_mut() = request.uri().clone();
@@ -236,43 +279,11 @@ impl Client {
                 .headers_mut()
                 .insert(USER_AGENT, HeaderValue::from_static(AGENT));
         }
-        let label = format!("{} {}", request.method(), request.uri());
-        let exchange = async {
-            let https = request.uri().scheme_str() == Some("https");
-            let response = self
-                .inner
-                .request(outgoing)
-                .await
-                .map_err(|e| classify(e, https))?;
-            let (parts, body) = response.into_parts();
-            let remote = parts
-                .extensions
-                .get::<HttpInfo>()
-                .map(HttpInfo::remote_addr);
-            // Read the body to its end so the connection can be reused; its
-            // bytes are not needed.
-            body.collect().await.map_err(|e| TransportError {
-                kind: FailureKind::Http,
-                detail: format!("reading the body: {}", innermost(&e)),
-            })?;
-            Ok(Head {
-                status: parts.status,
-                headers: parts.headers,
-                version: parts.version,
-                remote,
-            })
-        };
-        let timed = tokio::time::timeout(self.timeout, exchange);
-        match self.progress.while_waiting(&label, timed).await {
-            Ok(result) => result,
-            Err(_) => Err(TransportError {
-                kind: FailureKind::Timeout,
-                detail: format!(
-                    "no complete answer to {label} within {:?} (--timeout)",
-                    self.timeout
-                ),
-            }),
-        }
+        let https = request.uri().scheme_str() == Some("https");
+        self.inner
+            .request(outgoing)
+            .await
+            .map_err(|e| classify(e, https))
     }
 }
 

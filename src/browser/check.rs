@@ -11,11 +11,12 @@ use http::header::{
     ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
     ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE, LOCATION,
 };
-use http::{HeaderMap, HeaderName, StatusCode};
+use http::{HeaderMap, HeaderName, StatusCode, Uri};
 
 use super::engine::Engine;
 use super::kind::RequestKind;
 use super::request::CorsRequest;
+use super::url::split_scheme;
 use super::verdict::{Allowed, Blocked, BlockedExchange, Check, CorsError, Failure, Warning};
 use crate::fetch;
 
@@ -98,29 +99,9 @@ pub fn check_preflight(
             "",
         ));
     }
-    let credentialed = request.is_credentialed();
     let mut warnings = Vec::new();
     let methods = token_list(headers, &ACCESS_CONTROL_ALLOW_METHODS);
-    match &methods {
-        Err(value) => failures.push(list_failure(
-            Check::AllowMethods,
-            CorsError::InvalidAllowMethodsPreflightResponse,
-            value,
-        )),
-        Ok(methods) => {
-            let method = request.method().as_str();
-            let allowed = methods.iter().any(|m| m == method)
-                || fetch::is_cors_safelisted_method(method.as_bytes())
-                || (!credentialed && methods.iter().any(|m| m == "*"));
-            if !allowed {
-                failures.push(Failure::new(
-                    Check::Method,
-                    CorsError::MethodDisallowedByPreflightResponse,
-                    method,
-                ));
-            }
-        }
-    }
+    failures.extend(method_failure(request, &methods));
     let names = token_list(headers, &ACCESS_CONTROL_ALLOW_HEADERS);
     match &names {
         Err(value) => failures.push(list_failure(
@@ -138,7 +119,7 @@ pub fn check_preflight(
         .iter()
         .any(|f| !f.standard_only || engine == Engine::Standard)
     {
-        return Err(blocked(engine, request, status, failures));
+        return Err(blocked(engine, request, status, headers, failures, None));
     }
     let max_age = joined(headers, &ACCESS_CONTROL_MAX_AGE, ", ");
     Ok(PreflightApproval {
@@ -150,6 +131,34 @@ pub fn check_preflight(
             .collect(),
         lifetime: engine.preflight_cache_lifetime(max_age.as_deref()),
         warnings,
+    })
+}
+
+/// The method check of the CORS-preflight fetch
+/// (<https://fetch.spec.whatwg.org/#cors-preflight-fetch>, steps 7.1, 7.3 and 7.5):
+/// `Access-Control-Allow-Methods` must parse, and list the request's method
+/// (or `*` without credentials) unless it is CORS-safelisted.
+fn method_failure(request: &CorsRequest, methods: &Result<Vec<String>, String>) -> Option<Failure> {
+    let methods = match methods {
+        Err(value) => {
+            return Some(list_failure(
+                Check::AllowMethods,
+                CorsError::InvalidAllowMethodsPreflightResponse,
+                value,
+            ))
+        }
+        Ok(methods) => methods,
+    };
+    let method = request.method().as_str();
+    let allowed = methods.iter().any(|m| m == method)
+        || fetch::is_cors_safelisted_method(method.as_bytes())
+        || (!request.is_credentialed() && methods.iter().any(|m| m == "*"));
+    (!allowed).then(|| {
+        Failure::new(
+            Check::Method,
+            CorsError::MethodDisallowedByPreflightResponse,
+            method,
+        )
     })
 }
 
@@ -213,7 +222,15 @@ pub fn check_response(
         });
     }
     if let Some(failure) = access_failure(request, headers) {
-        return Err(blocked(engine, request, status, vec![failure]));
+        let target = redirect_target(request, status, headers);
+        return Err(blocked(
+            engine,
+            request,
+            status,
+            headers,
+            vec![failure],
+            target,
+        ));
     }
     // An invalid list exposes nothing beyond the safelist.
     let exposed = token_list(headers, &ACCESS_CONTROL_EXPOSE_HEADERS).unwrap_or_default();
@@ -237,11 +254,16 @@ pub fn check_response(
     })
 }
 
+/// The blocked verdict on a response, with what each engine's report of it
+/// needs: whether the response was a redirect and, for a refused redirect
+/// of the actual request, where it led.
 fn blocked(
     engine: Engine,
     request: &CorsRequest,
     status: StatusCode,
+    headers: &HeaderMap,
     failures: Vec<Failure>,
+    redirect_target: Option<Uri>,
 ) -> Blocked {
     Blocked {
         engine,
@@ -252,8 +274,18 @@ fn blocked(
             url: request.url().clone(),
             initial_url: request.initial_url().clone(),
             status: status.as_u16(),
+            redirected: status.is_redirection() && headers.contains_key(LOCATION),
+            redirect_target,
         }),
     }
+}
+
+/// Where a redirect of the actual request leads, when the response is one
+/// the browser would follow.
+fn redirect_target(request: &CorsRequest, status: StatusCode, headers: &HeaderMap) -> Option<Uri> {
+    let location = headers.get(LOCATION)?.to_str().ok()?;
+    let next = request.redirect(status, location).ok()?;
+    Some(next.url().clone())
 }
 
 /// Whether a status is one fetch follows (with a `Location`).
@@ -278,7 +310,11 @@ fn access_failure(request: &CorsRequest, headers: &HeaderMap) -> Option<Failure>
     if allow_origin != request.origin() {
         let code = if allow_origin.contains([' ', ',']) {
             CorsError::MultipleAllowOriginValues
-        } else if allow_origin != "null" && !looks_like_url(&allow_origin) {
+        } else if allow_origin != "null"
+            // Chromium's `GURL` takes it for a URL when a scheme has
+            // something after it: then it is a mismatch.
+            && !split_scheme(&allow_origin).is_some_and(|(_, rest)| !rest.is_empty())
+        {
             CorsError::InvalidAllowOriginValue
         } else {
             CorsError::AllowOriginMismatch
@@ -295,25 +331,6 @@ fn access_failure(request: &CorsRequest, headers: &HeaderMap) -> Option<Failure>
         }
     }
     None
-}
-
-/// Whether Chromium's `GURL` would take the value for a URL: a scheme and
-/// something after it. (A mismatch is then `AllowOriginMismatch`, otherwise
-/// `InvalidAllowOriginValue`.)
-fn looks_like_url(value: &str) -> bool {
-    match value.split_once(':') {
-        Some((scheme, rest)) => {
-            !rest.is_empty()
-                && scheme
-                    .bytes()
-                    .next()
-                    .is_some_and(|b| b.is_ascii_alphabetic())
-                && scheme
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
-        }
-        None => false,
-    }
 }
 
 /// The header-name check, and the `Authorization` warning where the engine

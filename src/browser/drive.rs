@@ -13,7 +13,7 @@ use super::cache::{Clock, PreflightCache, SystemClock};
 use super::check::{check_preflight, check_response, is_redirect};
 use super::engine::Engine;
 use super::redirect::InvalidRedirect;
-use super::request::{InvalidRequest, PageRequest};
+use super::request::{CorsRequest, InvalidRequest, PageRequest};
 use super::verdict::{Allowed, Blocked, Verdict, Warning};
 
 /// A browser of one engine, with its preflight cache, that can call a Tower
@@ -141,26 +141,12 @@ impl Browser {
         let mut exchanges = Vec::new();
         let mut warnings: Vec<Warning> = Vec::new();
         loop {
-            let now = self.clock.now();
-            if request.needs_preflight() && !self.cache.covers(self.engine, &request, now) {
-                let response = call(service, request.preflight_request::<B>()).await?;
-                let exchange = Exchange::new(
-                    ExchangeKind::Preflight,
-                    request.preflight_request(),
-                    &response,
-                );
-                exchanges.push(exchange);
-                match check_preflight(self.engine, &request, response.status(), response.headers())
-                {
-                    Ok(approval) => {
-                        self.cache.store(self.engine, &request, &approval, now);
-                        warnings.extend_from_slice(approval.warnings());
-                    }
-                    Err(blocked) => {
-                        self.cache.clear_for(&request);
-                        return Ok(Outcome::refused(exchanges, blocked));
-                    }
-                }
+            let preflight = self
+                .preflight_unless_cached(service, &request, &mut exchanges)
+                .await?;
+            match preflight {
+                Ok(approved) => warnings.extend(approved),
+                Err(blocked) => return Ok(Outcome::refused(exchanges, blocked)),
             }
             let response = call(service, request.actual::<B>()).await?;
             exchanges.push(Exchange::new(
@@ -168,52 +154,73 @@ impl Browser {
                 request.actual(),
                 &response,
             ));
-            let allowed = match check_response(
-                self.engine,
-                &request,
-                response.status(),
-                response.headers(),
-            ) {
+            let checked =
+                check_response(self.engine, &request, response.status(), response.headers());
+            let mut allowed = match checked {
                 Ok(allowed) => allowed,
                 Err(blocked) => {
                     self.cache.clear_for(&request);
                     return Ok(Outcome::refused(exchanges, blocked));
                 }
             };
-            let location = response
-                .headers()
-                .get(LOCATION)
-                .map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned());
-            match location {
-                Some(location) if is_redirect(response.status()) => {
-                    request = request
-                        .redirect(response.status(), &location)
-                        .map_err(FetchError::Redirect)?;
-                }
-                _ => {
-                    let mut allowed = allowed;
-                    for w in warnings {
-                        if !allowed.warnings.contains(&w) {
-                            allowed.warnings.push(w);
-                        }
+            let Some(location) = redirect_location(&response) else {
+                for w in warnings {
+                    if !allowed.warnings.contains(&w) {
+                        allowed.warnings.push(w);
                     }
-                    let (response, document) = if allowed.is_readable() {
-                        (Some(response), None)
-                    } else if request.kind().is_navigation() {
-                        (None, Some(response))
-                    } else {
-                        (None, None)
-                    };
-                    return Ok(Outcome {
-                        exchanges,
-                        verdict: Verdict::Allowed(allowed),
-                        response,
-                        document,
-                    });
                 }
+                let navigation = request.kind().is_navigation();
+                return Ok(Outcome::delivered(exchanges, allowed, response, navigation));
+            };
+            request = request
+                .redirect(response.status(), &location)
+                .map_err(FetchError::Redirect)?;
+        }
+    }
+
+    /// Sends the request's preflight, unless it needs none or the cache
+    /// covers it, and checks the answer: `Ok` with the approval's warnings
+    /// (stored in the cache), or the refusal (which empties the cache's
+    /// entries for the request).
+    async fn preflight_unless_cached<S, B, R>(
+        &mut self,
+        service: &mut S,
+        request: &CorsRequest,
+        exchanges: &mut Vec<Exchange>,
+    ) -> Result<Result<Vec<Warning>, Blocked>, FetchError<S::Error>>
+    where
+        S: Service<Request<B>, Response = Response<R>>,
+        B: Default,
+    {
+        let now = self.clock.now();
+        if !request.needs_preflight() || self.cache.covers(self.engine, request, now) {
+            return Ok(Ok(Vec::new()));
+        }
+        let response = call(service, request.preflight_request::<B>()).await?;
+        exchanges.push(Exchange::new(
+            ExchangeKind::Preflight,
+            request.preflight_request(),
+            &response,
+        ));
+        match check_preflight(self.engine, request, response.status(), response.headers()) {
+            Ok(approval) => {
+                self.cache.store(self.engine, request, &approval, now);
+                Ok(Ok(approval.warnings().to_vec()))
+            }
+            Err(blocked) => {
+                self.cache.clear_for(request);
+                Ok(Err(blocked))
             }
         }
     }
+}
+
+/// Where a response redirects to: its `Location`, when its status is a
+/// redirect status.
+fn redirect_location<R>(response: &Response<R>) -> Option<String> {
+    let location = response.headers().get(LOCATION)?;
+    is_redirect(response.status())
+        .then(|| String::from_utf8_lossy(location.as_bytes()).into_owned())
 }
 
 async fn call<S, B, R>(
@@ -328,6 +335,29 @@ impl<R> Outcome<R> {
             verdict: Verdict::Blocked(blocked),
             response: None,
             document: None,
+        }
+    }
+
+    /// An allowed final response: script reads it when the verdict says so;
+    /// otherwise a navigation's (a form's) becomes the new document.
+    fn delivered(
+        exchanges: Vec<Exchange>,
+        allowed: Allowed,
+        response: Response<R>,
+        navigation: bool,
+    ) -> Self {
+        let (response, document) = if allowed.is_readable() {
+            (Some(response), None)
+        } else if navigation {
+            (None, Some(response))
+        } else {
+            (None, None)
+        };
+        Self {
+            exchanges,
+            verdict: Verdict::Allowed(allowed),
+            response,
+            document,
         }
     }
 

@@ -70,6 +70,39 @@ impl Engine {
         }
     }
 
+    /// The name users know it by: `The Fetch standard`, `Chromium`,
+    /// `Firefox` or `WebKit (Safari)`.
+    ///
+    /// ```
+    /// assert_eq!(tower_cors::browser::Engine::WebKit.label(), "WebKit (Safari)");
+    /// ```
+    pub fn label(self) -> &'static str {
+        match self {
+            Engine::Standard => "The Fetch standard",
+            Engine::Chromium => "Chromium",
+            Engine::Firefox => "Firefox",
+            Engine::WebKit => "WebKit (Safari)",
+        }
+    }
+
+    /// What the page's script gets when the engine fails a `fetch()` (CORS
+    /// or network error): the `TypeError` the promise rejects with, as
+    /// `String(error)` gives it. The standard names no message.
+    ///
+    /// ```
+    /// use tower_cors::browser::Engine;
+    /// assert_eq!(Engine::Chromium.fetch_error(), "TypeError: Failed to fetch");
+    /// assert_eq!(Engine::WebKit.fetch_error(), "TypeError: Load failed");
+    /// ```
+    pub fn fetch_error(self) -> &'static str {
+        match self {
+            Engine::Standard => "TypeError",
+            Engine::Chromium => "TypeError: Failed to fetch",
+            Engine::Firefox => "TypeError: NetworkError when attempting to fetch resource.",
+            Engine::WebKit => "TypeError: Load failed",
+        }
+    }
+
     /// Whether `Access-Control-Allow-Headers: *` (without credentials) lets
     /// a request carry `Authorization`. The standard says no (it is the one
     /// CORS non-wildcard request-header name); every engine observed still

@@ -18,7 +18,7 @@ use std::net::Ipv4Addr;
 use http::{HeaderMap, HeaderName, HeaderValue, Uri};
 
 use super::request::InvalidRequest;
-use super::url::Target;
+use super::url::Url;
 
 /// `Sec-Fetch-Site`: how the request's URL (every URL of its redirect
 /// chain, the farthest counting) stands to the page's origin
@@ -133,7 +133,7 @@ impl PageSite {
     /// How `target` stands to the page
     /// (<https://html.spec.whatwg.org/multipage/browsers.html#same-site>,
     /// schemeful).
-    pub(crate) fn relation(&self, target: &Target) -> Site {
+    pub(crate) fn relation(&self, target: &Url) -> Site {
         let PageSite::Tuple {
             origin,
             scheme,

@@ -109,6 +109,10 @@
 //!   `failedParameter`, [`Blocked::reason_in`] each [`Engine`], the console
 //!   message and the fix.
 //! - [`PreflightCache`] with a [`Clock`] ([`ManualClock`] for tests).
+//! - [`Url`]: an `http(s)` URL as a browser reads it (the URL Standard's
+//!   host parser, the origin it sends, resolving a `Location`), and
+//!   [`varies_on_origin`]: whether a shared cache keeps a response per
+//!   `Origin`.
 //! - [`Browser`]: all of it against a Tower service, giving an [`Outcome`]:
 //!   whether the request reached the service, and whether the page can read
 //!   the answer.
@@ -131,10 +135,12 @@
 
 mod cache;
 mod check;
+mod console;
 mod drive;
 mod engine;
 mod kind;
 mod metadata;
+mod reasons;
 mod redirect;
 mod request;
 #[cfg(test)]
@@ -150,4 +156,7 @@ pub use kind::{Enctype, Mode, RequestKind};
 pub use metadata::Site;
 pub use redirect::{InvalidRedirect, MAX_REDIRECTS};
 pub use request::{CorsRequest, Credentials, InvalidRequest, PageRequest};
+pub use url::Url;
 pub use verdict::{Allowed, Blocked, CorsError, Verdict, Warning};
+
+pub use crate::fetch::varies_on_origin;

@@ -9,7 +9,7 @@ use http::{HeaderName, HeaderValue, Method, Uri};
 
 use super::kind::{Enctype, Mode, RequestKind};
 use super::metadata::PageSite;
-use super::url::{serialize_origin, Target};
+use super::url::{serialize_origin, Url};
 use crate::fetch;
 
 /// The request headers `fetch()` keeps in `no-cors` mode, when their value
@@ -310,75 +310,9 @@ impl PageRequest {
     /// ```
     pub fn prepare(&self) -> Result<CorsRequest, InvalidRequest> {
         let origin = page_origin(&self.origin)?;
-        let target =
-            Target::parse(&self.url).ok_or_else(|| InvalidRequest::Url(self.url.clone()))?;
-        if !fetch::is_token(self.method.as_bytes()) {
-            return Err(InvalidRequest::Method(self.method.clone()));
-        }
-        if fetch::is_forbidden_method(&self.method) {
-            return Err(InvalidRequest::ForbiddenMethod(self.method.clone()));
-        }
-        let method = Method::from_bytes(fetch::normalize_method(&self.method).as_bytes())
-            .map_err(|_| InvalidRequest::Method(self.method.clone()))?;
-        match self.kind {
-            RequestKind::NoCors
-                if !fetch::is_cors_safelisted_method(method.as_str().as_bytes()) =>
-            {
-                return Err(InvalidRequest::NoCorsMethod(self.method.clone()));
-            }
-            RequestKind::Form => {
-                if let Some((name, _)) = self.headers.first() {
-                    return Err(InvalidRequest::FormHeader(name.clone()));
-                }
-            }
-            _ => {}
-        }
-        let no_cors = self.kind == RequestKind::NoCors;
-        let enctype = self
-            .enctype
-            .map(|e| ("Content-Type".to_owned(), e.content_type().to_owned()));
-        let mut headers: Vec<AuthorHeader> = Vec::new();
-        for (name, value) in enctype.iter().chain(&self.headers) {
-            let value = value.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
-            let header_name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| InvalidRequest::HeaderName(name.clone()))?;
-            if value.bytes().any(|b| matches!(b, 0 | b'\r' | b'\n')) {
-                return Err(InvalidRequest::HeaderValue(name.clone()));
-            }
-            if fetch::is_forbidden_request_header(name.as_bytes(), value.as_bytes()) {
-                continue;
-            }
-            let existing = headers.iter_mut().find(|h| h.name == header_name);
-            let combined = match &existing {
-                Some(h) => format!("{}, {value}", h.value),
-                None => value.to_owned(),
-            };
-            // The `request-no-cors` guard: a header whose (combined) value
-            // is not no-CORS-safelisted is not appended.
-            if no_cors
-                && !(NO_CORS_SAFELISTED_NAMES.contains(&header_name.as_str())
-                    && fetch::is_cors_safelisted_request_header(
-                        header_name.as_str().as_bytes(),
-                        combined.as_bytes(),
-                    ))
-            {
-                continue;
-            }
-            match existing {
-                Some(h) => h.value = combined,
-                None => headers.push(AuthorHeader {
-                    written: name.clone(),
-                    name: header_name,
-                    value: combined,
-                }),
-            }
-        }
-        if let Some(h) = headers
-            .iter()
-            .find(|h| HeaderValue::from_str(&h.value).is_err())
-        {
-            return Err(InvalidRequest::HeaderValue(h.written.clone()));
-        }
+        let target = Url::parse(&self.url).ok_or_else(|| InvalidRequest::Url(self.url.clone()))?;
+        let method = self.checked_method()?;
+        let headers = self.author_headers()?;
         let page_site = PageSite::new(&origin, self.registrable_domain.as_deref())?;
         let site = page_site.relation(&target);
         let cross_origin = target.origin() != origin;
@@ -403,6 +337,97 @@ impl PageRequest {
             user_activation: self.user_activation && self.kind == RequestKind::Form,
         })
     }
+
+    /// The method as the `Request` constructor takes it
+    /// (<https://fetch.spec.whatwg.org/#dom-request>): an HTTP token and not
+    /// a forbidden method, then normalised; in `no-cors` mode a
+    /// CORS-safelisted one.
+    fn checked_method(&self) -> Result<Method, InvalidRequest> {
+        if !fetch::is_token(self.method.as_bytes()) {
+            return Err(InvalidRequest::Method(self.method.clone()));
+        }
+        if fetch::is_forbidden_method(&self.method) {
+            return Err(InvalidRequest::ForbiddenMethod(self.method.clone()));
+        }
+        let method = Method::from_bytes(fetch::normalize_method(&self.method).as_bytes())
+            .map_err(|_| InvalidRequest::Method(self.method.clone()))?;
+        if self.kind == RequestKind::NoCors
+            && !fetch::is_cors_safelisted_method(method.as_str().as_bytes())
+        {
+            return Err(InvalidRequest::NoCorsMethod(self.method.clone()));
+        }
+        Ok(method)
+    }
+
+    /// The request's header list: a form's `Content-Type` (from its
+    /// enctype; a form sets no other header), then the headers as written,
+    /// each appended as `Headers` does; every combined value must be a valid
+    /// header value.
+    fn author_headers(&self) -> Result<Vec<AuthorHeader>, InvalidRequest> {
+        if let (RequestKind::Form, Some((name, _))) = (self.kind, self.headers.first()) {
+            return Err(InvalidRequest::FormHeader(name.clone()));
+        }
+        let enctype = self
+            .enctype
+            .map(|e| ("Content-Type".to_owned(), e.content_type().to_owned()));
+        let no_cors = self.kind == RequestKind::NoCors;
+        let mut headers: Vec<AuthorHeader> = Vec::new();
+        for (name, value) in enctype.iter().chain(&self.headers) {
+            append_header(&mut headers, name, value, no_cors)?;
+        }
+        if let Some(h) = headers
+            .iter()
+            .find(|h| HeaderValue::from_str(&h.value).is_err())
+        {
+            return Err(InvalidRequest::HeaderValue(h.written.clone()));
+        }
+        Ok(headers)
+    }
+}
+
+/// Appends a header to a request's header list as `Headers` does
+/// (<https://fetch.spec.whatwg.org/#concept-headers-append>): the value
+/// normalised, a forbidden request header dropped silently, a repeated name
+/// combined with `, `, and, under the `request-no-cors` guard, a header
+/// whose combined value is not no-CORS-safelisted not appended.
+fn append_header(
+    headers: &mut Vec<AuthorHeader>,
+    name: &str,
+    value: &str,
+    no_cors: bool,
+) -> Result<(), InvalidRequest> {
+    let value = value.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
+    let header_name = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| InvalidRequest::HeaderName(name.to_owned()))?;
+    if value.bytes().any(|b| matches!(b, 0 | b'\r' | b'\n')) {
+        return Err(InvalidRequest::HeaderValue(name.to_owned()));
+    }
+    if fetch::is_forbidden_request_header(name.as_bytes(), value.as_bytes()) {
+        return Ok(());
+    }
+    let existing = headers.iter_mut().find(|h| h.name == header_name);
+    let combined = match &existing {
+        Some(h) => format!("{}, {value}", h.value),
+        None => value.to_owned(),
+    };
+    if no_cors
+        && !(NO_CORS_SAFELISTED_NAMES.contains(&header_name.as_str())
+            && fetch::is_cors_safelisted_request_header(
+                header_name.as_str().as_bytes(),
+                combined.as_bytes(),
+            ))
+    {
+        return Ok(());
+    }
+    match existing {
+        Some(h) => h.value = combined,
+        None => headers.push(AuthorHeader {
+            written: name.to_owned(),
+            name: header_name,
+            value: combined,
+        }),
+    }
+    Ok(())
 }
 
 /// Why `fetch()` would throw a `TypeError` instead of sending the request

@@ -7,20 +7,55 @@
 //! normalised, hosts no browser loads refused; a scheme's default port is
 //! dropped, as browsers do.
 
+use std::fmt;
+use std::net::IpAddr;
+
 use http::Uri;
 
 use crate::url::{host, origin};
 
-/// An absolute `http:` or `https:` URL without credentials or fragment.
+/// An absolute `http:` or `https:` URL as a browser reads it, without
+/// credentials or fragment: the scheme and host lower-cased, the host read
+/// by the [URL Standard's host parser](https://url.spec.whatwg.org/#host-parsing)
+/// (IPv4 number forms and IPv6 normalised, hosts no browser loads refused),
+/// the scheme's default port dropped. It gives the origin a page on it
+/// sends, its parts, and resolves a relative reference (a `Location`)
+/// against it.
+///
+/// ```
+/// use tower_cors::browser::Url;
+///
+/// let url = Url::parse("HTTPS://API.Example.com:443/v1/items?x=1#top").unwrap();
+/// assert_eq!(url.to_string(), "https://api.example.com/v1/items?x=1");
+/// assert_eq!(url.origin(), "https://api.example.com");
+/// assert_eq!((url.scheme(), url.host(), url.port()), ("https", "api.example.com", None));
+/// assert_eq!(url.port_or_default(), 443);
+/// assert_eq!(url.path_and_query(), "/v1/items?x=1");
+/// assert_eq!(url.resolve("other").unwrap().to_string(), "https://api.example.com/v1/other");
+///
+/// let local = Url::parse("http://127.1:3000").unwrap();
+/// assert_eq!(local.origin(), "http://127.0.0.1:3000");
+/// assert!(local.ip().is_some_and(|ip| ip.is_loopback()));
+///
+/// // An origin from its parts, the host read by the same parser.
+/// let probe = Url::from_parts("https", "Probe.Example", Some(8443)).unwrap();
+/// assert_eq!(probe.origin(), "https://probe.example:8443");
+///
+/// // What `fetch()` refuses.
+/// assert!(Url::parse("https://user@api.example/").is_none());
+/// assert!(Url::parse("ftp://files.example/").is_none());
+/// assert!(Url::parse("https://256.0.0.1/").is_none());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Target {
+pub struct Url {
     uri: Uri,
     origin: String,
 }
 
-impl Target {
-    /// Parses an absolute URL; `None` for anything `fetch()` would refuse.
-    pub(crate) fn parse(url: &str) -> Option<Self> {
+impl Url {
+    /// Parses an absolute URL; `None` for anything `fetch()` would refuse:
+    /// another scheme, credentials, no host, a host no browser loads.
+    pub fn parse(url: &str) -> Option<Self> {
         let url = url.trim().split('#').next().unwrap_or_default();
         let uri: Uri = url.parse().ok()?;
         let scheme = uri.scheme_str()?.to_ascii_lowercase();
@@ -43,21 +78,73 @@ impl Target {
         Some(Self { uri, origin })
     }
 
+    /// The URL `scheme://host[:port]/`: the origin made of these parts, its
+    /// host read by the host parser (an IPv6 address in brackets). `None`
+    /// when [`parse`](Url::parse) refuses it.
+    pub fn from_parts(scheme: &str, host: &str, port: Option<u16>) -> Option<Self> {
+        Self::parse(&origin::serialize(&scheme.to_ascii_lowercase(), host, port))
+    }
+
     /// The URL, normalised.
-    pub(crate) fn uri(&self) -> &Uri {
+    pub fn uri(&self) -> &Uri {
         &self.uri
     }
 
-    /// The URL's origin, serialized.
-    pub(crate) fn origin(&self) -> &str {
+    /// The URL's origin, serialized as a browser sends it in `Origin`.
+    pub fn origin(&self) -> &str {
         &self.origin
     }
 
-    /// Resolves a `Location` value against this URL.
-    pub(crate) fn resolve(&self, location: &str) -> Option<Self> {
+    /// `http` or `https`.
+    pub fn scheme(&self) -> &str {
+        self.uri.scheme_str().unwrap_or_default()
+    }
+
+    /// The host as serialized: a lower-case domain, an IPv4 address in
+    /// dotted decimal, or an IPv6 address in brackets.
+    pub fn host(&self) -> &str {
+        self.uri.host().unwrap_or_default()
+    }
+
+    /// The host as an IP address, if it is one.
+    pub fn ip(&self) -> Option<IpAddr> {
+        self.host()
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse()
+            .ok()
+    }
+
+    /// The port written in the URL, unless it is the scheme's default.
+    pub fn port(&self) -> Option<u16> {
+        self.uri.port_u16()
+    }
+
+    /// The port a connection goes to: the written one or the scheme's default.
+    pub fn port_or_default(&self) -> u16 {
+        self.port()
+            .or_else(|| origin::default_port(self.scheme().as_bytes()))
+            // `http` and `https`, the only schemes parsed, both have one.
+            .unwrap_or(80)
+    }
+
+    /// The path, `/` at least.
+    pub fn path(&self) -> &str {
+        self.uri.path()
+    }
+
+    /// The path and the query (`/a/b?x=1`).
+    pub fn path_and_query(&self) -> &str {
+        self.uri.path_and_query().map_or("/", |p| p.as_str())
+    }
+
+    /// Resolves a relative reference (a `Location` value, a link) against
+    /// this URL, as the [URL parser](https://url.spec.whatwg.org/#url-parsing)
+    /// does with this URL as its base.
+    pub fn resolve(&self, location: &str) -> Option<Self> {
         let location = location.trim();
         let scheme = self.uri.scheme_str().unwrap_or("https");
-        if has_scheme(location) {
+        if split_scheme(location).is_some() {
             return Self::parse(location);
         }
         if location.starts_with("//") {
@@ -69,10 +156,7 @@ impl Target {
         } else if location.starts_with('?') {
             format!("{path}{location}")
         } else if location.is_empty() || location.starts_with('#') {
-            self.uri
-                .path_and_query()
-                .map_or("/", |p| p.as_str())
-                .to_owned()
+            self.path_and_query().to_owned()
         } else {
             let dir = &path[..path.rfind('/').map_or(0, |i| i + 1)];
             format!("{dir}{location}")
@@ -81,19 +165,21 @@ impl Target {
     }
 }
 
-/// Whether a URL string starts with a scheme (`ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"`).
-fn has_scheme(s: &str) -> bool {
-    let Some(colon) = s.find(':') else {
-        return false;
-    };
-    let scheme = &s[..colon];
-    scheme
-        .bytes()
-        .next()
-        .is_some_and(|b| b.is_ascii_alphabetic())
-        && scheme
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+impl fmt::Display for Url {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.uri.fmt(f)
+    }
+}
+
+/// A URL string's scheme and what follows its `:`, when it starts with a
+/// scheme (`ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"`, URL Standard,
+/// [scheme state](https://url.spec.whatwg.org/#scheme-state)).
+pub(crate) fn split_scheme(s: &str) -> Option<(&str, &str)> {
+    let (scheme, rest) = s.split_once(':')?;
+    let mut bytes = scheme.bytes();
+    let first = bytes.next().is_some_and(|b| b.is_ascii_alphabetic());
+    (first && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
+        .then_some((scheme, rest))
 }
 
 /// `uri` as a serialized origin, if it is one: no path (but `/`), no query,

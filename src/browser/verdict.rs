@@ -1,12 +1,14 @@
 //! What the browser makes of the responses: allowed (with what script may
 //! read and any warning) or blocked, with the reason each engine reports,
-//! the console message and the fix, all from one table.
+//! the console message and the fix, all from the reason table
+//! ([`super::reasons`]; each engine's console lines: [`super::console`]).
 
 use std::fmt;
 
 use http::{HeaderName, Uri};
 
 use super::engine::Engine;
+use super::reasons;
 
 /// Why a CORS request was blocked, named as Chromium's DevTools protocol
 /// names it (`Network.CorsError`, from `services/network/public/mojom/cors.mojom`).
@@ -58,70 +60,7 @@ pub enum CorsError {
     HeaderDisallowedByPreflightResponse,
 }
 
-/// One row of the reason table.
-struct Row {
-    code: CorsError,
-    name: &'static str,
-    /// Chromium's console sentence after "has been blocked by CORS policy: "
-    /// (and the preflight prefix); `{}` is the failed parameter.
-    chromium: &'static str,
-    /// The MDN name of Firefox's console message.
-    firefox: &'static str,
-    /// WebKit's console text; `{origin}`, `{status}` and `{}` are filled in.
-    webkit: &'static str,
-    /// What to change on the server.
-    fix: &'static str,
-}
-
-const NOT_ALLOWED_BY_ACAO: &str =
-    "Origin {origin} is not allowed by Access-Control-Allow-Origin. Status code: {status}";
-const WEBKIT_WILDCARD: &str =
-    "Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true.";
-const WEBKIT_MULTIPLE: &str = "Access-Control-Allow-Origin cannot contain more than one origin.";
-const WEBKIT_CREDENTIALS: &str =
-    "Credentials flag is true, but Access-Control-Allow-Credentials is not \"true\".";
-const WEBKIT_STATUS: &str = "Preflight response is not successful. Status code: {status}";
-const MISSING: &str =
-    "No 'Access-Control-Allow-Origin' header is present on the requested resource.";
-const WILDCARD: &str = "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.";
-const MULTIPLE: &str = "The 'Access-Control-Allow-Origin' header contains multiple values '{}', but only one is allowed. Have the server send the header with a valid value.";
-const INVALID: &str = "The 'Access-Control-Allow-Origin' header contains the invalid value '{}'. Have the server send the header with a valid value.";
-const MISMATCH: &str = "The 'Access-Control-Allow-Origin' header has a value '{}' that is not equal to the supplied origin. Have the server send the header with a valid value.";
-const CREDENTIALS: &str = "The value of the 'Access-Control-Allow-Credentials' header in the response is '{}' which must be 'true' when the request's credentials mode is 'include'.";
-const FIX_MISSING: &str = "Send Access-Control-Allow-Origin with the page's exact origin (or * for a public, uncredentialed resource) on this response, error responses included; on a preflight, make sure OPTIONS reaches the CORS layer before authentication or routing refuses it.";
-const FIX_WILDCARD: &str = "For a request with credentials, send the page's exact origin instead of *, with Access-Control-Allow-Credentials: true and Vary: Origin; or have the page drop credentials: 'include'.";
-const FIX_MULTIPLE: &str = "Send exactly one Access-Control-Allow-Origin line with one origin: two layers (proxy and app) probably both add it, and a list of origins is never valid; echo the one allowed origin that matches the request.";
-const FIX_MISMATCH: &str = "Access-Control-Allow-Origin must be byte-equal to the Origin the browser sent (scheme, host and port, no trailing slash; null after a cross-origin redirect): add this origin to the allowed list or fix its spelling.";
-const FIX_CREDENTIALS: &str = "For a request with credentials, send Access-Control-Allow-Credentials: true, exactly that lower-case value.";
-
-/// The reason table: one row per code, every engine's report in it.
-const TABLE: [Row; 18] = [
-    Row { code: CorsError::MissingAllowOriginHeader, name: "MissingAllowOriginHeader", chromium: MISSING, firefox: "CORSMissingAllowOrigin", webkit: NOT_ALLOWED_BY_ACAO, fix: FIX_MISSING },
-    Row { code: CorsError::WildcardOriginNotAllowed, name: "WildcardOriginNotAllowed", chromium: WILDCARD, firefox: "CORSNotSupportingCredentials", webkit: WEBKIT_WILDCARD, fix: FIX_WILDCARD },
-    Row { code: CorsError::MultipleAllowOriginValues, name: "MultipleAllowOriginValues", chromium: MULTIPLE, firefox: "CORSMultipleAllowOriginNotAllowed", webkit: WEBKIT_MULTIPLE, fix: FIX_MULTIPLE },
-    Row { code: CorsError::InvalidAllowOriginValue, name: "InvalidAllowOriginValue", chromium: INVALID, firefox: "CORSAllowOriginNotMatchingOrigin", webkit: NOT_ALLOWED_BY_ACAO, fix: FIX_MISMATCH },
-    Row { code: CorsError::AllowOriginMismatch, name: "AllowOriginMismatch", chromium: MISMATCH, firefox: "CORSAllowOriginNotMatchingOrigin", webkit: NOT_ALLOWED_BY_ACAO, fix: FIX_MISMATCH },
-    Row { code: CorsError::InvalidAllowCredentials, name: "InvalidAllowCredentials", chromium: CREDENTIALS, firefox: "CORSMissingAllowCredentials", webkit: WEBKIT_CREDENTIALS, fix: FIX_CREDENTIALS },
-    Row { code: CorsError::PreflightInvalidStatus, name: "PreflightInvalidStatus", chromium: "It does not have HTTP ok status.", firefox: "CORSPreflightDidNotSucceed", webkit: WEBKIT_STATUS, fix: "Answer the preflight (OPTIONS with Access-Control-Request-Method) with a 2xx status, typically 204: it carries no credentials, so authentication must let it through, and the route must accept OPTIONS." },
-    Row { code: CorsError::PreflightDisallowedRedirect, name: "PreflightDisallowedRedirect", chromium: "Redirect is not allowed for a preflight request.", firefox: "CORSExternalRedirectNotAllowed", webkit: WEBKIT_STATUS, fix: "Answer the preflight at the URL the page calls, without a redirect (no trailing-slash, HTTPS or login redirect for OPTIONS), or have the page call the final URL." },
-    Row { code: CorsError::PreflightWildcardOriginNotAllowed, name: "PreflightWildcardOriginNotAllowed", chromium: WILDCARD, firefox: "CORSNotSupportingCredentials", webkit: WEBKIT_WILDCARD, fix: FIX_WILDCARD },
-    Row { code: CorsError::PreflightMissingAllowOriginHeader, name: "PreflightMissingAllowOriginHeader", chromium: MISSING, firefox: "CORSMissingAllowOrigin", webkit: NOT_ALLOWED_BY_ACAO, fix: FIX_MISSING },
-    Row { code: CorsError::PreflightMultipleAllowOriginValues, name: "PreflightMultipleAllowOriginValues", chromium: MULTIPLE, firefox: "CORSMultipleAllowOriginNotAllowed", webkit: WEBKIT_MULTIPLE, fix: FIX_MULTIPLE },
-    Row { code: CorsError::PreflightInvalidAllowOriginValue, name: "PreflightInvalidAllowOriginValue", chromium: INVALID, firefox: "CORSAllowOriginNotMatchingOrigin", webkit: NOT_ALLOWED_BY_ACAO, fix: FIX_MISMATCH },
-    Row { code: CorsError::PreflightAllowOriginMismatch, name: "PreflightAllowOriginMismatch", chromium: MISMATCH, firefox: "CORSAllowOriginNotMatchingOrigin", webkit: NOT_ALLOWED_BY_ACAO, fix: FIX_MISMATCH },
-    Row { code: CorsError::PreflightInvalidAllowCredentials, name: "PreflightInvalidAllowCredentials", chromium: CREDENTIALS, firefox: "CORSMissingAllowCredentials", webkit: WEBKIT_CREDENTIALS, fix: FIX_CREDENTIALS },
-    Row { code: CorsError::InvalidAllowMethodsPreflightResponse, name: "InvalidAllowMethodsPreflightResponse", chromium: "Cannot parse Access-Control-Allow-Methods response header field in preflight response.", firefox: "CORSInvalidAllowMethod", webkit: "Header Access-Control-Allow-Methods has an invalid value: {}", fix: "Send Access-Control-Allow-Methods as a comma-separated list of method tokens (GET, PUT, ...), nothing else." },
-    Row { code: CorsError::InvalidAllowHeadersPreflightResponse, name: "InvalidAllowHeadersPreflightResponse", chromium: "Cannot parse Access-Control-Allow-Headers response header field in preflight response.", firefox: "CORSInvalidAllowHeader", webkit: "Header Access-Control-Allow-Headers has an invalid value: {}", fix: "Send Access-Control-Allow-Headers as a comma-separated list of header names, nothing else." },
-    Row { code: CorsError::MethodDisallowedByPreflightResponse, name: "MethodDisallowedByPreflightResponse", chromium: "Method {} is not allowed by Access-Control-Allow-Methods in preflight response.", firefox: "CORSMethodNotFound", webkit: "Method {} is not allowed by Access-Control-Allow-Methods.", fix: "List this method, spelled exactly as the page sends it (methods are case-sensitive; only DELETE GET HEAD OPTIONS POST PUT are upper-cased by fetch), in Access-Control-Allow-Methods." },
-    Row { code: CorsError::HeaderDisallowedByPreflightResponse, name: "HeaderDisallowedByPreflightResponse", chromium: "Request header field {} is not allowed by Access-Control-Allow-Headers in preflight response.", firefox: "CORSMissingAllowHeaderFromPreflight", webkit: "Request header field {} is not allowed by Access-Control-Allow-Headers.", fix: "List this request header in Access-Control-Allow-Headers (Authorization always by name: * never covers it in the standard, and not at all with credentials)." },
-];
-
 impl CorsError {
-    fn row(self) -> &'static Row {
-        // Every code has its row: the table is indexed by the enum.
-        TABLE.iter().find(|r| r.code == self).unwrap_or(&TABLE[0])
-    }
-
     /// Chromium's name for the code, as DevTools reports it in `corsErrorStatus.corsError`.
     pub fn as_str(self) -> &'static str {
         self.row().name
@@ -173,30 +112,6 @@ pub(crate) enum Check {
     AllowHeaders,
     Method,
     Header,
-}
-
-impl Check {
-    /// Which failed check an engine reports when several fail: the lowest
-    /// rank. Chromium (and the standard's order) checks ACAO/ACAC before the
-    /// status; Firefox checks the method before parsing ACAH; WebKit checks
-    /// the status (a redirect is one) before anything else.
-    fn rank(self, engine: Engine) -> u8 {
-        const RANKS: [(Check, [u8; 4]); 7] = [
-            // Standard, Chromium, Firefox, WebKit
-            (Check::Redirect, [0, 0, 1, 1]),
-            (Check::Access, [1, 1, 0, 2]),
-            (Check::Status, [2, 2, 2, 0]),
-            (Check::AllowMethods, [3, 3, 3, 3]),
-            (Check::AllowHeaders, [4, 4, 5, 4]),
-            (Check::Method, [5, 5, 4, 5]),
-            (Check::Header, [6, 6, 6, 6]),
-        ];
-        let column = Engine::ALL.iter().position(|e| *e == engine).unwrap_or(0);
-        RANKS
-            .iter()
-            .find(|(c, _)| *c == self)
-            .map_or(u8::MAX, |(_, ranks)| ranks[column])
-    }
 }
 
 /// One failed check, with what every engine's report needs.
@@ -267,11 +182,15 @@ pub(crate) struct BlockedExchange {
     pub(crate) url: Uri,
     pub(crate) initial_url: Uri,
     pub(crate) status: u16,
+    /// The response was a redirect: a 3xx with `Location`.
+    pub(crate) redirected: bool,
+    /// Where the refused redirect of the actual request led.
+    pub(crate) redirect_target: Option<Uri>,
 }
 
 impl Blocked {
     /// The failure `engine` reports first, if it fails any.
-    fn first_for(&self, engine: Engine) -> Option<&Failure> {
+    pub(super) fn first_for(&self, engine: Engine) -> Option<&Failure> {
         self.failures
             .iter()
             .filter(|f| f.counts_for(engine))
@@ -316,43 +235,26 @@ impl Blocked {
     ///
     /// - Standard and Chromium: the `corsError` code, e.g. `PreflightInvalidStatus`;
     /// - Firefox: the MDN name of the console message, e.g. `CORSMissingAllowOrigin`;
-    /// - WebKit: its console text, e.g. `Preflight response is not successful. Status code: 403`.
+    /// - WebKit: its console text, e.g. `Preflight response is not successful. Status code: 403`,
+    ///   after `Cross-origin redirection to <URL> denied by Cross-Origin
+    ///   Resource Sharing policy: ` for a refused redirect of the actual request.
+    ///
+    /// Every console line the engine prints: [`console_in`](Blocked::console_in).
     pub fn reason_in(&self, engine: Engine) -> Option<String> {
         let failure = self.first_for(engine)?;
-        let row = failure.code.row();
+        let exchange = &self.exchange;
         Some(match engine {
-            Engine::Standard | Engine::Chromium => row.name.to_owned(),
-            Engine::Firefox => {
-                // Firefox joins repeated Access-Control-Allow-Origin lines
-                // into one value before it compares, so several origins, on
-                // one line or on several, read as a mismatch (observed in
-                // Firefox ESR 153).
-                if failure.check == Check::Access
-                    && matches!(
-                        failure.code,
-                        CorsError::MultipleAllowOriginValues
-                            | CorsError::PreflightMultipleAllowOriginValues
-                    )
-                {
-                    "CORSAllowOriginNotMatchingOrigin".to_owned()
-                } else {
-                    row.firefox.to_owned()
-                }
-            }
+            Engine::Standard | Engine::Chromium => failure.code.as_str().to_owned(),
+            Engine::Firefox => failure.firefox().name.to_owned(),
             Engine::WebKit => {
-                // WebKit only speaks of "more than one origin" for a comma.
-                let template = if failure.check == Check::Access
-                    && row.webkit == WEBKIT_MULTIPLE
-                    && !failure.parameter.contains(',')
-                {
-                    NOT_ALLOWED_BY_ACAO
-                } else {
-                    row.webkit
-                };
-                template
-                    .replace("{origin}", &self.exchange.origin)
-                    .replace("{status}", &self.exchange.status.to_string())
-                    .replace("{}", &failure.webkit_parameter)
+                let reason = failure.webkit(&exchange.origin, exchange.status);
+                match &exchange.redirect_target {
+                    Some(target) => reasons::fill(
+                        reasons::WEBKIT_REDIRECT,
+                        &[("{target}", &target.to_string()), ("{reason}", &reason)],
+                    ),
+                    None => reason,
+                }
             }
         })
     }
@@ -373,7 +275,7 @@ impl Blocked {
             exchange.page_origin
         ));
         if failure.code.is_preflight() {
-            message.push_str("Response to preflight request doesn't pass access control check: ");
+            message.push_str(reasons::CHROMIUM_PREFLIGHT);
         }
         message.push_str(
             &failure

@@ -4,12 +4,10 @@
 use http::header::HeaderMap;
 use http::{request, Method, Request};
 
-use super::{decide, first_pass, AsyncVerdict, Decision, Head, RefusalsRead};
+use super::{
+    decide, first_pass, AsyncVerdict, Decision, FirstPass, Head, Known, Message, RefusalsRead,
+};
 use crate::policy::CorsPolicy;
-
-/// The callers of [`CorsPolicy::evaluate`] and its siblings read the
-/// decision's refusal themselves.
-const CALLER_READS: RefusalsRead = || true;
 
 impl CorsPolicy {
     /// Decides what to do with a request, given its method and headers.
@@ -32,26 +30,14 @@ impl CorsPolicy {
     /// cannot be awaited here: origins only it would allow are refused. Use
     /// [`evaluate_async`](Self::evaluate_async) for such a policy.
     pub fn evaluate<'a>(&'a self, method: &Method, headers: &'a HeaderMap) -> Decision<'a> {
-        decide(
-            &self.inner,
-            method,
-            headers,
-            Head::Unknown,
-            AsyncVerdict::Unknown,
-            CALLER_READS,
-        )
+        let known = Known::new(Head::Unknown, RefusalsRead::BY_CALLER);
+        decide(&self.inner, Message { method, headers }, known)
     }
 
     /// [`evaluate`](Self::evaluate) for a request head.
     pub fn evaluate_parts<'a>(&'a self, parts: &'a request::Parts) -> Decision<'a> {
-        decide(
-            &self.inner,
-            &parts.method,
-            &parts.headers,
-            Head::Parts(parts),
-            AsyncVerdict::Unknown,
-            CALLER_READS,
-        )
+        let known = Known::new(Head::Parts(parts), RefusalsRead::BY_CALLER);
+        decide(&self.inner, Message::of_parts(parts), known)
     }
 
     /// [`evaluate_parts`](Self::evaluate_parts), asking the
@@ -81,19 +67,13 @@ impl CorsPolicy {
     /// # Ok(()) }
     /// ```
     pub async fn evaluate_async<'a>(&'a self, parts: &'a request::Parts) -> Decision<'a> {
-        let lookup = match first_pass(&self.inner, parts, CALLER_READS) {
-            Ok(decision) => return decision,
-            Err((lookup, _)) => lookup,
+        let pending = match first_pass(&self.inner, parts, RefusalsRead::BY_CALLER) {
+            FirstPass::Decided(decision) => return decision,
+            FirstPass::Pending(pending) => pending,
         };
-        let verdict = AsyncVerdict::from(lookup.await);
-        decide(
-            &self.inner,
-            &parts.method,
-            &parts.headers,
-            Head::Parts(parts),
-            verdict,
-            CALLER_READS,
-        )
+        let verdict = AsyncVerdict::from(pending.lookup.await);
+        let known = Known::new(Head::Parts(parts), RefusalsRead::BY_CALLER).with_verdict(verdict);
+        decide(&self.inner, Message::of_parts(parts), known)
     }
 
     /// [`evaluate`](Self::evaluate) for a whole request.
@@ -117,13 +97,11 @@ impl CorsPolicy {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn evaluate_request<'a, B>(&'a self, request: &'a Request<B>) -> Decision<'a> {
-        decide(
-            &self.inner,
-            request.method(),
-            request.headers(),
-            Head::Uri(request.uri()),
-            AsyncVerdict::Unknown,
-            CALLER_READS,
-        )
+        let message = Message {
+            method: request.method(),
+            headers: request.headers(),
+        };
+        let known = Known::new(Head::Uri(request.uri()), RefusalsRead::BY_CALLER);
+        decide(&self.inner, message, known)
     }
 }

@@ -2,10 +2,9 @@
 //! method and headers, and the request head the predicates and the
 //! write-guard exemption are given.
 
-use http::header::HeaderMap;
-use http::{request, Method, Request, Uri};
+use http::{request, Request, Uri};
 
-use super::Target;
+use super::{Message, SchemeAndAuthority};
 
 /// What the caller knows of the request beyond its method and headers.
 #[derive(Clone, Copy)]
@@ -20,24 +19,24 @@ pub(crate) enum Head<'a> {
     /// predicate and no exemption (which would be given a head with the
     /// path `/`), where the write guard is all that looks beyond the
     /// method and headers.
-    Target(Target<'a>),
+    SchemeAndAuthority(SchemeAndAuthority<'a>),
 }
 
 impl Head<'_> {
     /// The request's target, when known.
     pub(super) fn uri(&self) -> Option<&Uri> {
         match self {
-            Head::Unknown | Head::Target(_) => None,
+            Head::Unknown | Head::SchemeAndAuthority(_) => None,
             Head::Uri(uri) => Some(uri),
             Head::Parts(parts) => Some(&parts.uri),
         }
     }
 
     /// What the write guard compares an `Origin` with.
-    pub(super) fn target(&self) -> Target<'_> {
+    pub(super) fn scheme_and_authority(&self) -> SchemeAndAuthority<'_> {
         match self {
-            Head::Target(target) => *target,
-            _ => self.uri().map(Target::of).unwrap_or_default(),
+            Head::SchemeAndAuthority(target) => *target,
+            _ => self.uri().map(SchemeAndAuthority::of).unwrap_or_default(),
         }
     }
 
@@ -45,16 +44,15 @@ impl Head<'_> {
     /// has none (with the URI when known, else `/`).
     pub(super) fn with_parts<T>(
         &self,
-        method: &Method,
-        headers: &HeaderMap,
+        message: Message<'_, '_>,
         ask: impl FnOnce(&request::Parts) -> T,
     ) -> T {
         if let Head::Parts(parts) = self {
             return ask(parts);
         }
         let mut head = Request::new(());
-        *head.method_mut() = method.clone();
-        *head.headers_mut() = headers.clone();
+        *head.method_mut() = message.method.clone();
+        *head.headers_mut() = message.headers.clone();
         if let Some(uri) = self.uri() {
             *head.uri_mut() = uri.clone();
         }

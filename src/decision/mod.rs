@@ -11,22 +11,26 @@ mod answer;
 mod evaluate;
 mod explanation;
 mod head;
+mod input;
+mod pending;
 mod refusal;
 mod write_guard;
 
 use http::header::{self, HeaderMap, HeaderValue};
-use http::{request, Method};
+use http::Method;
 
 pub(crate) use answer::PlainRefusal;
 pub use answer::{ActualHeaders, AllowedPreflight, RefusedPreflight, RefusedWrite};
 use answer::{Explained, Notes};
 pub use explanation::{Explanation, EXPLANATION_HEADER};
 pub(crate) use head::Head;
+pub(crate) use input::{AsyncVerdict, Known, Message, RefusalsRead};
+pub(crate) use pending::{first_pass, FirstPass, PendingLookup};
 pub use refusal::{Refusal, RefusalReason};
-pub(crate) use write_guard::{is_write, Target};
+pub(crate) use write_guard::{is_write, SchemeAndAuthority};
 
 use crate::fetch;
-use crate::policy::{Inner, Methods, OriginLookup, Origins, REQUEST_PRIVATE_NETWORK, STAR};
+use crate::policy::{Inner, Methods, Origins, REQUEST_PRIVATE_NETWORK, STAR};
 use crate::request_headers::HeadersCheck;
 
 /// What a [`CorsPolicy`](crate::CorsPolicy) makes of one request.
@@ -115,107 +119,39 @@ impl Decision<'_> {
     }
 }
 
-/// Whether anyone besides the browser reads a decision's refusal, asked
-/// only when the answer matters (an allowed request with a cookie, under a
-/// policy without credentials), so that the question costs nothing on
-/// every other request.
-pub(crate) type RefusalsRead = fn() -> bool;
-
 /// Whether the origin predicate allows `origin`, building a request head
 /// for it when the caller has none.
 fn predicate_allows(
     policy: &Inner,
     origin: &HeaderValue,
-    method: &Method,
-    headers: &HeaderMap,
-    head: Head<'_>,
+    message: Message<'_, '_>,
+    head: &Head<'_>,
 ) -> bool {
     let Some(predicate) = &policy.origin_predicate else {
         return false;
     };
-    head.with_parts(method, headers, |parts| predicate(origin, parts))
-}
-
-/// What the async origin predicate said about the request's origin.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum AsyncVerdict {
-    /// Not asked (yet): the list and the sync predicate decide.
-    Unknown,
-    /// Its lookup allowed the origin.
-    Allowed,
-    /// Its lookup refused the origin (which nothing else allowed).
-    Refused,
-}
-
-impl From<bool> for AsyncVerdict {
-    fn from(allowed: bool) -> Self {
-        if allowed {
-            AsyncVerdict::Allowed
-        } else {
-            AsyncVerdict::Refused
-        }
-    }
-}
-
-/// The decision for a request head, or, when only the async origin
-/// predicate could allow its origin, the pending lookup to ask it with, and
-/// whether the request is a write that must wait for it (the guard
-/// refuses it unless the lookup allows its origin).
-pub(crate) fn first_pass<'a>(
-    policy: &'a Inner,
-    parts: &'a request::Parts,
-    refusals_read: RefusalsRead,
-) -> Result<Decision<'a>, (OriginLookup, bool)> {
-    let decision = decide(
-        policy,
-        &parts.method,
-        &parts.headers,
-        Head::Parts(parts),
-        AsyncVerdict::Unknown,
-        refusals_read,
-    );
-    // A refusal of the origin itself (for a write, with a single `Origin`)
-    // is what the async predicate may still overturn.
-    let origin_refused = |r: Refusal<'_>| {
-        r.reason == RefusalReason::OriginNotAllowed
-            || (r.reason == RefusalReason::CrossOriginWrite && r.origin.is_some())
-    };
-    match (&policy.async_origin_predicate, &decision) {
-        (
-            Some(lookup),
-            Decision::PreflightRefused(_) | Decision::ActualRefused(..) | Decision::WriteRefused(_),
-        ) if decision.refusal().is_some_and(origin_refused) => {
-            let hold = matches!(decision, Decision::WriteRefused(_));
-            match parts.headers.get(header::ORIGIN) {
-                Some(origin) => Err((lookup(origin, parts), hold)),
-                None => Ok(decision),
-            }
-        }
-        _ => Ok(decision),
-    }
+    head.with_parts(message, |parts| predicate(origin, parts))
 }
 
 /// The whole decision, shared by every entry point and by the layer.
 ///
-/// `refusals_read` tells whether anyone besides the browser reads a
+/// `known.refusals_read` tells whether anyone besides the browser reads a
 /// refusal (the caller of [`CorsPolicy::evaluate`](crate::CorsPolicy::evaluate), or a log): only then is
 /// an allowed request's cookie reported against the policy's credentials,
 /// work that changes no header.
 pub(crate) fn decide<'a>(
     policy: &'a Inner,
-    method: &Method,
-    headers: &'a HeaderMap,
-    head: Head<'_>,
-    verdict: AsyncVerdict,
-    refusals_read: RefusalsRead,
+    message: Message<'a, '_>,
+    known: Known<'_>,
 ) -> Decision<'a> {
+    let headers = message.headers;
     // A request without `Origin` is not a CORS request
     // (https://fetch.spec.whatwg.org/#http-requests); a write without one
     // may still be a cross-site browser request, for the guard.
     let mut origins = headers.get_all(header::ORIGIN).iter();
     let Some(origin) = origins.next() else {
-        if write_guard::is_write(method) && policy.guard_writes {
-            if let Some(refused) = guard(policy, None, method, headers, head) {
+        if write_guard::is_write(message.method) && policy.guard_writes {
+            if let Some(refused) = guard(policy, None, message, &known.head) {
                 return refused;
             }
         }
@@ -225,7 +161,7 @@ pub(crate) fn decide<'a>(
     // (https://fetch.spec.whatwg.org/#cors-preflight-request).
     // `Access-Control-Request-Method` is looked up once, for both the kind
     // of request and the method check.
-    let mut requested = (method == Method::OPTIONS).then(|| {
+    let mut requested = (*message.method == Method::OPTIONS).then(|| {
         headers
             .get_all(header::ACCESS_CONTROL_REQUEST_METHOD)
             .iter()
@@ -233,22 +169,21 @@ pub(crate) fn decide<'a>(
     let first_method = requested.as_mut().and_then(Iterator::next);
     let asked = Asked {
         policy,
-        headers,
+        message,
+        known: &known,
         origin,
         preflight: first_method.is_some(),
     };
     // Browsers send exactly one `Origin`.
     if origins.next().is_some() {
-        return asked.refuse_origin(RefusalReason::OriginMalformed, None, method, head);
+        return asked.refuse_origin(RefusalReason::OriginMalformed, None);
     }
-    let allow_origin = match asked.allow_origin(verdict, method, head) {
+    let allow_origin = match asked.allow_origin() {
         Some(value) => value,
-        None => {
-            return asked.refuse_origin(RefusalReason::OriginNotAllowed, Some(origin), method, head)
-        }
+        None => return asked.refuse_origin(RefusalReason::OriginNotAllowed, Some(origin)),
     };
     if !asked.preflight {
-        return asked.actual_allowed(allow_origin, refusals_read);
+        return asked.actual_allowed(allow_origin);
     }
     let second_method = requested.as_mut().and_then(Iterator::next);
     let method = match asked.check_method(first_method, second_method) {
@@ -262,32 +197,28 @@ pub(crate) fn decide<'a>(
 }
 
 /// One CORS request being decided: what every step reads.
-struct Asked<'a> {
+struct Asked<'a, 'k> {
     policy: &'a Inner,
-    headers: &'a HeaderMap,
+    message: Message<'a, 'k>,
+    known: &'k Known<'k>,
     origin: &'a HeaderValue,
     preflight: bool,
 }
 
-impl<'a> Asked<'a> {
+impl<'a> Asked<'a, '_> {
     /// The `Access-Control-Allow-Origin` value the policy gives this
     /// origin, or `None` when it refuses it: what the browser's CORS check
     /// compares with the request's origin
     /// (https://fetch.spec.whatwg.org/#cors-check, steps 1-4).
     #[inline(always)]
-    fn allow_origin(
-        &self,
-        verdict: AsyncVerdict,
-        method: &Method,
-        head: Head<'_>,
-    ) -> Option<HeaderValue> {
+    fn allow_origin(&self) -> Option<HeaderValue> {
         let policy = self.policy;
         let origin = self.origin;
         match &policy.origins {
             // Validation never lets `*` origins carry credentials.
             Origins::Any => Some(STAR.clone()),
             Origins::List(m) if m.matches(origin.as_bytes()) => Some(origin.clone()),
-            _ if allowed_otherwise(policy, verdict, origin, method, self.headers, head) => {
+            _ if allowed_otherwise(policy, origin, self.message, self.known) => {
                 Some(origin.clone())
             }
             _ => None,
@@ -300,16 +231,12 @@ impl<'a> Asked<'a> {
     /// (https://fetch.spec.whatwg.org/#cors-check, step 5): looked for only
     /// when someone will read it.
     #[inline]
-    fn actual_allowed(
-        &self,
-        allow_origin: HeaderValue,
-        refusals_read: RefusalsRead,
-    ) -> Decision<'a> {
+    fn actual_allowed(&self, allow_origin: HeaderValue) -> Decision<'a> {
         let settings = &self.policy.settings;
         let explain = settings.explain_refusals;
         let mismatch = !settings.allow_credentials
-            && self.headers.contains_key(header::COOKIE)
-            && (explain || refusals_read());
+            && self.message.headers.contains_key(header::COOKIE)
+            && (explain || self.known.refusals_read.now());
         let credentials_mismatch = mismatch.then(|| self.origin.clone());
         let explanation = (mismatch && explain).then(|| {
             Refusal::new(RefusalReason::CredentialsNotAllowed, Some(self.origin)).explanation()
@@ -358,7 +285,10 @@ impl<'a> Asked<'a> {
     #[inline(always)]
     fn check_headers(&self, method: &'a HeaderValue, allow_origin: &HeaderValue) -> Decision<'a> {
         let policy = self.policy;
-        let request_headers = self.headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS);
+        let request_headers = self
+            .message
+            .headers
+            .get_all(header::ACCESS_CONTROL_REQUEST_HEADERS);
         let reason = match policy.headers.check(&request_headers) {
             HeadersCheck::Allowed => {
                 return Decision::PreflightAllowed(AllowedPreflight {
@@ -389,6 +319,7 @@ impl<'a> Asked<'a> {
     fn private_network(&self) -> bool {
         self.policy.settings.allow_private_network
             && self
+                .message
                 .headers
                 .get(&REQUEST_PRIVATE_NETWORK)
                 .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true"))
@@ -401,11 +332,10 @@ impl<'a> Asked<'a> {
         &self,
         reason: RefusalReason,
         origin: Option<&'a HeaderValue>,
-        method: &Method,
-        head: Head<'_>,
     ) -> Decision<'a> {
-        if !self.preflight && self.policy.guard_writes && write_guard::is_write(method) {
-            if let Some(refused) = guard(self.policy, origin, method, self.headers, head) {
+        if !self.preflight && self.policy.guard_writes && write_guard::is_write(self.message.method)
+        {
+            if let Some(refused) = guard(self.policy, origin, self.message, &self.known.head) {
                 return refused;
             }
         }
@@ -445,7 +375,12 @@ impl<'a> Asked<'a> {
     fn refuse_explained(&self, refusal: Refusal<'a>, allow_origin: &HeaderValue) -> Decision<'a> {
         let mut refused = self.refuse(refusal);
         if self.policy.settings.explain_refusals {
-            explain(self.policy, &mut refused, allow_origin, self.headers);
+            explain(
+                self.policy,
+                &mut refused,
+                allow_origin,
+                self.message.headers,
+            );
         }
         refused
     }
@@ -456,16 +391,14 @@ impl<'a> Asked<'a> {
 #[inline]
 fn allowed_otherwise(
     policy: &Inner,
-    verdict: AsyncVerdict,
     origin: &HeaderValue,
-    method: &Method,
-    headers: &HeaderMap,
-    head: Head<'_>,
+    message: Message<'_, '_>,
+    known: &Known<'_>,
 ) -> bool {
-    match verdict {
+    match known.verdict {
         AsyncVerdict::Allowed => true,
         AsyncVerdict::Refused => false,
-        AsyncVerdict::Unknown => predicate_allows(policy, origin, method, headers, head),
+        AsyncVerdict::Unknown => predicate_allows(policy, origin, message, &known.head),
     }
 }
 
@@ -477,13 +410,12 @@ fn allowed_otherwise(
 fn guard<'a>(
     policy: &'a Inner,
     origin: Option<&'a HeaderValue>,
-    method: &Method,
-    headers: &'a HeaderMap,
-    head: Head<'_>,
+    message: Message<'a, '_>,
+    head: &Head<'_>,
 ) -> Option<Decision<'a>> {
-    let refused = write_guard::refuses(headers, origin, head.target())?;
+    let refused = write_guard::refuses(message.headers, origin, head.scheme_and_authority())?;
     if let Some(exempt) = &policy.write_exemption {
-        if head.with_parts(method, headers, |parts| exempt(parts)) {
+        if head.with_parts(message, |parts| exempt(parts)) {
             return None;
         }
     }

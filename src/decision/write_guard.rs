@@ -32,15 +32,15 @@ pub(crate) fn is_write(method: &Method) -> bool {
 ///
 /// The two strings rather than the `Uri`: they point into the URI's shared
 /// bytes, not into the request, so the layer can pass them to the decision
-/// without lending out the request it then moves (lent out, the request is
-/// copied once more on every call: a 224-byte `memcpy`).
+/// without lending out the request it then moves (why that matters:
+/// docs/performance.md, "Moving the request").
 #[derive(Clone, Copy, Default)]
-pub(crate) struct Target<'a> {
+pub(crate) struct SchemeAndAuthority<'a> {
     scheme: Option<&'a str>,
     authority: Option<&'a str>,
 }
 
-impl<'a> Target<'a> {
+impl<'a> SchemeAndAuthority<'a> {
     /// The scheme and authority of `uri`.
     #[inline]
     pub(crate) fn of(uri: &'a Uri) -> Self {
@@ -59,7 +59,7 @@ impl<'a> Target<'a> {
 pub(super) fn refuses<'a>(
     headers: &'a HeaderMap,
     origin: Option<&HeaderValue>,
-    target: Target<'_>,
+    target: SchemeAndAuthority<'_>,
 ) -> Option<Refused<'a>> {
     match headers.get(&SEC_FETCH_SITE) {
         // The browser says where the request comes from: same-origin, or
@@ -95,7 +95,7 @@ pub(super) struct Refused<'a> {
 /// Whether `origin` is the origin the request was sent to: the host and
 /// port of the target's authority (HTTP/2) or `Host` (HTTP/1.1), under the
 /// target's scheme when it has one, else under `http` or `https`.
-fn is_own_origin(origin: &[u8], own: Target<'_>, headers: &HeaderMap) -> bool {
+fn is_own_origin(origin: &[u8], own: SchemeAndAuthority<'_>, headers: &HeaderMap) -> bool {
     let Some((scheme, host)) = split_origin(origin) else {
         return false;
     };

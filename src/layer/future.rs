@@ -13,9 +13,9 @@ use pin_project_lite::pin_project;
 use tower_service::Service;
 
 use super::lookup::{Held, Lookup};
-use super::{answer, passthrough, refuse, Outcome};
-use crate::decision::ActualHeaders;
-use crate::policy::{Inner, OriginLookup};
+use super::{answer, passthrough, refuse, Action};
+use crate::decision::{ActualHeaders, PendingLookup};
+use crate::policy::Inner;
 
 pin_project! {
     /// The response future of [`Cors`](crate::Cors): either the layer's own
@@ -78,22 +78,22 @@ where
 }
 
 impl<F, B, H> ResponseFuture<F, B, H> {
-    /// Applies an outcome: the answer, or the inner service called with
+    /// Takes the action: the answer, or the inner service called with
     /// `req` and what to add to its response.
     ///
-    /// Always inlined: as a call, its large arguments (the outcome, the
-    /// request) and result would be copied on every request.
+    /// Always inlined, so that the action, the request and the future are
+    /// moved in place (docs/performance.md, "Moving the request").
     #[inline(always)]
-    pub(super) fn start<S, R>(outcome: Outcome, inner: &mut S, req: Request<R>) -> Self
+    pub(super) fn start<S, R>(action: Action, inner: &mut S, req: Request<R>) -> Self
     where
         S: Service<Request<R>, Future = F>,
         B: Default,
     {
-        let kind = match outcome {
-            Outcome::Answer(status, headers) => Kind::Ready {
+        let kind = match action {
+            Action::Answer(status, headers) => Kind::Ready {
                 response: Some(answer(status, headers, B::default())),
             },
-            Outcome::Refuse(plain) => {
+            Action::Refuse(plain) => {
                 // The request is not passed on: its header map carries the
                 // answer (no allocation, and no map freed here).
                 let mut req = req;
@@ -103,11 +103,11 @@ impl<F, B, H> ResponseFuture<F, B, H> {
                     response: Some(refuse(plain, headers, B::default())),
                 }
             }
-            Outcome::Forward(headers) => Kind::Inner {
+            Action::Forward(headers) => Kind::Inner {
                 future: inner.call(req),
                 headers: Some(headers),
             },
-            Outcome::ForwardPreflight(headers) => Kind::Slow {
+            Action::ForwardPreflight(headers) => Kind::Slow {
                 state: Box::new(Slow::Preflight {
                     future: Box::pin(inner.call(req)),
                     headers: Some(headers),
@@ -122,17 +122,16 @@ impl<F, B, S, R> ResponseFuture<F, B, Held<S, R>>
 where
     S: Service<Request<R>, Future = F> + Clone,
 {
-    /// Waits for `lookup` before deciding. A preflight the layer answers
-    /// itself only waits; a write the guard refuses unless the lookup
-    /// allows its origin (`hold`) waits, with the ready service, before
-    /// the service sees it; any other request goes to the inner service
-    /// now, with a copy of its head kept for the decision.
+    /// Waits for the pending lookup before deciding. A preflight the layer
+    /// answers itself only waits; a write the guard refuses unless the
+    /// lookup allows its origin (held) waits, with the ready service,
+    /// before the service sees it; any other request goes to the inner
+    /// service now, with a copy of its head kept for the decision.
     pub(super) fn lookup(
         policy: Arc<Inner>,
-        lookup: OriginLookup,
+        PendingLookup { lookup, hold }: PendingLookup,
         inner: &mut S,
         (parts, body): (request::Parts, R),
-        hold: bool,
     ) -> Self
     where
         B: Default,

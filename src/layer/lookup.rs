@@ -10,9 +10,8 @@ use std::task::{ready, Context, Poll};
 use http::{header, request, Method, Request, Response};
 use tower_service::Service;
 
-use super::{answer, apply, passthrough, refuse, Outcome};
-use crate::decision::{decide, AsyncVerdict, Decision, Head};
-use crate::diagnostics;
+use super::{answer, apply, passthrough, refuse, Action, LOG_READS};
+use crate::decision::{decide, AsyncVerdict, Decision, Head, Known, Message};
 use crate::policy::{Inner, OriginLookup};
 
 /// Whether a request head is a CORS preflight, as `decide` classifies it.
@@ -132,14 +131,8 @@ impl<F, B, H> Lookup<F, B, H> {
     /// The decision under the verdict (refused until it is known).
     fn decide(&self) -> Decision<'_> {
         let verdict = AsyncVerdict::from(self.verdict.unwrap_or(false));
-        decide(
-            &self.policy,
-            &self.head.method,
-            &self.head.headers,
-            Head::Parts(&self.head),
-            verdict,
-            diagnostics::enabled,
-        )
+        let known = Known::new(Head::Parts(&self.head), LOG_READS).with_verdict(verdict);
+        decide(&self.policy, Message::of_parts(&self.head), known)
     }
 
     /// Polls the lookup until it has answered.
@@ -164,23 +157,23 @@ impl<F, B, H> Lookup<F, B, H> {
         self.verdict?;
         let decision = self.decide();
         match apply(&self.policy, decision) {
-            Outcome::Answer(status, headers) => {
+            Action::Answer(status, headers) => {
                 // Answered here: a held response (only possible if the
                 // request changed class) is dropped.
                 self.response = None;
                 Some(answer(status, headers, (self.empty_body)()))
             }
-            Outcome::Refuse(plain) => {
+            Action::Refuse(plain) => {
                 self.response = None;
                 let headers = std::mem::take(&mut self.head.headers);
                 Some(refuse(plain, headers, (self.empty_body)()))
             }
-            Outcome::Forward(headers) => {
+            Action::Forward(headers) => {
                 let mut res = self.response.take()?;
                 headers.apply_to(res.headers_mut());
                 Some(res)
             }
-            Outcome::ForwardPreflight(headers) => {
+            Action::ForwardPreflight(headers) => {
                 let mut res = self.response.take()?;
                 passthrough::merge(headers, res.headers_mut());
                 Some(res)

@@ -16,13 +16,17 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use crate::decision::{
-    decide, first_pass, is_write, ActualHeaders, AsyncVerdict, Decision, Head, PlainRefusal, Target,
+    decide, first_pass, is_write, ActualHeaders, Decision, FirstPass, Head, Known, Message,
+    PlainRefusal, RefusalsRead, SchemeAndAuthority,
 };
 use crate::diagnostics;
 use crate::policy::{CorsPolicy, Inner};
 
 pub use future::ResponseFuture;
 pub use lookup::Held;
+
+/// Behind the layer, a refusal is read only by a log that listens.
+pub(crate) const LOG_READS: RefusalsRead = RefusalsRead::when(diagnostics::enabled);
 
 /// A [`Layer`] that applies a [`CorsPolicy`] to a service.
 ///
@@ -171,8 +175,8 @@ where
 
 /// Decides under one policy snapshot and applies the decision.
 ///
-/// Always inlined into `call`: as a call of its own, the request (over 200
-/// bytes) and the returned future are copied once more on every request.
+/// Always inlined into `call`, so that the request and the returned future
+/// are moved in place (docs/performance.md, "Moving the request").
 #[inline(always)]
 fn handle<S, ReqBody, ResBody>(
     policy: &Arc<Inner>,
@@ -187,25 +191,18 @@ where
         return handle_with_predicates(policy, inner, req);
     }
     // Of the target, only the write guard reads anything (and only of a
-    // write): its scheme and authority, not a reference into the request,
-    // which would cost a copy of the request on every call.
-    let head = if is_write(req.method()) && policy.guard_writes {
-        Head::Target(Target::of(req.uri()))
-    } else {
-        Head::Unknown
+    // write): its scheme and authority, not a reference into the request
+    // (docs/performance.md, "Moving the request").
+    let mut known = Known::new(Head::Unknown, LOG_READS);
+    if is_write(req.method()) && policy.guard_writes {
+        known.head = Head::SchemeAndAuthority(SchemeAndAuthority::of(req.uri()));
+    }
+    let message = Message {
+        method: req.method(),
+        headers: req.headers(),
     };
-    let outcome = apply(
-        policy,
-        decide(
-            policy,
-            req.method(),
-            req.headers(),
-            head,
-            AsyncVerdict::Unknown,
-            diagnostics::enabled,
-        ),
-    );
-    ResponseFuture::start(outcome, inner, req)
+    let action = apply(policy, decide(policy, message, known));
+    ResponseFuture::start(action, inner, req)
 }
 
 /// [`handle`] for a policy with an origin predicate or a write-guard
@@ -222,20 +219,20 @@ where
     ResBody: Default,
 {
     let (parts, body) = req.into_parts();
-    match first_pass(policy, &parts, diagnostics::enabled) {
-        Ok(decision) => {
-            let outcome = apply(policy, decision);
-            ResponseFuture::start(outcome, inner, Request::from_parts(parts, body))
+    match first_pass(policy, &parts, LOG_READS) {
+        FirstPass::Decided(decision) => {
+            let action = apply(policy, decision);
+            ResponseFuture::start(action, inner, Request::from_parts(parts, body))
         }
-        Err((lookup, hold)) => {
-            ResponseFuture::lookup(Arc::clone(policy), lookup, inner, (parts, body), hold)
+        FirstPass::Pending(pending) => {
+            ResponseFuture::lookup(Arc::clone(policy), pending, inner, (parts, body))
         }
     }
 }
 
 /// What the layer does with a request: answer it here, or forward it and
 /// add headers to the inner service's response.
-pub(crate) enum Outcome {
+pub(crate) enum Action {
     /// The layer's own preflight answer.
     Answer(StatusCode, HeaderMap),
     /// The layer's plain `403` to a refused preflight, whose few headers
@@ -255,28 +252,28 @@ pub(crate) enum Outcome {
 /// `#[inline]`: it sits on every request's path, and the caller (generic
 /// over the service) is compiled in the user's crate.
 #[inline]
-pub(crate) fn apply(policy: &Inner, decision: Decision<'_>) -> Outcome {
+pub(crate) fn apply(policy: &Inner, decision: Decision<'_>) -> Action {
     diagnostics::report(&decision);
     let (status, headers) = match decision {
         Decision::PreflightAllowed(answer) => (answer.status(), answer.headers()),
         Decision::PreflightRefused(answer) if !policy.settings.preflight_passthrough => {
             match answer.into_plain() {
-                Ok(plain) => return Outcome::Refuse(plain),
+                Ok(plain) => return Action::Refuse(plain),
                 Err(answer) => (answer.status(), answer.headers()),
             }
         }
         Decision::PreflightRefused(answer) => (answer.status(), answer.headers()),
         // Never passed on, even with `preflight_passthrough`: it is no
         // preflight, and the point is that the service does not see it.
-        Decision::WriteRefused(refused) => return Outcome::Refuse(refused.into_plain()),
+        Decision::WriteRefused(refused) => return Action::Refuse(refused.into_plain()),
         Decision::ActualAllowed(headers)
         | Decision::ActualRefused(_, headers)
-        | Decision::NotCors(headers) => return Outcome::Forward(headers),
+        | Decision::NotCors(headers) => return Action::Forward(headers),
     };
     if policy.settings.preflight_passthrough {
-        return Outcome::ForwardPreflight(headers);
+        return Action::ForwardPreflight(headers);
     }
-    Outcome::Answer(status, headers)
+    Action::Answer(status, headers)
 }
 
 /// The layer's plain `403`, written into `headers` once emptied: a map the

@@ -12,5 +12,5 @@ fn the_headers_an_actual_response_waits_with_stay_small() {
         "{} > {budget}",
         size_of::<crate::decision::ActualHeaders>()
     );
-    assert!(size_of::<super::Outcome>() <= budget + size_of::<usize>());
+    assert!(size_of::<super::Action>() <= budget + size_of::<usize>());
 }

@@ -21,6 +21,8 @@ use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
 use serde_json::{json, Value};
 
 use crate::marionette::Marionette;
@@ -102,6 +104,87 @@ pub struct ConsoleMessage {
     pub text: String,
 }
 
+/// The ports Firefox announces: Marionette's and WebDriver BiDi's.
+struct Ports {
+    marionette: u16,
+    bidi: u16,
+}
+
+/// Starts Firefox with a fresh profile ([`PREFS`] and `prefs` in its
+/// `user.js`) and waits, at most `timeout`, for it to announce its ports.
+fn start(
+    exe: &Path,
+    prefs: &[(&str, &str)],
+    timeout: Duration,
+) -> Result<(Process, Ports), String> {
+    let profile = fresh_dir("firefox")?;
+    let prefs: String = PREFS
+        .iter()
+        .chain(prefs)
+        .map(|(k, v)| format!("user_pref({k:?}, {v});\n"))
+        .collect();
+    std::fs::write(profile.join("user.js"), prefs).map_err(|e| format!("user.js: {e}"))?;
+    let args: Vec<String> = [
+        "--headless",
+        "--no-remote",
+        "--marionette",
+        "-remote-allow-system-access",
+        "--remote-debugging-port=0",
+        "--profile",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain([profile.display().to_string(), "about:blank".into()])
+    .collect();
+    let mut process = Process::spawn(exe, &args, profile)?;
+    let (mut marionette, mut bidi) = (None, None);
+    process.wait_line(timeout, |line| {
+        if let Some((_, port)) = line.split_once("Marionette\tINFO\tListening on port ") {
+            marionette = port.trim().parse::<u16>().ok();
+        }
+        if let Some(rest) = line.strip_prefix("WebDriver BiDi listening on ws://127.0.0.1:") {
+            bidi = rest.trim_end_matches('/').parse::<u16>().ok();
+        }
+        marionette.zip(bidi)
+    })?;
+    let (Some(marionette), Some(bidi)) = (marionette, bidi) else {
+        return Err("Firefox did not announce its ports".into());
+    };
+    Ok((process, Ports { marionette, bidi }))
+}
+
+/// Creates the WebDriver session over Marionette (with `webSocketUrl`, and
+/// `acceptInsecureCerts` as asked), attaches BiDi to it and puts
+/// Marionette in the chrome context: the connections and the session's
+/// capabilities.
+fn open_session(
+    ports: Ports,
+    accept_insecure_certs: bool,
+    timeout: Duration,
+) -> Result<(Marionette, Wire, Value), String> {
+    let marionette = Marionette::connect(ports.marionette, timeout)?;
+    let mut session = marionette.command(
+        "WebDriver:NewSession",
+        json!({"webSocketUrl": true, "acceptInsecureCerts": accept_insecure_certs}),
+        timeout,
+    )?;
+    let caps = session["capabilities"].take();
+    let ws = caps["webSocketUrl"].as_str().unwrap_or_default();
+    let path = ws
+        .strip_prefix(&format!("ws://127.0.0.1:{}", ports.bidi))
+        .ok_or_else(|| format!("unexpected BiDi address {ws}"))?;
+    let bidi = Wire::connect(ports.bidi, path, timeout, |e| {
+        let p = &e["params"];
+        p["context"]
+            .as_str()
+            .or_else(|| p["source"]["context"].as_str())
+            .unwrap_or_default()
+            .to_owned()
+    })?;
+    marionette.command("Marionette:SetContext", json!({"value": "chrome"}), timeout)?;
+    Ok((marionette, bidi, caps))
+}
+
 #[derive(Default)]
 struct Console {
     messages: Mutex<(Vec<ConsoleMessage>, Option<String>)>,
@@ -143,59 +226,8 @@ impl Firefox {
         accept_insecure_certs: bool,
         timeout: Duration,
     ) -> Result<Self, String> {
-        let profile = fresh_dir("firefox")?;
-        let prefs: String = PREFS
-            .iter()
-            .chain(prefs)
-            .map(|(k, v)| format!("user_pref({k:?}, {v});\n"))
-            .collect();
-        std::fs::write(profile.join("user.js"), prefs).map_err(|e| format!("user.js: {e}"))?;
-        let args: Vec<String> = [
-            "--headless",
-            "--no-remote",
-            "--marionette",
-            "-remote-allow-system-access",
-            "--remote-debugging-port=0",
-            "--profile",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .chain([profile.display().to_string(), "about:blank".into()])
-        .collect();
-        let mut process = Process::spawn(exe, &args, profile)?;
-        let (mut marionette_port, mut bidi_port) = (None, None);
-        process.wait_line(timeout, |line| {
-            if let Some((_, port)) = line.split_once("Marionette\tINFO\tListening on port ") {
-                marionette_port = port.trim().parse::<u16>().ok();
-            }
-            if let Some(rest) = line.strip_prefix("WebDriver BiDi listening on ws://127.0.0.1:") {
-                bidi_port = rest.trim_end_matches('/').parse::<u16>().ok();
-            }
-            marionette_port.zip(bidi_port)
-        })?;
-        let (Some(mport), Some(bport)) = (marionette_port, bidi_port) else {
-            return Err("Firefox did not announce its ports".into());
-        };
-        let marionette = Marionette::connect(mport, timeout)?;
-        let session = marionette.command(
-            "WebDriver:NewSession",
-            json!({"webSocketUrl": true, "acceptInsecureCerts": accept_insecure_certs}),
-            timeout,
-        )?;
-        let caps = &session["capabilities"];
-        let ws = caps["webSocketUrl"].as_str().unwrap_or_default();
-        let path = ws
-            .strip_prefix(&format!("ws://127.0.0.1:{bport}"))
-            .ok_or_else(|| format!("unexpected BiDi address {ws}"))?;
-        let bidi = Wire::connect(bport, path, timeout, |e| {
-            let p = &e["params"];
-            p["context"]
-                .as_str()
-                .or_else(|| p["source"]["context"].as_str())
-                .unwrap_or_default()
-                .to_owned()
-        })?;
-        marionette.command("Marionette:SetContext", json!({"value": "chrome"}), timeout)?;
+        let (process, ports) = start(exe, prefs, timeout)?;
+        let (marionette, bidi, caps) = open_session(ports, accept_insecure_certs, timeout)?;
         let name = exe.file_name().map(|n| n.to_string_lossy().into_owned());
         let version = format!(
             "Firefox {} ({})",
@@ -421,7 +453,10 @@ impl Tab<'_> {
             json!({"context": self.context, "origin": "document"}),
             timeout,
         )?;
-        crate::base64::decode(shot["data"].as_str().unwrap_or_default())
+        let data = shot["data"].as_str().unwrap_or_default();
+        BASE64
+            .decode(data)
+            .map_err(|e| format!("captureScreenshot: {e}"))
     }
 }
 

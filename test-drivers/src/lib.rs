@@ -9,10 +9,11 @@
 //!   (with each message's key) over [`marionette`].
 //! - [`webkit`]: WebKitGTK's MiniBrowser on a private Xvfb display, over
 //!   WebKit's remote inspector protocol.
-//! - [`process`]: the guard every engine runs under (its whole process
-//!   group dies with the guard, or with the test process); [`wire`]: the
-//!   JSON-over-WebSocket connection DevTools, BiDi and the inspector share;
-//!   [`base64`]: decoding the screenshots they send.
+//! - [`process`]: the guard Chromium and Firefox run under (its whole
+//!   process group dies with the guard, or with the test process), the
+//!   group kill and the fresh directory WebKit's processes use too;
+//!   [`wire`]: the JSON-over-WebSocket connection DevTools, BiDi and the
+//!   inspector share.
 //!
 //! Each `find` function says where an engine is installed (an environment
 //! variable such as `CHROMIUM`, `FIREFOX`, `MINIBROWSER`, `XVFB`, else the
@@ -21,7 +22,6 @@
 //!
 //! Linux only: the process guard uses process groups.
 
-pub mod base64;
 pub mod cdp;
 pub mod devtools;
 pub mod firefox;

@@ -178,17 +178,22 @@ impl Process {
     }
 }
 
+/// Kills the process group `leader` leads (it and every process it
+/// started: a browser's content processes, crash handlers) and reaps the
+/// leader.
+pub fn kill_group(leader: &mut Child) {
+    // The group has its leader's pid as its id.
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{}", leader.id())])
+        .stderr(Stdio::null())
+        .status();
+    let _ = leader.kill();
+    let _ = leader.wait();
+}
+
 impl Drop for Process {
     fn drop(&mut self) {
-        // The group has its leader's pid as its id; kill all of it (the
-        // browser, its content processes, crash handlers) by that id.
-        let pid = self.child.id();
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &format!("-{pid}")])
-            .stderr(Stdio::null())
-            .status();
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        kill_group(&mut self.child);
         let _ = std::fs::remove_dir_all(&self.profile);
     }
 }

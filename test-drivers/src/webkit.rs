@@ -36,10 +36,13 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
 use serde_json::{json, Value};
 
+use crate::process::{fresh_dir, kill_group};
 use crate::wire::Wire;
 
 /// Where MiniBrowser is: `$MINIBROWSER`, else WebKitGTK's library directory
@@ -87,18 +90,6 @@ fn group_members(group: u32) -> Vec<u32> {
         .collect()
 }
 
-/// Kills the process group `child` leads (it and every process it started).
-fn kill_group(child: &mut Child) {
-    let group = format!("-{}", child.id());
-    let mut kill = Command::new("kill");
-    let _ = kill
-        .args(["-KILL", "--", &group])
-        .stderr(Stdio::null())
-        .status();
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
 /// A private X display, and the MiniBrowser that pages are started from.
 pub struct WebKit {
     xvfb: Child,
@@ -113,12 +104,7 @@ impl WebKit {
     pub fn launch(timeout: Duration) -> Result<Self, String> {
         let exe = find_minibrowser().ok_or("MiniBrowser not found (set MINIBROWSER)")?;
         let xvfb_exe = find_xvfb().ok_or("Xvfb not found (set XVFB)")?;
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default();
-        let dir = std::env::temp_dir().join(format!("tower-cors-webkit-{nanos}"));
-        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let dir = fresh_dir("webkit")?;
         let log = std::fs::File::create(dir.join("xvfb.log")).map_err(|e| e.to_string())?;
         // `-displayfd 1`: Xvfb picks a free display and writes its number
         // to stdout (a file here) once it accepts connections.
@@ -568,7 +554,7 @@ impl Page<'_> {
             .as_str()
             .and_then(|u| u.strip_prefix("data:image/png;base64,"));
         let png = png.ok_or_else(|| format!("snapshotRect gave {r}"))?;
-        crate::base64::decode(png).map_err(|e| format!("snapshotRect: {e}"))
+        BASE64.decode(png).map_err(|e| format!("snapshotRect: {e}"))
     }
 
     /// The memory this page's processes (MiniBrowser, its web and network

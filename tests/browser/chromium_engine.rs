@@ -259,6 +259,10 @@ impl Tab for ChromiumTab<'_> {
             }),
             timeout,
         )?;
-        tower_cors_test_drivers::base64::decode(shot["data"].as_str().unwrap_or_default())
+        use base64::Engine as _;
+        let data = shot["data"].as_str().unwrap_or_default();
+        base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .map_err(|e| format!("captureScreenshot: {e}"))
     }
 }

@@ -2,102 +2,10 @@
 //! with the reason, the origin and the offending method or header; nothing at
 //! info or above; nothing for allowed requests.
 
-use std::cell::RefCell;
-use std::collections::BTreeMap;
-use std::fmt::Debug;
-use std::sync::Once;
-
 use http::header::{COOKIE, ORIGIN};
-use tracing::field::{Field, Visit};
-use tracing::subscriber::Interest;
-use tracing::{Event, Level, Metadata, Subscriber};
-use tracing_subscriber::layer::{Context, SubscriberExt};
+use tracing::Level;
 
 use crate::support::*;
-
-// The tests of this binary run in parallel threads of one process, and
-// `tracing` caches per call site whether any subscriber wants it. A scoped
-// subscriber (`set_default`) per test is not enough: another test thread
-// that reaches a call site first, while it has no subscriber of its own,
-// can cache "never" for every thread, and the events are lost. So there is
-// one global subscriber, interested in every call site, that hands each
-// event to the capture of the thread it happens on (if any). `#[tokio::test]`
-// runs its future on the test's own thread, and so does the layer's `call`.
-
-#[derive(Debug, Clone)]
-struct Captured {
-    level: Level,
-    target: String,
-    fields: BTreeMap<String, String>,
-}
-
-thread_local! {
-    static CAPTURED: RefCell<Option<Vec<Captured>>> = const { RefCell::new(None) };
-}
-
-/// Records the events emitted on this thread until dropped.
-struct Capture;
-
-impl Capture {
-    fn start() -> Capture {
-        static INSTALL: Once = Once::new();
-        INSTALL.call_once(|| {
-            tracing::subscriber::set_global_default(tracing_subscriber::registry().with(PerThread))
-                .expect("no other global subscriber in this test binary");
-        });
-        CAPTURED.with(|c| *c.borrow_mut() = Some(Vec::new()));
-        Capture
-    }
-
-    fn events(&self) -> Vec<Captured> {
-        CAPTURED.with(|c| c.borrow().clone().unwrap_or_default())
-    }
-}
-
-impl Drop for Capture {
-    fn drop(&mut self) {
-        CAPTURED.with(|c| *c.borrow_mut() = None);
-    }
-}
-
-/// The global layer: enabled only on threads with a [`Capture`].
-struct PerThread;
-
-struct Fields<'a>(&'a mut BTreeMap<String, String>);
-
-impl Visit for Fields<'_> {
-    fn record_str(&mut self, field: &Field, value: &str) {
-        self.0.insert(field.name().to_owned(), value.to_owned());
-    }
-    fn record_debug(&mut self, field: &Field, value: &dyn Debug) {
-        self.0.insert(field.name().to_owned(), format!("{value:?}"));
-    }
-}
-
-impl<S: Subscriber> tracing_subscriber::Layer<S> for PerThread {
-    fn register_callsite(&self, _: &'static Metadata<'static>) -> Interest {
-        // Asked again for every event, so the thread decides.
-        Interest::sometimes()
-    }
-
-    fn enabled(&self, _: &Metadata<'_>, _: Context<'_, S>) -> bool {
-        CAPTURED.with(|c| c.borrow().is_some())
-    }
-
-    fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
-        let mut fields = BTreeMap::new();
-        event.record(&mut Fields(&mut fields));
-        CAPTURED.with(|c| {
-            if let Some(events) = c.borrow_mut().as_mut() {
-                events.push(Captured {
-                    level: *event.metadata().level(),
-                    target: event.metadata().target().to_owned(),
-                    fields,
-                });
-            }
-        });
-    }
-}
 
 #[tokio::test]
 async fn one_debug_event_per_refusal() {

@@ -235,92 +235,46 @@ fn a_policy_with_warnings_still_builds_and_works() {
     assert_eq!(policy.clone().warnings(), policy.warnings());
 }
 
-/// The `warn` events on target `tower_cors` that a scope logs.
+/// The messages of the `warn` events captured so far, each checked to be on
+/// target `tower_cors`.
 #[cfg(feature = "tracing")]
-mod logged {
-    use std::sync::{Arc, Mutex};
-
-    use tracing::{Event, Level, Subscriber};
-    use tracing_subscriber::layer::{Context, SubscriberExt};
-
-    #[derive(Clone, Default)]
-    pub struct Capture(Arc<Mutex<Vec<(Level, String, String)>>>);
-
-    impl<S: Subscriber> tracing_subscriber::Layer<S> for Capture {
-        fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
-            struct Message<'a>(&'a mut String);
-            impl tracing::field::Visit for Message<'_> {
-                fn record_debug(
-                    &mut self,
-                    field: &tracing::field::Field,
-                    value: &dyn std::fmt::Debug,
-                ) {
-                    if field.name() == "message" {
-                        *self.0 = format!("{value:?}");
-                    }
-                }
-            }
-            let mut message = String::new();
-            event.record(&mut Message(&mut message));
-            let meta = event.metadata();
-            self.0
-                .lock()
-                .unwrap()
-                .push((*meta.level(), meta.target().to_owned(), message));
-        }
-    }
-
-    impl Capture {
-        /// Runs `scope` under a subscriber that records every event.
-        pub fn during<T>(&self, scope: impl FnOnce() -> T) -> T {
-            let subscriber = tracing_subscriber::registry().with(self.clone());
-            tracing::subscriber::with_default(subscriber, scope)
-        }
-
-        /// The messages of the `warn` events so far, each checked to be on
-        /// target `tower_cors`.
-        pub fn warnings(&self) -> Vec<String> {
-            let events = self.0.lock().unwrap().clone();
-            events
-                .into_iter()
-                .filter(|e| e.0 == Level::WARN)
-                .map(|(_, target, message)| {
-                    assert_eq!(target, "tower_cors");
-                    message
-                })
-                .collect()
-        }
-    }
+fn logged_warnings(capture: &crate::support::Capture) -> Vec<String> {
+    capture
+        .events()
+        .into_iter()
+        .filter(|e| e.level == tracing::Level::WARN)
+        .map(|e| {
+            assert_eq!(e.target, "tower_cors");
+            e.fields.get("message").cloned().unwrap_or_default()
+        })
+        .collect()
 }
 
 #[cfg(feature = "tracing")]
 #[test]
 fn each_warning_is_logged_once_at_warn_when_the_layer_is_made() {
-    let capture = logged::Capture::default();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
-    let policy = capture.during(|| {
-        let policy = CorsPolicy::builder()
-            .allow_origins([PAGE])
-            .allow_headers(["*"])
-            .max_age(Duration::from_secs(3600))
-            .build()
+    let capture = crate::support::Capture::start();
+    let policy = CorsPolicy::builder()
+        .allow_origins([PAGE])
+        .allow_headers(["*"])
+        .max_age(Duration::from_secs(3600))
+        .build()
+        .unwrap();
+    // Building logs nothing: the layer that installs the policy does.
+    assert_eq!(logged_warnings(&capture), Vec::<String>::new());
+    let svc = api(policy.clone());
+    // Requests log no warnings.
+    for _ in 0..3 {
+        let req = Request::get("/")
+            .header("origin", PAGE)
+            .body(String::new())
             .unwrap();
-        // Building logs nothing: the layer that installs the policy does.
-        assert_eq!(capture.warnings(), Vec::<String>::new());
-        let svc = api(policy.clone());
-        // Requests log no warnings.
-        for _ in 0..3 {
-            let req = Request::get("/")
-                .header("origin", PAGE)
-                .body(String::new())
-                .unwrap();
-            runtime.block_on(svc.clone().oneshot(req)).unwrap();
-        }
-        policy
-    });
-    let warns = capture.warnings();
+        runtime.block_on(svc.clone().oneshot(req)).unwrap();
+    }
+    let warns = logged_warnings(&capture);
     assert_eq!(warns.len(), 2, "{warns:?}");
     for (w, expected) in warns.iter().zip(policy.warnings()) {
         assert_eq!(*w, format!("CORS policy: {expected}"));
@@ -334,29 +288,26 @@ fn each_warning_is_logged_once_at_warn_when_the_layer_is_made() {
 fn a_policy_from_the_environment_logs_each_warning_once() {
     use tower_cors::CorsConfig;
 
-    let capture = logged::Capture::default();
-    let policy = capture.during(|| {
-        let config = CorsConfig::from_env_vars(
-            "CORS",
-            [
-                ("CORS_ALLOW_ORIGINS", PAGE),
-                ("CORS_MAX_AGE_SECS", "3600"),
-                ("CORS_ALLOW_PRIVATE_NETWORK", "true"),
-            ],
-        )
-        .unwrap();
-        let policy = CorsPolicy::try_from(config).unwrap();
-        assert_eq!(capture.warnings(), Vec::<String>::new());
-        let _layer = CorsLayer::new(policy.clone());
-        policy
-    });
+    let capture = crate::support::Capture::start();
+    let config = CorsConfig::from_env_vars(
+        "CORS",
+        [
+            ("CORS_ALLOW_ORIGINS", PAGE),
+            ("CORS_MAX_AGE_SECS", "3600"),
+            ("CORS_ALLOW_PRIVATE_NETWORK", "true"),
+        ],
+    )
+    .unwrap();
+    let policy = CorsPolicy::try_from(config).unwrap();
+    assert_eq!(logged_warnings(&capture), Vec::<String>::new());
+    let _layer = CorsLayer::new(policy.clone());
     let expected: Vec<String> = policy
         .warnings()
         .iter()
         .map(|w| format!("CORS policy: {w}"))
         .collect();
     assert_eq!(expected.len(), 2);
-    assert_eq!(capture.warnings(), expected);
+    assert_eq!(logged_warnings(&capture), expected);
 }
 
 /// A reload handle logs each policy it sets, once.
@@ -365,20 +316,18 @@ fn a_policy_from_the_environment_logs_each_warning_once() {
 fn a_reloaded_policy_logs_its_warnings_when_set() {
     use tower_cors::ReloadableCorsLayer;
 
-    let capture = logged::Capture::default();
     let quiet = CorsPolicy::builder().allow_origins([PAGE]).build().unwrap();
     let noisy = CorsPolicy::builder()
         .allow_origins([PAGE])
         .max_age(Duration::from_secs(3600))
         .build()
         .unwrap();
-    capture.during(|| {
-        let (_layer, handle) = ReloadableCorsLayer::new(quiet);
-        assert_eq!(capture.warnings(), Vec::<String>::new());
-        handle.set(noisy.clone());
-    });
+    let capture = crate::support::Capture::start();
+    let (_layer, handle) = ReloadableCorsLayer::new(quiet);
+    assert_eq!(logged_warnings(&capture), Vec::<String>::new());
+    handle.set(noisy.clone());
     assert_eq!(
-        capture.warnings(),
+        logged_warnings(&capture),
         [format!("CORS policy: {}", noisy.warnings()[0])]
     );
 }

@@ -3,18 +3,19 @@
 //! (`Vary: Origin` wherever the answer depends on `Origin`).
 
 use http::header::ORIGIN;
-use tower_cors::browser::{Credentials, PageRequest};
+use tower_cors::browser::{varies_on_origin, Credentials, PageRequest, Url};
 use tower_cors::CorsConfig;
 
 use super::expect::{self, Ask, How, Kind};
-use super::judge::{judge, Judged, Oracle, Verdict};
+use super::judge::{judge, Judged, Judgement, Oracle};
 use super::policy::Intended;
-use crate::probe::{allow_origin, varies_on_origin};
-use crate::transport::{Client, Head};
+use crate::answer::allow_origin;
+use crate::transport::{Client, ResponseHead};
+use crate::url;
 
 /// Whether an expectation held.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+pub enum Grade {
     /// The deployment does what the policy says.
     Pass,
     /// It does not.
@@ -23,13 +24,13 @@ pub enum Outcome {
     Error,
 }
 
-impl Outcome {
+impl Grade {
     /// `pass`, `fail` or `error`.
     pub fn as_str(self) -> &'static str {
         match self {
-            Outcome::Pass => "pass",
-            Outcome::Fail => "fail",
-            Outcome::Error => "error",
+            Grade::Pass => "pass",
+            Grade::Fail => "fail",
+            Grade::Error => "error",
         }
     }
 }
@@ -62,18 +63,18 @@ pub struct Row {
     /// What the deployment answered (its `Access-Control-Allow-*` values).
     pub answer: String,
     /// Pass, fail or error.
-    pub outcome: Outcome,
+    pub grade: Grade,
 }
 
 impl Row {
     /// Whether the deployment let in something the policy does not.
     pub fn allows_more(&self) -> bool {
-        self.outcome == Outcome::Fail && self.expected == "blocked" && self.got == "allowed"
+        self.grade == Grade::Fail && self.expected == "blocked" && self.got == "allowed"
     }
 
     /// Whether the deployment blocked something the policy allows.
     pub fn allows_less(&self) -> bool {
-        self.outcome == Outcome::Fail && self.expected == "allowed" && self.got == "blocked"
+        self.grade == Grade::Fail && self.expected == "allowed" && self.got == "blocked"
     }
 }
 
@@ -89,16 +90,16 @@ pub struct ContractReport {
 }
 
 impl ContractReport {
-    /// How many rows have this outcome.
-    pub fn count(&self, outcome: Outcome) -> usize {
-        self.rows.iter().filter(|r| r.outcome == outcome).count()
+    /// How many rows have this grade.
+    pub fn count(&self, grade: Grade) -> usize {
+        self.rows.iter().filter(|r| r.grade == grade).count()
     }
 
     /// `conforms`, `differs` or `error`.
     pub fn verdict(&self) -> &'static str {
-        if self.count(Outcome::Fail) > 0 {
+        if self.count(Grade::Fail) > 0 {
             "differs"
-        } else if self.count(Outcome::Error) > 0 {
+        } else if self.count(Grade::Error) > 0 {
             "error"
         } else {
             "conforms"
@@ -131,11 +132,14 @@ pub fn parse_send(text: &str, first_url: &str) -> Result<Send, String> {
         .split_once(char::is_whitespace)
         .ok_or_else(|| format!("--send '{text}': expected 'METHOD PATH', e.g. 'POST /items'"))?;
     let target = target.trim();
-    let url = if target.contains("://") {
-        target.to_owned()
-    } else if target.starts_with('/') {
-        format!("{}{target}", origin_part(first_url))
-    } else {
+    // A whole URL, or a path on the first URL's server.
+    let url = Url::parse(target).map(|u| u.to_string()).or_else(|| {
+        target
+            .starts_with('/')
+            .then(|| url::resolve(first_url, target))
+            .flatten()
+    });
+    let Some(url) = url else {
         return Err(format!(
             "--send '{text}': the path must start with / (or give a whole URL)"
         ));
@@ -144,15 +148,6 @@ pub fn parse_send(text: &str, first_url: &str) -> Result<Send, String> {
         method: method.to_owned(),
         url,
     })
-}
-
-/// `scheme://authority` of a URL.
-fn origin_part(url: &str) -> &str {
-    let start = url.find("://").map_or(0, |i| i + 3);
-    let end = url[start..]
-        .find(['/', '?', '#'])
-        .map_or(url.len(), |i| start + i);
-    &url[..end]
 }
 
 /// Runs every expectation.
@@ -169,7 +164,7 @@ pub async fn run(
         if url == &urls[0] {
             asks.extend(sent_asks(&intended.config, sends));
         }
-        let mut answers: Vec<(String, Head)> = Vec::new();
+        let mut answers: Vec<(String, ResponseHead)> = Vec::new();
         // After a request got no answer, the rest of this URL's are not
         // sent: each would wait for its own timeout.
         let mut unreachable: Option<String> = None;
@@ -183,7 +178,7 @@ pub async fn run(
             let (row, judged) = try_ask(client, &oracle, url, ask).await;
             if judged
                 .as_ref()
-                .is_some_and(|j| matches!(j.verdict, Verdict::NoAnswer(_)))
+                .is_some_and(|j| matches!(j.judgement, Judgement::NoAnswer(_)))
             {
                 unreachable = row.message.clone();
             }
@@ -247,7 +242,7 @@ fn blank_row(url: &str, ask: Ask) -> Row {
         code: None,
         message: None,
         answer: String::new(),
-        outcome: Outcome::Error,
+        grade: Grade::Error,
         ask: Some(ask),
     }
 }
@@ -279,22 +274,22 @@ async fn try_ask(
     };
     let expected = judge(oracle, &request, how).await;
     let got = judge(client, &request, how).await;
-    row.expected = expected.verdict.as_str().to_owned();
-    row.got = got.verdict.as_str().to_owned();
+    row.expected = expected.judgement.as_str().to_owned();
+    row.got = got.judgement.as_str().to_owned();
     row.status = got.status();
     row.answer = got.answer_summary();
-    match &got.verdict {
-        Verdict::Blocked { code, message } => {
+    match &got.judgement {
+        Judgement::Blocked { code, message } => {
             row.code = Some(code.clone());
             row.message = Some(message.clone());
         }
-        Verdict::NoAnswer(e) => row.message = Some(e.clone()),
-        Verdict::Allowed => {}
+        Judgement::NoAnswer(e) => row.message = Some(e.clone()),
+        Judgement::Allowed => {}
     }
-    row.outcome = match &got.verdict {
-        Verdict::NoAnswer(_) => Outcome::Error,
-        v if v.as_str() == expected.verdict.as_str() => Outcome::Pass,
-        _ => Outcome::Fail,
+    row.grade = match &got.judgement {
+        Judgement::NoAnswer(_) => Grade::Error,
+        v if v.as_str() == expected.judgement.as_str() => Grade::Pass,
+        _ => Grade::Fail,
     };
     (row, Some(got))
 }
@@ -306,7 +301,7 @@ async fn vary_row(
     client: &Client,
     config: &CorsConfig,
     url: &str,
-    mut answers: Vec<(String, Head)>,
+    mut answers: Vec<(String, ResponseHead)>,
 ) -> Row {
     let mut row = vary_blank(url);
     // The same GET from a made-up origin, without its Origin header.
@@ -349,10 +344,10 @@ async fn vary_row(
         .join("; ");
     if !depends {
         row.got = "not needed: every answer is the same".into();
-        row.outcome = Outcome::Pass;
+        row.grade = Grade::Pass;
     } else if missing.is_empty() {
         row.got = "Vary: Origin".into();
-        row.outcome = Outcome::Pass;
+        row.grade = Grade::Pass;
     } else {
         row.got = format!(
             "no Vary: Origin on {} of {} answers",
@@ -360,7 +355,7 @@ async fn vary_row(
             seen.len()
         );
         row.message = Some(format!("missing on the answers to {}", missing.join(", ")));
-        row.outcome = Outcome::Fail;
+        row.grade = Grade::Fail;
     }
     row
 }
@@ -380,6 +375,6 @@ fn vary_blank(url: &str) -> Row {
         code: None,
         message: None,
         answer: String::new(),
-        outcome: Outcome::Error,
+        grade: Grade::Error,
     }
 }

@@ -6,7 +6,8 @@
 
 use tower_cors::CorsConfig;
 
-use crate::audit::tricks;
+use crate::diagnose::tricks;
+use crate::url;
 
 /// What an expectation is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,7 +78,7 @@ impl Ask {
         let mut s = self.method.clone();
         if self.url != base_url {
             s.push(' ');
-            s.push_str(path_of(&self.url));
+            s.push_str(&url::path_and_query(&self.url));
         }
         for (name, _) in &self.headers {
             s.push_str(" + ");
@@ -93,12 +94,6 @@ impl Ask {
         }
         s
     }
-}
-
-/// The path and query of a URL, for display.
-pub fn path_of(url: &str) -> &str {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    rest.find('/').map_or("/", |i| &rest[i..])
 }
 
 /// An origin to try and why.
@@ -117,9 +112,10 @@ const SAMPLE_PORT: &str = "49152";
 
 /// An origin a pattern allows: `https://*.example.com` gives
 /// `https://cors-check-probe.example.com`, `http://localhost:*` gives
-/// `http://localhost:49152`.
+/// `http://localhost:49152`. (A valid pattern has `*.` only as the host's
+/// first label.)
 pub fn sample(pattern: &str) -> String {
-    let s = pattern.replacen("://*.", &format!("://{SAMPLE_LABEL}."), 1);
+    let s = pattern.replacen("*.", &format!("{SAMPLE_LABEL}."), 1);
     with_sample_port(&s)
 }
 
@@ -127,8 +123,8 @@ pub fn sample(pattern: &str) -> String {
 /// `https://*.example.com` gives `https://example.com`.
 fn apex(pattern: &str) -> Option<String> {
     pattern
-        .contains("://*.")
-        .then(|| with_sample_port(&pattern.replacen("://*.", "://", 1)))
+        .contains("*.")
+        .then(|| with_sample_port(&pattern.replacen("*.", "", 1)))
 }
 
 fn with_sample_port(origin: &str) -> String {
@@ -138,15 +134,11 @@ fn with_sample_port(origin: &str) -> String {
     }
 }
 
-/// The origin no policy lists: a reserved name (RFC 2606), with the
-/// scheme of the policy's first origin.
+/// The origin no policy lists: the made-up origin, with the scheme of
+/// the policy's first origin.
 pub fn unlisted(config: &CorsConfig) -> String {
-    let scheme = config
-        .allow_origins
-        .first()
-        .and_then(|o| o.split_once("://"))
-        .map_or("https", |(s, _)| s);
-    format!("{scheme}://cors-check-probe.example")
+    let first = config.allow_origins.first().map(|o| sample(o));
+    url::made_up_origin(first.as_deref().unwrap_or_default())
 }
 
 /// The origins the policy lets in: each listed one, a sample of each
@@ -234,80 +226,18 @@ fn safelisted_method(method: &str) -> bool {
 /// Every request to try against `url`.
 pub fn asks(config: &CorsConfig, url: &str) -> Vec<Ask> {
     let allowed = allowed_origins(config);
-    let others = other_origins(config, &allowed);
-    let credentials = config.allow_credentials;
-    let any_method = config.allow_methods.iter().any(|m| m == "*");
-    let any_header = config.allow_headers.iter().any(|h| h == "*");
-    let base = |kind: Kind, t: &Tried, method: &str, how: How| Ask {
-        kind,
-        url: url.to_owned(),
-        origin: t.origin.clone(),
-        why: t.why.clone(),
-        method: method.to_owned(),
-        headers: Vec::new(),
-        credentials,
-        how,
+    let asker = Asker {
+        url,
+        credentials: config.allow_credentials,
     };
-    // Methods: each listed one (a sample for `*`); HEAD is sent, the
-    // others are preflighted.
-    let mut methods: Vec<&str> = Vec::new();
-    for m in &config.allow_methods {
-        let m = if m == "*" { "PATCH" } else { m.as_str() };
-        if m != "GET" && !methods.contains(&m) {
-            methods.push(m);
-        }
-    }
-    let mut headers: Vec<&str> = Vec::new();
-    for h in &config.allow_headers {
-        let h = if h == "*" {
-            "x-cors-check-any"
-        } else {
-            h.as_str()
-        };
-        if !headers.iter().any(|x| x.eq_ignore_ascii_case(h)) {
-            headers.push(h);
-        }
-    }
+    let methods = tried_methods(config);
+    let headers = tried_headers(config);
     let mut out = Vec::new();
     for t in &allowed {
-        out.push(base(Kind::Origin, t, "GET", How::Sent));
-        for m in &methods {
-            let how = if *m == "HEAD" {
-                How::Sent
-            } else {
-                How::PreflightOnly
-            };
-            out.push(base(Kind::Method, t, m, how));
-        }
-        for h in &headers {
-            let mut ask = base(Kind::Header, t, "GET", How::PreflightOnly);
-            ask.headers
-                .push(((*h).to_owned(), header_value(h).to_owned()));
-            out.push(ask);
-        }
+        out.extend(asker.allowed(t, &methods, &headers));
     }
     if let Some(first) = allowed.first() {
-        if !any_method {
-            let listed = |m: &str| config.allow_methods.iter().any(|x| x == m);
-            if let Some(m) = ["DELETE", "PUT", "PATCH"].into_iter().find(|m| !listed(m)) {
-                let mut ask = base(Kind::Method, first, m, How::PreflightOnly);
-                ask.why = format!("{}; {m} is not in allow_methods", first.why);
-                out.push(ask);
-            }
-        }
-        if !any_header {
-            let mut ask = base(Kind::Header, first, "GET", How::PreflightOnly);
-            ask.headers
-                .push(("x-cors-check-unlisted".into(), "cors-check".into()));
-            ask.why = format!("{}; the header is not in allow_headers", first.why);
-            out.push(ask);
-        }
-        if !credentials {
-            let mut ask = base(Kind::Credentials, first, "GET", How::Sent);
-            ask.credentials = true;
-            ask.why = format!("{}; allow_credentials is false", first.why);
-            out.push(ask);
-        }
+        out.extend(asker.unlisted(config, first));
     }
     // Origins the policy does not list: the plain request, and the first
     // preflighted method or header, since servers often answer preflights
@@ -321,18 +251,11 @@ pub fn asks(config: &CorsConfig, url: &str) -> Vec<Ask> {
                 .first()
                 .map(|h| ("GET".to_owned(), Some(h.to_string())))
         });
-    for t in &others {
-        out.push(base(Kind::Origin, t, "GET", How::Sent));
-        if let Some((method, header)) = &preflighted {
-            let mut ask = base(Kind::Origin, t, method, How::PreflightOnly);
-            if let Some(h) = header {
-                ask.headers.push((h.clone(), header_value(h).to_owned()));
-            }
-            out.push(ask);
-        }
+    for t in &other_origins(config, &allowed) {
+        out.extend(asker.stranger(t, preflighted.as_ref()));
     }
     if let Some(first) = allowed.first() {
-        let mut ask = base(Kind::ErrorResponse, first, "GET", How::Sent);
+        let mut ask = asker.ask(Kind::ErrorResponse, first, "GET", How::Sent);
         ask.url = missing_path(url);
         ask.why = format!("{}; a path that does not exist", first.why);
         out.push(ask);
@@ -340,13 +263,125 @@ pub fn asks(config: &CorsConfig, url: &str) -> Vec<Ask> {
     out
 }
 
-/// A path that cannot exist beside `url`'s: its last segment replaced.
+/// The methods tried from each allowed origin: each listed one but GET (a
+/// sample for `*`).
+fn tried_methods(config: &CorsConfig) -> Vec<&str> {
+    let mut methods: Vec<&str> = Vec::new();
+    for m in &config.allow_methods {
+        let m = if m == "*" { "PATCH" } else { m.as_str() };
+        if m != "GET" && !methods.contains(&m) {
+            methods.push(m);
+        }
+    }
+    methods
+}
+
+/// The request headers tried from each allowed origin: each listed one (a
+/// sample for `*`).
+fn tried_headers(config: &CorsConfig) -> Vec<&str> {
+    let mut headers: Vec<&str> = Vec::new();
+    for h in &config.allow_headers {
+        let h = if h == "*" {
+            "x-cors-check-any"
+        } else {
+            h.as_str()
+        };
+        if !headers.iter().any(|x| x.eq_ignore_ascii_case(h)) {
+            headers.push(h);
+        }
+    }
+    headers
+}
+
+/// Builds the requests to one URL.
+struct Asker<'a> {
+    url: &'a str,
+    /// Whether the policy allows credentials: then every request is
+    /// credentialed, as the page's would be.
+    credentials: bool,
+}
+
+impl Asker<'_> {
+    /// A request from `t`'s origin.
+    fn ask(&self, kind: Kind, t: &Tried, method: &str, how: How) -> Ask {
+        Ask {
+            kind,
+            url: self.url.to_owned(),
+            origin: t.origin.clone(),
+            why: t.why.clone(),
+            method: method.to_owned(),
+            headers: Vec::new(),
+            credentials: self.credentials,
+            how,
+        }
+    }
+
+    /// What an allowed origin must be able to do: a GET, each method (HEAD
+    /// sent, the others preflighted) and each header.
+    fn allowed(&self, t: &Tried, methods: &[&str], headers: &[&str]) -> Vec<Ask> {
+        let mut out = vec![self.ask(Kind::Origin, t, "GET", How::Sent)];
+        for m in methods {
+            let how = if *m == "HEAD" {
+                How::Sent
+            } else {
+                How::PreflightOnly
+            };
+            out.push(self.ask(Kind::Method, t, m, how));
+        }
+        for h in headers {
+            let mut ask = self.ask(Kind::Header, t, "GET", How::PreflightOnly);
+            ask.headers
+                .push(((*h).to_owned(), header_value(h).to_owned()));
+            out.push(ask);
+        }
+        out
+    }
+
+    /// What the first allowed origin must not be able to do: a method and
+    /// a header the policy does not list, credentials it does not allow.
+    fn unlisted(&self, config: &CorsConfig, first: &Tried) -> Vec<Ask> {
+        let mut out = Vec::new();
+        if !config.allow_methods.iter().any(|m| m == "*") {
+            let listed = |m: &str| config.allow_methods.iter().any(|x| x == m);
+            if let Some(m) = ["DELETE", "PUT", "PATCH"].into_iter().find(|m| !listed(m)) {
+                let mut ask = self.ask(Kind::Method, first, m, How::PreflightOnly);
+                ask.why = format!("{}; {m} is not in allow_methods", first.why);
+                out.push(ask);
+            }
+        }
+        if !config.allow_headers.iter().any(|h| h == "*") {
+            let mut ask = self.ask(Kind::Header, first, "GET", How::PreflightOnly);
+            ask.headers
+                .push(("x-cors-check-unlisted".into(), "cors-check".into()));
+            ask.why = format!("{}; the header is not in allow_headers", first.why);
+            out.push(ask);
+        }
+        if !self.credentials {
+            let mut ask = self.ask(Kind::Credentials, first, "GET", How::Sent);
+            ask.credentials = true;
+            ask.why = format!("{}; allow_credentials is false", first.why);
+            out.push(ask);
+        }
+        out
+    }
+
+    /// An origin the policy does not list: its GET, and the `preflighted`
+    /// method (and header) if there is one.
+    fn stranger(&self, t: &Tried, preflighted: Option<&(String, Option<String>)>) -> Vec<Ask> {
+        let mut out = vec![self.ask(Kind::Origin, t, "GET", How::Sent)];
+        if let Some((method, header)) = preflighted {
+            let mut ask = self.ask(Kind::Origin, t, method, How::PreflightOnly);
+            if let Some(h) = header {
+                ask.headers.push((h.clone(), header_value(h).to_owned()));
+            }
+            out.push(ask);
+        }
+        out
+    }
+}
+
+/// A path that cannot exist beside `url`'s: its last segment replaced,
+/// without the query (`url` itself when it is not a URL).
 pub fn missing_path(url: &str) -> String {
-    let without_query = url.split(['?', '#']).next().unwrap_or(url);
-    let (scheme, rest) = without_query
-        .split_once("://")
-        .unwrap_or(("http", without_query));
-    let (authority, path) = rest.find('/').map_or((rest, "/"), |i| rest.split_at(i));
-    let dir = path.rfind('/').map_or("/", |i| &path[..=i]);
-    format!("{scheme}://{authority}{dir}cors-check-no-such-path")
+    url::resolve(url, "cors-check-no-such-path").unwrap_or_else(|| url.to_owned())
 }

@@ -1,61 +1,117 @@
 //! `--policy ... --json`: one object, the policy and every expectation
 //! (fields in docs/cors-check.md).
 
-use serde_json::{json, Value};
+use serde::Serialize;
 
-use super::check::{ContractReport, Outcome, Row};
+use super::check::{ContractReport, Grade, Row};
 use super::expect::How;
-use crate::json::SCHEMA;
-use crate::walk::ENGINE;
+use crate::answer::ENGINE;
+use crate::output::json::SCHEMA;
 
-/// The report as JSON.
-pub fn report(r: &ContractReport) -> Value {
-    let c = &r.intended.config;
-    json!({
-        "schema": SCHEMA,
-        "mode": "policy",
-        "policy": {
-            "source": r.intended.source,
-            "allow_origins": c.allow_origins,
-            "allow_methods": c.allow_methods,
-            "allow_headers": c.allow_headers,
-            "allow_credentials": c.allow_credentials,
-        },
-        "urls": r.urls,
-        "engine": ENGINE.name(),
-        "verdict": r.verdict(),
-        "passed": r.count(Outcome::Pass),
-        "failed": r.count(Outcome::Fail),
-        "errors": r.count(Outcome::Error),
-        "allows_more": r.rows.iter().filter(|row| row.allows_more()).count(),
-        "allows_less": r.rows.iter().filter(|row| row.allows_less()).count(),
-        "expectations": r.rows.iter().map(row).collect::<Vec<_>>(),
-    })
+/// The whole check.
+#[derive(Debug, Serialize)]
+pub struct ReportJson<'a> {
+    schema: u64,
+    mode: &'static str,
+    policy: PolicyJson<'a>,
+    urls: &'a [String],
+    engine: &'static str,
+    verdict: &'static str,
+    passed: usize,
+    failed: usize,
+    errors: usize,
+    allows_more: usize,
+    allows_less: usize,
+    expectations: Vec<RowJson<'a>>,
 }
 
-fn row(r: &Row) -> Value {
-    let request = r.ask.as_ref().map(|a| {
-        json!({
-            "url": a.url,
-            "method": a.method,
-            "headers": a.headers.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
-            "credentials": a.credentials,
-            "sent": match a.how { How::Sent => "request", How::PreflightOnly => "preflight" },
-        })
+/// The policy's settings the expectations come from.
+#[derive(Debug, Serialize)]
+struct PolicyJson<'a> {
+    source: &'a str,
+    allow_origins: &'a [String],
+    allow_methods: &'a [String],
+    allow_headers: &'a [String],
+    allow_credentials: bool,
+}
+
+/// One expectation.
+#[derive(Debug, Serialize)]
+struct RowJson<'a> {
+    url: &'a str,
+    kind: &'static str,
+    origin: Option<&'a str>,
+    why: &'a str,
+    request: Option<RequestJson<'a>>,
+    description: &'a str,
+    expected: &'a str,
+    got: &'a str,
+    result: &'static str,
+    status: Option<u16>,
+    code: Option<&'a str>,
+    message: Option<&'a str>,
+    answer: &'a str,
+}
+
+/// The request an expectation tried.
+#[derive(Debug, Serialize)]
+struct RequestJson<'a> {
+    url: &'a str,
+    method: &'a str,
+    headers: Vec<&'a str>,
+    credentials: bool,
+    sent: &'static str,
+}
+
+/// The report as JSON.
+pub fn report(r: &ContractReport) -> ReportJson<'_> {
+    let c = &r.intended.config;
+    ReportJson {
+        schema: SCHEMA,
+        mode: "policy",
+        policy: PolicyJson {
+            source: &r.intended.source,
+            allow_origins: &c.allow_origins,
+            allow_methods: &c.allow_methods,
+            allow_headers: &c.allow_headers,
+            allow_credentials: c.allow_credentials,
+        },
+        urls: &r.urls,
+        engine: ENGINE.name(),
+        verdict: r.verdict(),
+        passed: r.count(Grade::Pass),
+        failed: r.count(Grade::Fail),
+        errors: r.count(Grade::Error),
+        allows_more: r.rows.iter().filter(|row| row.allows_more()).count(),
+        allows_less: r.rows.iter().filter(|row| row.allows_less()).count(),
+        expectations: r.rows.iter().map(row).collect(),
+    }
+}
+
+fn row(r: &Row) -> RowJson<'_> {
+    let request = r.ask.as_ref().map(|a| RequestJson {
+        url: &a.url,
+        method: &a.method,
+        headers: a.headers.iter().map(|(n, _)| n.as_str()).collect(),
+        credentials: a.credentials,
+        sent: match a.how {
+            How::Sent => "request",
+            How::PreflightOnly => "preflight",
+        },
     });
-    json!({
-        "url": r.url,
-        "kind": r.kind,
-        "origin": r.ask.as_ref().map(|a| a.origin.as_str()),
-        "why": r.why,
-        "request": request,
-        "description": r.request,
-        "expected": r.expected,
-        "got": r.got,
-        "result": r.outcome.as_str(),
-        "status": r.status,
-        "code": r.code,
-        "message": r.message,
-        "answer": r.answer,
-    })
+    RowJson {
+        url: &r.url,
+        kind: r.kind,
+        origin: r.ask.as_ref().map(|a| a.origin.as_str()),
+        why: &r.why,
+        request,
+        description: &r.request,
+        expected: &r.expected,
+        got: &r.got,
+        result: r.grade.as_str(),
+        status: r.status,
+        code: r.code.as_deref(),
+        message: r.message.as_deref(),
+        answer: &r.answer,
+    }
 }

@@ -10,18 +10,17 @@ use tower_cors::browser::{check_preflight, check_response, CorsRequest};
 use tower_cors::{CorsPolicy, Decision};
 
 use super::expect::How;
-use crate::probe::{allow_origin, allows_credentials, preflight_for};
-use crate::transport::{Client, Head, TransportError};
-use crate::walk::ENGINE;
+use crate::answer::{allow_origin, allows_credentials, preflight_for, ENGINE};
+use crate::transport::{Client, ResponseHead, TransportError};
 
 /// Something that answers requests.
 pub trait Server {
     /// The answer's head, or why there was none.
-    async fn answer(&self, request: &Request<()>) -> Result<Head, TransportError>;
+    async fn answer(&self, request: &Request<()>) -> Result<ResponseHead, TransportError>;
 }
 
 impl Server for Client {
-    async fn answer(&self, request: &Request<()>) -> Result<Head, TransportError> {
+    async fn answer(&self, request: &Request<()>) -> Result<ResponseHead, TransportError> {
         self.send(request).await
     }
 }
@@ -32,7 +31,7 @@ impl Server for Client {
 pub struct Oracle<'a>(pub &'a CorsPolicy);
 
 impl Server for Oracle<'_> {
-    async fn answer(&self, request: &Request<()>) -> Result<Head, TransportError> {
+    async fn answer(&self, request: &Request<()>) -> Result<ResponseHead, TransportError> {
         let (status, headers) = match self.0.evaluate(request.method(), request.headers()) {
             Decision::PreflightAllowed(a) => (a.status(), a.headers()),
             Decision::PreflightRefused(r) => (r.status(), r.headers()),
@@ -43,7 +42,7 @@ impl Server for Oracle<'_> {
                 (StatusCode::OK, headers)
             }
         };
-        Ok(Head {
+        Ok(ResponseHead {
             status,
             headers,
             version: Version::HTTP_11,
@@ -54,7 +53,7 @@ impl Server for Oracle<'_> {
 
 /// What the browser made of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
+pub enum Judgement {
     /// The page gets the response (or, preflight only, may send the request).
     Allowed,
     /// The browser blocks it: Chromium's code and console message.
@@ -68,13 +67,13 @@ pub enum Verdict {
     NoAnswer(String),
 }
 
-impl Verdict {
+impl Judgement {
     /// `allowed`, `blocked` or `error`.
     pub fn as_str(&self) -> &'static str {
         match self {
-            Verdict::Allowed => "allowed",
-            Verdict::Blocked { .. } => "blocked",
-            Verdict::NoAnswer(_) => "error",
+            Judgement::Allowed => "allowed",
+            Judgement::Blocked { .. } => "blocked",
+            Judgement::NoAnswer(_) => "error",
         }
     }
 }
@@ -83,9 +82,9 @@ impl Verdict {
 #[derive(Debug, Clone)]
 pub struct Judged {
     /// What the browser made of it.
-    pub verdict: Verdict,
+    pub judgement: Judgement,
     /// The last request sent and its answer, if any.
-    pub last: Option<(Request<()>, Head)>,
+    pub last: Option<(Request<()>, ResponseHead)>,
 }
 
 impl Judged {
@@ -118,7 +117,7 @@ impl Judged {
         format!(
             "{} {} answered {}: {}",
             request.method(),
-            crate::contract::expect::path_of(&request.uri().to_string()),
+            crate::url::path_and_query(&request.uri().to_string()),
             head.status.as_u16(),
             parts.join(", ")
         )
@@ -141,13 +140,13 @@ pub async fn judge(server: &impl Server, request: &CorsRequest, how: How) -> Jud
         let last = Some((preflight, head));
         if let Err(blocked) = verdict {
             return Judged {
-                verdict: blocked_verdict(&blocked),
+                judgement: blocked_judgement(&blocked),
                 last,
             };
         }
         if how == How::PreflightOnly {
             return Judged {
-                verdict: Verdict::Allowed,
+                judgement: Judgement::Allowed,
                 last,
             };
         }
@@ -158,17 +157,17 @@ pub async fn judge(server: &impl Server, request: &CorsRequest, how: How) -> Jud
         Err(e) => return no_answer(e),
     };
     let verdict = match check_response(ENGINE, request, head.status, &head.headers) {
-        Ok(_) => Verdict::Allowed,
-        Err(blocked) => blocked_verdict(&blocked),
+        Ok(_) => Judgement::Allowed,
+        Err(blocked) => blocked_judgement(&blocked),
     };
     Judged {
-        verdict,
+        judgement: verdict,
         last: Some((actual, head)),
     }
 }
 
-fn blocked_verdict(b: &tower_cors::browser::Blocked) -> Verdict {
-    Verdict::Blocked {
+fn blocked_judgement(b: &tower_cors::browser::Blocked) -> Judgement {
+    Judgement::Blocked {
         code: b.code().as_str().to_owned(),
         message: b.message(),
     }
@@ -176,7 +175,7 @@ fn blocked_verdict(b: &tower_cors::browser::Blocked) -> Verdict {
 
 fn no_answer(e: TransportError) -> Judged {
     Judged {
-        verdict: Verdict::NoAnswer(e.to_string()),
+        judgement: Judgement::NoAnswer(e.to_string()),
         last: None,
     }
 }

@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use super::check::{ContractReport, Outcome, Row};
+use super::check::{ContractReport, Grade, Row};
 use super::expect;
 
 const HEADINGS: [&str; 6] = ["result", "origin", "request", "expected", "got", "reason"];
@@ -13,6 +13,19 @@ const HEADINGS: [&str; 6] = ["result", "origin", "request", "expected", "got", "
 /// The whole report as text.
 pub fn render(r: &ContractReport) -> String {
     let mut out = String::new();
+    policy(&mut out, r);
+    for url in &r.urls {
+        let rows: Vec<&Row> = r.rows.iter().filter(|row| &row.url == url).collect();
+        let _ = writeln!(out, "\n{url}");
+        table(&mut out, &rows);
+    }
+    counts(&mut out, r);
+    let _ = writeln!(out, "{}", verdict(r));
+    out
+}
+
+/// The first lines: what is checked against which policy, and the policy.
+fn policy(out: &mut String, r: &ContractReport) {
     let c = &r.intended.config;
     let _ = writeln!(
         out,
@@ -54,29 +67,31 @@ pub fn render(r: &ContractReport) -> String {
             "no"
         }
     );
-    for url in &r.urls {
-        let rows: Vec<&Row> = r.rows.iter().filter(|row| &row.url == url).collect();
-        let _ = writeln!(out, "\n{url}");
-        table(&mut out, &rows);
-    }
-    let (pass, fail, error) = (
-        r.count(Outcome::Pass),
-        r.count(Outcome::Fail),
-        r.count(Outcome::Error),
-    );
+}
+
+/// How many expectations passed, failed and could not be tried.
+fn counts(out: &mut String, r: &ContractReport) {
     let _ = write!(
         out,
-        "\n{} expectations: {pass} passed, {fail} failed",
-        r.rows.len()
+        "\n{} expectations: {} passed, {} failed",
+        r.rows.len(),
+        r.count(Grade::Pass),
+        r.count(Grade::Fail)
     );
+    let error = r.count(Grade::Error);
     if error > 0 {
         let _ = write!(out, ", {error} could not be tried");
     }
     out.push('\n');
+}
+
+/// The last line: whether the deployment does what the policy says.
+fn verdict(r: &ContractReport) -> String {
+    let (fail, error) = (r.count(Grade::Fail), r.count(Grade::Error));
     let more = r.rows.iter().filter(|row| row.allows_more()).count();
     let less = r.rows.iter().filter(|row| row.allows_less()).count();
     let other = fail - more - less;
-    let verdict = match (fail, error) {
+    match (fail, error) {
         (0, 0) => "The deployment does what the policy says.".to_owned(),
         (0, _) => "Not every expectation could be tried: see the errors above.".to_owned(),
         _ => {
@@ -97,9 +112,7 @@ pub fn render(r: &ContractReport) -> String {
                 parts.join(", ")
             )
         }
-    };
-    let _ = writeln!(out, "{verdict}");
-    out
+    }
 }
 
 fn table(out: &mut String, rows: &[&Row]) {
@@ -107,10 +120,10 @@ fn table(out: &mut String, rows: &[&Row]) {
         .iter()
         .map(|r| {
             [
-                match r.outcome {
-                    Outcome::Pass => "pass".to_owned(),
-                    Outcome::Fail => "FAIL".to_owned(),
-                    Outcome::Error => "ERROR".to_owned(),
+                match r.grade {
+                    Grade::Pass => "pass".to_owned(),
+                    Grade::Fail => "FAIL".to_owned(),
+                    Grade::Error => "ERROR".to_owned(),
                 },
                 r.origin.clone(),
                 r.request.clone(),
@@ -132,7 +145,7 @@ fn table(out: &mut String, rows: &[&Row]) {
     line(out, &HEADINGS.map(str::to_owned), &widths);
     for (cells, row) in cells.iter().zip(rows) {
         line(out, cells, &widths);
-        if row.outcome != Outcome::Pass {
+        if row.grade != Grade::Pass {
             let _ = writeln!(out, "        expected because: {}", row.why);
             if let Some(message) = &row.message {
                 let _ = writeln!(out, "        {message}");

@@ -1,11 +1,11 @@
-use std::ffi::OsString;
+use clap::Parser;
 
 use tower_cors::browser::PageRequest;
 use tower_cors::CorsConfig;
 
-use super::check::{parse_send, ContractReport, Outcome, Row};
+use super::check::{parse_send, ContractReport, Grade, Row};
 use super::expect::{self, How, Kind};
-use super::judge::{judge, Oracle, Verdict};
+use super::judge::{judge, Judgement, Oracle};
 use super::policy::{self, Intended};
 use super::{cli, junit};
 
@@ -135,7 +135,7 @@ fn the_requests_cover_every_method_and_header_and_never_send_an_unsafe_method() 
     }
 }
 
-fn expected(policy: &Intended, origin: &str, method: &str, how: How) -> Verdict {
+fn expected(policy: &Intended, origin: &str, method: &str, how: How) -> Judgement {
     let request = PageRequest::new(origin, method, "https://api.example/items")
         .prepare()
         .expect("fetch() accepts it");
@@ -144,7 +144,7 @@ fn expected(policy: &Intended, origin: &str, method: &str, how: How) -> Verdict 
         .expect("a runtime");
     runtime
         .block_on(judge(&Oracle(&policy.policy), &request, how))
-        .verdict
+        .judgement
 }
 
 #[test]
@@ -152,7 +152,7 @@ fn what_must_be_allowed_is_what_tower_cors_answers_with_the_policy() {
     let p = intended(
         "allow_origins = [\"https://*.example.com\", \"http://localhost:*\"]\nallow_methods = [\"PUT\"]\nallow_credentials = true\n",
     );
-    let allowed = |o: &str, m: &str, how| expected(&p, o, m, how) == Verdict::Allowed;
+    let allowed = |o: &str, m: &str, how| expected(&p, o, m, how) == Judgement::Allowed;
     assert!(allowed(
         "https://cors-check-probe.example.com",
         "GET",
@@ -199,35 +199,22 @@ fn send_names_a_path_on_the_first_url_or_a_whole_url() {
 
 #[test]
 fn the_policy_check_is_asked_for_with_either_flag() {
-    let argv = |a: &[&str]| a.iter().map(OsString::from).collect::<Vec<_>>();
-    assert!(cli::requested(&argv(&[
-        "cors-check",
-        "--policy",
-        "c.toml",
-        "u"
-    ])));
-    assert!(cli::requested(&argv(&[
-        "cors-check",
-        "--policy=c.toml",
-        "u"
-    ])));
-    assert!(cli::requested(&argv(&[
-        "cors-check",
-        "u",
-        "--policy-env",
-        "CORS"
-    ])));
-    assert!(!cli::requested(&argv(&[
-        "cors-check",
-        "u",
-        "--origin",
-        "https://a.example"
-    ])));
+    let asks = |a: &[&str]| {
+        crate::cli::Cli::try_parse_from(a)
+            .expect("a command line clap accepts")
+            .contract
+            .source()
+            .is_some()
+    };
+    assert!(asks(&["cors-check", "--policy", "c.toml", "u"]));
+    assert!(asks(&["cors-check", "--policy=c.toml", "u"]));
+    assert!(asks(&["cors-check", "u", "--policy-env", "CORS"]));
+    assert!(!asks(&["cors-check", "u", "--origin", "https://a.example"]));
 }
 
 #[test]
 fn junit_has_one_case_per_expectation_and_escapes_what_it_quotes() {
-    let row = |outcome, origin: &str| Row {
+    let row = |grade, origin: &str| Row {
         url: "https://api.example/items".into(),
         ask: None,
         kind: "origin",
@@ -240,14 +227,14 @@ fn junit_has_one_case_per_expectation_and_escapes_what_it_quotes() {
         code: None,
         message: None,
         answer: "GET /items answered 200: Access-Control-Allow-Origin: <\"&\">".into(),
-        outcome,
+        grade,
     };
     let report = ContractReport {
         intended: intended("allow_origins = [\"https://a.example\"]"),
         urls: vec!["https://api.example/items".into()],
         rows: vec![
-            row(Outcome::Pass, "https://a.example"),
-            row(Outcome::Fail, "https://corscheck.example"),
+            row(Grade::Pass, "https://a.example"),
+            row(Grade::Fail, "https://corscheck.example"),
         ],
     };
     let xml = junit::render(&report);
@@ -266,6 +253,6 @@ fn junit_has_one_case_per_expectation_and_escapes_what_it_quotes() {
         "{xml}"
     );
     assert!(xml.contains("site&apos;s"), "{xml}");
-    assert_eq!(junit::escape("a\u{1}b\nc"), "ab&#10;c");
+    assert_eq!(crate::output::junit::escape("a\u{1}b\nc"), "ab&#10;c");
     assert_eq!(report.exit_code(), 1);
 }

@@ -3,7 +3,7 @@
 use super::*;
 
 fn relation(page: &str, domain: Option<&str>, url: &str) -> Site {
-    let target = Target::parse(url).unwrap();
+    let target = Url::parse(url).unwrap();
     PageSite::new(page, domain).unwrap().relation(&target)
 }
 

@@ -8,7 +8,7 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Uri};
 use super::{Credentials, DOCUMENT_ACCEPT};
 use crate::browser::kind::RequestKind;
 use crate::browser::metadata::{is_potentially_trustworthy, Metadata, PageSite, Site};
-use crate::browser::url::Target;
+use crate::browser::url::Url;
 use crate::fetch;
 
 /// An author header once `fetch()` accepted it.
@@ -51,7 +51,7 @@ pub struct CorsRequest {
     /// A cross-origin redirect happened: `Origin` is `null` from now on.
     pub(crate) tainted: bool,
     pub(crate) initial_url: Uri,
-    pub(crate) target: Target,
+    pub(crate) target: Url,
     pub(crate) method: Method,
     pub(crate) headers: Vec<AuthorHeader>,
     pub(crate) credentials: Credentials,

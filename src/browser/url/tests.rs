@@ -1,7 +1,7 @@
 use super::*;
 
-fn t(url: &str) -> Target {
-    Target::parse(url).unwrap()
+fn t(url: &str) -> Url {
+    Url::parse(url).unwrap()
 }
 
 #[test]
@@ -11,8 +11,8 @@ fn normalises_like_a_browser() {
     assert_eq!(target.origin(), "https://api.example.com");
     assert_eq!(t("http://localhost:3000").uri(), "http://localhost:3000/");
     assert_eq!(t("http://[::1]:80/").origin(), "http://[::1]");
-    assert!(Target::parse("https://user@host/").is_none());
-    assert!(Target::parse("data:text/plain,x").is_none());
+    assert!(Url::parse("https://user@host/").is_none());
+    assert!(Url::parse("data:text/plain,x").is_none());
 }
 
 #[test]
@@ -63,9 +63,9 @@ fn hosts_are_read_as_browsers_read_them() {
         "https://xn--bcher-kva.de"
     );
     // Hosts no browser loads: `fetch()` refuses these URLs.
-    assert!(Target::parse("https://256.0.0.1/").is_none());
-    assert!(Target::parse("https://xn--f.example/").is_none());
-    assert!(Target::parse(&format!("https://{}.example/", "a".repeat(64))).is_none());
+    assert!(Url::parse("https://256.0.0.1/").is_none());
+    assert!(Url::parse("https://xn--f.example/").is_none());
+    assert!(Url::parse(&format!("https://{}.example/", "a".repeat(64))).is_none());
     // A page origin must be exactly what a browser sends.
     let o = |s: &str| serialize_origin(&s.parse().unwrap());
     assert_eq!(o("http://127.1").as_deref(), Some("http://127.0.0.1"));
@@ -214,9 +214,9 @@ mod agreement {
                 .map_err(|e| TestCaseError::fail(format!("the url crate refuses {url}: {e}")))?
                 .origin()
                 .ascii_serialization();
-            let target = Target::parse(&url);
+            let target = Url::parse(&url);
             prop_assert!(target.is_some(), "the model refuses {}", url);
-            let origin = target.as_ref().map_or("", Target::origin);
+            let origin = target.as_ref().map_or("", Url::origin);
             prop_assert_eq!(origin, expected.as_str(), "origin of {}", url);
             let uri: Uri = origin.parse().map_err(|e| TestCaseError::fail(format!("{e}")))?;
             let page = serialize_origin(&uri);

@@ -24,7 +24,7 @@ fn refused(pairs: &[(&str, &str)], uri: Option<&str>) -> bool {
         (Some(o), None) => Some(o),
         _ => None,
     };
-    let target = uri.as_ref().map(Target::of).unwrap_or_default();
+    let target = uri.as_ref().map(SchemeAndAuthority::of).unwrap_or_default();
     refuses(&h, origin, target).is_some()
 }
 

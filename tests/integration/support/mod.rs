@@ -1,6 +1,6 @@
 //! Helpers shared by the test modules: request builders, a recording inner
 //! service, readers and assertions for response headers; real loopback
-//! sockets in [`net`].
+//! sockets in [`net`]; the `tracing` events a test causes in [`events`].
 
 use std::convert::Infallible;
 use std::future::{ready, Ready};
@@ -16,7 +16,11 @@ use http::{Method, Request, Response, StatusCode};
 use tower::{Layer, ServiceExt};
 use tower_cors::{CorsLayer, CorsPolicy, CorsPolicyBuilder};
 
+#[cfg(feature = "tracing")]
+mod events;
 mod net;
+#[cfg(feature = "tracing")]
+pub use events::*;
 pub use net::*;
 
 /// The front end most test policies allow.

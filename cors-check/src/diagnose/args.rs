@@ -1,31 +1,23 @@
-//! The command line, and the request it describes: a page at `--origin`
+//! The diagnosis's options, part of the one command line
+//! ([`crate::cli`]), and the request they describe: a page at `--origin`
 //! calling `fetch(URL, {method, headers, credentials})`.
 
 use std::time::Duration;
 
-use clap::{Parser, ValueEnum};
+use clap::{Args, ValueEnum};
 use tower_cors::browser::{CorsRequest, Credentials, Engine, PageRequest};
 
 use crate::transport::Resolve;
 
-/// Checks a deployed API the way a browser (Chromium) would: sends the
-/// preflight and the request exactly as the browser builds them, runs the
-/// browser's CORS checks on the answers, and says the verdict, Chromium's
-/// console message and the fix.
-///
-/// Exit status: 0 allowed with no medium or high finding; 1 blocked, or a
-/// medium or high finding; 2 the check could not run (usage, DNS,
-/// connection, TLS or timeout).
-#[derive(Debug, Parser)]
-#[command(name = "cors-check", version, after_help = EXAMPLES)]
-pub struct Args {
-    /// The URL the page calls (http or https).
-    pub url: String,
-
+/// Diagnose one request the way a browser would make it.
+#[derive(Debug, Clone, Args)]
+#[group(id = "diagnose", multiple = true, conflicts_with = "policy_source")]
+#[command(next_help_heading = "Diagnose one request (one URL)")]
+pub struct DiagnoseArgs {
     /// The page's origin, as the browser sends it: scheme, host and port
     /// only (`https://app.example.com`), or `null`.
-    #[arg(long, value_name = "ORIGIN")]
-    pub origin: String,
+    #[arg(long, value_name = "ORIGIN", required_unless_present_any = ["policy", "policy_env"])]
+    pub origin: Option<String>,
 
     /// The method as the script writes it: only DELETE, GET, HEAD, OPTIONS,
     /// POST and PUT are upper-cased (`patch` stays `patch`).
@@ -42,14 +34,6 @@ pub struct Args {
     /// `Cookie` given with -H.
     #[arg(long)]
     pub credentials: bool,
-
-    /// Print one JSON object (fields in docs/cors-check.md).
-    #[arg(long)]
-    pub json: bool,
-
-    /// Seconds to wait for each response.
-    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
-    pub timeout: f64,
 
     /// Whose rules judge the request: each engine's verdict, console reason,
     /// warnings and preflight-cache time where the engines differ.
@@ -101,16 +85,6 @@ impl EngineArg {
     }
 }
 
-const EXAMPLES: &str = "\
-Examples:
-  cors-check https://api.example.com/items --origin https://app.example.com
-  cors-check https://api.example.com/items/1 --origin https://app.example.com \\
-      -X PUT -H 'Content-Type: application/json' -H 'Authorization: Bearer t' --credentials
-  cors-check https://api.example.com/items --origin https://app.example.com --audit --json
-
-A deployment checked against its intended policy (options: cors-check --policy FILE --help):
-  cors-check --policy config/app.toml https://api.example.com/items --junit cors.xml";
-
 /// What one run checks, validated.
 #[derive(Debug, Clone)]
 pub struct Plan {
@@ -137,13 +111,8 @@ pub struct Plan {
 
 impl Plan {
     /// Checks the arguments as `fetch()` would; the error is a usage error.
-    pub fn from_args(args: &Args) -> Result<Self, String> {
-        if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 3600.0) {
-            return Err(format!(
-                "--timeout must be a number of seconds between 0 and 3600, not {}",
-                args.timeout
-            ));
-        }
+    pub fn from_args(url: &str, timeout: Duration, args: &DiagnoseArgs) -> Result<Self, String> {
+        let origin = args.origin.as_deref().unwrap_or_default();
         let resolve = args
             .resolve
             .iter()
@@ -154,8 +123,7 @@ impl Plan {
         } else {
             Credentials::SameOrigin
         };
-        let mut page =
-            PageRequest::new(&args.origin, &args.method, &args.url).credentials(credentials);
+        let mut page = PageRequest::new(origin, &args.method, url).credentials(credentials);
         let mut cookies = Vec::new();
         let mut dropped = Vec::new();
         for line in &args.headers {
@@ -188,7 +156,7 @@ impl Plan {
             request,
             cookies,
             dropped,
-            timeout: Duration::from_secs_f64(args.timeout),
+            timeout,
             audit: args.audit,
             engines: args.engine.engines(),
             set_cookies: args.set_cookies.clone(),

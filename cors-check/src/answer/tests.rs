@@ -1,3 +1,6 @@
+use http::header::VARY;
+use tower_cors::browser::varies_on_origin;
+
 use super::*;
 
 #[test]

@@ -2,14 +2,15 @@
 //! walk, per engine, with the fix: mixed content (an `https:` page calling
 //! an `http:` URL) and Local Network Access (a page reaching a more private
 //! address than its own, judged by the address the tool connected to).
-//! Cookies that will not be sent are [`crate::cookies`]'s.
+//! Cookies that will not be sent are [`super::cookies`]'s.
 
 use std::net::{IpAddr, SocketAddr};
 
-use tower_cors::browser::Engine;
+use tower_cors::browser::{Engine, Url};
 
-use crate::findings::{code, Finding, Severity};
+use super::findings::{code, Finding, Severity};
 use crate::transport::Resolve;
+use crate::url::{bare_host, over_https};
 
 /// What an engine does because of a cause.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,7 +73,7 @@ impl Cause {
             .engines
             .iter()
             .filter(|(_, effect, _)| *effect != Effect::Allows)
-            .map(|(e, effect, _)| format!("{} {}", crate::engines::label(*e), effect.as_str()))
+            .map(|(e, effect, _)| format!("{} {}", e.label(), effect.as_str()))
             .collect::<Vec<_>>();
         if worst.is_empty() {
             return None;
@@ -83,19 +84,6 @@ impl Cause {
             format!("{} ({}). {}", self.summary, worst.join(", "), self.fix),
         ))
     }
-}
-
-/// A URL's scheme and host (brackets of an IPv6 literal removed).
-fn scheme_host(url: &str) -> Option<(String, String)> {
-    let (scheme, rest) = url.split_once("://")?;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
-    let host = if let Some(v6) = authority.strip_prefix('[') {
-        v6.split(']').next()?.to_owned()
-    } else {
-        authority.split(':').next()?.to_owned()
-    };
-    Some((scheme.to_ascii_lowercase(), host.to_ascii_lowercase()))
 }
 
 /// Whether a host is loopback by name or address (`localhost`,
@@ -114,12 +102,11 @@ pub fn is_loopback_host(host: &str) -> bool {
 /// and WebKit does not (WebKitGTK 2.50's MiniBrowser blocks
 /// `http://127.0.0.1` and `http://localhost` from an https page).
 pub fn mixed_content(page_origin: &str, url: &str, engines: &[Engine]) -> Option<Cause> {
-    let (page_scheme, _) = scheme_host(page_origin)?;
-    let (scheme, host) = scheme_host(url)?;
-    if page_scheme != "https" || scheme != "http" {
+    let api = Url::parse(url)?;
+    if Url::parse(page_origin)?.scheme() != "https" || api.scheme() != "http" {
         return None;
     }
-    let loopback = is_loopback_host(&host);
+    let loopback = is_loopback_host(bare_host(&api));
     let effects: Vec<(Engine, Effect, String)> = engines
         .iter()
         .map(|e| match (e, loopback) {
@@ -131,7 +118,7 @@ pub fn mixed_content(page_origin: &str, url: &str, engines: &[Engine]) -> Option
             (Engine::WebKit, true) => (
                 *e,
                 Effect::Blocks,
-                "blocks it: an https: page may fetch only https: URLs, loopback (localhost, 127.0.0.1) included, and fetch() rejects with \"TypeError: Load failed\"".to_owned(),
+                format!("blocks it: an https: page may fetch only https: URLs, loopback (localhost, 127.0.0.1) included, and fetch() rejects with \"{}\"", e.fetch_error()),
             ),
             (_, true) => (
                 *e,
@@ -146,10 +133,11 @@ pub fn mixed_content(page_origin: &str, url: &str, engines: &[Engine]) -> Option
     {
         return None;
     }
-    let https = url.replacen("http://", "https://", 1);
+    let https = over_https(&api).map_or_else(String::new, |u| u.to_string());
     let summary = if loopback {
         format!(
-            "Mixed content in WebKit (Safari): the page is https: and the URL is http: on loopback; Chromium and Firefox exempt loopback, WebKit does not and blocks the request before sending it, so no CORS header is read and fetch() rejects with \"TypeError: Load failed\" (page {page_origin}, URL {url})"
+            "Mixed content in WebKit (Safari): the page is https: and the URL is http: on loopback; Chromium and Firefox exempt loopback, WebKit does not and blocks the request before sending it, so no CORS header is read and fetch() rejects with \"{}\" (page {page_origin}, URL {url})",
+            Engine::WebKit.fetch_error()
         )
     } else {
         format!(
@@ -253,18 +241,15 @@ pub fn space(ip: IpAddr) -> Space {
 /// address `--resolve` gives its host and port, `localhost` loopback, a
 /// `.local` name local, any other name assumed public (said so).
 fn page_space(page_origin: &str, resolve: &[Resolve]) -> Option<(Space, &'static str)> {
-    let (scheme, host) = scheme_host(page_origin)?;
-    if let Ok(ip) = host.parse::<IpAddr>() {
+    let page = Url::parse(page_origin)?;
+    if let Some(ip) = page.ip() {
         return Some((space(ip), ""));
     }
-    let port = page_origin
-        .rsplit_once(':')
-        .and_then(|(_, p)| p.parse::<u16>().ok())
-        .unwrap_or(if scheme == "https" { 443 } else { 80 });
-    if let Some(ip) = Resolve::find(resolve, &host, port) {
+    let host = bare_host(&page);
+    if let Some(ip) = Resolve::find(resolve, host, page.port_or_default()) {
         return Some((space(ip), " (its address, from --resolve)"));
     }
-    if is_loopback_host(&host) {
+    if is_loopback_host(host) {
         return Some((Space::Loopback, ""));
     }
     if host.ends_with(".local") {
@@ -287,8 +272,8 @@ pub fn local_network_access(
     if target <= page {
         return None;
     }
-    let (scheme, host) = scheme_host(page_origin)?;
-    let secure = scheme == "https" || is_loopback_host(&host);
+    let page_url = Url::parse(page_origin)?;
+    let secure = page_url.scheme() == "https" || is_loopback_host(bare_host(&page_url));
     let (space_name, permission) = (target.chromium_name(), target.chromium_permission());
     let per_engine = engines
         .iter()

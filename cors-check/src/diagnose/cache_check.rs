@@ -3,21 +3,15 @@
 //! between them, every one of these responses needs `Vary: Origin`, or a
 //! shared cache (CDN, proxy) can hand one site's answer to another.
 
-use crate::args::Plan;
-use crate::findings::{code, Finding, Severity};
-use crate::probe::{allow_origin, probe, sends_actual, varies_on_origin, Probe};
-use crate::transport::Client;
-use crate::walk::{Step, Walk};
+use tower_cors::browser::varies_on_origin;
 
-/// The made-up origin: a reserved name no real page has.
-pub fn made_up_origin(plan: &Plan) -> String {
-    let scheme = plan
-        .page
-        .origin()
-        .split_once("://")
-        .map_or("https", |(s, _)| s);
-    format!("{scheme}://cors-check-probe.example")
-}
+use super::args::Plan;
+use super::findings::{code, Finding, Severity};
+use super::probe::{probe, sends_actual, Probe};
+use super::walk::{Step, Walk};
+use crate::answer::allow_origin;
+use crate::transport::Client;
+use crate::url::made_up_origin;
 
 /// What the cache check sent and found.
 #[derive(Debug, Clone, Default)]
@@ -56,7 +50,7 @@ pub async fn run(client: &Client, plan: &Plan, walk: &Walk) -> CacheCheck {
     if !sent {
         probes.push(probe(client, plan, "the page's origin", Some(plan.page.origin())).await);
     }
-    let other = made_up_origin(plan);
+    let other = made_up_origin(plan.page.origin());
     probes.push(probe(client, plan, "a made-up origin", Some(&other)).await);
     probes.push(
         probe(
@@ -78,6 +72,17 @@ struct Answer {
     who: String,
     allow_origin: Option<String>,
     varies: bool,
+}
+
+impl Answer {
+    /// "Origin: X got 'X'", "no Origin got no Access-Control-Allow-Origin".
+    fn seen(&self) -> String {
+        let got = self.allow_origin.as_deref().map_or_else(
+            || "no Access-Control-Allow-Origin".to_owned(),
+            |v| format!("'{v}'"),
+        );
+        format!("{} got {got}", self.who)
+    }
 }
 
 /// The `missing-vary-origin` and `reflects-any-origin` findings.
@@ -111,35 +116,29 @@ pub fn findings(plan: &Plan, walk: &Walk, check: &CacheCheck) -> Vec<Finding> {
         .any(|w| w[0].allow_origin != w[1].allow_origin);
     let unvaried: Vec<&Answer> = answers.iter().filter(|a| !a.varies).collect();
     if depends && !unvaried.is_empty() {
-        let seen: Vec<String> = answers
-            .iter()
-            .map(|a| {
-                format!(
-                    "{} got {}",
-                    a.who,
-                    a.allow_origin.as_deref().map_or_else(
-                        || "no Access-Control-Allow-Origin".to_owned(),
-                        |v| format!("'{v}'")
-                    )
-                )
-            })
-            .collect();
-        let missing: Vec<&str> = unvaried.iter().map(|a| a.who.as_str()).collect();
+        let seen: Vec<String> = answers.iter().map(Answer::seen).collect();
+        // Each answer named once: all of them, or those without Vary.
+        let lacking = if unvaried.len() == answers.len() {
+            "none of these answers says Vary: Origin".to_owned()
+        } else {
+            let missing: Vec<&str> = unvaried.iter().map(|a| a.who.as_str()).collect();
+            format!(
+                "the answer to {} has no Vary: Origin",
+                missing.join(" and ")
+            )
+        };
         out.push(Finding::new(
             code::MISSING_VARY_ORIGIN,
             Severity::Medium,
             format!(
-                "Access-Control-Allow-Origin depends on the request's Origin ({}), but the response to {} has no Vary: Origin: a shared cache (CDN, proxy) can hand one site's answer to another, and pages are then blocked at random. Send Vary: Origin on every response of this resource, those without Origin and refused ones included (tower-cors does this itself).",
+                "Access-Control-Allow-Origin depends on the request's Origin ({}), but {lacking}: a shared cache (CDN, proxy) can hand one site's answer to another, and pages are then blocked at random. Send Vary: Origin on every response of this resource, those without Origin and refused ones included (tower-cors does this itself).",
                 seen.join("; "),
-                missing.join(" and ")
             ),
         ));
     }
-    if let Some(p) = check
-        .probes
-        .iter()
-        .find(|p| p.accepted && p.origin.as_deref() == Some(made_up_origin(plan).as_str()))
-    {
+    if let Some(p) = check.probes.iter().find(|p| {
+        p.accepted && p.origin.as_deref() == Some(made_up_origin(plan.page.origin()).as_str())
+    }) {
         out.push(reflection_finding(p));
     }
     out

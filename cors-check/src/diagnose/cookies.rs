@@ -7,11 +7,11 @@
 //! passes CORS but arrives without its cookie is "CORS works but I'm
 //! logged out".
 
-use tower_cors::browser::Engine;
+use tower_cors::browser::{Engine, Url};
 
-use crate::causes::is_loopback_host;
-use crate::engines::label;
-use crate::findings::{code, Finding, Severity};
+use super::causes::is_loopback_host;
+use super::findings::{code, Finding, Severity};
+use crate::url::{bare_host, origin};
 
 /// A `Set-Cookie` line's parts that decide whether it is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,40 +90,32 @@ pub struct Context {
     pub loopback: bool,
 }
 
-/// A URL's scheme, host and path.
-fn parts(url: &str) -> Option<(String, String, String)> {
-    let uri: http::Uri = url.parse().ok()?;
-    let host = uri.host()?.trim_matches(['[', ']']).to_ascii_lowercase();
-    Some((
-        uri.scheme_str()?.to_ascii_lowercase(),
-        host,
-        uri.path().to_owned(),
-    ))
-}
-
-/// A host's site: its registrable domain (Public Suffix List), or the host
-/// itself (an IP address, `localhost`, a name the list does not know).
-fn site(host: &str) -> String {
-    if host.parse::<std::net::IpAddr>().is_ok() {
-        return host.to_owned();
-    }
-    psl::domain_str(host).unwrap_or(host).to_owned()
+/// A URL's site, schemeful: its scheme and registrable domain (Public
+/// Suffix List), or its host itself (an IP address, `localhost`, a name
+/// the list does not know), e.g. `https://example.com`.
+fn site(url: &Url) -> String {
+    let host = url.host();
+    let domain = match url.ip() {
+        Some(_) => host,
+        None => psl::domain_str(host).unwrap_or(host),
+    };
+    // A registrable domain of a host the parser took is one too.
+    origin(url.scheme(), domain, None).unwrap_or_default()
 }
 
 impl Context {
     /// The context of a request from `page_origin` to `url`.
     pub fn new(page_origin: &str, url: &str) -> Option<Self> {
-        let (page_scheme, page_host, _) = parts(&format!("{page_origin}/"))?;
-        let (scheme, host, path) = parts(url)?;
-        let page_site = format!("{page_scheme}://{}", site(&page_host));
-        let api_site = format!("{scheme}://{}", site(&host));
+        let api = Url::parse(url)?;
+        let (page_site, api_site) = (site(&Url::parse(page_origin)?), site(&api));
+        let host = bare_host(&api);
         Some(Self {
             same_site: page_site == api_site,
-            https: scheme == "https",
-            loopback: is_loopback_host(&host),
+            https: api.scheme() == "https",
+            loopback: is_loopback_host(host),
             sites: (page_site, api_site),
-            host,
-            path,
+            host: host.to_owned(),
+            path: api.path().to_owned(),
         })
     }
 }
@@ -154,49 +146,70 @@ pub enum Fate {
 /// Whether `engine` sends `cookie` (set by the API, on a response to this
 /// page's credentialed requests) with this request.
 pub fn fate(engine: Engine, cookie: &SetCookie, cx: &Context) -> Fate {
-    if cookie.deletes {
-        return Fate::NotSent("its Max-Age deletes it".into());
-    }
-    if let Some(domain) = &cookie.domain {
-        if !domain_matches(&cx.host, domain) {
-            return Fate::NotSent(format!(
-                "its Domain={domain} does not cover {}, so the browser rejects it",
-                cx.host
-            ));
-        }
-    }
-    if cookie.secure && !cx.https {
-        if !cx.loopback {
-            return Fate::NotSent(
-                "it is Secure and the API is plain http: (not loopback): it is neither stored nor sent"
-                    .into(),
-            );
-        }
-        if engine == Engine::WebKit {
-            return Fate::NotSent(
-                "it is Secure and the API is plain http:, which WebKit does not count as secure even on loopback: it is neither stored nor sent (serve the API over https, or drop Secure in development)"
-                    .into(),
-            );
-        }
-    }
-    if let Some(path) = &cookie.path {
-        if !path_matches(&cx.path, path) {
-            return Fate::NotSent(format!("its Path={path} does not cover {}", cx.path));
-        }
-    }
-    if cookie.partitioned && !cookie.secure && engine != Engine::WebKit {
-        return Fate::NotSent(format!(
-            "Partitioned needs Secure: {} rejects it",
-            label(engine)
-        ));
-    }
-    let same_site = cookie.same_site.as_deref();
-    if same_site == Some("none") && !cookie.secure && engine != Engine::WebKit {
-        return Fate::NotSent("SameSite=None without Secure is rejected".into());
+    if let Some(refused) = refused(engine, cookie, cx) {
+        return refused;
     }
     if cx.same_site {
         return Fate::Sent;
     }
+    cross_site(engine, cookie)
+}
+
+/// Why `engine` neither stores nor sends `cookie` on this request whatever
+/// the sites: deleted, a `Domain` or `Path` that does not cover it, `Secure`
+/// over plain http, attributes that need `Secure`.
+fn refused(engine: Engine, cookie: &SetCookie, cx: &Context) -> Option<Fate> {
+    if cookie.deletes {
+        return Some(Fate::NotSent("its Max-Age deletes it".into()));
+    }
+    if let Some(domain) = &cookie.domain {
+        if !domain_matches(&cx.host, domain) {
+            return Some(Fate::NotSent(format!(
+                "its Domain={domain} does not cover {}, so the browser rejects it",
+                cx.host
+            )));
+        }
+    }
+    if cookie.secure && !cx.https {
+        if !cx.loopback {
+            return Some(Fate::NotSent(
+                "it is Secure and the API is plain http: (not loopback): it is neither stored nor sent"
+                    .into(),
+            ));
+        }
+        if engine == Engine::WebKit {
+            return Some(Fate::NotSent(
+                "it is Secure and the API is plain http:, which WebKit does not count as secure even on loopback: it is neither stored nor sent (serve the API over https, or drop Secure in development)"
+                    .into(),
+            ));
+        }
+    }
+    if let Some(path) = &cookie.path {
+        if !path_matches(&cx.path, path) {
+            return Some(Fate::NotSent(format!(
+                "its Path={path} does not cover {}",
+                cx.path
+            )));
+        }
+    }
+    if cookie.partitioned && !cookie.secure && engine != Engine::WebKit {
+        return Some(Fate::NotSent(format!(
+            "Partitioned needs Secure: {} rejects it",
+            engine.label()
+        )));
+    }
+    if cookie.same_site.as_deref() == Some("none") && !cookie.secure && engine != Engine::WebKit {
+        return Some(Fate::NotSent(
+            "SameSite=None without Secure is rejected".into(),
+        ));
+    }
+    None
+}
+
+/// Whether `engine` sends `cookie` on a cross-site request: `SameSite`,
+/// its default, third-party cookie blocking and partitioning.
+fn cross_site(engine: Engine, cookie: &SetCookie) -> Fate {
+    let same_site = cookie.same_site.as_deref();
     match same_site {
         Some("strict") | Some("lax") => {
             return Fate::NotSent(format!(
@@ -274,7 +287,7 @@ pub fn findings(check: &CookieCheck) -> Vec<Finding> {
         let not: Vec<String> = fates
             .iter()
             .filter_map(|(e, f)| match f {
-                Fate::NotSent(why) => Some(format!("{}: {why}", label(*e))),
+                Fate::NotSent(why) => Some(format!("{}: {why}", e.label())),
                 _ => None,
             })
             .collect();

@@ -5,56 +5,19 @@
 use std::fmt::Write as _;
 
 use http::{HeaderMap, Request};
+use tower_cors::browser::{varies_on_origin, Allowed, Blocked, Engine, Warning};
 
-use crate::findings::Severity;
-use crate::probe::{allow_origin, allows_credentials, varies_on_origin, what_probes_send, Probe};
-use crate::report::{is_cors_relevant, shown_value, Report};
-use crate::transport::Head;
-use tower_cors::browser::Engine;
-
-use crate::causes::Effect;
-use crate::cookies::Fate;
-use crate::engines;
-use crate::walk::{End, Exchange, Step, Walk};
-
-/// ANSI styles, or nothing.
-#[derive(Debug, Clone, Copy)]
-pub struct Style {
-    colour: bool,
-}
-
-impl Style {
-    /// Colour when stdout is a terminal and `NO_COLOR` is unset.
-    pub fn for_stdout() -> Self {
-        use std::io::IsTerminal;
-        Self {
-            colour: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-        }
-    }
-
-    fn paint(&self, code: &str, text: &str) -> String {
-        if self.colour {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_owned()
-        }
-    }
-    fn bold(&self, t: &str) -> String {
-        self.paint("1", t)
-    }
-    fn dim(&self, t: &str) -> String {
-        self.paint("2", t)
-    }
-    fn red(&self, t: &str) -> String {
-        self.paint("1;31", t)
-    }
-    fn green(&self, t: &str) -> String {
-        self.paint("1;32", t)
-    }
-    fn yellow(&self, t: &str) -> String {
-        self.paint("1;33", t)
-    }
-}
+use super::causes::Effect;
+use super::cookies::Fate;
+use super::engines;
+use super::findings::{Finding, Severity, Told};
+use super::probe::{what_probes_send, Probe};
+use super::report::Report;
+use super::walk::{End, Exchange, Step, Walk};
+use crate::answer::{allow_origin, allows_credentials};
+use crate::output::headers::{is_cors_relevant, shown_value};
+use crate::output::style::Style;
+use crate::transport::ResponseHead;
 
 /// The whole report as text.
 pub fn render(r: &Report, s: Style) -> String {
@@ -84,34 +47,50 @@ pub fn render(r: &Report, s: Style) -> String {
     }
     out.push('\n');
     verdict(&mut out, r, s);
-    if !r.findings.is_empty() {
-        let _ = writeln!(out, "\n{}", s.bold("Findings"));
-        for f in &r.findings {
-            let tag = format!("[{}]", f.severity);
-            let tag = match f.severity {
-                Severity::High => s.red(&tag),
-                Severity::Medium => s.yellow(&tag),
-                _ => s.dim(&tag),
-            };
-            let mut lines = f.message.lines();
-            let _ = writeln!(
-                out,
-                "  {tag} {}: {}",
-                f.code,
-                lines.next().unwrap_or_default()
-            );
-            for line in lines {
-                let _ = writeln!(out, "      {line}");
-            }
-        }
-    }
+    findings(&mut out, r, s);
     probes(&mut out, r, s);
     out
 }
 
+/// Every finding, most severe first; one whose fact is said above only
+/// points there.
+fn findings(out: &mut String, r: &Report, s: Style) {
+    if r.findings.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n{}", s.bold("Findings"));
+    for f in &r.findings {
+        finding(out, f, s);
+    }
+}
+
+fn finding(out: &mut String, f: &Finding, s: Style) {
+    let tag = format!("[{}]", f.severity);
+    let tag = match f.severity {
+        Severity::High => s.red(&tag),
+        Severity::Medium => s.yellow(&tag),
+        _ => s.dim(&tag),
+    };
+    let message = match f.told {
+        Told::Here => f.message.as_str(),
+        Told::AsWhy => "the Why above",
+        Told::BeforeCors => "under Before CORS above",
+    };
+    let mut lines = message.lines();
+    let _ = writeln!(
+        out,
+        "  {tag} {}: {}",
+        f.code,
+        lines.next().unwrap_or_default()
+    );
+    for line in lines {
+        let _ = writeln!(out, "      {line}");
+    }
+}
+
 /// "Chromium's rules", or "the rules of Chromium, Firefox and WebKit (Safari)".
 fn judged_by(r: &Report) -> String {
-    let names: Vec<&str> = r.walks.iter().map(|w| engines::label(w.engine)).collect();
+    let names: Vec<&str> = r.walks.iter().map(|w| w.engine.label()).collect();
     match names.as_slice() {
         [one] => format!("{one}'s rules"),
         [rest @ .., last] => format!("the rules of {} and {last}", rest.join(", ")),
@@ -137,7 +116,7 @@ fn request_lines(out: &mut String, r: &Request<()>, s: Style) {
     });
 }
 
-fn response_lines(out: &mut String, h: &Head, s: Style) {
+fn response_lines(out: &mut String, h: &ResponseHead, s: Style) {
     let status = h.status.to_string();
     let status = if h.status.is_success() {
         s.green(&status)
@@ -183,23 +162,30 @@ fn header_lines(
     }
 }
 
+/// Each engine's verdict, then why and the fix, once for all engines.
 fn verdict(out: &mut String, r: &Report, s: Style) {
-    let several = r.walks.len() > 1;
-    for walk in &r.walks {
-        for cause in r.causes.iter().filter(|c| c.blocks(walk.engine)) {
-            let _ = writeln!(
-                out,
-                "{}{} {} (not CORS: see above); the CORS checks, once that is fixed:",
-                if several {
-                    format!("{}: ", engines::label(walk.engine))
-                } else {
-                    String::new()
-                },
-                s.red("BLOCKED before CORS:"),
-                cause.code
-            );
+    if let Some(cause) = r.unsent_cause() {
+        // Said above, with its fix: nothing was sent, so nothing else is.
+        let _ = writeln!(
+            out,
+            "{} {} (see above): nothing is sent, so no CORS check runs.",
+            s.red("BLOCKED before CORS:"),
+            cause.code
+        );
+    } else {
+        let several = r.walks.len() > 1;
+        for walk in &r.walks {
+            for cause in r.causes.iter().filter(|c| c.blocks(walk.engine)) {
+                let _ = writeln!(
+                    out,
+                    "{}{} {} (not CORS: see above); the CORS checks, once that is fixed:",
+                    who(walk.engine, several),
+                    s.red("BLOCKED before CORS:"),
+                    cause.code
+                );
+            }
+            engine_verdict(out, walk, several, s);
         }
-        engine_verdict(out, walk, several, s);
     }
     if let Some(why) = &r.diagnosis.why {
         let _ = writeln!(out, "  Why: {why}");
@@ -221,6 +207,15 @@ fn verdict(out: &mut String, r: &Report, s: Style) {
     }
 }
 
+/// "Firefox: " before each engine's lines when several are asked.
+fn who(engine: Engine, several: bool) -> String {
+    if several {
+        format!("{}: ", engine.label())
+    } else {
+        String::new()
+    }
+}
+
 /// The failures no CORS header can fix, and the cookies each engine sends.
 fn before_cors(out: &mut String, r: &Report, s: Style) {
     if r.causes.is_empty() && r.cookies.context.is_none() {
@@ -239,7 +234,7 @@ fn before_cors(out: &mut String, r: &Report, s: Style) {
                 Effect::Asks => s.yellow(effect.as_str()),
                 Effect::Allows => s.dim(effect.as_str()),
             };
-            let _ = writeln!(out, "    {} [{tag}]: {why}", engines::label(*engine));
+            let _ = writeln!(out, "    {} [{tag}]: {why}", engine.label());
         }
         let _ = writeln!(out, "    {} {}", s.bold("Fix:"), cause.fix);
     }
@@ -253,7 +248,7 @@ fn before_cors(out: &mut String, r: &Report, s: Style) {
                     Fate::SentIf(why) => format!("{} {why}", s.yellow("sent only if")),
                     Fate::NotSent(why) => format!("{}: {why}", s.red("not sent")),
                 };
-                let _ = writeln!(out, "      {}: {text}", engines::label(*engine));
+                let _ = writeln!(out, "      {}: {text}", engine.label());
             }
         }
         for line in &r.cookies.unreadable {
@@ -273,25 +268,11 @@ fn before_cors(out: &mut String, r: &Report, s: Style) {
     }
 }
 
-/// What the page's script sees when the engine blocks a fetch.
-fn type_error(engine: Engine) -> &'static str {
-    match engine {
-        Engine::Firefox => "TypeError: NetworkError when attempting to fetch resource.",
-        Engine::WebKit => "TypeError: Load failed",
-        _ => "TypeError: Failed to fetch",
-    }
-}
-
 /// One engine's verdict, its own reason and console message.
 fn engine_verdict(out: &mut String, walk: &Walk, several: bool, s: Style) {
-    let engine = walk.engine;
-    let who = if several {
-        format!("{}: ", engines::label(engine))
-    } else {
-        String::new()
-    };
+    let who = who(walk.engine, several);
     match &walk.end {
-        End::Allowed(allowed, _) => {
+        End::Allowed(allowed, warnings) => {
             let _ = writeln!(
                 out,
                 "{who}{} the page can read the response ({}).",
@@ -299,61 +280,21 @@ fn engine_verdict(out: &mut String, walk: &Walk, several: bool, s: Style) {
                 walk.last()
                     .map_or_else(String::new, |e| e.response.status.to_string())
             );
-            let names: Vec<&str> = allowed
-                .readable_header_names()
-                .iter()
-                .map(|n| n.as_str())
-                .collect();
-            let _ = writeln!(out, "  script can read these headers: {}", names.join(", "));
-            if let End::Allowed(_, warnings) = &walk.end {
-                for w in warnings {
-                    let Some(name) = w.name_in(engine) else {
-                        continue;
-                    };
-                    let _ = writeln!(out, "  {} {name}: {}", s.yellow("warning:"), w.message());
-                }
-            }
-            if walk.preflight_cached.is_some() {
-                let _ = writeln!(
-                    out,
-                    "  {}",
-                    s.dim(&format!(
-                        "{} {} (the preflight)",
-                        engines::label(engine),
-                        engines::cache_words(walk.preflight_cached)
-                    ))
-                );
-            }
+            allowed_lines(out, walk, allowed, warnings, s);
         }
         End::Blocked(b) => {
             let _ = writeln!(
                 out,
-                "{who}{} the browser {} the page gets \"{}\" and cannot see the response.",
+                "{who}{} the browser {} the page gets \"{}\".",
                 s.red("BLOCKED:"),
                 if b.is_preflight() {
                     "refuses the preflight, so the request itself is never sent;"
                 } else {
                     "hides the response;"
                 },
-                type_error(engine)
+                walk.engine.fetch_error()
             );
-            match engine {
-                Engine::Chromium => {
-                    let _ = writeln!(out, "  Chromium's code: {}", s.bold(b.code().as_str()));
-                }
-                Engine::Firefox => {
-                    let _ = writeln!(
-                        out,
-                        "  Firefox's reason: {}",
-                        s.bold(&engines::reason(walk).unwrap_or_default())
-                    );
-                }
-                _ => {}
-            }
-            if let Some(message) = engines::console(walk) {
-                // One line per console message, under the first.
-                let _ = writeln!(out, "  Console: {}", message.replace('\n', "\n           "));
-            }
+            blocked_lines(out, walk, b, s);
         }
         End::NetworkError(e) => {
             let _ = writeln!(out, "{who}{} network error: {e}", s.red("BLOCKED:"));
@@ -361,6 +302,54 @@ fn engine_verdict(out: &mut String, walk: &Walk, several: bool, s: Style) {
         End::Transport(e) => {
             let _ = writeln!(out, "{who}{} the check could not run: {e}", s.red("ERROR:"));
         }
+    }
+}
+
+/// What script can read, the engine's warnings and its preflight cache.
+fn allowed_lines(out: &mut String, walk: &Walk, allowed: &Allowed, warnings: &[Warning], s: Style) {
+    let names: Vec<&str> = allowed
+        .readable_header_names()
+        .iter()
+        .map(|n| n.as_str())
+        .collect();
+    let _ = writeln!(out, "  script can read these headers: {}", names.join(", "));
+    for w in warnings {
+        let Some(name) = w.name_in(walk.engine) else {
+            continue;
+        };
+        let _ = writeln!(out, "  {} {name}: {}", s.yellow("warning:"), w.message());
+    }
+    if walk.preflight_cached.is_some() {
+        let _ = writeln!(
+            out,
+            "  {}",
+            s.dim(&format!(
+                "{} {} (the preflight)",
+                walk.engine.label(),
+                engines::cache_words(walk.preflight_cached)
+            ))
+        );
+    }
+}
+
+/// The engine's own code or reason, and its console lines.
+fn blocked_lines(out: &mut String, walk: &Walk, b: &Blocked, s: Style) {
+    match walk.engine {
+        Engine::Chromium => {
+            let _ = writeln!(out, "  Chromium's code: {}", s.bold(b.code().as_str()));
+        }
+        Engine::Firefox => {
+            let _ = writeln!(
+                out,
+                "  Firefox's reason: {}",
+                s.bold(&engines::reason(walk).unwrap_or_default())
+            );
+        }
+        _ => {}
+    }
+    if let Some(message) = engines::console(walk) {
+        // One line per console message, under the first.
+        let _ = writeln!(out, "  Console: {}", message.replace('\n', "\n           "));
     }
 }
 

@@ -3,8 +3,11 @@
 
 use std::fmt;
 
+use serde::Serialize;
+
 /// How much a finding matters. Medium and high make the exit status 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Another site can read what the user's credentials unlock.
     High,
@@ -86,14 +89,30 @@ pub mod code {
 }
 
 /// One finding.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     /// A stable code from [`code`].
     pub code: &'static str,
     /// How much it matters.
     pub severity: Severity,
-    /// What was seen and what to do.
+    /// What was seen and what to do, whole (the JSON's `message`).
     pub message: String,
+    /// Where the human text says it already.
+    #[serde(skip)]
+    pub told: Told,
+}
+
+/// Where the human text says a finding's fact before the findings, so
+/// that the finding only points there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Told {
+    /// Nowhere: the finding says it.
+    #[default]
+    Here,
+    /// As the verdict's "Why".
+    AsWhy,
+    /// Under "Before CORS", as a cause.
+    BeforeCors,
 }
 
 impl Finding {
@@ -103,7 +122,13 @@ impl Finding {
             code,
             severity,
             message: message.into(),
+            told: Told::Here,
         }
+    }
+
+    /// The same finding, its fact said already where `told` says.
+    pub fn told(self, told: Told) -> Self {
+        Self { told, ..self }
     }
 }
 

@@ -5,11 +5,14 @@
 
 use std::net::IpAddr;
 
-use crate::args::Plan;
-use crate::cache_check::{made_up_origin, reflection_finding, CacheCheck};
-use crate::findings::{code, Finding, Severity};
-use crate::probe::{probe, Probe};
+use tower_cors::browser::Url;
+
+use super::args::Plan;
+use super::cache_check::{reflection_finding, CacheCheck};
+use super::findings::{code, Finding, Severity};
+use super::probe::{probe, Probe};
 use crate::transport::Client;
+use crate::url::{self, made_up_origin, PROBE_HOST};
 
 /// One origin to try, and what letting it in means.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,85 +29,79 @@ pub struct Trick {
     pub meaning: &'static str,
 }
 
-/// The page origin's parts.
-struct Parts<'a> {
-    scheme: &'a str,
-    host: &'a str,
-    /// `:port`, or empty.
-    port: &'a str,
-}
-
-fn parts(origin: &str) -> Option<Parts<'_>> {
-    let (scheme, rest) = origin.split_once("://")?;
-    let (host, port) = if rest.starts_with('[') {
-        let end = rest.find(']')? + 1;
-        (&rest[..end], &rest[end..])
-    } else {
-        match rest.rfind(':') {
-            Some(i) => (&rest[..i], &rest[i..]),
-            None => (rest, ""),
-        }
-    };
-    Some(Parts { scheme, host, port })
-}
-
-/// The trick origins for a page origin (the arbitrary one is the cache
-/// check's made-up origin, sent anyway).
-pub fn tricks(origin: &str) -> Vec<Trick> {
-    let mut out = vec![Trick {
+/// `Origin: null`, which any page can make its requests carry.
+fn null_trick() -> Trick {
+    Trick {
         code: code::ALLOWS_NULL_ORIGIN,
         label: "null",
         origin: "null".into(),
         severity: Severity::Medium,
         meaning: "Origin: null is sent by sandboxed iframes, file: and data: pages and after cross-origin redirects: any site can make its requests carry it. Never allow null.",
-    }];
-    let Some(Parts { scheme, host, port }) = parts(origin) else {
+    }
+}
+
+/// The trick origins for a page origin (the arbitrary one is the cache
+/// check's made-up origin, sent anyway). A trick no browser could send
+/// (a label grown past what DNS holds) is left out: no page has it.
+pub fn tricks(origin: &str) -> Vec<Trick> {
+    let mut out = vec![null_trick()];
+    let Some(page) = Url::parse(origin) else {
         return out;
     };
-    let is_ipv6 = host.starts_with('[');
-    let is_ip = is_ipv6 || host.parse::<IpAddr>().is_ok();
-    if is_ipv6 {
+    let (scheme, host, port) = (page.scheme(), page.host(), page.port());
+    let is_ip = page.ip().is_some();
+    if matches!(page.ip(), Some(IpAddr::V6(_))) {
         return out;
     }
-    out.push(Trick {
-        code: code::ALLOWS_PREFIX_MATCH,
-        label: "the host followed by another domain",
-        origin: format!("{scheme}://{host}.cors-check-probe.example{port}"),
-        severity: Severity::Medium,
-        meaning: "the allowed origin is matched as a prefix (starts_with, or a regex without $): anyone can register such a domain. Compare whole origins.",
-    });
+    let at = |host: &str| url::origin(scheme, host, port);
+    if let Some(origin) = at(&format!("{host}.{PROBE_HOST}")) {
+        out.push(Trick {
+            code: code::ALLOWS_PREFIX_MATCH,
+            label: "the host followed by another domain",
+            origin,
+            severity: Severity::Medium,
+            meaning: "the allowed origin is matched as a prefix (starts_with, or a regex without $): anyone can register such a domain. Compare whole origins.",
+        });
+    }
     if !is_ip {
         // A foreign registrable domain that ends with the page's one.
         let domain = psl::domain_str(host).unwrap_or(host);
-        out.push(Trick {
-            code: code::ALLOWS_SUFFIX_MATCH,
-            label: "another domain ending with the site's",
-            origin: format!("{scheme}://corscheck{domain}{port}"),
-            severity: Severity::Medium,
-            meaning: "the allowed origin is matched as a suffix (ends_with, or a regex without a leading dot or ^): anyone can register such a domain. Compare whole origins, or whole labels.",
-        });
-        if let Some(dot) = host.find('.') {
+        if let Some(origin) = at(&format!("corscheck{domain}")) {
+            out.push(Trick {
+                code: code::ALLOWS_SUFFIX_MATCH,
+                label: "another domain ending with the site's",
+                origin,
+                severity: Severity::Medium,
+                meaning: "the allowed origin is matched as a suffix (ends_with, or a regex without a leading dot or ^): anyone can register such a domain. Compare whole origins, or whole labels.",
+            });
+        }
+        if let Some(origin) = host
+            .find('.')
+            .and_then(|dot| at(&format!("{}x{}", &host[..dot], &host[dot + 1..])))
+        {
             out.push(Trick {
                 code: code::ALLOWS_UNESCAPED_DOT,
                 label: "a dot of the host replaced by a letter",
-                origin: format!("{scheme}://{}x{}{port}", &host[..dot], &host[dot + 1..]),
+                origin,
                 severity: Severity::Medium,
                 meaning: "a regular expression has an unescaped dot, which matches any character. Escape it (\\.), or compare whole origins.",
             });
         }
-        out.push(Trick {
-            code: code::ALLOWS_ANY_SUBDOMAIN,
-            label: "an arbitrary subdomain",
-            origin: format!("{scheme}://cors-check-probe.{host}{port}"),
-            severity: Severity::Low,
-            meaning: "every subdomain is trusted: one with an XSS or a dangling DNS record can then read responses. List the subdomains that need access.",
-        });
+        if let Some(origin) = at(&format!("cors-check-probe.{host}")) {
+            out.push(Trick {
+                code: code::ALLOWS_ANY_SUBDOMAIN,
+                label: "an arbitrary subdomain",
+                origin,
+                severity: Severity::Low,
+                meaning: "every subdomain is trusted: one with an XSS or a dangling DNS record can then read responses. List the subdomains that need access.",
+            });
+        }
     }
-    if scheme == "https" {
+    if let Some(origin) = url::origin("http", host, port).filter(|_| scheme == "https") {
         out.push(Trick {
             code: code::ALLOWS_HTTP_ORIGIN,
             label: "http:// for the https:// site",
-            origin: format!("http://{host}{port}"),
+            origin,
             severity: Severity::Medium,
             meaning: "a plain-HTTP page can be injected by anyone on the network path, so trusting it gives up HTTPS. Allow https:// only.",
         });
@@ -124,7 +121,7 @@ pub struct Audit {
 /// Sends the trick probes, unless the cache check already showed that
 /// any origin is let in (then they would all be).
 pub async fn run(client: &Client, plan: &Plan, cache: &CacheCheck) -> Audit {
-    let arbitrary = made_up_origin(plan);
+    let arbitrary = made_up_origin(plan.page.origin());
     let mut any = cache
         .probes
         .iter()

@@ -11,16 +11,13 @@
 //!   it without running a handler, so no request with side effects is
 //!   repeated.
 
-use http::header::{
-    ACCEPT, ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_ORIGIN,
-    ACCESS_CONTROL_REQUEST_METHOD, ORIGIN, VARY,
-};
-use http::{HeaderMap, HeaderValue, Method, Request};
+use http::header::ORIGIN;
+use http::{HeaderValue, Method, Request};
 use tower_cors::browser::{check_preflight, check_response, PageRequest};
 
-use crate::args::Plan;
-use crate::transport::{Client, Head, TransportError};
-use crate::walk::ENGINE;
+use super::args::Plan;
+use crate::answer::{allow_origin, allows_credentials, preflight_for, ENGINE};
+use crate::transport::{Client, ResponseHead, TransportError};
 
 /// What the probes of a plan send, and why that is safe, in words.
 pub fn what_probes_send(plan: &Plan) -> &'static str {
@@ -41,7 +38,7 @@ pub struct Probe {
     /// The request sent.
     pub request: Request<()>,
     /// The answer, or why there was none.
-    pub response: Result<Head, TransportError>,
+    pub response: Result<ResponseHead, TransportError>,
     /// Whether the browser's check passes for this origin with the
     /// origin itself echoed (not `*`).
     pub accepted: bool,
@@ -54,33 +51,6 @@ impl Probe {
             .as_ref()
             .is_ok_and(|h| allows_credentials(&h.headers))
     }
-}
-
-/// `Access-Control-Allow-Origin`, lines joined with `, `.
-pub fn allow_origin(headers: &HeaderMap) -> Option<String> {
-    let lines: Vec<String> = headers
-        .get_all(ACCESS_CONTROL_ALLOW_ORIGIN)
-        .iter()
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_owned())
-        .collect();
-    (!lines.is_empty()).then(|| lines.join(", "))
-}
-
-/// Whether the headers say `Access-Control-Allow-Credentials: true`.
-pub fn allows_credentials(headers: &HeaderMap) -> bool {
-    headers
-        .get(ACCESS_CONTROL_ALLOW_CREDENTIALS)
-        .is_some_and(|v| v.as_bytes().trim_ascii() == b"true")
-}
-
-/// Whether `Vary` names `Origin` (or is `*`).
-pub fn varies_on_origin(headers: &HeaderMap) -> bool {
-    headers.get_all(VARY).iter().any(|v| {
-        String::from_utf8_lossy(v.as_bytes())
-            .split(',')
-            .map(str::trim)
-            .any(|n| n == "*" || n.eq_ignore_ascii_case("origin"))
-    })
 }
 
 /// Whether probes of this plan send the actual request (a safe method).
@@ -148,26 +118,3 @@ pub async fn probe(client: &Client, plan: &Plan, label: &str, origin: Option<&st
         accepted,
     }
 }
-
-/// The preflight the browser would send for `state`, even when it needs
-/// none (a simple `POST`): probing with it repeats no side effect.
-pub fn preflight_for(state: &tower_cors::browser::CorsRequest) -> Request<()> {
-    if let Some(preflight) = state.preflight::<()>() {
-        return preflight;
-    }
-    let mut request = Request::new(());
-    *request.method_mut() = Method::OPTIONS;
-    *request.uri_mut() = state.url().clone();
-    let headers = request.headers_mut();
-    headers.insert(ACCEPT, HeaderValue::from_static("*/*"));
-    if let Ok(v) = HeaderValue::from_str(state.method().as_str()) {
-        headers.insert(ACCESS_CONTROL_REQUEST_METHOD, v);
-    }
-    if let Ok(v) = HeaderValue::from_str(state.origin()) {
-        headers.insert(ORIGIN, v);
-    }
-    request
-}
-
-#[cfg(test)]
-mod tests;

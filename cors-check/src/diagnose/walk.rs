@@ -12,12 +12,9 @@ use tower_cors::browser::{
     check_preflight, check_response, Allowed, Blocked, CorsRequest, Engine, Warning,
 };
 
-use crate::args::Plan;
-use crate::transport::{Client, Head, TransportError};
-
-/// The engine of the probes (every engine gives them the same verdict),
-/// and the default of `--engine`.
-pub const ENGINE: Engine = Engine::Chromium;
+use super::args::Plan;
+use crate::transport::{Client, ResponseHead, TransportError};
+use crate::url::origin_of;
 
 /// Which request of the walk an exchange was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +34,7 @@ pub struct Exchange {
     /// The request as sent (before the client's own `Host`/`User-Agent`).
     pub request: Request<()>,
     /// The answer.
-    pub response: Head,
+    pub response: ResponseHead,
     /// The browser's request state when it sent this.
     pub state: CorsRequest,
 }
@@ -73,7 +70,7 @@ pub struct Walk {
 /// same request again (same method, URL and headers) takes its answer.
 #[derive(Debug, Default)]
 pub struct Sent {
-    entries: Vec<(Request<()>, Result<Head, TransportError>)>,
+    entries: Vec<(Request<()>, Result<ResponseHead, TransportError>)>,
 }
 
 impl Sent {
@@ -81,7 +78,7 @@ impl Sent {
         &mut self,
         client: &Client,
         request: &Request<()>,
-    ) -> Result<Head, TransportError> {
+    ) -> Result<ResponseHead, TransportError> {
         let same = |r: &Request<()>| {
             r.method() == request.method()
                 && r.uri() == request.uri()
@@ -110,92 +107,119 @@ impl Walk {
 
 /// Walks `plan`'s request as `engine` would.
 pub async fn walk(client: &Client, plan: &Plan, engine: Engine, sent: &mut Sent) -> Walk {
-    let ended = |exchanges, end, preflight_cached| Walk {
+    let mut w = Walker {
+        client,
+        plan,
         engine,
-        exchanges,
-        end,
-        preflight_cached,
+        sent,
+        exchanges: Vec::new(),
+        cached: None,
+        warnings: Vec::new(),
     };
-    let mut cached = None;
-    let mut exchanges = Vec::new();
     let mut request = plan.request.clone();
-    let mut warnings = Vec::new();
-    let start_origin = origin_of(plan.request.url());
-    loop {
-        if let Some(preflight) = request.preflight::<()>() {
-            let head = match sent.send(client, &preflight).await {
-                Ok(head) => head,
-                Err(e) => return ended(exchanges, End::Transport(e), cached),
-            };
-            let verdict = check_preflight(engine, &request, head.status, &head.headers);
-            exchanges.push(Exchange {
-                step: Step::Preflight,
-                request: preflight,
-                response: head,
-                state: request.clone(),
-            });
-            match verdict {
-                Ok(approval) => {
-                    cached = cached.or(Some(approval.lifetime()));
-                    warnings.extend_from_slice(approval.warnings());
-                }
-                Err(blocked) => return ended(exchanges, End::Blocked(blocked), cached),
-            }
+    let end = loop {
+        if let Err(end) = w.preflight(&request).await {
+            break end;
         }
+        match w.actual(&request).await {
+            Ok(next) => request = next,
+            Err(end) => break end,
+        }
+    };
+    Walk {
+        engine,
+        exchanges: w.exchanges,
+        end,
+        preflight_cached: w.cached,
+    }
+}
+
+/// One walk under way: what it sent and what the engine said so far.
+struct Walker<'a> {
+    client: &'a Client,
+    plan: &'a Plan,
+    engine: Engine,
+    sent: &'a mut Sent,
+    exchanges: Vec<Exchange>,
+    /// How long the engine caches the first preflight that passed.
+    cached: Option<Duration>,
+    /// The passed preflights' warnings, in order.
+    warnings: Vec<Warning>,
+}
+
+impl Walker<'_> {
+    /// Sends the preflight `request` needs, if any, and judges it; the
+    /// error is the walk's end.
+    async fn preflight(&mut self, request: &CorsRequest) -> Result<(), End> {
+        let Some(preflight) = request.preflight::<()>() else {
+            return Ok(());
+        };
+        let head = self
+            .sent
+            .send(self.client, &preflight)
+            .await
+            .map_err(End::Transport)?;
+        let verdict = check_preflight(self.engine, request, head.status, &head.headers);
+        self.exchanges.push(Exchange {
+            step: Step::Preflight,
+            request: preflight,
+            response: head,
+            state: request.clone(),
+        });
+        let approval = verdict.map_err(End::Blocked)?;
+        self.cached = self.cached.or(Some(approval.lifetime()));
+        self.warnings.extend_from_slice(approval.warnings());
+        Ok(())
+    }
+
+    /// Sends the actual request and judges its answer: `Ok` is the next
+    /// request, a redirect the browser follows; `Err` is how the walk ended
+    /// (allowed included).
+    async fn actual(&mut self, request: &CorsRequest) -> Result<CorsRequest, End> {
         let mut actual = request.actual::<()>();
         // Cookies are the browser's, for the site they belong to.
-        if request.is_credentialed() && origin_of(request.url()) == start_origin {
-            for cookie in &plan.cookies {
+        if request.is_credentialed()
+            && origin_of(&request.url().to_string())
+                == origin_of(&self.plan.request.url().to_string())
+        {
+            for cookie in &self.plan.cookies {
                 if let Ok(v) = HeaderValue::from_str(cookie) {
                     actual.headers_mut().append(COOKIE, v);
                 }
             }
         }
-        let head = match sent.send(client, &actual).await {
-            Ok(head) => head,
-            Err(e) => return ended(exchanges, End::Transport(e), cached),
-        };
-        let verdict = check_response(engine, &request, head.status, &head.headers);
+        let head = self
+            .sent
+            .send(self.client, &actual)
+            .await
+            .map_err(End::Transport)?;
+        let verdict = check_response(self.engine, request, head.status, &head.headers);
         let location = head
             .headers
             .get(LOCATION)
             .map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned());
         let status = head.status;
-        exchanges.push(Exchange {
+        self.exchanges.push(Exchange {
             step: Step::Actual,
             request: actual,
             response: head,
             state: request.clone(),
         });
-        let allowed = match verdict {
-            Ok(allowed) => allowed,
-            Err(blocked) => return ended(exchanges, End::Blocked(blocked), cached),
-        };
+        let allowed = verdict.map_err(End::Blocked)?;
         match location {
-            Some(location) if matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308) => {
-                match request.redirect(status, &location) {
-                    Ok(next) => request = next,
-                    Err(e) => return ended(exchanges, End::NetworkError(e.to_string()), cached),
-                }
-            }
+            Some(location) if matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308) => request
+                .redirect(status, &location)
+                .map_err(|e| End::NetworkError(e.to_string())),
             _ => {
                 // The preflights' warnings, then the response's own.
+                let mut warnings = std::mem::take(&mut self.warnings);
                 for w in allowed.warnings() {
                     if !warnings.contains(w) {
                         warnings.push(*w);
                     }
                 }
-                return ended(exchanges, End::Allowed(allowed, warnings), cached);
+                Err(End::Allowed(allowed, warnings))
             }
         }
     }
-}
-
-/// Scheme, host and port of a URL, for comparing sites.
-pub fn origin_of(uri: &http::Uri) -> String {
-    format!(
-        "{}://{}",
-        uri.scheme_str().unwrap_or_default(),
-        uri.authority().map_or("", |a| a.as_str())
-    )
 }

@@ -4,15 +4,15 @@
 //! of the API (a 404, a 401, a 500) reaches the page as a CORS error, and
 //! script cannot read its status or body.
 
-use http::uri::{Parts, PathAndQuery};
 use http::Uri;
 use tower_cors::browser::{check_response, PageRequest};
 
-use crate::args::Plan;
-use crate::findings::{code, Finding, Severity};
-use crate::probe::Probe;
+use super::args::Plan;
+use super::findings::{code, Finding, Severity};
+use super::probe::Probe;
+use super::walk::{End, Walk};
+use crate::answer::ENGINE;
 use crate::transport::Client;
-use crate::walk::{End, Walk, ENGINE};
 
 /// The last path segment of the probe: no API has it.
 pub const MISSING: &str = "cors-check-no-such-resource";
@@ -23,14 +23,7 @@ const LABEL: &str = "a path that cannot exist, for the error's CORS headers";
 /// The probe's URL: the called URL's directory (its path up to the last
 /// `/`) with [`MISSING`] in place of the last segment, without the query.
 pub fn missing_url(url: &Uri) -> Option<Uri> {
-    let path = url.path();
-    let base = &path[..path.rfind('/').map_or(0, |i| i + 1)];
-    let base = if base.is_empty() { "/" } else { base };
-    let mut parts = Parts::default();
-    parts.scheme = url.scheme().cloned();
-    parts.authority = url.authority().cloned();
-    parts.path_and_query = Some(PathAndQuery::try_from(format!("{base}{MISSING}")).ok()?);
-    Uri::from_parts(parts).ok()
+    crate::url::resolve(&url.to_string(), MISSING)?.parse().ok()
 }
 
 /// Sends the probe for a cross-origin request; `None` when not sent.

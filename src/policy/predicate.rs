@@ -10,7 +10,8 @@ use http::header::HeaderValue;
 use http::request;
 
 use super::builder::CorsPolicyBuilder;
-use super::deadline::{LookupAnswer, TimedLookup};
+use super::deadline::TimedLookup;
+use super::Inner;
 
 /// A user's test for origins that cannot be listed.
 pub(crate) type OriginPredicate = Arc<dyn Fn(&HeaderValue, &request::Parts) -> bool + Send + Sync>;
@@ -22,13 +23,20 @@ pub(crate) type OriginLookup = Pin<Box<dyn Future<Output = bool> + Send>>;
 pub(crate) type AsyncOriginPredicate =
     Arc<dyn Fn(&HeaderValue, &request::Parts) -> OriginLookup + Send + Sync>;
 
-/// `lookup`, each of its answers bounded by `timeout`: one that has not
-/// answered by then says `false`, so that the origin is refused.
-pub(super) fn bounded(lookup: AsyncOriginPredicate, timeout: Duration) -> AsyncOriginPredicate {
-    Arc::new(move |origin, parts| {
-        let timed = TimedLookup::new(lookup(origin, parts), timeout);
-        Box::pin(async move { timed.await == LookupAnswer::Allowed }) as OriginLookup
-    })
+impl Inner {
+    /// Starts the async origin predicate's lookup of `origin`, bounded by
+    /// the policy's `async_lookup_timeout`; `None` without a predicate.
+    pub(crate) fn start_lookup(
+        &self,
+        origin: &HeaderValue,
+        parts: &request::Parts,
+    ) -> Option<TimedLookup> {
+        let lookup = self.async_origin_predicate.as_ref()?;
+        Some(TimedLookup::new(
+            lookup(origin, parts),
+            self.settings.async_lookup_timeout(),
+        ))
+    }
 }
 
 impl CorsPolicyBuilder {

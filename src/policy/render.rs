@@ -7,7 +7,6 @@ use std::sync::Arc;
 use http::header::{self, HeaderMap, HeaderValue};
 
 use super::builder::CorsPolicyBuilder;
-use super::predicate;
 use super::settings::Settings;
 use super::validate::Checked;
 use super::{CorsPolicy, Inner, Methods, Origins, PolicyWarning, STAR, TRUE};
@@ -52,9 +51,7 @@ pub(super) fn render(
             guard_writes: settings.guards_writes(),
             needs_head,
             origin_predicate: b.origin_predicate,
-            async_origin_predicate: b
-                .async_origin_predicate
-                .map(|lookup| predicate::bounded(lookup, settings.async_lookup_timeout())),
+            async_origin_predicate: b.async_origin_predicate,
             write_exemption: b.write_exemption,
             methods,
             headers,

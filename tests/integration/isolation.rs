@@ -29,25 +29,42 @@ fn loads_from_another_site() -> Vec<(&'static str, http::Request<String>)> {
     vec![
         (
             "<script src>",
-            request("GET", &[(SITE, "cross-site"), (MODE, "no-cors"), (DEST, "script")]),
+            request(
+                "GET",
+                &[(SITE, "cross-site"), (MODE, "no-cors"), (DEST, "script")],
+            ),
         ),
         (
             "<img src>",
-            request("GET", &[(SITE, "cross-site"), (MODE, "no-cors"), (DEST, "image")]),
+            request(
+                "GET",
+                &[(SITE, "cross-site"), (MODE, "no-cors"), (DEST, "image")],
+            ),
         ),
         (
             "no-cors fetch()",
-            request("GET", &[(SITE, "cross-site"), (MODE, "no-cors"), (DEST, "empty")]),
+            request(
+                "GET",
+                &[(SITE, "cross-site"), (MODE, "no-cors"), (DEST, "empty")],
+            ),
         ),
         (
             "<object data>",
-            request("GET", &[(SITE, "cross-site"), (MODE, "navigate"), (DEST, "object")]),
+            request(
+                "GET",
+                &[(SITE, "cross-site"), (MODE, "navigate"), (DEST, "object")],
+            ),
         ),
         (
             "a cors fetch() from a page the policy does not allow",
             request(
                 "GET",
-                &[(ORIGIN, EVIL), (SITE, "cross-site"), (MODE, "cors"), (DEST, "empty")],
+                &[
+                    (ORIGIN, EVIL),
+                    (SITE, "cross-site"),
+                    (MODE, "cors"),
+                    (DEST, "empty"),
+                ],
             ),
         ),
         (
@@ -99,11 +116,21 @@ async fn navigations_allowed_pages_and_non_browsers_pass() {
         ),
         (
             "the allowed page's fetch()",
-            &[(ORIGIN, FRONT), (SITE, "cross-site"), (MODE, "cors"), (DEST, "empty")],
+            &[
+                (ORIGIN, FRONT),
+                (SITE, "cross-site"),
+                (MODE, "cors"),
+                (DEST, "empty"),
+            ],
         ),
         (
             "the allowed page's <script crossorigin>",
-            &[(ORIGIN, FRONT), (SITE, "cross-site"), (MODE, "cors"), (DEST, "script")],
+            &[
+                (ORIGIN, FRONT),
+                (SITE, "cross-site"),
+                (MODE, "cors"),
+                (DEST, "script"),
+            ],
         ),
         (
             "same-origin",
@@ -132,7 +159,12 @@ async fn navigations_allowed_pages_and_non_browsers_pass() {
     // cross-site form POST is refused (by the write guard, first).
     let form = request(
         "POST",
-        &[(ORIGIN, EVIL), (SITE, "cross-site"), (MODE, "navigate"), (DEST, "document")],
+        &[
+            (ORIGIN, EVIL),
+            (SITE, "cross-site"),
+            (MODE, "navigate"),
+            (DEST, "document"),
+        ],
     );
     assert_eq!(through(&p, form).await, (StatusCode::FORBIDDEN, 0));
     let unguarded = policy(|b| {
@@ -142,10 +174,19 @@ async fn navigations_allowed_pages_and_non_browsers_pass() {
     });
     let form = request(
         "POST",
-        &[(ORIGIN, EVIL), (SITE, "cross-site"), (MODE, "navigate"), (DEST, "document")],
+        &[
+            (ORIGIN, EVIL),
+            (SITE, "cross-site"),
+            (MODE, "navigate"),
+            (DEST, "document"),
+        ],
     );
     assert_eq!(
-        unguarded.evaluate_request(&form).refusal().unwrap().reason(),
+        unguarded
+            .evaluate_request(&form)
+            .refusal()
+            .unwrap()
+            .reason(),
         RefusalReason::CrossSiteResource
     );
 }
@@ -169,7 +210,10 @@ async fn the_exemption_and_server_origins_apply() {
     });
     let widget = at(
         "/widget.js",
-        request("GET", &[(SITE, "cross-site"), (MODE, "no-cors"), (DEST, "script")]),
+        request(
+            "GET",
+            &[(SITE, "cross-site"), (MODE, "no-cors"), (DEST, "script")],
+        ),
     );
     assert_eq!(through(&p, widget).await, (StatusCode::OK, 1));
     let own = request(
@@ -226,10 +270,18 @@ async fn the_refusal_says_why_and_how_to_fix_it() {
 async fn preflights_are_cors_business() {
     let p = isolated();
     let mut pre = preflight(EVIL, "PUT", "");
-    pre.headers_mut().insert(SITE, "cross-site".parse().unwrap());
+    pre.headers_mut()
+        .insert(SITE, "cross-site".parse().unwrap());
     let decision = p.evaluate_request(&pre);
-    assert_eq!(decision.refusal().unwrap().reason(), RefusalReason::OriginNotAllowed);
+    assert_eq!(
+        decision.refusal().unwrap().reason(),
+        RefusalReason::OriginNotAllowed
+    );
     let mut pre = preflight(FRONT, "GET", "");
-    pre.headers_mut().insert(SITE, "cross-site".parse().unwrap());
-    assert!(matches!(p.evaluate_request(&pre), Decision::PreflightAllowed(_)));
+    pre.headers_mut()
+        .insert(SITE, "cross-site".parse().unwrap());
+    assert!(matches!(
+        p.evaluate_request(&pre),
+        Decision::PreflightAllowed(_)
+    ));
 }

@@ -33,7 +33,12 @@ async fn a_stalled_lookup_refuses_in_time() {
             0,
         ),
         ("a read", get_from(TENANT), StatusCode::OK, 1),
-        ("a preflight", preflight(TENANT, "GET", ""), StatusCode::FORBIDDEN, 0),
+        (
+            "a preflight",
+            preflight(TENANT, "GET", ""),
+            StatusCode::FORBIDDEN,
+            0,
+        ),
     ] {
         let started = Instant::now();
         let inner = Recorder::new();
@@ -51,17 +56,27 @@ async fn the_decision_says_the_lookup_timed_out() {
     let p = stalled(Duration::from_millis(20));
     let (write, _) = request("POST", &[(ORIGIN, TENANT), (SITE, "cross-site")]).into_parts();
     let decision = p.evaluate_async(&write).await;
-    assert!(matches!(decision, Decision::WriteRefused(_)), "{decision:?}");
+    assert!(
+        matches!(decision, Decision::WriteRefused(_)),
+        "{decision:?}"
+    );
     let refusal = decision.refusal().unwrap();
     assert_eq!(refusal.reason(), RefusalReason::OriginLookupTimedOut);
     assert_eq!(refusal.reason().as_str(), "origin-lookup-timed-out");
     let text = refusal.to_string();
     assert!(text.contains("did not answer in time"), "{text}");
     assert!(text.contains(TENANT), "{text}");
-    assert!(refusal.hint().contains("async_lookup_timeout"), "{}", refusal.hint());
+    assert!(
+        refusal.hint().contains("async_lookup_timeout"),
+        "{}",
+        refusal.hint()
+    );
     let (read, _) = get_from(TENANT).into_parts();
     let decision = p.evaluate_async(&read).await;
-    assert!(matches!(decision, Decision::ActualRefused(..)), "{decision:?}");
+    assert!(
+        matches!(decision, Decision::ActualRefused(..)),
+        "{decision:?}"
+    );
     assert_eq!(
         decision.refusal().unwrap().reason(),
         RefusalReason::OriginLookupTimedOut
@@ -82,7 +97,12 @@ async fn a_lookup_in_time_is_unchanged() {
             .async_lookup_timeout(Duration::from_secs(5))
     });
     let inner = Recorder::new();
-    let res = send(&p, &inner, request("POST", &[(ORIGIN, TENANT), (SITE, "cross-site")])).await;
+    let res = send(
+        &p,
+        &inner,
+        request("POST", &[(ORIGIN, TENANT), (SITE, "cross-site")]),
+    )
+    .await;
     assert_eq!((res.status(), inner.calls()), (StatusCode::OK, 1));
     assert_acao(&res, Some(TENANT));
 }

@@ -29,7 +29,10 @@ fn forged_socket() -> http::Request<String> {
 }
 
 fn inclusion() -> http::Request<String> {
-    request("GET", &[(SITE, "cross-site"), (MODE, "no-cors"), (DEST, "script")])
+    request(
+        "GET",
+        &[(SITE, "cross-site"), (MODE, "no-cors"), (DEST, "script")],
+    )
 }
 
 fn surface(report_only: bool, explain: bool) -> CorsPolicy {
@@ -44,7 +47,11 @@ fn surface(report_only: bool, explain: bool) -> CorsPolicy {
 #[tokio::test]
 async fn what_would_be_refused_passes_and_is_reported() {
     let cases = [
-        ("write", forged_write as fn() -> http::Request<String>, RefusalReason::CrossOriginWrite),
+        (
+            "write",
+            forged_write as fn() -> http::Request<String>,
+            RefusalReason::CrossOriginWrite,
+        ),
         ("socket", forged_socket, RefusalReason::CrossOriginWebSocket),
         ("inclusion", inclusion, RefusalReason::CrossSiteResource),
     ];
@@ -53,7 +60,11 @@ async fn what_would_be_refused_passes_and_is_reported() {
         let enforced = surface(false, false);
         let inner = Recorder::new();
         let res = send(&enforced, &inner, make()).await;
-        assert_eq!((res.status(), inner.calls()), (StatusCode::FORBIDDEN, 0), "{what}");
+        assert_eq!(
+            (res.status(), inner.calls()),
+            (StatusCode::FORBIDDEN, 0),
+            "{what}"
+        );
 
         // Report-only: the same request reaches the service, unchanged
         // otherwise (no CORS headers for the disallowed origin).
@@ -78,7 +89,11 @@ async fn what_would_be_refused_passes_and_is_reported() {
         assert_eq!((res.status(), inner.calls()), (StatusCode::OK, 1), "{what}");
         let read = Explanation::parse(&res.headers()[&EXPLANATION_HEADER]).unwrap();
         assert_eq!(read.reason(), Some(reason), "{what}");
-        assert!(read.detail().starts_with("report-only: "), "{what}: {}", read.detail());
+        assert!(
+            read.detail().starts_with("report-only: "),
+            "{what}: {}",
+            read.detail()
+        );
     }
 }
 
@@ -86,13 +101,22 @@ async fn what_would_be_refused_passes_and_is_reported() {
 async fn allowed_requests_are_not_reported() {
     let p = surface(true, false);
     let allowed = request("POST", &[(ORIGIN, FRONT), (SITE, "cross-site")]);
-    assert!(matches!(p.evaluate_request(&allowed), Decision::ActualAllowed(_)));
+    assert!(matches!(
+        p.evaluate_request(&allowed),
+        Decision::ActualAllowed(_)
+    ));
     // A same-origin page's write is no one's business but CORS's (which
     // gives no headers to an origin it does not list).
     let own = request("POST", &[(ORIGIN, EVIL), (SITE, "same-origin")]);
     let decision = p.evaluate_request(&own);
-    assert!(matches!(decision, Decision::ActualRefused(..)), "{decision:?}");
-    assert_eq!(decision.refusal().unwrap().reason(), RefusalReason::OriginNotAllowed);
+    assert!(
+        matches!(decision, Decision::ActualRefused(..)),
+        "{decision:?}"
+    );
+    assert_eq!(
+        decision.refusal().unwrap().reason(),
+        RefusalReason::OriginNotAllowed
+    );
     // A disallowed origin's read is refused by CORS as before.
     let read = request("GET", &[(ORIGIN, EVIL)]);
     assert_eq!(

@@ -27,7 +27,11 @@ async fn the_sites_own_forms_pass_once_declared() {
     let decision = undeclared.evaluate_request(&own_form);
     let refusal = decision.refusal().unwrap();
     assert_eq!(refusal.reason(), RefusalReason::CrossOriginWrite);
-    assert!(refusal.hint().contains("server_origins"), "{}", refusal.hint());
+    assert!(
+        refusal.hint().contains("server_origins"),
+        "{}",
+        refusal.hint()
+    );
 
     let declared = policy(|b| {
         b.allow_origins(["https://partner.example"])

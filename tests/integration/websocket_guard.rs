@@ -55,9 +55,15 @@ async fn echo(mut socket: WebSocket) {
 async fn open(addr: SocketAddr, origin: &'static str, site: &'static str) -> Result<String, u16> {
     timed(tokio::task::spawn_blocking(move || {
         let mut request = format!("ws://{addr}/ws").into_client_request().unwrap();
-        request.headers_mut().insert("origin", origin.parse().unwrap());
-        request.headers_mut().insert("sec-fetch-site", site.parse().unwrap());
-        request.headers_mut().insert("cookie", "session=1".parse().unwrap());
+        request
+            .headers_mut()
+            .insert("origin", origin.parse().unwrap());
+        request
+            .headers_mut()
+            .insert("sec-fetch-site", site.parse().unwrap());
+        request
+            .headers_mut()
+            .insert("cookie", "session=1".parse().unwrap());
         let stream = std::net::TcpStream::connect(addr).unwrap();
         stream.set_read_timeout(Some(NET_TIMEOUT)).unwrap();
         match tungstenite::client(request, stream) {
@@ -89,7 +95,11 @@ async fn the_allowed_page_talks_and_another_site_never_reaches_the_route() {
     assert_eq!(runs.load(Ordering::SeqCst), 1);
     assert_eq!(open(server.addr, EVIL, "cross-site").await, Err(403));
     assert_eq!(open(server.addr, EVIL, "same-site").await, Err(403));
-    assert_eq!(runs.load(Ordering::SeqCst), 1, "the route ran for a refused handshake");
+    assert_eq!(
+        runs.load(Ordering::SeqCst),
+        1,
+        "the route ran for a refused handshake"
+    );
     // A same-origin page (the browser says so) connects.
     assert_eq!(
         open(server.addr, EVIL, "same-origin").await,
@@ -136,13 +146,20 @@ fn the_decision_names_the_socket() {
     let text = refusal.to_string();
     assert!(text.contains("WebSocket handshake"), "{text}");
     assert!(text.contains("\"https://evil.example\""), "{text}");
-    assert!(refusal.hint().contains("allow_origins"), "{}", refusal.hint());
+    assert!(
+        refusal.hint().contains("allow_origins"),
+        "{}",
+        refusal.hint()
+    );
 
     // `Upgrade` is a token list, in any case.
     let mut odd = handshake(&[(ORIGIN, EVIL), (SITE, "cross-site")]);
     odd.headers_mut()
         .insert(UPGRADE, "h2c, WebSocket".parse().unwrap());
-    assert!(matches!(p.evaluate_request(&odd), Decision::WriteRefused(_)));
+    assert!(matches!(
+        p.evaluate_request(&odd),
+        Decision::WriteRefused(_)
+    ));
 }
 
 #[test]
@@ -154,7 +171,10 @@ fn handshakes_pass_where_writes_pass() {
         // No Origin: not a browser, which always sends one on a handshake.
         &[(SITE, "cross-site")],
         // Without Fetch Metadata, the server's own origin.
-        &[(ORIGIN, "http://api.example.com"), (http::header::HOST, "api.example.com")],
+        &[
+            (ORIGIN, "http://api.example.com"),
+            (http::header::HOST, "api.example.com"),
+        ],
     ];
     for headers in passing {
         let req = handshake(headers);
@@ -166,17 +186,29 @@ fn handshakes_pass_where_writes_pass() {
     }
     // A plain GET from another site is a read, as before.
     let read = request("GET", &[(ORIGIN, EVIL), (SITE, "cross-site")]);
-    assert!(matches!(p.evaluate_request(&read), Decision::ActualRefused(..)));
+    assert!(matches!(
+        p.evaluate_request(&read),
+        Decision::ActualRefused(..)
+    ));
     // An `Upgrade` to anything else is not a WebSocket.
-    let h2c = request("GET", &[(ORIGIN, EVIL), (SITE, "cross-site"), (UPGRADE, "h2c")]);
-    assert!(matches!(p.evaluate_request(&h2c), Decision::ActualRefused(..)));
+    let h2c = request(
+        "GET",
+        &[(ORIGIN, EVIL), (SITE, "cross-site"), (UPGRADE, "h2c")],
+    );
+    assert!(matches!(
+        p.evaluate_request(&h2c),
+        Decision::ActualRefused(..)
+    ));
     // The exemption applies.
     let exempt = policy(|b| {
         b.allow_origins([FRONT])
             .exempt_from_write_guard(|head| head.uri.path() == "/api/data")
     });
     let forged = handshake(&[(ORIGIN, EVIL), (SITE, "cross-site")]);
-    assert!(!matches!(exempt.evaluate_request(&forged), Decision::WriteRefused(_)));
+    assert!(!matches!(
+        exempt.evaluate_request(&forged),
+        Decision::WriteRefused(_)
+    ));
 }
 
 /// HTTP/2 (RFC 8441): the handshake is a `CONNECT` whose `:protocol`

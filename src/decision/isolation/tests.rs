@@ -16,10 +16,16 @@ fn without_fetch_metadata_or_from_the_same_origin_it_passes() {
     for pairs in [
         &[][..],
         &[("sec-fetch-mode", "no-cors"), ("sec-fetch-dest", "script")],
-        &[("sec-fetch-site", "same-origin"), ("sec-fetch-mode", "no-cors")],
+        &[
+            ("sec-fetch-site", "same-origin"),
+            ("sec-fetch-mode", "no-cors"),
+        ],
         &[("sec-fetch-site", "none"), ("sec-fetch-mode", "navigate")],
     ] {
-        assert!(refuses(&Method::GET, &headers(pairs)).is_none(), "{pairs:?}");
+        assert!(
+            refuses(&Method::GET, &headers(pairs)).is_none(),
+            "{pairs:?}"
+        );
     }
 }
 

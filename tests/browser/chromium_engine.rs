@@ -13,6 +13,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use crate::engine::{Browser, Engine, Level, Report, Tab};
+use crate::env::PLAIN_NAMES;
 use tower_cors_test_drivers::devtools::{DevTools, Page};
 
 /// How long after a request has ended an issue about it may still come.
@@ -24,10 +25,16 @@ pub struct ChromiumBrowser {
 }
 
 impl ChromiumBrowser {
-    /// Starts Chromium and connects to it, within `timeout`.
+    /// Starts Chromium and connects to it, within `timeout`, with the
+    /// plain-http names ([`PLAIN_NAMES`]) resolved to 127.0.0.1.
     pub fn launch(exe: &Path, timeout: Duration) -> Result<Self, String> {
+        let rules: Vec<String> = PLAIN_NAMES
+            .iter()
+            .map(|name| format!("MAP {name} 127.0.0.1"))
+            .collect();
+        let flag = format!("--host-resolver-rules={}", rules.join(", "));
         Ok(Self {
-            devtools: DevTools::launch(exe, timeout)?,
+            devtools: DevTools::launch_with(exe, &[flag], timeout)?,
         })
     }
 }

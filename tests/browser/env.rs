@@ -6,14 +6,27 @@ use std::net::SocketAddr;
 
 use tower_cors::CorsConfig;
 
+use crate::forward::{self, Role};
 use crate::servers::{Runtime, Server};
 use example_demo::api::RequestLog;
 use example_demo::policy::config_from_toml;
 use example_demo::{Addrs, Running};
 
+/// Names that are not loopback, which every engine is told lead to
+/// 127.0.0.1: pages and APIs on plain http that are not potentially
+/// trustworthy (as `http://intranet.example` is), unlike `127.0.0.1` and
+/// `localhost`. Chromium maps them with `--host-resolver-rules`, Firefox
+/// with `network.dns.localDomains`; WebKit has no such setting and sends
+/// them through the suite's HTTP proxy ([`Env::proxy`]). `.test` is
+/// reserved for testing (RFC 6761), so no real host has these names; the
+/// two names are different sites.
+pub const PLAIN_NAMES: [&str; 2] = ["app.test", "other.test"];
+
 /// The servers of one suite run.
 pub struct Env {
     pub servers: Runtime,
+    /// The HTTP proxy WebKit reaches [`PLAIN_NAMES`] through.
+    pub proxy: u16,
     /// The demo's front end (its `/blank` is the page most cases run from).
     pub web: u16,
     /// The demo's wrong-origin front end.
@@ -71,6 +84,7 @@ impl Env {
             servers.stop.clone(),
         ))?;
         Ok(Self {
+            proxy: forward::start(Role::Proxy)?,
             web: demo.web.port(),
             wrong: demo
                 .wrong

@@ -10,14 +10,19 @@ use serde_json::Value;
 use tower_cors_test_drivers::firefox::{self, ConsoleMessage, Firefox};
 
 use crate::engine::{Browser, Engine, Level, Report, Tab};
+use crate::env::PLAIN_NAMES;
 
 /// A running headless Firefox behind the suite's engine interface.
 pub struct FirefoxBrowser(Firefox);
 
 impl FirefoxBrowser {
-    /// Starts Firefox and connects to it, within `timeout`.
+    /// Starts Firefox and connects to it, within `timeout`, with the
+    /// plain-http names ([`PLAIN_NAMES`]) resolved to 127.0.0.1
+    /// (`network.dns.localDomains`).
     pub fn launch(exe: &Path, timeout: Duration) -> Result<Self, String> {
-        Firefox::launch(exe, timeout).map(Self)
+        let names = format!("{:?}", PLAIN_NAMES.join(","));
+        let prefs = [("network.dns.localDomains", names.as_str())];
+        Firefox::launch_with(exe, &prefs, false, timeout).map(Self)
     }
 }
 

@@ -24,7 +24,8 @@
 //! A missing engine fails the test when `CI` is set; otherwise it is
 //! skipped with a notice naming the package. `CHROMIUM`, `FIREFOX`,
 //! `MINIBROWSER`, `XVFB` point at other binaries; `BROWSERS=chromium,webkit`
-//! runs only those engines.
+//! runs only those engines, `CASES=plain-,guard-` only the cases whose id
+//! starts so.
 //!
 //! The run's report goes to `browsers.md` in the scratch folder cargo gives
 //! integration tests (`CARGO_TARGET_TMPDIR`: `tmp/` in the target directory,
@@ -42,12 +43,14 @@ mod case;
 mod cases_cookies;
 mod cases_demo;
 mod cases_guard;
+mod cases_guard_paths;
 mod cases_other;
 mod cases_policy;
 mod chromium_engine;
 mod engine;
 mod env;
 mod firefox_engine;
+mod forward;
 mod memory;
 mod model;
 mod reasons;
@@ -86,7 +89,9 @@ fn workers(engine: Engine) -> usize {
     }
 }
 
-fn launch(engine: Engine) -> Result<Box<dyn Browser>, String> {
+/// Starts `engine`, told that the plain-http names lead to 127.0.0.1
+/// (WebKit: through the proxy on `proxy`).
+fn launch(engine: Engine, proxy: u16) -> Result<Box<dyn Browser>, String> {
     match engine {
         Engine::Chromium => {
             let exe = devtools::find().ok_or("no chromium")?;
@@ -100,7 +105,9 @@ fn launch(engine: Engine) -> Result<Box<dyn Browser>, String> {
                 &exe, LAUNCH,
             )?))
         }
-        Engine::WebKit => Ok(Box::new(webkit_engine::WebKitBrowser::launch(LAUNCH)?)),
+        Engine::WebKit => Ok(Box::new(webkit_engine::WebKitBrowser::launch(
+            LAUNCH, proxy,
+        )?)),
     }
 }
 
@@ -120,9 +127,10 @@ fn run_engine(
     engine: Engine,
     cases: &[Case],
     started: &Barrier,
-    rt: &tokio::runtime::Handle,
+    env: &env::Env,
     demo_url: Option<&str>,
 ) -> EngineRun {
+    let rt = env.servers.rt.handle();
     let began = Instant::now();
     let mut out = EngineRun {
         engine,
@@ -134,7 +142,7 @@ fn run_engine(
         log_tail: String::new(),
         screenshot: None,
     };
-    let launched = launch(engine);
+    let launched = launch(engine, env.proxy);
     out.launched = began.elapsed();
     started.wait();
     let browser = match launched {
@@ -241,6 +249,13 @@ fn every_case_in_three_engines() {
     cases.extend(cases_cookies::cases(&env).expect("the cookie APIs"));
     cases.extend(cases_other::cases(&env).expect("the other servers"));
     cases.extend(cases_guard::cases(&env).expect("the write guard's APIs"));
+    cases.extend(cases_guard_paths::cases(&env).expect("the guard's plain-http APIs"));
+    // `CASES=plain-,guard-` runs only the cases whose id starts so (for
+    // working on a case).
+    if let Ok(prefixes) = std::env::var("CASES") {
+        assert!(!doc, "BROWSERS_DOC=1 needs every case");
+        cases.retain(|c| prefixes.split(',').any(|p| c.id.starts_with(p.trim())));
+    }
     let demo_url = format!("{}/", env.origin("127.0.0.1"));
     let sampler = memory::Sampler::start(Duration::from_millis(250));
     let all_started = Barrier::new(present.len());
@@ -249,9 +264,8 @@ fn every_case_in_three_engines() {
             .iter()
             .map(|&e| {
                 let (cases, url) = (&cases, doc.then_some(demo_url.as_str()));
-                let all_started = &all_started;
-                let rt = env.servers.rt.handle();
-                s.spawn(move || run_engine(e, cases, all_started, rt, url))
+                let (all_started, env) = (&all_started, &env);
+                s.spawn(move || run_engine(e, cases, all_started, env, url))
             })
             .collect();
         handles

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crate::case::{Case, How};
 use crate::engine::Engine;
+use crate::env::PLAIN_NAMES;
 use crate::memory::Peaks;
 use crate::model::reads;
 use crate::run::{describe, CaseRun, Observed};
@@ -54,7 +55,10 @@ fn unport(text: &str) -> String {
         let (head, tail) = rest.split_at(i + 1);
         out.push_str(head);
         let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
-        let host_before = head.ends_with("127.0.0.1:") || head.ends_with("localhost:");
+        let host_before = ["127.0.0.1", "localhost"]
+            .iter()
+            .chain(&PLAIN_NAMES)
+            .any(|host| head.ends_with(&format!("{host}:")));
         if host_before && digits >= 2 {
             out.push_str("PORT");
             rest = &tail[digits..];
@@ -371,6 +375,8 @@ fn arrived(rs: &[Received]) -> String {
             }
             if r.handled {
                 s.push_str(&format!(": **handler ran** ({})", r.status));
+            } else if (300..400).contains(&r.status) {
+                s.push_str(&format!(": {} (the redirect)", r.status));
             } else {
                 s.push_str(&format!(": {} from the layer", r.status));
             }
@@ -393,9 +399,37 @@ asserts the `Sec-Fetch-Site`, the `Origin`, the cookie and the handler.
   top-level GET, first party), which sets `sid_guard=1` without a
   `SameSite` attribute; then the page writes. `127.0.0.1` on two ports is
   same site, `localhost` against `127.0.0.1` cross site.
-- All three engines send `Sec-Fetch-Site` on every one of these requests,
-  and `Origin` on every POST, the same-origin form post included. The
-  guard decides on `Sec-Fetch-Site` in each of them.
+- On loopback (`127.0.0.1`, `localhost`: potentially trustworthy origins
+  even over plain http) all three engines send `Sec-Fetch-Site` on every
+  one of these requests, and `Origin` on every POST, the same-origin form
+  post included. The guard decides on `Sec-Fetch-Site` in each of them.
+- **Plain http on a name that is not loopback** (`plain-*`: `app.test`
+  and `other.test`, which Chromium maps with `--host-resolver-rules`,
+  Firefox with `network.dns.localDomains`, and WebKit, which has neither,
+  reaches through an HTTP proxy given with MiniBrowser's `--proxy`): no
+  engine sends any `Sec-Fetch-*` header, not on the visit, the form post
+  or the `fetch`. This is today's Chromium, Firefox ESR and WebKitGTK, not
+  older browsers: Fetch Metadata goes to potentially trustworthy URLs
+  only, and `http://intranet.example` is not one. Every engine still sends
+  `Origin` on every POST (the same-origin form post and the same-origin
+  `fetch` included) and the cookie, so the guard decides on `Origin`
+  against `Host`: the site's own writes reach the handler, a form post
+  from another name is refused.
+- **Behind a front that rewrites `Host`** (`plain-front`: a small proxy
+  in the suite sends `Host: 127.0.0.1:API`, as nginx's default
+  `proxy_set_header Host $proxy_host` does), the site's own same-origin
+  form post arrives with `Origin: http://app.test:PORT`, no Fetch
+  Metadata, and a `Host` that no longer matches: the guard refuses it.
+  Behind such a front, either pass the public `Host` through or tell the
+  policy the site's public origins.
+- **A cross-site form post answered `307` to the API**
+  (`guard-form-307`): the page on `localhost` posts to a server of its
+  own site, which redirects, method and body kept, to the API on
+  `127.0.0.1`. In every engine the redirected POST arrives with
+  `Origin: null` (the redirect taints the origin), `Sec-Fetch-Site:
+  cross-site` (the farthest URL of the chain counts) and the user's cookie
+  (Chromium: under two minutes old, as above), and the guard refuses it. A
+  redirect does not launder a forged write.
 - Chromium and Firefox mark the login navigation the driver starts
   `Sec-Fetch-Site: none`, like an address typed by the user; WebKit rates
   it against the page the tab leaves (`same-site`, `cross-site`, ...). It

@@ -17,13 +17,27 @@ pub fn available() -> bool {
     webkit::find_minibrowser().is_some() && webkit::find_xvfb().is_some()
 }
 
-/// A running Xvfb to start MiniBrowsers on.
-pub struct WebKitBrowser(WebKit);
+/// A running Xvfb to start MiniBrowsers on, and the options every
+/// MiniBrowser gets.
+pub struct WebKitBrowser {
+    webkit: WebKit,
+    options: Vec<String>,
+}
 
 impl WebKitBrowser {
-    /// Starts Xvfb and checks MiniBrowser, within `timeout`.
-    pub fn launch(timeout: Duration) -> Result<Self, String> {
-        WebKit::launch(timeout).map(Self)
+    /// Starts Xvfb and checks MiniBrowser, within `timeout`. Every page
+    /// sends its requests through the HTTP proxy on `proxy`, except those
+    /// to loopback addresses (`127.0.0.1`, `localhost`), which go straight:
+    /// MiniBrowser has no resolver override, so the proxy is how the
+    /// suite's plain-http names ([`crate::env::PLAIN_NAMES`]) reach it.
+    pub fn launch(timeout: Duration, proxy: u16) -> Result<Self, String> {
+        let options = vec![
+            format!("--proxy=http://127.0.0.1:{proxy}"),
+            "--ignore-host=127.0.0.1".to_owned(),
+            "--ignore-host=localhost".to_owned(),
+        ];
+        let webkit = WebKit::launch(timeout)?;
+        Ok(Self { webkit, options })
     }
 }
 
@@ -33,11 +47,13 @@ impl Browser for WebKitBrowser {
     }
 
     fn version(&self) -> String {
-        format!("{} (MiniBrowser under Xvfb)", self.0.version())
+        format!("{} (MiniBrowser under Xvfb)", self.webkit.version())
     }
 
     fn open(&self, url: &str, _width: u32, timeout: Duration) -> Result<Box<dyn Tab + '_>, String> {
-        Ok(Box::new(WebKitTab(self.0.open_page(url, timeout)?)))
+        let options: Vec<&str> = self.options.iter().map(String::as_str).collect();
+        let page = self.webkit.open_page_with(url, &options, timeout)?;
+        Ok(Box::new(WebKitTab(page)))
     }
 
     fn log_tail(&self) -> String {

@@ -237,14 +237,26 @@ fn policy(origins: &[String]) -> CorsPolicy {
 }
 
 fn policy_with(origins: &[String], methods: &[Method], headers: &[HeaderName]) -> CorsPolicy {
+    builder_with(origins, methods, headers)
+        .build()
+        .expect("valid policy")
+}
+
+fn policy_builder(origins: &[String]) -> tower_cors::CorsPolicyBuilder {
+    builder_with(origins, &METHODS, &HEADERS)
+}
+
+fn builder_with(
+    origins: &[String],
+    methods: &[Method],
+    headers: &[HeaderName],
+) -> tower_cors::CorsPolicyBuilder {
     CorsPolicy::builder()
         .allow_origins(origins)
         .allow_methods(methods.iter().cloned())
         .allow_headers(headers.iter().cloned())
         .allow_credentials(true)
         .max_age(MAX_AGE)
-        .build()
-        .expect("valid policy")
 }
 
 fn theirs(origin: AllowOrigin) -> tower_http::cors::Cors<Empty200> {
@@ -519,6 +531,24 @@ fn cases(c: &mut Criterion) {
         "3_actual_allowed",
         "tower_cors_reloadable",
         reloadable,
+        &actual_get(),
+    );
+
+    // The same allowed GET under the same policy with resource isolation:
+    // an allowed origin never reaches the isolation check.
+    let mut isolated = CorsLayer::new(
+        policy_builder(&one)
+            .isolate_resources(true)
+            .build()
+            .expect("valid policy"),
+    )
+    .layer(Empty200);
+    expect(&mut isolated, &actual_get(), S::OK, ok);
+    bench(
+        c,
+        "3_actual_allowed",
+        "tower_cors_isolated",
+        isolated,
         &actual_get(),
     );
 

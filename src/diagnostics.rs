@@ -35,8 +35,14 @@ pub(crate) fn report(decision: &Decision<'_>) {
         header = refusal.header(),
         fetch_site = lossy(refusal.fetch_site()).as_deref(),
         preflight = decision.is_preflight(),
+        report_only = matches!(decision, Decision::Reported(..)),
         fix = %refusal.hint(),
-        "CORS refused: {refusal}",
+        "CORS {}: {refusal}",
+        if matches!(decision, Decision::Reported(..)) {
+            "would refuse (report-only)"
+        } else {
+            "refused"
+        },
     );
 }
 

@@ -112,6 +112,15 @@ impl Problem {
         self.setting
     }
 
+    /// The same problem, found in `setting` (a problem of an origin's
+    /// syntax, found in another list of origins than `allow_origins`).
+    pub(crate) fn in_setting(self, setting: SettingName) -> Self {
+        Self {
+            setting: Some(setting),
+            ..self
+        }
+    }
+
     /// The same problem, found in the environment variable `name`.
     pub(crate) fn in_variable(self, name: String) -> Self {
         Self {
@@ -228,6 +237,10 @@ pub enum ProblemKind {
     MaxAgeTooLong,
     /// A preflight status outside 200–299.
     PreflightStatusNotOk,
+    /// A pattern or `"*"` in `server_origins`, which lists exact origins.
+    ServerOriginNotExact,
+    /// An `async_lookup_timeout` under one millisecond.
+    AsyncLookupTimeoutTooShort,
     /// An origin predicate with credentials, without the explicit opt-in.
     PredicateWithCredentials,
     /// An environment variable with the configuration's prefix that names
@@ -270,6 +283,8 @@ impl ProblemKind {
             RequestOnlyHeader => "request header listed as an exposed response header",
             MaxAgeTooLong => "max age too long",
             PreflightStatusNotOk => "preflight status is not 2xx",
+            ServerOriginNotExact => "server origin is not one exact origin",
+            AsyncLookupTimeoutTooShort => "async lookup timeout too short",
             PredicateWithCredentials => "origin predicate with credentials",
             UnknownVariable => "unknown variable",
             InvalidVariableValue => "invalid value",

@@ -51,13 +51,24 @@
 //! - Every other response gets `Access-Control-Allow-Origin` (and
 //!   `-Allow-Credentials`, `-Expose-Headers`) when its origin is allowed, and
 //!   `Vary: Origin` whenever the answer depends on the origin.
-//! - With credentials, the policy also guards **writes**: CORS only hides
-//!   answers, so a page on any site could still post a form or a `no-cors`
-//!   request to your API with your users' cookies. A request with an
-//!   unsafe method from an origin the policy does not allow is answered
-//!   `403` before your service sees it
+//! - A policy that lists origins also guards **writes** and **WebSocket
+//!   handshakes**: CORS only hides answers, so a page on any site could
+//!   still post a form or a `no-cors` request to your API, or open a
+//!   WebSocket to it, with your users' cookies (whatever the policy says of
+//!   credentials: the browser attaches cookies to such requests on its own).
+//!   A request with an unsafe method, or a handshake, from an origin the
+//!   policy does not allow is answered `403` before your service sees it
 //!   ([`guard_writes`](CorsPolicyBuilder::guard_writes),
-//!   [`exempt_from_write_guard`](CorsPolicyBuilder::exempt_from_write_guard)).
+//!   [`exempt_from_write_guard`](CorsPolicyBuilder::exempt_from_write_guard),
+//!   [`server_origins`](CorsPolicyBuilder::server_origins) behind a proxy
+//!   that rewrites `Host`).
+//! - Opt in, the same allowlist isolates your resources from other sites'
+//!   `<script>`, `<img>` and `no-cors` loads
+//!   ([`isolate_resources`](CorsPolicyBuilder::isolate_resources)) and gives
+//!   allowed origins their timing details
+//!   ([`timing_allow_origin`](CorsPolicyBuilder::timing_allow_origin)); the
+//!   guard and isolation can first run report-only
+//!   ([`guard_report_only`](CorsPolicyBuilder::guard_report_only)).
 //! - [`CorsPolicy::evaluate`] is the decision on its own, with no I/O: use it
 //!   to unit-test your policy.
 //! - [`CorsPolicy::warnings`] lists what browsers will do differently from
@@ -143,7 +154,10 @@ pub use decision::{
 };
 pub use error::{ConfigError, Problem, ProblemKind};
 pub use layer::{Cors, CorsLayer, Held, ResponseFuture};
-pub use policy::{CorsPolicy, CorsPolicyBuilder, PolicyWarning, WarningKind, MAX_AGE_LIMIT};
+pub use policy::{
+    CorsPolicy, CorsPolicyBuilder, PolicyWarning, WarningKind, DEFAULT_ASYNC_LOOKUP_TIMEOUT,
+    MAX_AGE_LIMIT,
+};
 pub use reload::{PolicyHandle, ReloadableCorsLayer};
 
 /// The README's Rust blocks, compiled and run as doctests.

@@ -85,9 +85,13 @@ use crate::policy::CorsPolicy;
 /// asking again until the cached answer expires, after at most
 /// [`max_age`](crate::CorsPolicyBuilder::max_age) (600 s in WebKit, 7,200 s
 /// in Chromium, 86,400 s in Firefox, whatever the policy says beyond those
-/// caps). The server still runs those requests. Where revocation must be
-/// immediate, keep `max_age` short and check the tenant in the handler
-/// (authorization, not CORS, is what stops a write).
+/// caps). With the [write guard](crate::CorsPolicyBuilder::guard_writes)
+/// (on for every policy that lists origins) those writes are refused from
+/// the next request on, `403` before the service, whatever the browser
+/// cached; so are the revoked origin's WebSocket handshakes. Only with
+/// `guard_writes(false)` does the server still run them until the cached
+/// answer expires: then keep `max_age` short and check the tenant in the
+/// handler (authorization, not CORS, is what stops a write).
 #[derive(Clone)]
 pub struct ReloadableCorsLayer {
     source: PolicySource,

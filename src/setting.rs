@@ -31,6 +31,17 @@ pub(crate) enum SettingName {
     /// [`guard_writes`](crate::CorsPolicyBuilder::guard_writes), and the
     /// exemption that goes with it.
     GuardWrites,
+    /// [`guard_report_only`](crate::CorsPolicyBuilder::guard_report_only).
+    GuardReportOnly,
+    /// [`isolate_resources`](crate::CorsPolicyBuilder::isolate_resources).
+    IsolateResources,
+    /// [`timing_allow_origin`](crate::CorsPolicyBuilder::timing_allow_origin).
+    TimingAllowOrigin,
+    /// [`server_origins`](crate::CorsPolicyBuilder::server_origins).
+    ServerOrigins,
+    /// [`async_lookup_timeout`](crate::CorsPolicyBuilder::async_lookup_timeout),
+    /// whole milliseconds in a file or the environment.
+    AsyncLookupTimeout,
     /// [`preflight_status`](crate::CorsPolicyBuilder::preflight_status).
     PreflightStatus,
     /// [`preflight_passthrough`](crate::CorsPolicyBuilder::preflight_passthrough).
@@ -51,7 +62,7 @@ struct Entry {
 }
 
 /// Every setting, in declaration order (a test keeps it so).
-const ENTRIES: [Entry; 11] = [
+const ENTRIES: [Entry; 16] = [
     Entry {
         setting: SettingName::AllowOrigins,
         method: "allow_origins",
@@ -91,6 +102,31 @@ const ENTRIES: [Entry; 11] = [
         setting: SettingName::GuardWrites,
         method: "guard_writes",
         config_key: Some("guard_writes"),
+    },
+    Entry {
+        setting: SettingName::GuardReportOnly,
+        method: "guard_report_only",
+        config_key: Some("guard_report_only"),
+    },
+    Entry {
+        setting: SettingName::IsolateResources,
+        method: "isolate_resources",
+        config_key: Some("isolate_resources"),
+    },
+    Entry {
+        setting: SettingName::TimingAllowOrigin,
+        method: "timing_allow_origin",
+        config_key: Some("timing_allow_origin"),
+    },
+    Entry {
+        setting: SettingName::ServerOrigins,
+        method: "server_origins",
+        config_key: Some("server_origins"),
+    },
+    Entry {
+        setting: SettingName::AsyncLookupTimeout,
+        method: "async_lookup_timeout",
+        config_key: Some("async_lookup_timeout"),
     },
     Entry {
         setting: SettingName::PreflightStatus,

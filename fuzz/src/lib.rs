@@ -201,6 +201,7 @@ pub enum Name {
     Acac,
     SecFetchSite,
     Host,
+    Upgrade,
     Raw(Vec<u8>),
 }
 
@@ -217,6 +218,7 @@ impl Name {
             Name::Acac => http::header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
             Name::SecFetchSite => HeaderName::from_static("sec-fetch-site"),
             Name::Host => http::header::HOST,
+            Name::Upgrade => http::header::UPGRADE,
             Name::Raw(b) => return HeaderName::from_bytes(b).ok(),
         })
     }
@@ -359,12 +361,15 @@ pub fn check_response(
         }
     } else if inner_calls == 0 {
         // Only the write guard keeps an actual request from the service: a
-        // write from an origin the policy does not allow, answered 403
-        // without CORS headers.
+        // write, or a WebSocket handshake (a `GET` with `Upgrade: websocket`
+        // and a single `Origin`), from an origin the policy does not allow,
+        // answered 403 without CORS headers.
         assert_eq!(status, StatusCode::FORBIDDEN, "dropped but not refused");
         assert!(fx.policy.guards_writes(), "dropped without the write guard");
+        let handshake = method == Method::GET && origins.len() == 1 && upgrades_to_websocket(req);
         assert!(
-            method != Method::GET && method != Method::HEAD && method != Method::OPTIONS,
+            handshake
+                || (method != Method::GET && method != Method::HEAD && method != Method::OPTIONS),
             "the write guard refused a {method}"
         );
         assert!(!single_allowed, "the write guard refused an allowed origin");
@@ -477,5 +482,16 @@ fn varies_on_origin(res: &HeaderMap) -> bool {
             let i = i.trim_ascii();
             i == b"*" || i.eq_ignore_ascii_case(b"origin")
         })
+    })
+}
+
+/// Whether a request asks to upgrade to a WebSocket: an `Upgrade` line
+/// with the token `websocket` (RFC 6455, section 4.1; tokens are
+/// case-insensitive).
+fn upgrades_to_websocket(req: &HeaderMap) -> bool {
+    req.get_all(http::header::UPGRADE).iter().any(|line| {
+        line.as_bytes()
+            .split(|&b| b == b',')
+            .any(|token| token.trim_ascii().eq_ignore_ascii_case(b"websocket"))
     })
 }

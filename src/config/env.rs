@@ -15,11 +15,13 @@ fn env_settings() -> impl Iterator<Item = SettingName> {
 impl CorsConfig {
     /// Reads a policy from the process environment: `{prefix}_ALLOW_ORIGINS`,
     /// `{prefix}_ALLOW_METHODS`, `{prefix}_ALLOW_HEADERS`,
-    /// `{prefix}_EXPOSE_HEADERS` (comma-separated lists, each item trimmed,
-    /// empty items skipped), `{prefix}_ALLOW_CREDENTIALS`,
-    /// `{prefix}_ALLOW_PRIVATE_NETWORK`, `{prefix}_GUARD_WRITES` (`true`/`false`
-    /// or `1`/`0`) and
-    /// `{prefix}_MAX_AGE_SECS` (whole seconds). `{prefix}_ALLOW_ORIGINS` is
+    /// `{prefix}_EXPOSE_HEADERS`, `{prefix}_SERVER_ORIGINS` (comma-separated
+    /// lists, each item trimmed, empty items skipped),
+    /// `{prefix}_ALLOW_CREDENTIALS`, `{prefix}_ALLOW_PRIVATE_NETWORK`,
+    /// `{prefix}_GUARD_WRITES`, `{prefix}_GUARD_REPORT_ONLY`,
+    /// `{prefix}_ISOLATE_RESOURCES`, `{prefix}_TIMING_ALLOW_ORIGIN`
+    /// (`true`/`false` or `1`/`0`), `{prefix}_MAX_AGE_SECS` (whole seconds)
+    /// and `{prefix}_ASYNC_LOOKUP_TIMEOUT` (whole milliseconds). `{prefix}_ALLOW_ORIGINS` is
     /// required, as `allow_origins` is in a file.
     ///
     /// The settings are also checked as [`build`](crate::CorsPolicyBuilder::build)
@@ -159,6 +161,12 @@ fn read_variable(
                 .parse::<u64>()
                 .map_err(|_| fail("write a whole number of seconds without a unit, e.g. 600"))?;
             *secs = Some(parsed);
+        }
+        Some(Slot::Millis(millis)) => {
+            let parsed = text.trim().parse::<u64>().map_err(|_| {
+                fail("write a whole number of milliseconds without a unit, e.g. 2000")
+            })?;
+            *millis = Some(parsed);
         }
         // Only settings with a slot have a variable.
         None => {}

@@ -22,8 +22,11 @@ use crate::setting::SettingName;
 /// Keys: `allow_origins` (required), `allow_methods`, `allow_headers`,
 /// `expose_headers` (lists of strings), `allow_credentials` (bool),
 /// `max_age_secs` (integer), `allow_private_network`, `guard_writes`
-/// (bool; unset, on with credentials). Unknown keys
-/// are an error, so a typo cannot silently drop a setting.
+/// (bool; unset, on whenever origins are listed rather than `*`),
+/// `guard_report_only`, `isolate_resources`, `timing_allow_origin` (bools),
+/// `server_origins` (a list of strings) and `async_lookup_timeout`
+/// (integer, milliseconds). Unknown keys are an error, so a typo cannot
+/// silently drop a setting.
 ///
 /// The documented way to configure an app is a `[cors]` table in the app's
 /// own configuration, next to its other sections:
@@ -136,12 +139,42 @@ pub struct CorsConfig {
     )]
     pub allow_private_network: bool,
     /// See [`CorsPolicyBuilder::guard_writes`]; unset, writes are guarded
-    /// when credentials are allowed.
+    /// whenever origins are listed (not `*`).
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub guard_writes: Option<bool>,
+    /// See [`CorsPolicyBuilder::guard_report_only`].
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "std::ops::Not::not")
+    )]
+    pub guard_report_only: bool,
+    /// See [`CorsPolicyBuilder::isolate_resources`].
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "std::ops::Not::not")
+    )]
+    pub isolate_resources: bool,
+    /// See [`CorsPolicyBuilder::timing_allow_origin`].
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "std::ops::Not::not")
+    )]
+    pub timing_allow_origin: bool,
+    /// See [`CorsPolicyBuilder::server_origins`].
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub server_origins: Vec<String>,
+    /// See [`CorsPolicyBuilder::async_lookup_timeout`], in milliseconds.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub async_lookup_timeout: Option<u64>,
 }
 
 impl CorsConfig {
@@ -154,7 +187,14 @@ impl CorsConfig {
             .allow_headers(self.allow_headers)
             .expose_headers(self.expose_headers)
             .allow_credentials(self.allow_credentials)
-            .allow_private_network(self.allow_private_network);
+            .allow_private_network(self.allow_private_network)
+            .guard_report_only(self.guard_report_only)
+            .isolate_resources(self.isolate_resources)
+            .timing_allow_origin(self.timing_allow_origin)
+            .server_origins(self.server_origins);
+        if let Some(millis) = self.async_lookup_timeout {
+            b = b.async_lookup_timeout(Duration::from_millis(millis));
+        }
         if let Some(secs) = self.max_age_secs {
             b = b.max_age(Duration::from_secs(secs));
         }
@@ -176,6 +216,8 @@ pub(crate) enum Slot<'a> {
     Switch(&'a mut Option<bool>),
     /// A whole number of seconds.
     Seconds(&'a mut Option<u64>),
+    /// A whole number of milliseconds.
+    Millis(&'a mut Option<u64>),
 }
 
 impl CorsConfig {
@@ -191,6 +233,11 @@ impl CorsConfig {
             SettingName::MaxAge => Slot::Seconds(&mut self.max_age_secs),
             SettingName::AllowPrivateNetwork => Slot::Flag(&mut self.allow_private_network),
             SettingName::GuardWrites => Slot::Switch(&mut self.guard_writes),
+            SettingName::GuardReportOnly => Slot::Flag(&mut self.guard_report_only),
+            SettingName::IsolateResources => Slot::Flag(&mut self.isolate_resources),
+            SettingName::TimingAllowOrigin => Slot::Flag(&mut self.timing_allow_origin),
+            SettingName::ServerOrigins => Slot::List(&mut self.server_origins),
+            SettingName::AsyncLookupTimeout => Slot::Millis(&mut self.async_lookup_timeout),
             SettingName::PreflightStatus
             | SettingName::PreflightPassthrough
             | SettingName::ExplainRefusals => return None,

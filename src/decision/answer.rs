@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use http::header::{self, GetAll, HeaderMap, HeaderValue};
+use http::header::{self, GetAll, HeaderMap, HeaderName, HeaderValue};
 use http::StatusCode;
 
 use super::explanation::EXPLANATION_HEADER;
@@ -187,9 +187,9 @@ impl<'a> RefusedPreflight<'a> {
     }
 }
 
-/// A write refused by the [write guard](crate::CorsPolicyBuilder::guard_writes):
-/// answered `403 Forbidden` by the layer, and never passed to the inner
-/// service.
+/// A write or WebSocket handshake refused by the
+/// [write guard](crate::CorsPolicyBuilder::guard_writes): answered
+/// `403 Forbidden` by the layer, and never passed to the inner service.
 ///
 /// The answer carries no CORS headers (the page that sent it reads
 /// nothing), `Vary: origin, sec-fetch-site`, and in explain mode the
@@ -200,11 +200,18 @@ pub struct RefusedWrite<'a> {
     pub(super) explanation: Option<HeaderValue>,
 }
 
+/// `Timing-Allow-Origin` (Resource Timing): who may read a response's
+/// timing details.
+static TIMING_ALLOW_ORIGIN: HeaderName = HeaderName::from_static("timing-allow-origin");
+
 /// What a write refusal depends on.
 static WRITE_VARY: HeaderValue = HeaderValue::from_static("origin, sec-fetch-site");
 
 impl<'a> RefusedWrite<'a> {
-    /// Why it was refused: always [`RefusalReason::CrossOriginWrite`].
+    /// Why it was refused: [`RefusalReason::CrossOriginWrite`],
+    /// [`RefusalReason::CrossOriginWebSocket`], or
+    /// [`RefusalReason::OriginLookupTimedOut`] when only the async origin
+    /// lookup could have allowed it and did not answer in time.
     pub fn refusal(&self) -> &Refusal<'a> {
         &self.refusal
     }
@@ -226,6 +233,53 @@ impl<'a> RefusedWrite<'a> {
     pub(crate) fn into_plain(self) -> PlainRefusal {
         PlainRefusal {
             vary: WRITE_VARY.clone(),
+            explanation: self.explanation,
+        }
+    }
+}
+
+/// A request refused by [resource isolation](crate::CorsPolicyBuilder::isolate_resources):
+/// answered `403 Forbidden` by the layer, and never passed to the inner
+/// service.
+///
+/// The answer carries no CORS headers, `Vary: origin, sec-fetch-site,
+/// sec-fetch-mode, sec-fetch-dest` (what the refusal depends on), and in
+/// explain mode the `x-cors-refusal` explanation.
+#[derive(Debug, Clone)]
+pub struct RefusedResource<'a> {
+    pub(super) refusal: Refusal<'a>,
+    pub(super) explanation: Option<HeaderValue>,
+}
+
+/// What an isolation refusal depends on.
+static RESOURCE_VARY: HeaderValue =
+    HeaderValue::from_static("origin, sec-fetch-site, sec-fetch-mode, sec-fetch-dest");
+
+impl<'a> RefusedResource<'a> {
+    /// Why it was refused: [`RefusalReason::CrossSiteResource`], or
+    /// [`RefusalReason::OriginLookupTimedOut`] when only the async origin
+    /// lookup could have allowed it and did not answer in time.
+    pub fn refusal(&self) -> &Refusal<'a> {
+        &self.refusal
+    }
+
+    /// The status to answer with: `403 Forbidden`.
+    pub fn status(&self) -> StatusCode {
+        PlainRefusal::STATUS
+    }
+
+    /// The headers to answer with, exactly as the layer sends them.
+    pub fn headers(&self) -> HeaderMap {
+        let mut h = HeaderMap::with_capacity(2);
+        self.clone().into_plain().write_to(&mut h);
+        h
+    }
+
+    /// The answer's headers, owned, for the layer to write into a map it
+    /// already has.
+    pub(crate) fn into_plain(self) -> PlainRefusal {
+        PlainRefusal {
+            vary: RESOURCE_VARY.clone(),
             explanation: self.explanation,
         }
     }
@@ -306,6 +360,8 @@ impl Explained<'_> {
 pub struct ActualHeaders {
     pub(super) allow_origin: Option<HeaderValue>,
     pub(super) allow_credentials: bool,
+    /// `Timing-Allow-Origin` goes out with the allowed origin's value.
+    pub(super) timing_allow_origin: bool,
     pub(super) expose_headers: Option<HeaderValue>,
     pub(super) vary_origin: bool,
     /// What only explain mode and diagnostics need; boxed so that the
@@ -344,6 +400,7 @@ impl ActualHeaders {
         Self {
             allow_origin: None,
             allow_credentials: false,
+            timing_allow_origin: false,
             expose_headers: None,
             vary_origin: policy.vary_origin,
             notes: None,
@@ -360,6 +417,7 @@ impl ActualHeaders {
         match policy.origins {
             Origins::Any => Self {
                 allow_origin: Some(STAR.clone()),
+                timing_allow_origin: policy.settings.timing_allow_origin,
                 expose_headers: policy.expose_headers.clone(),
                 ..Self::without_cors(policy)
             },
@@ -381,7 +439,10 @@ impl ActualHeaders {
             .map(|origin| Refusal::new(RefusalReason::CredentialsNotAllowed, Some(origin)))
     }
 
-    /// Writes the policy's CORS headers into a response's headers.
+    /// Writes the policy's CORS headers into a response's headers (and,
+    /// with [`timing_allow_origin`](crate::CorsPolicyBuilder::timing_allow_origin),
+    /// `Timing-Allow-Origin` with the same value as
+    /// `Access-Control-Allow-Origin`).
     ///
     /// Any `Access-Control-Allow-Origin`, `-Allow-Credentials` or
     /// `-Expose-Headers` the inner service set is replaced (or removed), so a
@@ -411,6 +472,10 @@ impl ActualHeaders {
             }
         }
         if let Some(origin) = self.allow_origin {
+            if self.timing_allow_origin {
+                // Replaces the inner service's own: the policy owns it.
+                headers.insert(TIMING_ALLOW_ORIGIN.clone(), origin.clone());
+            }
             headers.append(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
             if self.allow_credentials {
                 headers.append(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE.clone());

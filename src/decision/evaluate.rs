@@ -42,7 +42,11 @@ impl CorsPolicy {
 
     /// [`evaluate_parts`](Self::evaluate_parts), asking the
     /// [async origin predicate](crate::CorsPolicyBuilder::allow_origin_predicate_async)
-    /// about an origin nothing else allows: exactly what the layer does.
+    /// about an origin nothing else allows: exactly what the layer does,
+    /// waiting at most the policy's
+    /// [`async_lookup_timeout`](crate::CorsPolicyBuilder::async_lookup_timeout)
+    /// for it ([`RefusalReason::OriginLookupTimedOut`](crate::RefusalReason::OriginLookupTimedOut)
+    /// then).
     ///
     /// ```
     /// use http::Request;

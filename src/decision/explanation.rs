@@ -21,6 +21,8 @@ pub static EXPLANATION_HEADER: HeaderName = HeaderName::from_static("x-cors-refu
 const CODE_END: &str = ": ";
 /// Between the detail and the fix.
 const FIX: &str = "; fix: ";
+/// What the detail of a refusal let through in report-only mode starts with.
+const REPORT_ONLY: &str = "report-only: ";
 /// What [`FIX`] becomes inside the detail or the fix.
 const FIX_INSIDE: &str = ", fix: ";
 
@@ -28,8 +30,18 @@ impl Refusal<'_> {
     /// The [`EXPLANATION_HEADER`] value: code, detail and fix, as visible
     /// ASCII (anything else becomes `?`).
     pub(crate) fn explanation(&self) -> HeaderValue {
+        self.explanation_with("")
+    }
+
+    /// The [`EXPLANATION_HEADER`] value of a refusal a report-only policy
+    /// let through: its detail starts with `report-only: `.
+    pub(crate) fn reported_explanation(&self) -> HeaderValue {
+        self.explanation_with(REPORT_ONLY)
+    }
+
+    fn explanation_with(&self, prefix: &str) -> HeaderValue {
         let text = format!(
-            "{}{CODE_END}{}{FIX}{}",
+            "{}{CODE_END}{prefix}{}{FIX}{}",
             self.reason().as_str(),
             part(&self.to_string()),
             part(&self.hint())

@@ -6,6 +6,7 @@ use http::header::HeaderMap;
 use http::{request, Method};
 
 use super::Head;
+use crate::policy::LookupAnswer;
 
 /// What every decision reads of the request: its method and headers.
 ///
@@ -71,14 +72,17 @@ pub(crate) enum AsyncVerdict {
     Allowed,
     /// Its lookup refused the origin (which nothing else allowed).
     Refused,
+    /// Its lookup did not answer in time: the origin is refused, with its
+    /// own reason.
+    TimedOut,
 }
 
-impl From<bool> for AsyncVerdict {
-    fn from(allowed: bool) -> Self {
-        if allowed {
-            AsyncVerdict::Allowed
-        } else {
-            AsyncVerdict::Refused
+impl From<LookupAnswer> for AsyncVerdict {
+    fn from(answer: LookupAnswer) -> Self {
+        match answer {
+            LookupAnswer::Allowed => AsyncVerdict::Allowed,
+            LookupAnswer::Refused => AsyncVerdict::Refused,
+            LookupAnswer::TimedOut => AsyncVerdict::TimedOut,
         }
     }
 }

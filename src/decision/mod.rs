@@ -12,15 +12,19 @@ mod evaluate;
 mod explanation;
 mod head;
 mod input;
+mod isolation;
 mod pending;
 mod refusal;
+mod surface;
 mod write_guard;
 
 use http::header::{self, HeaderMap, HeaderValue};
 use http::Method;
 
 pub(crate) use answer::PlainRefusal;
-pub use answer::{ActualHeaders, AllowedPreflight, RefusedPreflight, RefusedWrite};
+pub use answer::{
+    ActualHeaders, AllowedPreflight, RefusedPreflight, RefusedResource, RefusedWrite,
+};
 use answer::{Explained, Notes};
 pub use explanation::{Explanation, EXPLANATION_HEADER};
 pub(crate) use head::Head;
@@ -76,12 +80,24 @@ pub enum Decision<'a> {
     /// the response gets no CORS headers, so the browser will not let the
     /// page read it.
     ActualRefused(Refusal<'a>, ActualHeaders),
-    /// A write (a request with an unsafe method) from an origin the policy
-    /// does not allow, refused by the
+    /// A write (a request with an unsafe method) or a WebSocket handshake
+    /// from an origin the policy does not allow, refused by the
     /// [write guard](crate::CorsPolicyBuilder::guard_writes): the layer
     /// answers it with [`RefusedWrite::status`] (403) and
     /// [`RefusedWrite::headers`]; the inner service never sees it.
     WriteRefused(RefusedWrite<'a>),
+    /// A request from another site that the policy does not allow and that
+    /// is not a navigation, refused by
+    /// [resource isolation](crate::CorsPolicyBuilder::isolate_resources):
+    /// the layer answers it with [`RefusedResource::status`] (403) and
+    /// [`RefusedResource::headers`]; the inner service never sees it.
+    IsolationRefused(RefusedResource<'a>),
+    /// A request the write guard or resource isolation would refuse, let
+    /// through because the policy is
+    /// [report-only](crate::CorsPolicyBuilder::guard_report_only): pass it
+    /// on and add these headers (those it gets without the guard, and in
+    /// explain mode the explanation of what would have been refused).
+    Reported(Refusal<'a>, ActualHeaders),
     /// Not a CORS request (no `Origin`): pass it on. The response still gets
     /// what keeps shared caches safe: `Vary: Origin` when the answer depends
     /// on the origin, or `Access-Control-Allow-Origin: *` for a policy that
@@ -91,7 +107,8 @@ pub enum Decision<'a> {
 
 impl Decision<'_> {
     /// Why the request fails: for refused preflights, for actual requests
-    /// from disallowed origins, and for allowed actual requests that carry
+    /// from disallowed origins, for what the guard or isolation refuses
+    /// (or, report-only, would refuse), and for allowed actual requests that carry
     /// cookies the policy does not accept
     /// ([`RefusalReason::CredentialsNotAllowed`]: the browser will refuse
     /// the answer although the layer sends the usual headers). That last
@@ -105,6 +122,8 @@ impl Decision<'_> {
             Decision::PreflightRefused(r) => Some(r.refusal),
             Decision::ActualRefused(r, _) => Some(*r),
             Decision::WriteRefused(r) => Some(r.refusal),
+            Decision::IsolationRefused(r) => Some(r.refusal),
+            Decision::Reported(r, _) => Some(*r),
             Decision::ActualAllowed(h) => h.credentials_refusal(),
             _ => None,
         }
@@ -146,12 +165,13 @@ pub(crate) fn decide<'a>(
 ) -> Decision<'a> {
     let headers = message.headers;
     // A request without `Origin` is not a CORS request
-    // (https://fetch.spec.whatwg.org/#http-requests); a write without one
-    // may still be a cross-site browser request, for the guard.
+    // (https://fetch.spec.whatwg.org/#http-requests); a write or a load
+    // without one may still be another site's, for the guard and isolation.
     let mut origins = headers.get_all(header::ORIGIN).iter();
     let Some(origin) = origins.next() else {
-        if write_guard::is_write(message.method) && policy.guard_writes {
-            if let Some(refused) = guard(policy, None, message, &known.head) {
+        if surface::applies(policy, message, false) {
+            let passed = ActualHeaders::without_origin;
+            if let Some(refused) = surface::refuse(policy, None, message, &known, passed) {
                 return refused;
             }
         }
@@ -244,6 +264,7 @@ impl<'a> Asked<'a, '_> {
         Decision::ActualAllowed(ActualHeaders {
             allow_origin: Some(allow_origin),
             allow_credentials: settings.allow_credentials,
+            timing_allow_origin: settings.timing_allow_origin,
             expose_headers: self.policy.expose_headers.clone(),
             vary_origin: self.policy.vary_origin,
             notes: Notes::boxed(explanation, credentials_mismatch),
@@ -326,19 +347,27 @@ impl<'a> Asked<'a, '_> {
     }
 
     /// A request whose origin the policy does not allow (or that has
-    /// several): a write the guard refuses, or else the plain refusal.
+    /// several): what the guard or isolation refuses, or else the plain
+    /// refusal (its own reason when the async origin lookup timed out).
     #[inline(always)]
     fn refuse_origin(
         &self,
         reason: RefusalReason,
         origin: Option<&'a HeaderValue>,
     ) -> Decision<'a> {
-        if !self.preflight && self.policy.guard_writes && write_guard::is_write(self.message.method)
-        {
-            if let Some(refused) = guard(self.policy, origin, self.message, &self.known.head) {
+        let (policy, message, known) = (self.policy, self.message, self.known);
+        if !self.preflight && surface::applies(policy, message, true) {
+            let passed = ActualHeaders::without_cors;
+            if let Some(refused) = surface::refuse(policy, origin, message, known, passed) {
                 return refused;
             }
         }
+        let reason = match (reason, known.verdict) {
+            (RefusalReason::OriginNotAllowed, AsyncVerdict::TimedOut) => {
+                RefusalReason::OriginLookupTimedOut
+            }
+            _ => reason,
+        };
         self.refuse(Refusal::new(reason, origin))
     }
 
@@ -397,40 +426,9 @@ fn allowed_otherwise(
 ) -> bool {
     match known.verdict {
         AsyncVerdict::Allowed => true,
-        AsyncVerdict::Refused => false,
+        AsyncVerdict::Refused | AsyncVerdict::TimedOut => false,
         AsyncVerdict::Unknown => predicate_allows(policy, origin, message, &known.head),
     }
-}
-
-/// The write guard's decision on a write whose origin the policy does not
-/// allow (`origin`: its single `Origin`, if any): refused, unless the
-/// browser says it is same-origin, it has no browser's marks, or the
-/// policy exempts it. Out of line: only such writes get here.
-#[inline(never)]
-fn guard<'a>(
-    policy: &'a Inner,
-    origin: Option<&'a HeaderValue>,
-    message: Message<'a, '_>,
-    head: &Head<'_>,
-) -> Option<Decision<'a>> {
-    let refused = write_guard::refuses(message.headers, origin, head.scheme_and_authority())?;
-    if let Some(exempt) = &policy.write_exemption {
-        if head.with_parts(message, |parts| exempt(parts)) {
-            return None;
-        }
-    }
-    let refusal = Refusal {
-        site: refused.site,
-        ..Refusal::new(RefusalReason::CrossOriginWrite, origin)
-    };
-    let explanation = policy
-        .settings
-        .explain_refusals
-        .then(|| refusal.explanation());
-    Some(Decision::WriteRefused(RefusedWrite {
-        refusal,
-        explanation,
-    }))
 }
 
 /// In explain mode, a refused preflight of an allowed origin's method or

@@ -48,6 +48,23 @@ pub enum RefusalReason {
     /// [write guard](crate::CorsPolicyBuilder::guard_writes): what a form
     /// `POST` or a `no-cors` `fetch()` from another site looks like.
     CrossOriginWrite,
+    /// A WebSocket handshake (`GET` with `Upgrade: websocket`, or HTTP/2's
+    /// extended `CONNECT`) from an origin the policy does not allow,
+    /// refused before it reached the service by the
+    /// [write guard](crate::CorsPolicyBuilder::guard_writes): what
+    /// `new WebSocket(url)` on another site looks like.
+    CrossOriginWebSocket,
+    /// A request from another site that the policy does not allow and that
+    /// is not a navigation, refused before it reached the service by
+    /// [resource isolation](crate::CorsPolicyBuilder::isolate_resources):
+    /// what `<script src>`, `<img src>` or a `no-cors` `fetch()` on another
+    /// site looks like.
+    CrossSiteResource,
+    /// The [async origin lookup](crate::CorsPolicyBuilder::allow_origin_predicate_async)
+    /// did not answer within
+    /// [`async_lookup_timeout`](crate::CorsPolicyBuilder::async_lookup_timeout),
+    /// so the origin was refused as if it had said no.
+    OriginLookupTimedOut,
 }
 
 /// Everything said about one class of refusal.
@@ -62,7 +79,7 @@ struct Entry {
 }
 
 /// One entry per [`RefusalReason`], in declaration order (a test checks it).
-static TABLE: [Entry; 9] = [
+static TABLE: [Entry; 12] = [
     Entry {
         reason: RefusalReason::OriginNotAllowed,
         code: "origin-not-allowed",
@@ -177,6 +194,35 @@ static TABLE: [Entry; 9] = [
         message: write_message,
         hint: write_hint,
     },
+    Entry {
+        reason: RefusalReason::CrossOriginWebSocket,
+        code: "cross-origin-websocket",
+        message: websocket_message,
+        hint: websocket_hint,
+    },
+    Entry {
+        reason: RefusalReason::CrossSiteResource,
+        code: "cross-site-resource",
+        message: resource_message,
+        hint: resource_hint,
+    },
+    Entry {
+        reason: RefusalReason::OriginLookupTimedOut,
+        code: "origin-lookup-timed-out",
+        message: |r, f| {
+            write!(
+                f,
+                "the async origin lookup for origin {:?} did not answer in time, so the origin \
+                 was refused",
+                r.origin_text()
+            )
+        },
+        hint: |_| {
+            "make the lookup answer faster (cache its answers, negative ones too), or raise \
+             async_lookup_timeout"
+                .to_owned()
+        },
+    },
 ];
 
 impl RefusalReason {
@@ -241,8 +287,8 @@ impl<'a> Refusal<'a> {
         self.header
     }
 
-    /// The request's `Sec-Fetch-Site`, for write-guard refusals of requests
-    /// that had one.
+    /// The request's `Sec-Fetch-Site`, for write-guard and isolation
+    /// refusals of requests that had one.
     pub fn fetch_site(&self) -> Option<&'a HeaderValue> {
         self.site
     }
@@ -317,7 +363,8 @@ fn write_hint(r: &Refusal<'_>) -> String {
                   callback, a SAML POST binding, a payment provider's return), exempt it with \
                   exempt_from_write_guard";
     let own = if r.site.is_none() && r.origin.is_some() {
-        "; if this is the server's own origin behind a proxy, pass the Host header through"
+        "; if this is the server's own origin behind a proxy that rewrites Host, list it in \
+         server_origins (or pass the Host header through)"
     } else {
         ""
     };
@@ -327,6 +374,71 @@ fn write_hint(r: &Refusal<'_>) -> String {
             shown(origin)
         ),
         None => format!("browsers send exactly one Origin on a write; {exempt}"),
+    }
+}
+
+fn websocket_message(r: &Refusal<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    match r.site {
+        Some(site) => write!(
+            f,
+            "a WebSocket handshake from origin {:?} (Sec-Fetch-Site: {}) was refused before it \
+             reached the service: the policy does not allow that origin",
+            r.origin_text(),
+            shown(site)
+        ),
+        None => write!(
+            f,
+            "a WebSocket handshake from origin {:?} (without Sec-Fetch-Site) was refused before \
+             it reached the service: the policy does not allow that origin and it is not the \
+             server's own",
+            r.origin_text()
+        ),
+    }
+}
+
+fn websocket_hint(r: &Refusal<'_>) -> String {
+    let own = if r.site.is_none() {
+        "; if this is the server's own origin behind a proxy that rewrites Host, list it in \
+         server_origins"
+    } else {
+        ""
+    };
+    format!(
+        "if pages on {:?} may open this socket, add it to allow_origins; browsers apply no \
+         CORS to WebSockets, so the guard is what keeps other sites' pages from opening one \
+         as your users{own}",
+        r.origin_text()
+    )
+}
+
+fn resource_message(r: &Refusal<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let site = r.site.map_or_else(|| "<none>".to_owned(), shown);
+    match r.origin {
+        Some(_) => write!(
+            f,
+            "a request from origin {:?} (Sec-Fetch-Site: {site}) was refused before it reached \
+             the service by resource isolation: the policy does not allow that origin and it \
+             is not a navigation",
+            r.origin_text()
+        ),
+        None => write!(
+            f,
+            "a load from another site without a single Origin (Sec-Fetch-Site: {site}; a \
+             <script>, <img>, <link>, <object> or no-cors fetch) was refused before it reached \
+             the service by resource isolation"
+        ),
+    }
+}
+
+fn resource_hint(r: &Refusal<'_>) -> String {
+    let exempt = "if other sites may load this resource by design (a public image or widget), \
+                  exempt it with exempt_from_write_guard or serve it from another service";
+    match r.origin {
+        Some(origin) => format!(
+            "if pages on {:?} may load it, add it to allow_origins; {exempt}",
+            shown(origin)
+        ),
+        None => exempt.to_owned(),
     }
 }
 

@@ -26,6 +26,31 @@ pub(crate) fn is_write(method: &Method) -> bool {
     !(method == Method::GET || method == Method::HEAD || method == Method::OPTIONS)
 }
 
+/// Whether the request is a WebSocket handshake, which the guard judges
+/// like a write: browsers apply no CORS to WebSockets, so a page on any
+/// site could otherwise open one with the user's cookies.
+///
+/// Over HTTP/1.1 a handshake is a `GET` whose `Upgrade` lists `websocket`
+/// ([RFC 6455, section 4.1](https://www.rfc-editor.org/rfc/rfc6455#section-4.1));
+/// over HTTP/2 it is an extended `CONNECT` whose `:protocol` is `websocket`
+/// ([RFC 8441, section 4](https://www.rfc-editor.org/rfc/rfc8441#section-4)).
+/// `:protocol` is not a header: hyper keeps it in a request extension of
+/// its own type, which this crate does not depend on, so a `CONNECT` is
+/// known for a handshake by the `Sec-WebSocket-Version` RFC 8441 requires
+/// on it (any `CONNECT` is judged as a write anyway).
+#[inline]
+pub(crate) fn is_websocket_handshake(method: &Method, headers: &HeaderMap) -> bool {
+    if method == Method::GET {
+        headers.get_all(header::UPGRADE).iter().any(|line| {
+            line.as_bytes()
+                .split(|&b| b == b',')
+                .any(|token| token.trim_ascii().eq_ignore_ascii_case(b"websocket"))
+        })
+    } else {
+        method == Method::CONNECT && headers.contains_key(header::SEC_WEBSOCKET_VERSION)
+    }
+}
+
 /// What the guard compares an `Origin` with, of the request's target: its
 /// scheme and authority, when it has them (an HTTP/1.1 request in origin
 /// form has neither; HTTP/2 carries both).

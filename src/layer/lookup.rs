@@ -12,7 +12,7 @@ use tower_service::Service;
 
 use super::{answer, apply, passthrough, refuse, Action, LOG_READS};
 use crate::decision::{decide, AsyncVerdict, Decision, Head, Known, Message};
-use crate::policy::{Inner, OriginLookup};
+use crate::policy::{Inner, TimedLookup};
 
 /// Whether a request head is a CORS preflight, as `decide` classifies it.
 pub(super) fn is_preflight(parts: &request::Parts) -> bool {
@@ -22,10 +22,12 @@ pub(super) fn is_preflight(parts: &request::Parts) -> bool {
             .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
 }
 
-/// A write held by the layer until the async origin predicate has
-/// answered: the inner service (ready to be called) and the request. The
-/// [write guard](crate::CorsPolicyBuilder::guard_writes) must not let the
-/// service see a write before its origin is known to be allowed.
+/// A request held by the layer until the async origin predicate has
+/// answered (or its time is up): the inner service (ready to be called)
+/// and the request. The [write guard](crate::CorsPolicyBuilder::guard_writes)
+/// must not let the service see a write or a WebSocket handshake, nor
+/// [isolation](crate::CorsPolicyBuilder::isolate_resources) another site's
+/// load, before its origin is known to be allowed.
 ///
 /// It only appears in the type of [`ResponseFuture`](crate::ResponseFuture).
 pub struct Held<S, R> {
@@ -58,8 +60,8 @@ pub(super) struct Lookup<F, B, H> {
     head: request::Parts,
     /// Behind a mutex only so that the response future stays `Sync` for any
     /// lookup; it is only ever reached through `&mut`, so never locked.
-    pending: Mutex<OriginLookup>,
-    verdict: Option<bool>,
+    pending: Mutex<TimedLookup>,
+    verdict: Option<AsyncVerdict>,
     /// The inner service's future, for a request it answers; boxed so that
     /// this state needs no pinning of its own.
     inner: Option<Pin<Box<F>>>,
@@ -72,7 +74,7 @@ pub(super) struct Lookup<F, B, H> {
 impl<F, B, H> Lookup<F, B, H> {
     pub(super) fn new(
         policy: Arc<Inner>,
-        pending: OriginLookup,
+        pending: TimedLookup,
         head: request::Parts,
         inner: Option<Pin<Box<F>>>,
         held: Option<H>,
@@ -98,8 +100,9 @@ where
     S: Service<Request<R>, Future = F>,
 {
     /// Runs the lookup and the inner service's future (if any) together;
-    /// the response is ready when both are. A held write goes to the
-    /// service once the verdict is known, unless the guard refuses it.
+    /// the response is ready when both are. A held request goes to the
+    /// service once the verdict is known, unless the guard or isolation
+    /// refuses it.
     #[inline(never)]
     pub(super) fn poll<E>(&mut self, cx: &mut Context<'_>) -> Poll<Result<Response<B>, E>>
     where
@@ -108,7 +111,11 @@ where
         let verdict = self.poll_verdict(cx);
         if verdict.is_ready() {
             if let Some(held) = self.held.take() {
-                if !matches!(self.decide(), Decision::WriteRefused(_)) {
+                let refused = matches!(
+                    self.decide(),
+                    Decision::WriteRefused(_) | Decision::IsolationRefused(_)
+                );
+                if !refused {
                     self.inner = Some(Box::pin(held.call()));
                 }
             }
@@ -130,7 +137,7 @@ where
 impl<F, B, H> Lookup<F, B, H> {
     /// The decision under the verdict (refused until it is known).
     fn decide(&self) -> Decision<'_> {
-        let verdict = AsyncVerdict::from(self.verdict.unwrap_or(false));
+        let verdict = self.verdict.unwrap_or(AsyncVerdict::Refused);
         let known = Known::new(Head::Parts(&self.head), LOG_READS).with_verdict(verdict);
         decide(&self.policy, Message::of_parts(&self.head), known)
     }
@@ -142,8 +149,8 @@ impl<F, B, H> Lookup<F, B, H> {
                 .pending
                 .get_mut()
                 .unwrap_or_else(PoisonError::into_inner);
-            match pending.as_mut().poll(cx) {
-                Poll::Ready(allowed) => self.verdict = Some(allowed),
+            match Pin::new(pending).poll(cx) {
+                Poll::Ready(answer) => self.verdict = Some(AsyncVerdict::from(answer)),
                 Poll::Pending => return Poll::Pending,
             }
         }

@@ -266,8 +266,10 @@ pub(crate) fn apply(policy: &Inner, decision: Decision<'_>) -> Action {
         // Never passed on, even with `preflight_passthrough`: it is no
         // preflight, and the point is that the service does not see it.
         Decision::WriteRefused(refused) => return Action::Refuse(refused.into_plain()),
+        Decision::IsolationRefused(refused) => return Action::Refuse(refused.into_plain()),
         Decision::ActualAllowed(headers)
         | Decision::ActualRefused(_, headers)
+        | Decision::Reported(_, headers)
         | Decision::NotCors(headers) => return Action::Forward(headers),
     };
     if policy.settings.preflight_passthrough {

@@ -162,6 +162,41 @@ impl CorsPolicyBuilder {
         self
     }
 
+    /// Sends [`Timing-Allow-Origin`](https://w3c.github.io/resource-timing/#sec-timing-allow-origin)
+    /// with the allowed origin on every actual response to an allowed
+    /// origin (and `*` for a policy that allows any), so that those pages'
+    /// `PerformanceResourceTiming` entries for your API carry the details
+    /// (DNS, connect, request and response times, sizes) browsers otherwise
+    /// zero for cross-origin resources. Other origins get nothing, and the
+    /// answer varies on `Origin` as the CORS headers do. Off by default.
+    ///
+    /// **Risk.** Timing details are a cross-site leak channel (response
+    /// sizes, cache state): they go only to the origins already allowed to
+    /// read the responses, never to others.
+    ///
+    /// ```
+    /// use http::{HeaderMap, Method};
+    /// use tower_cors::{CorsPolicy, Decision};
+    ///
+    /// let policy = CorsPolicy::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .timing_allow_origin(true)
+    ///     .build()?;
+    /// let mut request = HeaderMap::new();
+    /// request.insert("origin", "https://app.example.com".parse()?);
+    /// let Decision::ActualAllowed(cors) = policy.evaluate(&Method::GET, &request) else {
+    ///     panic!("allowed");
+    /// };
+    /// let mut response = HeaderMap::new();
+    /// cors.apply_to(&mut response);
+    /// assert_eq!(response["timing-allow-origin"], "https://app.example.com");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn timing_allow_origin(mut self, send: bool) -> Self {
+        self.settings.timing_allow_origin = send;
+        self
+    }
+
     /// Lets pages send cookies and HTTP authentication and read the answer
     /// ([`Access-Control-Allow-Credentials`](https://developer.mozilla.org/docs/Web/HTTP/Headers/Access-Control-Allow-Credentials)).
     ///

@@ -7,7 +7,9 @@
 //! once ([`render`]).
 
 mod builder;
+mod deadline;
 mod guard;
+mod isolation;
 mod predicate;
 mod presets;
 mod render;
@@ -23,7 +25,9 @@ use http::header::{HeaderMap, HeaderName, HeaderValue};
 use http::StatusCode;
 
 pub use builder::CorsPolicyBuilder;
+pub(crate) use deadline::{LookupAnswer, TimedLookup};
 pub(crate) use settings::Settings;
+pub use settings::DEFAULT_ASYNC_LOOKUP_TIMEOUT;
 pub use warnings::{PolicyWarning, WarningKind};
 
 use crate::origin::OriginMatcher;
@@ -80,7 +84,7 @@ pub(crate) enum Methods {
 }
 
 pub(crate) use guard::WriteExemption;
-pub(crate) use predicate::{AsyncOriginPredicate, OriginLookup, OriginPredicate};
+pub(crate) use predicate::{AsyncOriginPredicate, OriginPredicate};
 
 pub(crate) struct Inner {
     /// The settings as validated: for `Debug`, the getters, and the plain

@@ -4,11 +4,14 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use http::header::HeaderValue;
 use http::request;
 
 use super::builder::CorsPolicyBuilder;
+use super::deadline::TimedLookup;
+use super::Inner;
 
 /// A user's test for origins that cannot be listed.
 pub(crate) type OriginPredicate = Arc<dyn Fn(&HeaderValue, &request::Parts) -> bool + Send + Sync>;
@@ -19,6 +22,22 @@ pub(crate) type OriginLookup = Pin<Box<dyn Future<Output = bool> + Send>>;
 /// A user's lookup for origins that cannot be listed (a database, a cache).
 pub(crate) type AsyncOriginPredicate =
     Arc<dyn Fn(&HeaderValue, &request::Parts) -> OriginLookup + Send + Sync>;
+
+impl Inner {
+    /// Starts the async origin predicate's lookup of `origin`, bounded by
+    /// the policy's `async_lookup_timeout`; `None` without a predicate.
+    pub(crate) fn start_lookup(
+        &self,
+        origin: &HeaderValue,
+        parts: &request::Parts,
+    ) -> Option<TimedLookup> {
+        let lookup = self.async_origin_predicate.as_ref()?;
+        Some(TimedLookup::new(
+            lookup(origin, parts),
+            self.settings.async_lookup_timeout(),
+        ))
+    }
+}
 
 impl CorsPolicyBuilder {
     /// Also allows every origin for which `predicate` returns `true`, for
@@ -99,25 +118,36 @@ impl CorsPolicyBuilder {
     /// sent and the request head (to find the tenant from `Host` or the
     /// path), and returns a `'static` future, so clone into it what it needs.
     ///
-    /// While the future is pending, an actual request is already running in
-    /// the inner service (its response is held until the answer is known,
-    /// then gets the CORS headers or none); a preflight is answered when the
-    /// lookup completes. Nothing of this costs anything to a policy without
-    /// an async predicate, and a listed origin never waits for one.
+    /// While the future is pending, a request the
+    /// [write guard](Self::guard_writes) or
+    /// [resource isolation](Self::isolate_resources) would refuse unless the
+    /// lookup allows its origin (a write, a WebSocket handshake, an isolated
+    /// load) waits, with the inner service it was to be given, and reaches
+    /// that service only if the lookup allows it; any other actual request
+    /// is already running in the inner service (its response is held until
+    /// the answer is known, then gets the CORS headers or none); a preflight
+    /// is answered when the lookup completes. Nothing of this costs anything
+    /// to a policy without an async predicate, and a listed origin never
+    /// waits for one.
     ///
     /// The same rules as for [`allow_origin_predicate`](Self::allow_origin_predicate)
     /// apply: compare exactly, never allow `null`, and with credentials use
     /// [`dangerously_allow_origin_predicate_async_with_credentials`](Self::dangerously_allow_origin_predicate_async_with_credentials).
     /// The lookup runs on attacker-chosen origins, so keep it cheap: cache
-    /// its answers (negative ones too), bound the cache, and time out rather
-    /// than wait on a slow database (a timed-out lookup should say `false`).
+    /// its answers (negative ones too) and bound the cache. The layer waits
+    /// at most [`async_lookup_timeout`](Self::async_lookup_timeout) (2 s
+    /// unless set) for it, and then refuses the request as if the lookup
+    /// had said `false` ([`RefusalReason::OriginLookupTimedOut`](crate::RefusalReason::OriginLookupTimedOut)).
     ///
     /// **Revoking an origin.** A removed tenant's origin stops getting
-    /// `Access-Control-Allow-Origin` as soon as the lookup says `false`, but
-    /// a browser that cached a preflight answer keeps sending preflighted
-    /// requests for up to [`max_age`](Self::max_age) without asking again
-    /// (it still cannot read their responses): keep `max_age` short, and
-    /// never rely on CORS alone to stop a revoked tenant's writes.
+    /// `Access-Control-Allow-Origin` as soon as the lookup says `false`, and
+    /// the [write guard](Self::guard_writes) (on for every policy that lists
+    /// origins or has a predicate) refuses its writes and WebSocket
+    /// handshakes from then on. A browser that cached a preflight answer
+    /// keeps sending preflighted requests for up to [`max_age`](Self::max_age)
+    /// without asking again: with the guard they are refused before the
+    /// service; with `guard_writes(false)` they run, so keep `max_age`
+    /// short and never rely on CORS alone to stop a revoked tenant's writes.
     ///
     /// ```
     /// use std::collections::HashSet;
@@ -186,5 +216,39 @@ impl CorsPolicyBuilder {
         let mut builder = self.allow_origin_predicate_async(predicate);
         builder.settings.async_origin_predicate_with_credentials = true;
         builder
+    }
+
+    /// How long the layer (and [`CorsPolicy::evaluate_async`](crate::CorsPolicy::evaluate_async))
+    /// waits for an [async origin lookup](Self::allow_origin_predicate_async):
+    /// [`DEFAULT_ASYNC_LOOKUP_TIMEOUT`](crate::DEFAULT_ASYNC_LOOKUP_TIMEOUT)
+    /// (2 s) unless set. A lookup still pending then counts as a refusal of
+    /// its origin, with its own reason
+    /// ([`RefusalReason::OriginLookupTimedOut`](crate::RefusalReason::OriginLookupTimedOut)),
+    /// so that a stalled database neither holds a write (and the inner
+    /// service it waits with) nor the connection for long. Whole
+    /// milliseconds (finer parts are dropped), at least 1 ms; the
+    /// configuration key `async_lookup_timeout` and the variable
+    /// `CORS_ASYNC_LOOKUP_TIMEOUT` are in milliseconds.
+    ///
+    /// The time is kept by one timer thread the crate starts the first
+    /// time a lookup waits (no runtime is assumed).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use tower_cors::CorsPolicy;
+    ///
+    /// let policy = CorsPolicy::builder()
+    ///     .allow_origin_predicate_async(|origin, _| {
+    ///         let known = origin.as_bytes() == b"https://acme.example.net";
+    ///         async move { known }
+    ///     })
+    ///     .async_lookup_timeout(Duration::from_millis(250))
+    ///     .build()?;
+    /// # let _ = policy;
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn async_lookup_timeout(mut self, timeout: Duration) -> Self {
+        self.settings.async_lookup_timeout = Some(timeout);
+        self
     }
 }

@@ -66,6 +66,8 @@ pub(super) fn validate(b: &CorsPolicyBuilder) -> Result<Checked, ConfigError> {
         check_expose_headers(&s.expose_headers, s.allow_credentials, &mut problems);
     let max_age = check_max_age(s.max_age, &mut problems);
     check_preflight_status(s, &mut problems);
+    let server_origins = check_server_origins(&s.server_origins, &mut problems);
+    let async_lookup_timeout = check_async_lookup_timeout(s.async_lookup_timeout, &mut problems);
     let mut allow_headers: Vec<String> = headers.names().map(str::to_owned).collect();
     if headers.any() {
         allow_headers.insert(0, "*".to_owned());
@@ -77,6 +79,8 @@ pub(super) fn validate(b: &CorsPolicyBuilder) -> Result<Checked, ConfigError> {
             allow_headers,
             expose_headers,
             max_age,
+            server_origins,
+            async_lookup_timeout,
             ..s.clone()
         },
         origins,
@@ -100,6 +104,57 @@ fn check_max_age(max_age: Option<Duration>, problems: &mut Problems) -> Option<D
         );
     }
     Some(Duration::from_secs(age.as_secs()))
+}
+
+/// The server's own public origins: each one exact origin, as browsers
+/// send it, listed once.
+fn check_server_origins(list: &[String], problems: &mut Problems) -> Vec<String> {
+    const SETTING: SettingName = SettingName::ServerOrigins;
+    let mut shown: Vec<String> = Vec::new();
+    for raw in list {
+        match parse_rule(raw) {
+            Ok(OriginRule::Exact(origin)) => {
+                if !shown.contains(&origin) {
+                    shown.push(origin);
+                }
+            }
+            Ok(_) => problems.push(
+                ProblemKind::ServerOriginNotExact,
+                SETTING,
+                Some(raw),
+                "list each origin the server is reached at exactly, e.g. \
+                 \"https://shop.example.com\"; patterns belong in allow_origins",
+            ),
+            Err(_) if raw == "*" => problems.push(
+                ProblemKind::ServerOriginNotExact,
+                SETTING,
+                Some(raw),
+                "\"*\" would make every origin the server's own and turn the write guard \
+                 off; list the origins the server is reached at",
+            ),
+            Err(found) => problems.extend(found.into_iter().map(|p| p.in_setting(SETTING))),
+        }
+    }
+    shown
+}
+
+/// The async lookup's timeout in whole milliseconds, at least one.
+fn check_async_lookup_timeout(
+    timeout: Option<Duration>,
+    problems: &mut Problems,
+) -> Option<Duration> {
+    let timeout = timeout?;
+    let millis = u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX);
+    if millis == 0 {
+        problems.push(
+            ProblemKind::AsyncLookupTimeoutTooShort,
+            SettingName::AsyncLookupTimeout,
+            Some(&format!("{}ns", timeout.as_nanos())),
+            "a lookup under a millisecond never answers in time, so every origin it decides \
+             would be refused; use Duration::from_millis(100) or more (unset, it is 2 s)",
+        );
+    }
+    Some(Duration::from_millis(millis))
 }
 
 /// A preflight passes only with an ok status

@@ -60,13 +60,17 @@ pub enum WarningKind {
     /// `allow_private_network(true)`: no current browser sends the Private
     /// Network Access preflight this answers.
     PrivateNetworkAccessUnused,
-    /// `guard_writes(false)` with credentials: pages on any site can send
-    /// writes with your users' cookies (form posts, `no-cors` requests),
-    /// and only their answers are hidden.
-    WriteGuardOffWithCredentials,
+    /// `guard_writes(false)` for a policy that lists origins: pages on any
+    /// site can send writes with your users' cookies (form posts, `no-cors`
+    /// requests) and open WebSockets as them, whatever the policy says of
+    /// credentials; only the answers of writes are hidden.
+    WriteGuardOffWithListedOrigins,
     /// `guard_writes(true)` with `"*"` origins: every origin is allowed,
     /// so the guard refuses nothing.
     WriteGuardAllowsEveryOrigin,
+    /// `guard_report_only(true)` while neither the write guard nor resource
+    /// isolation is on: there is nothing to report.
+    ReportOnlyWithNothingToReport,
 }
 
 impl PolicyWarning {
@@ -172,25 +176,36 @@ pub(super) fn find(checked: &Checked) -> Vec<PolicyWarning> {
 
 /// What the write guard cannot do as set.
 fn write_guard(settings: &super::Settings, found: &mut Vec<PolicyWarning>) {
-    if settings.allow_credentials && settings.guard_writes == Some(false) {
+    let any_origin = settings.allows_any_origin();
+    if !any_origin && settings.guard_writes == Some(false) {
         found.push(PolicyWarning::new(
-            WarningKind::WriteGuardOffWithCredentials,
+            WarningKind::WriteGuardOffWithListedOrigins,
             SettingName::GuardWrites,
             Some("false"),
-            "with credentials allowed, a page on any site can still send your users' cookies \
-             with a form POST, a no-cors fetch() or a text/plain POST, and your handler runs \
-             (CORS only hides the answer); leave the guard on and exempt the endpoints that \
-             take cross-site POSTs by design with exempt_from_write_guard, or protect writes \
-             with CSRF tokens",
+            "a page on any site can still send your users' cookies with a form POST, a \
+             no-cors fetch() or a text/plain POST, and your handler runs (CORS only hides the \
+             answer; the browser attaches cookies whatever allow_credentials says, unless \
+             their SameSite forbids it), and can open a WebSocket as your users; leave the \
+             guard on, exempt the endpoints that take cross-site POSTs by design with \
+             exempt_from_write_guard, and roll it out with guard_report_only(true)",
         ));
     }
-    if settings.guards_writes() && settings.allow_origins.iter().any(|o| o == "*") {
+    if settings.guards_writes() && any_origin {
         found.push(PolicyWarning::new(
             WarningKind::WriteGuardAllowsEveryOrigin,
             SettingName::GuardWrites,
             Some("true"),
             "allow_origins is \"*\", so every origin may write and the guard refuses nothing; \
              list the origins whose pages may write",
+        ));
+    }
+    if settings.guard_report_only && !settings.guards_writes() && !settings.isolate_resources {
+        found.push(PolicyWarning::new(
+            WarningKind::ReportOnlyWithNothingToReport,
+            SettingName::GuardReportOnly,
+            Some("true"),
+            "neither the write guard nor isolate_resources is on, so nothing would be \
+             refused and nothing is reported; turn one of them on",
         ));
     }
 }

@@ -36,6 +36,11 @@ fn the_documented_variables_make_the_documented_policy() {
             max_age_secs: Some(600),
             allow_private_network: false,
             guard_writes: None,
+            guard_report_only: false,
+            isolate_resources: false,
+            timing_allow_origin: false,
+            server_origins: Vec::new(),
+            async_lookup_timeout: None,
         }
     );
 

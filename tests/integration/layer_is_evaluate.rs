@@ -30,6 +30,7 @@ fn policy() -> impl Strategy<Value = CorsPolicy> {
         any::<bool>(),
         any::<bool>(),
         prop::option::of(any::<bool>()),
+        (any::<bool>(), any::<bool>(), any::<bool>()),
     )
         .prop_map(
             |(
@@ -43,6 +44,7 @@ fn policy() -> impl Strategy<Value = CorsPolicy> {
                 pna,
                 age,
                 guard,
+                (isolate, report_only, timing),
             )| {
                 let credentials = credentials && origins != ["*"];
                 let mut b = CorsPolicy::builder()
@@ -50,7 +52,10 @@ fn policy() -> impl Strategy<Value = CorsPolicy> {
                     .allow_credentials(credentials)
                     .expose_headers(["x-total"])
                     .dangerously_explain_refusals(explain)
-                    .allow_private_network(pna);
+                    .allow_private_network(pna)
+                    .isolate_resources(isolate)
+                    .guard_report_only(report_only)
+                    .timing_allow_origin(timing);
                 if age {
                     b = b.max_age(std::time::Duration::from_secs(600));
                 }
@@ -132,32 +137,54 @@ fn request() -> impl Strategy<Value = Request<()>> {
             Some("cross-site"),
         ]),
         any::<bool>(),
+        (
+            prop::sample::select(vec![
+                None,
+                Some(("navigate", "document")),
+                Some(("navigate", "object")),
+                Some(("no-cors", "script")),
+                Some(("cors", "empty")),
+            ]),
+            any::<bool>(),
+        ),
     )
-        .prop_map(|(method, origins, acrm, acrh, cookie, pna, site, host)| {
-            let mut req = Request::builder().method(method).uri("/items?page=2");
-            if let Some(site) = site {
-                req = req.header("sec-fetch-site", site);
-            }
-            if host {
-                req = req.header("host", "app.example.com");
-            }
-            for o in origins {
-                req = req.header("origin", o);
-            }
-            for m in acrm {
-                req = req.header("access-control-request-method", m);
-            }
-            for h in acrh {
-                req = req.header("access-control-request-headers", h);
-            }
-            if cookie {
-                req = req.header("cookie", "session=1");
-            }
-            if pna {
-                req = req.header("access-control-request-private-network", "true");
-            }
-            req.body(()).expect("valid request")
-        })
+        .prop_map(
+            |(method, origins, acrm, acrh, cookie, pna, site, host, (load, socket))| {
+                let mut req = Request::builder().method(method).uri("/items?page=2");
+                if let Some(site) = site {
+                    req = req.header("sec-fetch-site", site);
+                }
+                if let Some((mode, dest)) = load {
+                    req = req
+                        .header("sec-fetch-mode", mode)
+                        .header("sec-fetch-dest", dest);
+                }
+                if socket {
+                    req = req
+                        .header("upgrade", "websocket")
+                        .header("sec-websocket-version", "13");
+                }
+                if host {
+                    req = req.header("host", "app.example.com");
+                }
+                for o in origins {
+                    req = req.header("origin", o);
+                }
+                for m in acrm {
+                    req = req.header("access-control-request-method", m);
+                }
+                for h in acrh {
+                    req = req.header("access-control-request-headers", h);
+                }
+                if cookie {
+                    req = req.header("cookie", "session=1");
+                }
+                if pna {
+                    req = req.header("access-control-request-private-network", "true");
+                }
+                req.body(()).expect("valid request")
+            },
+        )
 }
 
 /// What the inner service answers: nothing the layer writes (`own` 0), its
@@ -195,7 +222,11 @@ proptest! {
             Decision::PreflightAllowed(a) => (a.status(), a.headers()),
             Decision::PreflightRefused(r) => (r.status(), r.headers()),
             Decision::WriteRefused(w) => (w.status(), w.headers()),
-            Decision::ActualAllowed(h) | Decision::ActualRefused(_, h) | Decision::NotCors(h) => {
+            Decision::IsolationRefused(r) => (r.status(), r.headers()),
+            Decision::ActualAllowed(h)
+            | Decision::ActualRefused(_, h)
+            | Decision::Reported(_, h)
+            | Decision::NotCors(h) => {
                 let mut headers = inner_headers(own);
                 h.apply_to(&mut headers);
                 (StatusCode::OK, headers)

@@ -166,7 +166,9 @@ async fn evaluate_and_the_layer_agree() {
                 assert_eq!(res.status(), a.status());
                 assert_eq!(res.headers(), &a.headers());
             }
-            Decision::PreflightRefused(_) | Decision::WriteRefused(_) => {
+            Decision::PreflightRefused(_)
+            | Decision::WriteRefused(_)
+            | Decision::IsolationRefused(_) => {
                 assert_eq!(res.status(), StatusCode::FORBIDDEN);
                 assert!(!res
                     .headers()
@@ -180,7 +182,7 @@ async fn evaluate_and_the_layer_agree() {
                     h.allow_origin()
                 );
             }
-            Decision::ActualRefused(_, _) | Decision::NotCors(_) => {
+            Decision::ActualRefused(_, _) | Decision::Reported(..) | Decision::NotCors(_) => {
                 assert_eq!(res.body(), "inner");
                 assert!(!res
                     .headers()

@@ -10,7 +10,7 @@
 //! - a disallowed or repeated origin never gets ACAO;
 //! - a refused preflight (403) carries no `Access-Control-Allow-*`;
 //! - the inner service is never called for a preflight, nor for a write the
-//!   guard refuses (credentials on: an unsafe method with an `Origin` the
+//!   guard refuses (origins listed: an unsafe method with an `Origin` the
 //!   policy does not allow, these requests having no `Host` to be their
 //!   own origin), and exactly once otherwise.
 
@@ -315,12 +315,12 @@ proptest! {
                     );
                 }
             }
-        } else if spec.credentials
+        } else if !spec.origins.is_empty()
             && !matches!(req.method, Method::GET | Method::HEAD | Method::OPTIONS)
             && !req.origins.is_empty()
             && !one_allowed
         {
-            // The write guard (on by default with credentials): no
+            // The write guard (on by default for listed origins): no
             // `Sec-Fetch-Site`, and an `Origin` that is neither allowed nor
             // the request's own.
             prop_assert!(policy.guards_writes());

@@ -151,3 +151,73 @@ async fn nothing_at_info_or_above() {
     assert_eq!(events.len(), 2, "{events:#?}");
     assert!(events.iter().all(|e| e.level > Level::INFO), "{events:#?}");
 }
+
+#[tokio::test]
+async fn a_report_only_refusal_is_one_event_that_says_so() {
+    let capture = Capture::start();
+    let site = http::HeaderName::from_static("sec-fetch-site");
+    let forged = || {
+        request(
+            "POST",
+            &[
+                (ORIGIN, "https://evil.example"),
+                (site.clone(), "cross-site"),
+            ],
+        )
+    };
+    let reporting = policy(|b| {
+        b.allow_origins(["https://app.example.com"])
+            .guard_report_only(true)
+    });
+    let service = Recorder::new();
+    let res = send(&reporting, &service, forged()).await;
+    assert_eq!(
+        res.status(),
+        http::StatusCode::OK,
+        "report-only lets it through"
+    );
+    assert_eq!(service.calls(), 1);
+    let events = capture.events();
+    assert_eq!(events.len(), 1, "{events:?}");
+    let field = |name: &str| events[0].fields.get(name).map(String::as_str);
+    assert_eq!(events[0].level, Level::DEBUG);
+    assert_eq!(field("reason"), Some("cross-origin-write"));
+    assert_eq!(field("report_only"), Some("true"));
+    assert!(field("message").is_some_and(|m| m.contains("would refuse (report-only)")));
+
+    // The same request under the enforcing guard: one event, not report-only.
+    let enforcing = policy(|b| b.allow_origins(["https://app.example.com"]));
+    let res = send(&enforcing, &Recorder::new(), forged()).await;
+    assert_eq!(res.status(), http::StatusCode::FORBIDDEN);
+    let events = capture.events();
+    assert_eq!(events.len(), 2, "{events:?}");
+    let field = |name: &str| events[1].fields.get(name).map(String::as_str);
+    assert_eq!(field("report_only"), Some("false"));
+    assert!(field("message").is_some_and(|m| m.contains("CORS refused")));
+}
+
+#[tokio::test]
+async fn a_refused_websocket_handshake_is_reported() {
+    let capture = Capture::start();
+    let policy = policy(|b| b.allow_origins(["https://app.example.com"]));
+    let handshake = request(
+        "GET",
+        &[
+            (ORIGIN, "https://evil.example"),
+            (
+                http::HeaderName::from_static("sec-fetch-site"),
+                "cross-site",
+            ),
+            (http::header::UPGRADE, "websocket"),
+        ],
+    );
+    let service = Recorder::new();
+    let res = send(&policy, &service, handshake).await;
+    assert_eq!(res.status(), http::StatusCode::FORBIDDEN);
+    assert_eq!(service.calls(), 0);
+    let events = capture.events();
+    assert_eq!(events.len(), 1, "{events:?}");
+    let field = |name: &str| events[0].fields.get(name).map(String::as_str);
+    assert_eq!(field("reason"), Some("cross-origin-websocket"));
+    assert_eq!(field("origin"), Some("https://evil.example"));
+}

@@ -31,21 +31,30 @@ async fn through(policy: &CorsPolicy, req: Request<String>) -> (StatusCode, bool
 }
 
 #[test]
-fn on_by_default_with_credentials_and_off_without() {
+fn on_by_default_for_listed_origins_and_off_for_any() {
     assert!(guarded().guards_writes());
-    assert!(!policy(|b| b.allow_origins([FRONT])).guards_writes());
+    // Without credentials too: the browser attaches cookies to a forged
+    // write whatever Access-Control-Allow-Credentials says.
+    assert!(policy(|b| b.allow_origins([FRONT])).guards_writes());
+    assert!(policy(|b| b.allow_origin_predicate(|_, _| false)).guards_writes());
+    assert!(!policy(|b| b.allow_origins(["*"])).guards_writes());
     assert!(policy(|b| b.allow_origins([FRONT]).guard_writes(true)).guards_writes());
-    let off = policy(|b| {
-        b.allow_origins([FRONT])
-            .allow_credentials(true)
-            .guard_writes(false)
-    });
-    assert!(!off.guards_writes());
-    let kinds: Vec<_> = off.warnings().iter().map(|w| w.kind()).collect();
-    assert_eq!(kinds, [WarningKind::WriteGuardOffWithCredentials]);
-    assert!(off.warnings()[0]
-        .to_string()
-        .starts_with("guard_writes \"false\": "));
+    for credentials in [true, false] {
+        let off = policy(|b| {
+            b.allow_origins([FRONT])
+                .allow_credentials(credentials)
+                .guard_writes(false)
+        });
+        assert!(!off.guards_writes());
+        let kinds: Vec<_> = off.warnings().iter().map(|w| w.kind()).collect();
+        assert_eq!(kinds, [WarningKind::WriteGuardOffWithListedOrigins]);
+        let text = off.warnings()[0].to_string();
+        assert!(text.starts_with("guard_writes \"false\": "), "{text}");
+        assert!(text.contains("whatever allow_credentials says"), "{text}");
+    }
+    // `*` with the guard off says nothing: there is nothing to guard.
+    let star_off = policy(|b| b.allow_origins(["*"]).guard_writes(false));
+    assert!(star_off.warnings().is_empty());
     let star = policy(|b| b.allow_origins(["*"]).guard_writes(true));
     let kinds: Vec<_> = star.warnings().iter().map(|w| w.kind()).collect();
     assert_eq!(kinds, [WarningKind::WriteGuardAllowsEveryOrigin]);

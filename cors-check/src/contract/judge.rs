@@ -36,7 +36,11 @@ impl Server for Oracle<'_> {
             Decision::PreflightAllowed(a) => (a.status(), a.headers()),
             Decision::PreflightRefused(r) => (r.status(), r.headers()),
             Decision::WriteRefused(w) => (w.status(), w.headers()),
-            Decision::ActualAllowed(h) | Decision::ActualRefused(_, h) | Decision::NotCors(h) => {
+            Decision::IsolationRefused(r) => (r.status(), r.headers()),
+            Decision::ActualAllowed(h)
+            | Decision::ActualRefused(_, h)
+            | Decision::Reported(_, h)
+            | Decision::NotCors(h) => {
                 let mut headers = HeaderMap::new();
                 h.apply_to(&mut headers);
                 (StatusCode::OK, headers)

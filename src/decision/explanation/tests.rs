@@ -29,7 +29,18 @@ fn what_the_writer_writes_reads_back_for_every_reason() {
         assert_eq!(Explanation::parse_str(value.to_str().unwrap()), Some(read));
         seen += 1;
     }
-    assert_eq!(seen, 9, "every RefusalReason");
+    assert_eq!(seen, 12, "every RefusalReason");
+}
+
+#[test]
+fn a_reported_refusal_says_it_was_let_through() {
+    let origin = HeaderValue::from_static("https://evil.example");
+    let refusal = refusal(RefusalReason::CrossOriginWrite, &origin);
+    let value = refusal.reported_explanation();
+    let read = Explanation::parse(&value).expect("an explanation");
+    assert_eq!(read.reason(), Some(RefusalReason::CrossOriginWrite));
+    assert_eq!(read.detail(), format!("report-only: {refusal}"));
+    assert_eq!(read.fix(), refusal.hint());
 }
 
 #[test]

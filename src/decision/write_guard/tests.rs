@@ -127,3 +127,24 @@ fn the_uris_scheme_and_authority_win_when_known() {
         Some("/transfer")
     ));
 }
+
+#[test]
+fn websocket_handshakes_are_known_by_upgrade_or_by_connect_with_a_version() {
+    for upgrade in ["websocket", "WebSocket", "h2c, websocket", " websocket "] {
+        let h = headers(&[("upgrade", upgrade)]);
+        assert!(is_websocket_handshake(&Method::GET, &h), "{upgrade}");
+        assert!(!is_websocket_handshake(&Method::POST, &h), "{upgrade}");
+    }
+    // Any line may list it.
+    let lines = headers(&[("upgrade", "h2c"), ("upgrade", "websocket")]);
+    assert!(is_websocket_handshake(&Method::GET, &lines));
+    for upgrade in ["h2c", "websockets", "web socket", ""] {
+        let h = headers(&[("upgrade", upgrade)]);
+        assert!(!is_websocket_handshake(&Method::GET, &h), "{upgrade}");
+    }
+    assert!(!is_websocket_handshake(&Method::GET, &HeaderMap::new()));
+    // HTTP/2's extended CONNECT (RFC 8441) carries the version.
+    let h2 = headers(&[("sec-websocket-version", "13")]);
+    assert!(is_websocket_handshake(&Method::CONNECT, &h2));
+    assert!(!is_websocket_handshake(&Method::CONNECT, &HeaderMap::new()));
+}

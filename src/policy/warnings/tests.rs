@@ -77,3 +77,22 @@ fn a_plain_policy_has_no_warnings() {
     )
     .is_empty());
 }
+
+#[test]
+fn report_only_with_nothing_on_says_so() {
+    let star = || CorsPolicy::builder().allow_origins(["*"]);
+    assert_eq!(
+        kinds(star().guard_report_only(true)),
+        [WarningKind::ReportOnlyWithNothingToReport]
+    );
+    assert_eq!(
+        kinds(base().guard_writes(false).guard_report_only(true)),
+        [
+            WarningKind::WriteGuardOffWithListedOrigins,
+            WarningKind::ReportOnlyWithNothingToReport
+        ]
+    );
+    // With the guard (on by default) or isolation there is something to report.
+    assert!(kinds(base().guard_report_only(true)).is_empty());
+    assert!(kinds(star().isolate_resources(true).guard_report_only(true)).is_empty());
+}

@@ -1,5 +1,6 @@
 //! JUnit XML, the format CI systems show as test results: suites of test
-//! cases, each passed, failed (`<failure>`) or not run (`<error>`).
+//! cases, each passed, failed (`<failure>`), not run (`<error>`), or not
+//! applicable (`<skipped>`).
 
 use std::fmt::Write as _;
 
@@ -25,13 +26,16 @@ pub struct Problem {
     pub detail: String,
 }
 
-/// `<failure>` or `<error>`.
+/// `<failure>`, `<error>` or `<skipped>`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProblemKind {
     /// The check ran and did not hold.
     Failure,
     /// The check could not run.
     Error,
+    /// The check does not apply (nothing there to check), which is no
+    /// failure.
+    Skipped,
 }
 
 /// One test suite.
@@ -96,6 +100,7 @@ fn test_case(out: &mut String, case: &Case) {
     let tag = match problem.kind {
         ProblemKind::Failure => "failure",
         ProblemKind::Error => "error",
+        ProblemKind::Skipped => "skipped",
     };
     let _ = writeln!(
         out,

@@ -7,6 +7,8 @@
 //! last is skipped, saying so, unless `CI` is set, when it fails.
 
 mod starlette;
+mod surface;
+mod surface_app;
 
 use std::collections::BTreeSet;
 use std::io::Write as _;
@@ -276,9 +278,12 @@ fn the_table_junit_and_exit_status_say_the_same() {
         .lines()
         .filter(|l| l.starts_with("  pass ") || l.starts_with("  FAIL "))
         .count();
-    assert_eq!(xml.matches("<testcase ").count(), rows, "{xml}");
+    // One case per row, then one per setting of the cross-origin surface
+    // (none probed: skipped, saying why).
+    assert_eq!(xml.matches("<testcase ").count(), rows + 3, "{xml}");
     assert_eq!(xml.matches("<failure ").count(), 2, "{xml}");
-    assert_eq!(xml.matches("<testsuite ").count(), 2, "{xml}");
+    assert_eq!(xml.matches("<skipped ").count(), 3, "{xml}");
+    assert_eq!(xml.matches("<testsuite ").count(), 2 + 1, "{xml}");
     // Usage errors: exit 2.
     let bad = policy_file(
         "bad",

@@ -70,8 +70,10 @@ pub async fn try_probe(
         (false, _) => "reaches the app",
     }
     .into();
-    let (head, closed) = match (probe.kind, sockets) {
-        (ProbeKind::WebSocket, Some(sockets)) => match sockets.handshake(&probe.request).await {
+    let (head, closed) = match probe.kind {
+        // The HTTP/1.1 client when there is one: over TLS the other may
+        // speak HTTP/2, where this handshake means nothing.
+        ProbeKind::WebSocket => match sockets.unwrap_or(client).handshake(&probe.request).await {
             Ok(h) => (h.head, h.closed),
             Err(e) => return error(row, e.to_string()),
         },
@@ -131,7 +133,7 @@ fn grade(
         Ok(()) => "cors-check closed the socket at once".to_owned(),
         Err(e) => format!("cors-check dropped the connection at once ({e})"),
     });
-    if row.got == "no WebSocket here" && !refused {
+    if row.got == "no WebSocket here" {
         row.grade = Grade::Skipped;
         row.message = Some(format!(
             "no WebSocket at {}: the server answered {}, so there is no socket to open there",

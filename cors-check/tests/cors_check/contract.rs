@@ -268,6 +268,10 @@ fn the_table_junit_and_exit_status_say_the_same() {
         "expected because: not listed",
         "the deployment: GET /api/data?case=contract answered 200: Access-Control-Allow-Origin: http://cors-check-probe.example",
         "PUT (preflight)                          allowed       blocked (403)  PreflightMissingAllowOriginHeader",
+        "Beyond CORS (what the same allowlist refuses):",
+        "  write guard          not checked: no --send 'POST PATH' names where to forge a write",
+        "  resource isolation   not checked: isolate_resources is off in the policy",
+        "  Timing-Allow-Origin  not checked: timing_allow_origin is off in the policy",
         "28 expectations: 26 passed, 2 failed",
         "The deployment differs from the policy: it lets in 1 request(s) the policy does not allow, blocks 1 request(s) the policy allows.",
     ] {

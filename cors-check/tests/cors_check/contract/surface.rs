@@ -10,7 +10,8 @@ use std::sync::atomic::Ordering;
 use serde_json::Value;
 
 use super::surface_app::App;
-use super::{failures, run};
+use super::{failures, policy_file, run};
+use crate::cases::cors_check;
 use crate::servers::Servers;
 
 /// The policy of these checks: the page origin, plus `extra` settings.
@@ -268,6 +269,29 @@ fn a_server_that_upgrades_any_websocket_is_reported_and_each_socket_closed_at_on
     assert!(
         detail.starts_with("no WebSocket at /nowhere: the server answered 404"),
         "{detail}"
+    );
+    // The table says the same: each row skipped, saying why.
+    let path = policy_file("ws-none-table", &table(s, ""));
+    let out = cors_check(&[
+        "--policy".into(),
+        path.display().to_string(),
+        open.url("/api/data"),
+        "--websocket".into(),
+        "/nowhere".into(),
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("  skip    http://cors-check-probe.example"),
+        "{text}"
+    );
+    assert!(
+        text.contains("        no WebSocket at /nowhere: the server answered 404"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{} not applicable", sockets.len())),
+        "{text}"
     );
 }
 

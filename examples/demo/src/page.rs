@@ -2,11 +2,13 @@
 //! rows it runs with what a browser will make of each, `/seen` what the API
 //! received for one run of the page (and whether its handler ran), `/blank`
 //! an empty page and `/socket` a page that only opens a WebSocket to the
-//! API, tagged with its own query (both for tests).
+//! API, tagged with its own query, with `/answered` holding its load event
+//! until the API has answered (for tests).
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::extract::{Query, State};
+use axum::extract::{Query, RawQuery, State};
 use axum::http::header::{self, HeaderValue};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -102,6 +104,7 @@ async fn seen(State(site): State<Arc<Site>>, Query(q): Query<RunQuery>) -> Json<
                 "status": s.status,
                 "acao": s.acao,
                 "path": s.uri.split('?').next(),
+                "origin": s.origin,
                 "site": s.site,
                 "mode": s.mode,
                 "dest": s.dest,
@@ -116,8 +119,10 @@ async fn seen(State(site): State<Arc<Site>>, Query(q): Query<RunQuery>) -> Json<
 }
 
 /// `/socket?QUERY`: opens `new WebSocket("ws://API/ws?QUERY")` while the
-/// page loads (so the handshake is under way before its load event), sends
-/// one message once open, and keeps what happened in `window.socketDone`.
+/// page loads, sends one message once open, and keeps what happened in
+/// `window.socketDone`. The page finishes loading (its load event) only
+/// once the API has answered the handshake (an image from `/answered`), so
+/// whoever opened it and waits for the load knows the answer is in the log.
 async fn socket_page(State(site): State<Arc<Site>>) -> Response {
     let ws = site.api_base.replacen("http", "ws", 1);
     let ws = serde_json::to_string(&format!("{ws}/ws")).unwrap_or_else(|_| "\"\"".into());
@@ -130,12 +135,32 @@ window.socketDone = new Promise(done => {{
   s.onmessage = e => {{ show("open, " + e.data); s.close(); }};
   s.onclose = e => show("closed " + e.code);
 }});
+const wait = new Image();
+wait.src = "/answered" + location.search;
+document.body.append(wait);
 </script>"#
     );
     let mut res = Html(page).into_response();
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
+}
+
+/// How long `/answered` waits for the API's answer.
+const ANSWER_WAIT: Duration = Duration::from_secs(3);
+
+/// `/answered?QUERY`: `204` once the API has answered a request whose query
+/// is QUERY, or after [`ANSWER_WAIT`] (then `404`).
+async fn answered(State(site): State<Arc<Site>>, RawQuery(query): RawQuery) -> StatusCode {
+    let wanted = format!("?{}", query.unwrap_or_default());
+    let deadline = tokio::time::Instant::now() + ANSWER_WAIT;
+    while tokio::time::Instant::now() < deadline {
+        if site.log.any(|s| s.status != 0 && s.uri.ends_with(&wanted)) {
+            return StatusCode::NO_CONTENT;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    StatusCode::NOT_FOUND
 }
 
 /// The front end: the demo page and its helpers.
@@ -149,6 +174,7 @@ pub fn web_router(site: Site) -> Router {
             get(|| async { Html("<!doctype html><title>blank</title><p>blank</p>") }),
         )
         .route("/socket", get(socket_page))
+        .route("/answered", get(answered))
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .with_state(Arc::new(site))
 }

@@ -100,6 +100,11 @@ impl RequestLog {
         self.kept().iter().cloned().collect()
     }
 
+    /// Whether any kept request satisfies `test` (without copying the log).
+    pub fn any(&self, test: impl Fn(&Seen) -> bool) -> bool {
+        self.kept().iter().any(test)
+    }
+
     fn kept(&self) -> std::sync::MutexGuard<'_, VecDeque<Seen>> {
         self.seen.lock().unwrap_or_else(PoisonError::into_inner)
     }

@@ -151,13 +151,13 @@ fn forged_steps(env: &Env, page: &str, refused: bool) -> Vec<Step> {
     let orb = (!refused).then_some(ORB);
     let socket_status = if refused { 403 } else { 101 };
     vec![
-        // First, so that the handshake has long been answered when the
-        // requests are checked.
+        // The /socket page opens the socket while it loads and finishes
+        // loading once the API has answered the handshake.
         forged_step(
             "ws",
             "new WebSocket(\"ws://API/ws\") from a page of this origin (/socket)".into(),
             How::Visit {
-                url: format!("{}/socket", crate::run::origin_of(page)),
+                url: format!("{}/socket", origin_of(page)),
             },
             Expect::sees(
                 Sees::Navigated,

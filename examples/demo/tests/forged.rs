@@ -21,9 +21,15 @@ const WRONG: &str = "http://localhost:3002";
 /// The demo with the built-in policy for a front end at 127.0.0.1:3000
 /// (the origin the requests below claim), the API on a free port.
 async fn demo() -> (Running, tokio::sync::watch::Sender<bool>) {
+    demo_with(true).await
+}
+
+/// The same, with the write guard on or off.
+async fn demo_with(guard: bool) -> (Running, tokio::sync::watch::Sender<bool>) {
     let (tx, rx) = tokio::sync::watch::channel(false);
     let any = SocketAddr::from(([127, 0, 0, 1], 0));
-    let config = example_demo::policy::builtin_config(SocketAddr::from(([127, 0, 0, 1], 3000)));
+    let mut config = example_demo::policy::builtin_config(SocketAddr::from(([127, 0, 0, 1], 3000)));
+    config.guard_writes = Some(guard);
     let running = start(
         Addrs {
             web: any,
@@ -139,6 +145,28 @@ async fn forged_writes_from_another_site_never_reach_the_handler() {
     let (_, status) = send(running.api, &no_cors, "amount=100").await;
     assert_eq!(status, 403);
     assert!(!entry(&running, "forged-no-cors", "w").await.handled);
+}
+
+/// With `guard_writes = false` (the policy file's opt-out) the same forged
+/// write reaches the handler, and the page's sentence says what that means.
+#[tokio::test]
+async fn with_the_guard_off_the_forged_write_reaches_the_handler() {
+    let (running, _stop) = demo_with(false).await;
+    let (_, status) = send(
+        running.api,
+        &form(running.api, WRONG, "cross-site", "off"),
+        "amount=100",
+    )
+    .await;
+    assert_eq!(status, 200);
+    let seen = entry(&running, "forged-form", "off").await;
+    assert!(seen.handled, "{seen:?}");
+    assert_eq!(seen.acao, None, "the page still cannot read the answer");
+    let why = seen.why.unwrap_or_default();
+    assert!(
+        why.starts_with("the write guard is off: the handler ran although"),
+        "{why}"
+    );
 }
 
 #[tokio::test]

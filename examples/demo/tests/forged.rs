@@ -268,3 +268,59 @@ async fn the_log_keeps_short_strings_of_huge_requests() {
         origin.len()
     );
 }
+
+/// The whole answer to a GET of `path` on `addr` (head and body).
+async fn get(addr: SocketAddr, path: &str) -> (u16, String) {
+    let head = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    let (mut tcp, status) = send(addr, &head, "").await;
+    let mut body = String::new();
+    tcp.read_to_string(&mut body).await.expect("the body");
+    (status, body)
+}
+
+/// What the page reads back from its own front end: per forged request,
+/// whether the handler ran, what it received and why; and `/answered`,
+/// which holds the socket page's load until the API has answered.
+#[tokio::test]
+async fn the_page_reads_back_what_the_handler_saw() {
+    let (running, _stop) = demo().await;
+    send(
+        running.api,
+        &form(running.api, WRONG, "cross-site", "rb"),
+        "amount=100",
+    )
+    .await;
+    send(
+        running.api,
+        &form(running.api, ALLOWED, "same-site", "rb").replace("forged-form", "ok"),
+        "amount=100",
+    )
+    .await;
+    entry(&running, "ok", "rb").await;
+    let (status, body) = get(running.web, "/seen?run=rb").await;
+    assert_eq!(status, 200);
+    let rows: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    let row = |id: &str| {
+        rows.as_array()
+            .and_then(|r| r.iter().find(|x| x["row"] == id).cloned())
+            .unwrap_or_else(|| panic!("no {id} in {body}"))
+    };
+    let refused = row("forged-form");
+    assert_eq!(refused["handled"], false);
+    assert_eq!(refused["status"], 403);
+    assert_eq!(refused["origin"], WRONG);
+    assert_eq!(refused["path"], "/api/transfer");
+    assert_eq!(refused["cookies"], serde_json::json!(["demo_session"]));
+    assert!(refused["why"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("write guard"));
+    let ran = row("ok");
+    assert_eq!(ran["handled"], true);
+    assert_eq!(ran["received"], r#"body "amount=100""#);
+
+    let (status, _) = get(running.web, "/answered?row=ok&run=rb").await;
+    assert_eq!(status, 204, "the API has answered that request");
+    let (status, _) = get(running.web, "/answered?row=never&run=rb").await;
+    assert_eq!(status, 404, "nothing answered within the wait");
+}

@@ -358,7 +358,7 @@ fn received(logs: &Logs, needle: &str, window: std::ops::Range<u64>) -> Vec<Rece
                 site: None,
                 mode: None,
                 dest: None,
-                handled: false,
+                handled: s.handled,
                 status: s.status,
                 answer: s
                     .acao

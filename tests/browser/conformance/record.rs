@@ -8,9 +8,10 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use super::judge::{engine_verdict, model_verdict};
+use super::reason;
 use super::server::{prefix, Served, Target};
 use super::vectors::{Page, Verdict};
-use crate::engine::Browser;
+use crate::engine::{Browser, Engine, Report, Tab};
 use crate::run::OPEN;
 
 /// How long all the page requests of one page may take together.
@@ -44,6 +45,8 @@ pub fn run(
 ) -> Result<(Vec<Seen>, Duration), String> {
     let began = Instant::now();
     let mut seen = Vec::new();
+    // One tab (WebKit starts a browser for each), on each page in turn.
+    let mut tab: Option<Box<dyn Tab + '_>> = None;
     for opaque in [false, true] {
         let batch: Vec<&Job> = jobs
             .iter()
@@ -53,21 +56,31 @@ pub fn run(
             continue;
         }
         let page = served.page(if opaque { "null" } else { "" });
-        seen.extend(run_page(browser, &page, &batch, served, rt)?);
+        let open = match tab.take() {
+            Some(t) => t.goto(&page, OPEN).map(|()| t),
+            None => browser.open(&page, 1000, OPEN),
+        };
+        let on_page = open.map_err(|e| format!("opening {page}: {e}"))?;
+        seen.extend(run_page(
+            on_page.as_ref(),
+            browser.engine(),
+            &batch,
+            served,
+            rt,
+        )?);
+        tab = Some(on_page);
     }
     Ok((seen, began.elapsed()))
 }
 
 fn run_page(
-    browser: &dyn Browser,
-    page: &str,
+    tab: &dyn Tab,
+    engine: Engine,
     batch: &[&Job<'_>],
     served: &Served,
     rt: &tokio::runtime::Handle,
 ) -> Result<Vec<Seen>, String> {
-    let engine = browser.engine();
     let tag = engine.tag();
-    let tab = browser.open(page, 1000, OPEN)?;
     let requests: Vec<Value> = batch
         .iter()
         .map(|j| json!([served.url(tag, j.n, &j.page.path), init(j.page)]))
@@ -85,8 +98,7 @@ fn run_page(
             Vec::new()
         } else {
             let needle = format!("{}/", prefix(tag, job.n));
-            let enough =
-                |r: &[crate::engine::Report]| super::reason::engine_words(engine, r).is_some();
+            let enough = |r: &[Report]| reason::engine_words(engine, r).is_some();
             tab.reports(&needle, None, REPORT, &enough)
         };
         let verdict = engine_verdict(engine, readable, &hits, &reports, model_code.as_deref());

@@ -33,7 +33,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::engine::Engine;
-use record::{Job, Seen};
+use record::{Job, Seen, Timing};
 use server::{Served, Target};
 use vectors::{Browsers, Vector};
 
@@ -47,6 +47,7 @@ struct Pass {
     engine: Engine,
     launched: Duration,
     took: Duration,
+    timing: Timing,
     result: Result<Vec<Seen>, String>,
 }
 
@@ -80,11 +81,16 @@ fn pass(
     let launched = crate::launch(engine, proxy);
     let launched_in = began.elapsed();
     let result = launched.and_then(|browser| record::run(browser.as_ref(), jobs, served, rt));
+    let (result, timing) = match result {
+        Ok((seen, timing)) => (Ok(seen), timing),
+        Err(e) => (Err(e), Timing::default()),
+    };
     Pass {
         engine,
         launched: launched_in,
         took: began.elapsed(),
-        result: result.map(|(seen, _)| seen),
+        timing,
+        result,
     }
 }
 
@@ -179,6 +185,7 @@ fn conformance_vectors_in_three_engines() {
                     engine,
                     launched: Duration::ZERO,
                     took: Duration::ZERO,
+                    timing: Timing::default(),
                     result: Err("the engine's thread panicked".into()),
                 })
             })
@@ -273,11 +280,16 @@ impl Outcome {
                 Ok(seen) => format!("{} verdicts", seen.len()),
                 Err(e) => format!("failed: {e}"),
             };
+            let t = &p.timing;
             lines.push(format!(
-                "  {}: started in {:.1} s, {status} in {:.1} s in all",
+                "  {}: {status} in {:.1} s: started in {:.1} s, pages opened in {:.1} s, \
+                 requests made in {:.1} s, judged in {:.1} s",
                 p.engine,
+                p.took.as_secs_f64(),
                 p.launched.as_secs_f64(),
-                p.took.as_secs_f64()
+                t.open.as_secs_f64(),
+                t.fetch.as_secs_f64(),
+                t.judge.as_secs_f64()
             ));
         }
         lines.push(format!(

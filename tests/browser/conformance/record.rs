@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use super::judge::{engine_verdict, model_verdict};
 use super::reason;
-use super::server::{prefix, Served, Target};
+use super::server::{prefix, Hit, Served, Target};
 use super::vectors::{Page, Verdict};
 use crate::engine::{Browser, Engine, Report, Tab};
 use crate::run::OPEN;
@@ -27,6 +27,17 @@ pub struct Job<'a> {
     pub target: &'a Target,
 }
 
+/// Where an engine's pass spent its time.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Timing {
+    /// Opening the tab and its pages.
+    pub open: Duration,
+    /// Running the pages' scripts (every request).
+    pub fetch: Duration,
+    /// Reading the engine's reports and asking the model.
+    pub judge: Duration,
+}
+
 /// What one engine did with one vector, and what its model says.
 #[derive(Debug)]
 pub struct Seen {
@@ -42,8 +53,8 @@ pub fn run(
     jobs: &[Job<'_>],
     served: &Served,
     rt: &tokio::runtime::Handle,
-) -> Result<(Vec<Seen>, Duration), String> {
-    let began = Instant::now();
+) -> Result<(Vec<Seen>, Timing), String> {
+    let mut timing = Timing::default();
     let mut seen = Vec::new();
     // One tab (WebKit starts a browser for each), on each page in turn.
     let mut tab: Option<Box<dyn Tab + '_>> = None;
@@ -56,21 +67,19 @@ pub fn run(
             continue;
         }
         let page = served.page(if opaque { "null" } else { "" });
+        let began = Instant::now();
         let open = match tab.take() {
             Some(t) => t.goto(&page, OPEN).map(|()| t),
             None => browser.open(&page, 1000, OPEN),
         };
         let on_page = open.map_err(|e| format!("opening {page}: {e}"))?;
-        seen.extend(run_page(
-            on_page.as_ref(),
-            browser.engine(),
-            &batch,
-            served,
-            rt,
-        )?);
+        timing.open += began.elapsed();
+        let engine = browser.engine();
+        let page_seen = run_page(on_page.as_ref(), engine, &batch, served, rt, &mut timing)?;
+        seen.extend(page_seen);
         tab = Some(on_page);
     }
-    Ok((seen, began.elapsed()))
+    Ok((seen, timing))
 }
 
 fn run_page(
@@ -79,8 +88,10 @@ fn run_page(
     batch: &[&Job<'_>],
     served: &Served,
     rt: &tokio::runtime::Handle,
+    timing: &mut Timing,
 ) -> Result<Vec<Seen>, String> {
     let tag = engine.tag();
+    let began = Instant::now();
     let requests: Vec<Value> = batch
         .iter()
         .map(|j| json!([served.url(tag, j.n, &j.page.path), init(j.page)]))
@@ -89,25 +100,45 @@ fn run_page(
     let results = results
         .as_array()
         .ok_or(format!("the page gave {results}"))?;
+    timing.fetch += began.elapsed();
+    let began = Instant::now();
+    let readable: Vec<bool> = results.iter().map(|r| r["ok"] == true).collect();
+    let hits: Vec<Vec<Hit>> = batch.iter().map(|j| served.hits(tag, j.n)).collect();
+    // The blocked requests the servers saw: the engine reports each.
+    let blocked: Vec<String> = batch
+        .iter()
+        .zip(readable.iter().zip(&hits))
+        .filter(|(_, (read, hits))| !**read && !hits.is_empty())
+        .map(|(j, _)| format!("{}/", prefix(tag, j.n)))
+        .collect();
+    let about = |reports: &[Report], needle: &str| -> Vec<Report> {
+        reports
+            .iter()
+            .filter(|r| r.url.contains(needle))
+            .cloned()
+            .collect()
+    };
+    let enough = |r: &[Report]| {
+        blocked
+            .iter()
+            .all(|needle| reason::engine_words(engine, &about(r, needle)).is_some())
+    };
+    let reports = match blocked.is_empty() {
+        true => Vec::new(),
+        false => tab.reports(&format!("/cv/{tag}/"), None, REPORT, &enough),
+    };
     let mut seen = Vec::new();
-    for (job, result) in batch.iter().zip(results) {
+    for ((job, read), hits) in batch.iter().zip(readable).zip(hits) {
         let (model, model_code) = model_verdict(engine, job.target, job.page, rt);
-        let readable = result["ok"] == true;
-        let hits = served.hits(tag, job.n);
-        let reports = if readable || hits.is_empty() {
-            Vec::new()
-        } else {
-            let needle = format!("{}/", prefix(tag, job.n));
-            let enough = |r: &[Report]| reason::engine_words(engine, r).is_some();
-            tab.reports(&needle, None, REPORT, &enough)
-        };
-        let verdict = engine_verdict(engine, readable, &hits, &reports, model_code.as_deref());
+        let reports = about(&reports, &format!("{}/", prefix(tag, job.n)));
+        let verdict = engine_verdict(engine, read, &hits, &reports, model_code.as_deref());
         seen.push(Seen {
             n: job.n,
             engine: verdict,
             model,
         });
     }
+    timing.judge += began.elapsed();
     Ok(seen)
 }
 

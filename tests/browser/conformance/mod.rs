@@ -30,12 +30,21 @@ mod vectors;
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::PathBuf;
+use std::sync::{PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::engine::Engine;
 use record::{Job, Seen, Timing};
 use server::{Served, Target};
 use vectors::{Browsers, Vector};
+
+/// Whose turn it is to drive the engines: the suite's two tests run at
+/// once, on a machine of two cores, and requests made while another test
+/// loads every engine would time out. Each case holds it for reading while
+/// it runs ([`crate::run::run_case`]); the recorder holds it for writing,
+/// so no case runs during the recorder's pass (the cases' engines may
+/// still start).
+pub static TURN: RwLock<()> = RwLock::new(());
 
 /// Writes past the test harness's capture.
 fn say(text: &str) {
@@ -61,7 +70,9 @@ fn targets(vectors: &[&Vector], refused: &mut Vec<String>) -> Vec<Option<Target>
             match policy::cors_policy(&v.policy) {
                 Ok(p) => Some(Target::new(&page.origin, p)),
                 Err(e) => {
-                    refused.push(format!("{}: tower-cors refuses the policy: {e}", v.id));
+                    // The error's first line; the rest lists the problems.
+                    let why = e.lines().nth(1).unwrap_or(&e).trim().to_owned();
+                    refused.push(format!("{}: tower-cors refuses the policy: {why}", v.id));
                     None
                 }
             }
@@ -144,6 +155,7 @@ fn conformance_vectors_in_three_engines() {
     if present.is_empty() {
         return;
     }
+    let _turn = TURN.write().unwrap_or_else(PoisonError::into_inner);
     let started = Instant::now();
     let mut refused = Vec::new();
     let targets = targets(&all, &mut refused);

@@ -244,6 +244,9 @@ struct Outcome {
     drifts: Vec<String>,
     /// Where the model differs from an engine.
     model_gaps: Vec<String>,
+    /// Where the engine reports first another failed check than the one
+    /// `Blocked::code()` names (Chromium's order).
+    other_first: Vec<String>,
 }
 
 impl Outcome {
@@ -252,6 +255,7 @@ impl Outcome {
             browsers: BTreeMap::new(),
             drifts: Vec::new(),
             model_gaps: Vec::new(),
+            other_first: Vec::new(),
         };
         for p in passes {
             for seen in p.result.iter().flatten() {
@@ -270,6 +274,16 @@ impl Outcome {
                         v.id, p.engine, seen.model, seen.engine
                     ));
                 }
+                let code = seen.model_code.as_deref();
+                if code.is_some() && seen.engine.reason.as_deref() != code {
+                    out.other_first.push(format!(
+                        "{}, {}: {}, Blocked::code() {}",
+                        v.id,
+                        p.engine,
+                        seen.engine,
+                        code.unwrap_or_default()
+                    ));
+                }
                 let entry = out
                     .browsers
                     .entry(seen.n)
@@ -279,6 +293,7 @@ impl Outcome {
         }
         out.drifts.sort();
         out.model_gaps.sort();
+        out.other_first.sort();
         out
     }
 
@@ -314,6 +329,11 @@ impl Outcome {
             self.model_gaps.len()
         ));
         lines.extend(self.model_gaps.iter().map(|d| format!("  {d}")));
+        lines.push(format!(
+            "where the engine reports first another check than Blocked::code(): {}",
+            self.other_first.len()
+        ));
+        lines.extend(self.other_first.iter().map(|d| format!("  {d}")));
         lines
     }
 

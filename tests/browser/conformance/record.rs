@@ -44,6 +44,8 @@ pub struct Seen {
     pub n: usize,
     pub engine: Verdict,
     pub model: Verdict,
+    /// `Blocked::code()`: the model's failed check in Chromium's order.
+    pub model_code: Option<String>,
 }
 
 /// The engine's pass: every job's verdict, with the model's, and how long
@@ -136,6 +138,7 @@ fn run_page(
             n: job.n,
             engine: verdict,
             model,
+            model_code,
         });
     }
     timing.judge += began.elapsed();

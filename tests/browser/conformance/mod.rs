@@ -15,10 +15,15 @@
 //! recorded, observed). With `RECORD_VECTORS=1`, the engines' verdicts are
 //! written into the files instead (only the `browsers` fields change).
 //! `CONFORMANCE_VECTORS=<folder>` reads other vector files; `BROWSERS`
-//! picks engines as for the cases. Where the browser model disagrees with
-//! an engine, the run says so (the conformance runner judges with the
-//! model; it does not fail here). The report goes to
-//! `conformance-vectors.txt` in `CARGO_TARGET_TMPDIR`.
+//! picks engines as for the cases. The run also says (without failing)
+//! where the browser model of an engine disagrees with it, and where an
+//! engine reports first another failed check than `Blocked::code()` names
+//! (WebKit checks a preflight's status before its headers). The report
+//! goes to `conformance-vectors.txt` in `CARGO_TARGET_TMPDIR`.
+//!
+//! Not recorded: a vector whose policy tower-cors refuses to build (`*`
+//! with credentials, `null` listed): no tower-cors server answers its
+//! page. The run lists them.
 
 mod judge;
 mod policy;

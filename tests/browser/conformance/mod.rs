@@ -16,10 +16,9 @@
 //! written into the files instead (only the `browsers` fields change).
 //! `CONFORMANCE_VECTORS=<folder>` reads other vector files; `BROWSERS`
 //! picks engines as for the cases. The run also says (without failing)
-//! where the browser model of an engine disagrees with it, and where an
-//! engine reports first another failed check than `Blocked::code()` names
-//! (WebKit checks a preflight's status before its headers). The report
-//! goes to `conformance-vectors.txt` in `CARGO_TARGET_TMPDIR`.
+//! where the browser model of an engine, as the conformance runner asks it
+//! (`Blocked::code_in`), disagrees with the engine. The report goes to
+//! `conformance-vectors.txt` in `CARGO_TARGET_TMPDIR`.
 //!
 //! Not recorded: a vector whose policy tower-cors refuses to build (`*`
 //! with credentials, `null` listed): no tower-cors server answers its
@@ -249,9 +248,6 @@ struct Outcome {
     drifts: Vec<String>,
     /// Where the model differs from an engine.
     model_gaps: Vec<String>,
-    /// Where the engine reports first another failed check than the one
-    /// `Blocked::code()` names (Chromium's order).
-    other_first: Vec<String>,
 }
 
 impl Outcome {
@@ -260,7 +256,6 @@ impl Outcome {
             browsers: BTreeMap::new(),
             drifts: Vec::new(),
             model_gaps: Vec::new(),
-            other_first: Vec::new(),
         };
         for p in passes {
             for seen in p.result.iter().flatten() {
@@ -279,16 +274,6 @@ impl Outcome {
                         v.id, p.engine, seen.model, seen.engine
                     ));
                 }
-                let code = seen.model_code.as_deref();
-                if code.is_some() && seen.engine.reason.as_deref() != code {
-                    out.other_first.push(format!(
-                        "{}, {}: {}, Blocked::code() {}",
-                        v.id,
-                        p.engine,
-                        seen.engine,
-                        code.unwrap_or_default()
-                    ));
-                }
                 let entry = out
                     .browsers
                     .entry(seen.n)
@@ -298,7 +283,6 @@ impl Outcome {
         }
         out.drifts.sort();
         out.model_gaps.sort();
-        out.other_first.sort();
         out
     }
 
@@ -334,11 +318,6 @@ impl Outcome {
             self.model_gaps.len()
         ));
         lines.extend(self.model_gaps.iter().map(|d| format!("  {d}")));
-        lines.push(format!(
-            "where the engine reports first another check than Blocked::code(): {}",
-            self.other_first.len()
-        ));
-        lines.extend(self.other_first.iter().map(|d| format!("  {d}")));
         lines
     }
 

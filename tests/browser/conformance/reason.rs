@@ -162,3 +162,72 @@ fn rows(table: &[(&str, &[&str])], fits: impl Fn(&str) -> bool) -> Vec<String> {
         .map(|(_, codes)| codes.iter().map(|c| (*c).to_owned()).collect())
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engines_words_name_the_codes() {
+        let c = |e, words, preflight, model| code(e, words, preflight, model);
+        assert_eq!(
+            c(Engine::Chromium, "PreflightInvalidStatus", true, None).as_deref(),
+            Some("PreflightInvalidStatus")
+        );
+        // Firefox's key says which check, the server whether on the preflight.
+        assert_eq!(
+            c(Engine::Firefox, "CORSMissingAllowOrigin", true, None).as_deref(),
+            Some("PreflightMissingAllowOriginHeader")
+        );
+        assert_eq!(
+            c(Engine::Firefox, "CORSMissingAllowOrigin", false, None).as_deref(),
+            Some("MissingAllowOriginHeader")
+        );
+        // Words that fit several codes: the model's, if it is one of them.
+        let mismatch = "Origin http://127.0.0.1:1 is not allowed by Access-Control-Allow-Origin. Status code: 200";
+        assert_eq!(
+            c(Engine::WebKit, mismatch, false, Some("AllowOriginMismatch")).as_deref(),
+            Some("AllowOriginMismatch")
+        );
+        assert_eq!(
+            c(
+                Engine::WebKit,
+                mismatch,
+                false,
+                Some("PreflightInvalidStatus")
+            )
+            .as_deref(),
+            Some("MissingAllowOriginHeader")
+        );
+        let status = "Preflight response is not successful. Status code: 403";
+        assert_eq!(
+            c(Engine::WebKit, status, true, None).as_deref(),
+            Some("PreflightInvalidStatus")
+        );
+        let header = "Request header field x-other is not allowed by Access-Control-Allow-Headers.";
+        assert_eq!(
+            c(Engine::WebKit, header, false, None).as_deref(),
+            Some("HeaderDisallowedByPreflightResponse")
+        );
+        assert_eq!(c(Engine::Firefox, "CORSSomethingNew", false, None), None);
+    }
+
+    #[test]
+    fn firefox_reason_skips_did_not_succeed() {
+        let report = |code: &str| Report {
+            url: "http://localhost:1/cv/firefox/0/x".into(),
+            level: Level::Error,
+            code: code.into(),
+            detail: String::new(),
+        };
+        let reports = [
+            report("CORSDidNotSucceed2"),
+            report("CORSMissingAllowOrigin2"),
+        ];
+        assert_eq!(
+            engine_words(Engine::Firefox, &reports).as_deref(),
+            Some("CORSMissingAllowOrigin")
+        );
+        assert_eq!(engine_words(Engine::WebKit, &[]), None);
+    }
+}

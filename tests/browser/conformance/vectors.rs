@@ -268,3 +268,73 @@ pub fn rewrite(text: &str, browsers: impl Fn(usize) -> Option<Browsers>) -> Resu
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = r#"{
+  "schema": 1,
+  "vectors": [
+    {
+      "id": "a",
+      "policy": {"origins": ["https://app.example"], "methods": ["GET"], "headers": []},
+      "page": {"origin": "https://app.example", "method": "GET", "path": "/x"},
+      "note": "kept"
+    },
+    {
+      "id": "b",
+      "policy": {"origins": ["*"], "methods": ["GET"], "headers": []},
+      "page": {"origin": "null", "method": "GET", "path": "/y"},
+      "browsers": {"chromium": {"verdict": "readable"}}
+    },
+    {"id": "c", "policy": {"origins": ["*"], "methods": [], "headers": []}}
+  ]
+}
+"#;
+
+    #[test]
+    fn rewriting_touches_only_the_browsers_fields() {
+        let blocked = Verdict::blocked("MissingAllowOriginHeader");
+        let out = rewrite(FILE, |i| {
+            let mut b = Browsers::default();
+            for e in Engine::ALL {
+                b.set(
+                    e,
+                    if i == 0 {
+                        blocked.clone()
+                    } else {
+                        Verdict::readable()
+                    },
+                );
+            }
+            Some(b)
+        })
+        .expect("the file is JSON");
+        let a = r#"      "page": {"origin": "https://app.example", "method": "GET", "path": "/x"},
+      "browsers": {
+        "chromium": {"verdict": "blocked", "reason": "MissingAllowOriginHeader"},
+        "firefox": {"verdict": "blocked", "reason": "MissingAllowOriginHeader"},
+        "webkit": {"verdict": "blocked", "reason": "MissingAllowOriginHeader"}
+      },
+      "note": "kept""#;
+        assert!(out.contains(a), "{out}");
+        let b = r#"      "browsers": {
+        "chromium": {"verdict": "readable"},
+        "firefox": {"verdict": "readable"},
+        "webkit": {"verdict": "readable"}
+      }
+    },"#;
+        assert!(out.contains(b), "{out}");
+        // Everything else as it was; the result reads back with the verdicts.
+        assert!(out.ends_with(&FILE[FILE.find(r#"    {"id": "c""#).unwrap()..]));
+        let read: VectorFile = serde_json::from_str(&out).expect("still JSON");
+        let got = read.vectors[0]
+            .browsers
+            .as_ref()
+            .and_then(|b| b.get(Engine::WebKit));
+        assert_eq!(got, Some(&blocked));
+        assert!(read.vectors[2].browsers.is_none(), "no page, no verdicts");
+        assert_eq!(rewrite(&out, |_| None).expect("JSON"), out);
+    }
+}

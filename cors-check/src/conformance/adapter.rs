@@ -43,11 +43,12 @@ impl Drop for Adapter {
 }
 
 /// SIGTERM to the child's process group (a `serve` script and what it
-/// started), then SIGKILL to the child itself.
+/// started), then SIGKILL to the child itself. The shell's own `kill`
+/// sends the signal: every system has `sh`, not every one `/bin/kill`.
 fn stop(child: &mut Child) {
     if let Some(pid) = child.id() {
-        let _ = std::process::Command::new("kill")
-            .args(["-TERM", "--", &format!("-{pid}")])
+        let _ = std::process::Command::new("sh")
+            .args(["-c", &format!("kill -TERM -{pid}")])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status();

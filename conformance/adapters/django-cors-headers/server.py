@@ -47,6 +47,8 @@ def cors_settings(policy):
         "CORS_ALLOW_CREDENTIALS": bool(policy.get("credentials")),
         "CORS_ALLOW_PRIVATE_NETWORK": bool(policy.get("private_network")),
     }
+    if policy.get("max_age") == 0:
+        raise Unsupported("django-cors-headers sends no Access-Control-Max-Age when CORS_PREFLIGHT_MAX_AGE is 0")
     if policy.get("max_age") is not None:
         settings["CORS_PREFLIGHT_MAX_AGE"] = policy["max_age"]
     return settings

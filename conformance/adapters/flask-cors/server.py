@@ -33,13 +33,15 @@ def cors_options(policy):
         "allow_private_network": bool(policy.get("private_network")),
     }
     methods = policy.get("methods", [])
-    # Flask-CORS has no method wildcard; left unset it allows its list of all
-    # standard methods, which is how its users allow "any method".
-    if "*" not in methods:
-        options["methods"] = methods
+    if "*" in methods:
+        # Its default is a fixed list of seven methods, not a wildcard.
+        raise Unsupported("Flask-CORS has no method wildcard (it compares the requested method with a list)")
+    options["methods"] = methods
     headers = policy.get("headers", [])
     # "*" (the default) makes Flask-CORS reflect every requested header.
     options["allow_headers"] = "*" if "*" in headers else headers
+    if policy.get("max_age") == 0:
+        raise Unsupported("Flask-CORS sends no Access-Control-Max-Age for 0 (it drops every empty or zero value)")
     if policy.get("max_age") is not None:
         options["max_age"] = policy["max_age"]
     return options

@@ -6,6 +6,7 @@
 mod policy;
 
 use actix_cors::Cors;
+use actix_service::IntoServiceFactory;
 use actix_web::dev::{AppConfig, ServiceFactory};
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use policy::{is_any, pattern_matches, unsupported, Policy};

@@ -60,8 +60,12 @@ def make_app(options):
 
     # Rules without a method list match every method, so the app behind CORS
     # answers any method on any path (Flask's route() would ask for a list).
-    app.url_map.add(Rule("/", endpoint="answer"))
-    app.url_map.add(Rule("/<path:path>", endpoint="answer"))
+    # Like every route() rule, they keep Flask's automatic OPTIONS answer,
+    # which Flask-CORS decorates for preflights.
+    for path in ("/", "/<path:path>"):
+        rule = Rule(path, endpoint="answer")
+        rule.provide_automatic_options = True
+        app.url_map.add(rule)
     app.view_functions["answer"] = answer
     CORS(app, **options)
     return app

@@ -47,6 +47,7 @@ mod cases_guard_paths;
 mod cases_other;
 mod cases_policy;
 mod chromium_engine;
+mod conformance;
 mod engine;
 mod env;
 mod firefox_engine;

@@ -142,6 +142,9 @@ pub fn origin_of(url: &str) -> &str {
 /// Runs `case` in `browser` and checks it, against its expectation and
 /// against the browser model (run on `rt`).
 pub fn run_case(browser: &dyn Browser, case: &Case, rt: &tokio::runtime::Handle) -> CaseRun {
+    let _turn = crate::conformance::TURN
+        .read()
+        .unwrap_or_else(|p| p.into_inner());
     let engine = browser.engine();
     let started = Instant::now();
     let mut run = CaseRun {

@@ -23,14 +23,15 @@ fn model_engine(e: Engine) -> model::Engine {
     }
 }
 
-/// What the model of `engine` makes of `page` against `target`'s app: the
-/// verdict, and the code it blocks for in Chromium's order.
+/// What the model of `engine` makes of `page` against `target`'s app, as
+/// the conformance runner judges it: readable, or blocked for the failed
+/// check that engine reports first (`Blocked::code_in`).
 pub fn model_verdict(
     engine: Engine,
     target: &Target,
     page: &Page,
     rt: &tokio::runtime::Handle,
-) -> (Verdict, Option<String>) {
+) -> Verdict {
     let url = format!("http://api.test{}", page.path);
     let credentials = match page.credentials.as_str() {
         "include" => model::Credentials::Include,
@@ -48,23 +49,21 @@ pub fn model_verdict(
     let app = target.app.clone();
     let mut service = tower::service_fn(move |req: Request<Body>| app.clone().oneshot(req));
     let mut browser = model::Browser::new(model_engine(engine));
-    let outcome = match rt.block_on(browser.fetch(&mut service, &request)) {
-        Ok(o) => o,
-        Err(_) => return (Verdict::blocked(NETWORK), None),
-    };
-    let Some(blocked) = outcome.blocked() else {
-        return (Verdict::readable(), None);
-    };
-    let code = blocked.code().as_str().to_owned();
-    let on_preflight = outcome.exchanges().last().is_some_and(|x| x.is_preflight());
-    let words = blocked.reason_in(model_engine(engine)).unwrap_or_default();
-    let reason = reason::code(engine, &words, on_preflight, Some(&code)).unwrap_or(words);
-    (Verdict::blocked(reason), Some(code))
+    match rt.block_on(browser.fetch(&mut service, &request)) {
+        Err(_) => Verdict::blocked(NETWORK),
+        Ok(outcome) => match outcome.blocked() {
+            None => Verdict::readable(),
+            Some(b) => {
+                let code = b.code_in(model_engine(engine)).unwrap_or(b.code());
+                Verdict::blocked(code.as_str())
+            }
+        },
+    }
 }
 
 /// What `engine` did: the page read the body (`readable`), or the
 /// engine's reason from its `reports` (`network` when the server got
-/// nothing). `model` is the model's code, to pick among codes the
+/// nothing). `model` is the model's reason, to pick among the codes the
 /// engine's words fit. Words no row gives are kept as they are.
 pub fn engine_verdict(
     engine: Engine,

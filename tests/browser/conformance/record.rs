@@ -44,8 +44,6 @@ pub struct Seen {
     pub n: usize,
     pub engine: Verdict,
     pub model: Verdict,
-    /// `Blocked::code()`: the model's failed check in Chromium's order.
-    pub model_code: Option<String>,
 }
 
 /// The engine's pass: every job's verdict, with the model's, and how long
@@ -131,14 +129,13 @@ fn run_page(
     };
     let mut seen = Vec::new();
     for ((job, read), hits) in batch.iter().zip(readable).zip(hits) {
-        let (model, model_code) = model_verdict(engine, job.target, job.page, rt);
+        let model = model_verdict(engine, job.target, job.page, rt);
         let reports = about(&reports, &format!("{}/", prefix(tag, job.n)));
-        let verdict = engine_verdict(engine, read, &hits, &reports, model_code.as_deref());
+        let verdict = engine_verdict(engine, read, &hits, &reports, model.reason.as_deref());
         seen.push(Seen {
             n: job.n,
             engine: verdict,
             model,
-            model_code,
         });
     }
     timing.judge += began.elapsed();

@@ -67,7 +67,7 @@ fn app(policy: &Policy) -> Router {
     let checked = cors.clone();
     std::panic::set_hook(Box::new(|_| {}));
     let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
-        tower::Layer::layer(&checked, tower::service_fn(|()| async { Ok::<(), ()>(()) }));
+        let _ = tower::Layer::layer(&checked, tower::service_fn(|()| async { Ok::<(), ()>(()) }));
     }));
     if let Err(panic) = applied {
         let message = panic

@@ -146,15 +146,21 @@ fn csrf(policy: &Policy) -> CsrfLayer {
     if !policy.origin_patterns.is_empty() {
         unsupported("tower-http's CsrfLayer trusts exact origins only, not patterns");
     }
-    policy.origins.iter().fold(CsrfLayer::new(), |layer, origin| {
-        layer
-            .add_trusted_origin(origin)
-            .unwrap_or_else(|e| unsupported(&format!("CsrfLayer refuses {origin:?}: {e}")))
-    })
+    policy
+        .origins
+        .iter()
+        .fold(CsrfLayer::new(), |layer, origin| {
+            layer
+                .add_trusted_origin(origin)
+                .unwrap_or_else(|e| unsupported(&format!("CsrfLayer refuses {origin:?}: {e}")))
+        })
 }
 
 fn names(list: &[String]) -> Vec<HeaderName> {
     list.iter()
-        .map(|h| HeaderName::from_bytes(h.as_bytes()).unwrap_or_else(|_| unsupported("invalid header name")))
+        .map(|h| {
+            HeaderName::from_bytes(h.as_bytes())
+                .unwrap_or_else(|_| unsupported("invalid header name"))
+        })
         .collect()
 }

@@ -224,3 +224,6 @@ async fn interrupted() -> String {
     }
     "interrupted: every adapter was stopped".into()
 }
+
+#[cfg(test)]
+mod tests;

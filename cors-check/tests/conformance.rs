@@ -35,7 +35,11 @@ fn main() -> ExitCode {
         println!("conformance: test");
         return ExitCode::SUCCESS;
     }
-    let checks: [(&str, fn()); 6] = [
+    let checks: [(&str, fn()); 7] = [
+        (
+            "the_json_schema_names_the_fields_the_runner_reads",
+            json_schema_agrees,
+        ),
         (
             "every_required_and_security_vector_passes_with_tower_cors",
             tower_cors_passes,
@@ -161,6 +165,97 @@ fn test_vectors(name: &str) -> PathBuf {
     let dir = scratch(name);
     std::fs::write(dir.join("t.json"), VECTORS).expect("the vectors are written");
     dir
+}
+
+/// A vector file with every field of every object.
+fn every_field() -> Value {
+    serde_json::json!({"schema": 1, "vectors": [{
+        "id": "t-full", "title": "t", "spec": "https://fetch.spec.whatwg.org/", "kind": "optional",
+        "policy": {"origins": ["https://a.example"], "origin_patterns": ["https://*.b.example"],
+                   "methods": ["GET"], "headers": ["x-a"], "expose_headers": ["x-b"], "credentials": true,
+                   "max_age": 5, "private_network": false, "write_guard": false},
+        "requests": [{"method": "GET", "path": "/", "headers": [["Origin", "https://a.example"]],
+                      "expect": {"status": ["2xx"], "present": ["vary"], "absent": ["x-c"],
+                                 "equal": {"access-control-allow-origin": "https://a.example"},
+                                 "contains": {"vary": ["origin"]}, "vary": ["origin"]}}],
+        "page": {"origin": "https://a.example", "method": "GET", "path": "/", "headers": [["X-A", "1"]],
+                 "credentials": "include"},
+        "browsers": {"chromium": {"verdict": "readable"}, "firefox": {"verdict": "readable"},
+                     "webkit": {"verdict": "blocked", "reason": "MissingAllowOriginHeader"}},
+        "note": "n"
+    }]})
+}
+
+/// The JSON Schema (conformance/schema) and the runner's reader accept the
+/// same fields in every object: a field unknown to the runner is refused,
+/// and its message lists the fields it knows.
+fn json_schema_agrees() {
+    let schema = read_json(&repo().join("conformance/schema/vectors.schema.json"));
+    let dir = scratch("schema");
+    let file = dir.join("v.json");
+    std::fs::write(&file, every_field().to_string()).unwrap();
+    let o = cors_check(&[
+        "conformance",
+        "--adapter",
+        &adapter("unsupported"),
+        "--vectors",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "every field is read: {}",
+        text(&o)
+    );
+    for (object, properties) in [
+        ("", "/properties"),
+        ("/vectors/0", "/$defs/vector/properties"),
+        ("/vectors/0/policy", "/$defs/policy/properties"),
+        ("/vectors/0/requests/0", "/$defs/request/properties"),
+        (
+            "/vectors/0/requests/0/expect",
+            "/$defs/request/properties/expect/properties",
+        ),
+        ("/vectors/0/page", "/$defs/page/properties"),
+        (
+            "/vectors/0/browsers",
+            "/$defs/vector/properties/browsers/properties",
+        ),
+        ("/vectors/0/browsers/webkit", "/$defs/verdict/properties"),
+    ] {
+        let mut probe = every_field();
+        let target = probe
+            .pointer_mut(object)
+            .and_then(Value::as_object_mut)
+            .expect(object);
+        target.insert("zz_unknown".into(), Value::Null);
+        std::fs::write(&file, probe.to_string()).unwrap();
+        let o = cors_check(&[
+            "conformance",
+            "--adapter",
+            "true",
+            "--vectors",
+            dir.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        let known = stderr
+            .split("unknown field `zz_unknown`, expected")
+            .nth(1)
+            .expect(&stderr);
+        let known = known.split(" at line").next().unwrap_or(known);
+        let mut read: Vec<&str> = known.split('`').skip(1).step_by(2).collect();
+        let mut documented: Vec<&str> = schema
+            .pointer(properties)
+            .and_then(Value::as_object)
+            .expect(properties)
+            .keys()
+            .map(String::as_str)
+            .collect();
+        read.sort_unstable();
+        documented.sort_unstable();
+        assert_eq!(read, documented, "the fields of {object:?}");
+    }
 }
 
 fn tower_cors_passes() {

@@ -134,7 +134,8 @@ async fn verdicts(
                     .or_else(|| Some(b.message())),
                 verdict: EngineVerdict {
                     verdict: Readable::Blocked,
-                    reason: Some(b.code().as_str().to_owned()),
+                    // The check this engine reports first.
+                    reason: Some(b.code_in(engine).unwrap_or(b.code()).as_str().to_owned()),
                 },
             },
             End::NetworkError(e) => ModelVerdict {

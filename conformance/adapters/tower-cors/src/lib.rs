@@ -69,7 +69,12 @@ pub fn policy(n: &Neutral) -> Result<CorsPolicy, String> {
     if let Some(guard) = n.write_guard {
         b = b.guard_writes(guard);
     }
-    b.build().map_err(|e| e.to_string().replace('\n', " "))
+    b.build().map_err(|e| {
+        e.to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
 }
 
 /// The suite's app behind the layer: `200 ok` (text/plain) on every method

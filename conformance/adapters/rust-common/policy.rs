@@ -57,7 +57,9 @@ impl Policy {
             max_age: match value.get("max_age") {
                 None | Some(serde_json::Value::Null) => None,
                 Some(v) => Some(v.as_u64().ok_or_else(|| {
-                    PolicyError(format!("max_age must be a whole number of seconds, not {v}"))
+                    PolicyError(format!(
+                        "max_age must be a whole number of seconds, not {v}"
+                    ))
                 })?),
             },
             private_network: flag(&value, "private_network")?,

@@ -45,11 +45,7 @@ async fn serve(policy: Policy) -> std::io::Result<()> {
     let policy = std::sync::Arc::new(policy);
     let server = HttpServer::new({
         let policy = policy.clone();
-        move || {
-            App::new()
-                .wrap(cors(&policy))
-                .default_service(web::to(app))
-        }
+        move || App::new().wrap(cors(&policy)).default_service(web::to(app))
     })
     .workers(1)
     .bind(("127.0.0.1", 0))?;

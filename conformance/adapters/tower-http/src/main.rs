@@ -67,7 +67,7 @@ fn app(policy: &Policy) -> Router {
     let checked = cors.clone();
     std::panic::set_hook(Box::new(|_| {}));
     let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
-        tower::Layer::layer(&checked, tower::service_fn(|()| async { Ok::<(), ()>(()) }));
+        let _ = tower::Layer::layer(&checked, tower::service_fn(|()| async { Ok::<(), ()>(()) }));
     }));
     if let Err(panic) = applied {
         let message = panic
@@ -146,15 +146,21 @@ fn csrf(policy: &Policy) -> CsrfLayer {
     if !policy.origin_patterns.is_empty() {
         unsupported("tower-http's CsrfLayer trusts exact origins only, not patterns");
     }
-    policy.origins.iter().fold(CsrfLayer::new(), |layer, origin| {
-        layer
-            .add_trusted_origin(origin)
-            .unwrap_or_else(|e| unsupported(&format!("CsrfLayer refuses {origin:?}: {e}")))
-    })
+    policy
+        .origins
+        .iter()
+        .fold(CsrfLayer::new(), |layer, origin| {
+            layer
+                .add_trusted_origin(origin)
+                .unwrap_or_else(|e| unsupported(&format!("CsrfLayer refuses {origin:?}: {e}")))
+        })
 }
 
 fn names(list: &[String]) -> Vec<HeaderName> {
     list.iter()
-        .map(|h| HeaderName::from_bytes(h.as_bytes()).unwrap_or_else(|_| unsupported("invalid header name")))
+        .map(|h| {
+            HeaderName::from_bytes(h.as_bytes())
+                .unwrap_or_else(|_| unsupported("invalid header name"))
+        })
         .collect()
 }

@@ -68,8 +68,15 @@ impl Policy {
     }
 }
 
-/// Whether a list is the neutral policy's "any" (`["*"]`).
+/// Whether a list is exactly the neutral policy's "any" (`["*"]`).
+#[allow(dead_code)] // each adapter uses one of the two readings
 pub fn is_any(list: &[String]) -> bool {
+    matches!(list, [only] if only == "*")
+}
+
+/// Whether a list holds `*`, alone or beside names (`["*", "authorization"]`).
+#[allow(dead_code)] // each adapter uses one of the two readings
+pub fn has_any(list: &[String]) -> bool {
     list.iter().any(|item| item == "*")
 }
 

@@ -36,7 +36,8 @@ use crate::output::Format;
     after_help = EXAMPLES,
     override_usage = "cors-check URL --origin ORIGIN [OPTIONS]\n       cors-check --policy FILE URL... [OPTIONS]\n       cors-check --policy-env PREFIX URL... [OPTIONS]\n       cors-check conformance --adapter CMD [OPTIONS]",
     subcommand_negates_reqs = true,
-    args_conflicts_with_subcommands = true
+    args_conflicts_with_subcommands = true,
+    disable_help_subcommand = true
 )]
 pub struct Cli {
     /// The URL the page calls (http or https); with --policy, each API
@@ -67,6 +68,15 @@ pub struct Cli {
 pub enum Command {
     /// Run the CORS conformance suite (conformance/vectors) against an
     /// implementation's adapter, or against one deployment.
+    ///
+    /// Each vector's requests are sent to a server configured with the
+    /// vector's policy (one adapter per policy: `CMD <policy.json>`) and
+    /// their answers checked; the page request the vector stands for is
+    /// judged by the browser model for Chromium, Firefox and WebKit and
+    /// compared with the verdicts recorded from the real engines. Exit
+    /// status: 0 every required and security vector passes or is
+    /// unsupported; 1 one fails; 2 the suite could not run (usage, vector
+    /// files, Ctrl-C). The schema: conformance/README.md.
     Conformance(ConformanceArgs),
 }
 

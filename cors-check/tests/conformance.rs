@@ -575,8 +575,9 @@ fn adapters_are_stopped() {
     std::thread::sleep(Duration::from_millis(200));
     let hanging = pids(&record);
     assert!(!hanging.is_empty(), "the hanging adapter started");
-    Command::new("kill")
-        .args(["-INT", &run.id().to_string()])
+    // Ctrl-C's signal, by the shell's own kill.
+    Command::new("sh")
+        .args(["-c", &format!("kill -INT {}", run.id())])
         .status()
         .unwrap();
     let o = run.wait_with_output().unwrap();

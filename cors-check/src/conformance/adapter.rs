@@ -10,8 +10,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::Deserialize;
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, BufReader};
-use tokio::process::{Child, Command};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, BufReader, Lines};
+use tokio::process::{Child, ChildStdout, Command};
+use tokio::task::JoinHandle;
 
 /// How much of an adapter's standard error is kept for messages.
 const STDERR_KEPT: usize = 2000;
@@ -42,11 +43,12 @@ impl Drop for Adapter {
 }
 
 /// SIGTERM to the child's process group (a `serve` script and what it
-/// started), then SIGKILL to the child itself.
+/// started), then SIGKILL to the child itself. The shell's own `kill`
+/// sends the signal: every system has `sh`, not every one `/bin/kill`.
 fn stop(child: &mut Child) {
     if let Some(pid) = child.id() {
-        let _ = std::process::Command::new("kill")
-            .args(["-TERM", "--", &format!("-{pid}")])
+        let _ = std::process::Command::new("sh")
+            .args(["-c", &format!("kill -TERM -{pid}")])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status();
@@ -87,17 +89,8 @@ pub async fn start(command: &[String], policy: &Path, wait: Duration) -> Started
         return Started::Failed("its standard output could not be read".into());
     };
     let mut lines = BufReader::new(out).lines();
-    let first = tokio::time::timeout(wait, async {
-        while let Ok(Some(line)) = lines.next_line().await {
-            let line = line.trim().to_owned();
-            if line.starts_with("LISTENING ") || line.starts_with("UNSUPPORTED") {
-                return Some(line);
-            }
-        }
-        None
-    })
-    .await;
-    let started = match first {
+    let first = tokio::time::timeout(wait, first_line(&mut lines)).await;
+    let why = match first {
         Ok(Some(line)) => match line
             .strip_prefix("LISTENING ")
             .map(|p| p.trim().parse::<u16>())
@@ -107,8 +100,13 @@ pub async fn start(command: &[String], policy: &Path, wait: Duration) -> Started
                 tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
                 return Started::Listening(Adapter { child, port });
             }
-            Some(Err(_)) => Started::Failed(format!("'{line}': LISTENING needs a port")),
-            None => Started::Unsupported(line.trim_start_matches("UNSUPPORTED").trim().to_owned()),
+            Some(Err(_)) => format!("'{line}': LISTENING needs a port"),
+            None => {
+                stop(&mut child);
+                return Started::Unsupported(
+                    line.trim_start_matches("UNSUPPORTED").trim().to_owned(),
+                );
+            }
         },
         Ok(None) => {
             let status = child
@@ -116,31 +114,40 @@ pub async fn start(command: &[String], policy: &Path, wait: Duration) -> Started
                 .await
                 .map(|s| s.to_string())
                 .unwrap_or_default();
-            Started::Failed(format!(
-                "it ended ({status}) without printing LISTENING <port>"
-            ))
+            format!("it ended ({status}) without printing LISTENING <port>")
         }
-        Err(_) => Started::Failed(format!("no LISTENING <port> line within {wait:?}")),
+        Err(_) => format!("no LISTENING <port> line within {wait:?}"),
     };
     stop(&mut child);
-    match started {
-        Started::Failed(why) => {
-            // What it said before it ended: the rest of its standard error.
-            if let Some(reading) = reading {
-                let _ = tokio::time::timeout(Duration::from_secs(1), reading).await;
-            }
-            let said = stderr
-                .lock()
-                .map(|s| s.trim().to_owned())
-                .unwrap_or_default();
-            Started::Failed(if said.is_empty() {
-                why
-            } else {
-                format!("{why}; it said: {said}")
-            })
+    let said = said(reading, &stderr).await;
+    Started::Failed(if said.is_empty() {
+        why
+    } else {
+        format!("{why}; it said: {said}")
+    })
+}
+
+/// The first `LISTENING` or `UNSUPPORTED` line, or `None` at the end.
+async fn first_line(lines: &mut Lines<BufReader<ChildStdout>>) -> Option<String> {
+    while let Ok(Some(line)) = lines.next_line().await {
+        let line = line.trim().to_owned();
+        if line.starts_with("LISTENING ") || line.starts_with("UNSUPPORTED") {
+            return Some(line);
         }
-        other => other,
     }
+    None
+}
+
+/// What an adapter that ended said: the rest of its standard error, once
+/// read (at most a second).
+async fn said(reading: Option<JoinHandle<()>>, stderr: &Mutex<String>) -> String {
+    if let Some(reading) = reading {
+        let _ = tokio::time::timeout(Duration::from_secs(1), reading).await;
+    }
+    stderr
+        .lock()
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_default()
 }
 
 /// Keeps the last [`STDERR_KEPT`] bytes of `from`.

@@ -7,13 +7,7 @@ use clap::{Args, ValueEnum};
 
 use super::vector::Kind;
 
-/// Run the CORS conformance suite against an implementation: each vector's
-/// requests are sent to a server configured with the vector's policy and
-/// their answers checked, and the page request the vector stands for is
-/// judged by the browser model for Chromium, Firefox and WebKit and
-/// compared with the verdicts recorded from the real engines. Exit status:
-/// 0 every required and security vector passes or is unsupported; 1 one
-/// fails; 2 the suite could not run (usage, vector files).
+/// `cors-check conformance`'s options (its description: [`crate::cli::Command`]).
 #[derive(Debug, Clone, Args)]
 pub struct ConformanceArgs {
     /// The adapter: a command (split on white space) run as `CMD

@@ -79,29 +79,11 @@ async fn verdicts(
     page: &Page,
     timeout: Duration,
 ) -> Result<Vec<ModelVerdict>, String> {
-    let mut request = PageRequest::new(
-        page.origin.as_str(),
-        page.method.as_str(),
-        format!("{base}{}", page.path),
-    )
-    .credentials(match page.credentials {
-        PageCredentials::Omit => Credentials::Omit,
-        PageCredentials::SameOrigin => Credentials::SameOrigin,
-        PageCredentials::Include => Credentials::Include,
-    });
-    for (name, value) in &page.headers {
-        request = request.header(name.as_str(), value.as_str());
-    }
+    let request = page_request(base, page);
     let Ok(prepared) = request.prepare() else {
         // fetch() throws before anything is sent.
-        let blocked = ModelVerdict {
-            verdict: EngineVerdict {
-                verdict: Readable::Blocked,
-                reason: Some("network".into()),
-            },
-            why: Some("fetch() refuses the request before sending it".into()),
-        };
-        return Ok(vec![blocked; 3]);
+        let why = "fetch() refuses the request before sending it".to_owned();
+        return Ok(vec![blocked("network".into(), why); 3]);
     };
     let plan = Plan {
         page: request,
@@ -126,27 +108,44 @@ async fn verdicts(
                 },
                 why: None,
             },
-            End::Blocked(b) => ModelVerdict {
-                why: b
-                    .console_in(engine)
-                    .into_iter()
-                    .next()
-                    .or_else(|| Some(b.message())),
-                verdict: EngineVerdict {
-                    verdict: Readable::Blocked,
-                    // The check this engine reports first.
-                    reason: Some(b.code_in(engine).unwrap_or(b.code()).as_str().to_owned()),
-                },
-            },
-            End::NetworkError(e) => ModelVerdict {
-                verdict: EngineVerdict {
-                    verdict: Readable::Blocked,
-                    reason: Some("network".into()),
-                },
-                why: Some(e),
-            },
+            End::Blocked(b) => {
+                // The check this engine reports first, and its console line.
+                let code = b.code_in(engine).unwrap_or(b.code());
+                let why = b.console_in(engine).into_iter().next();
+                blocked(code.as_str().to_owned(), why.unwrap_or_else(|| b.message()))
+            }
+            End::NetworkError(e) => blocked("network".into(), e),
             End::Transport(e) => return Err(format!("the page request got no answer: {e}")),
         });
     }
     Ok(out)
+}
+
+/// The page's `fetch()` call on the server at `base`.
+fn page_request(base: &str, page: &Page) -> PageRequest {
+    let mut request = PageRequest::new(
+        page.origin.as_str(),
+        page.method.as_str(),
+        format!("{base}{}", page.path),
+    )
+    .credentials(match page.credentials {
+        PageCredentials::Omit => Credentials::Omit,
+        PageCredentials::SameOrigin => Credentials::SameOrigin,
+        PageCredentials::Include => Credentials::Include,
+    });
+    for (name, value) in &page.headers {
+        request = request.header(name.as_str(), value.as_str());
+    }
+    request
+}
+
+/// A blocked verdict with its reason and why.
+fn blocked(reason: String, why: String) -> ModelVerdict {
+    ModelVerdict {
+        verdict: EngineVerdict {
+            verdict: Readable::Blocked,
+            reason: Some(reason),
+        },
+        why: Some(why),
+    }
 }

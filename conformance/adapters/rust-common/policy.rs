@@ -68,13 +68,21 @@ impl Policy {
     }
 }
 
-/// Whether a list is the neutral policy's "any" (`["*"]`).
+/// Whether a list is exactly the neutral policy's "any" (`["*"]`).
+#[allow(dead_code)] // each adapter uses one of the two readings
 pub fn is_any(list: &[String]) -> bool {
+    matches!(list, [only] if only == "*")
+}
+
+/// Whether a list holds `*`, alone or beside names (`["*", "authorization"]`).
+#[allow(dead_code)] // each adapter uses one of the two readings
+pub fn has_any(list: &[String]) -> bool {
     list.iter().any(|item| item == "*")
 }
 
 /// Whether `origin` matches `pattern`, where the pattern's one `*` stands
-/// for one or more DNS labels (letters, digits, hyphens; dot-separated).
+/// for one or more DNS labels (letters, digits, hyphens; dot-separated;
+/// within DNS's lengths: 63 bytes a label, 253 a name).
 pub fn pattern_matches(pattern: &str, origin: &str) -> bool {
     let Some((prefix, suffix)) = pattern.split_once('*') else {
         return pattern == origin;
@@ -86,12 +94,13 @@ pub fn pattern_matches(pattern: &str, origin: &str) -> bool {
         return false;
     }
     let labels = &origin[prefix.len()..origin.len() - suffix.len()];
-    labels.split('.').all(|label| {
-        !label.is_empty()
-            && label
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    })
+    labels.len() <= 253
+        && labels.split('.').all(|label| {
+            (1..=63).contains(&label.len())
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
 }
 
 fn strings(value: &serde_json::Value, key: &str) -> Result<Vec<String>, PolicyError> {

@@ -9,7 +9,7 @@ use actix_cors::Cors;
 use actix_service::IntoServiceFactory;
 use actix_web::dev::{AppConfig, ServiceFactory};
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
-use policy::{is_any, pattern_matches, unsupported, Policy};
+use policy::{has_any, pattern_matches, unsupported, Policy};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -55,10 +55,12 @@ async fn serve(policy: Policy) -> std::io::Result<()> {
     running.await
 }
 
-/// The builder calls an actix-cors user writes for this policy.
+/// The builder calls an actix-cors user writes for this policy. A list
+/// holding `*` beside names is the library's "any": actix-cors mirrors the
+/// requested methods and headers, which covers the names too.
 fn cors(policy: &Policy) -> Cors {
     let mut cors = Cors::default();
-    if is_any(&policy.origins) {
+    if has_any(&policy.origins) {
         cors = cors.allow_any_origin();
         // The README's way to answer `*` rather than echo the origin; the
         // library refuses it together with credentials.
@@ -77,17 +79,17 @@ fn cors(policy: &Policy) -> Cors {
             patterns.iter().any(|p| pattern_matches(p, origin))
         });
     }
-    cors = if is_any(&policy.methods) {
+    cors = if has_any(&policy.methods) {
         cors.allow_any_method()
     } else {
         cors.allowed_methods(policy.methods.iter().map(String::as_str))
     };
-    if is_any(&policy.headers) {
+    if has_any(&policy.headers) {
         cors = cors.allow_any_header();
     } else if !policy.headers.is_empty() {
         cors = cors.allowed_headers(policy.headers.iter().map(String::as_str));
     }
-    if is_any(&policy.expose_headers) {
+    if has_any(&policy.expose_headers) {
         cors = cors.expose_any_header();
     } else if !policy.expose_headers.is_empty() {
         cors = cors.expose_headers(policy.expose_headers.iter().map(String::as_str));

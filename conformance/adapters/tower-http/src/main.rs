@@ -8,7 +8,7 @@ mod policy;
 
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::Router;
-use policy::{is_any, pattern_matches, unsupported, Policy};
+use policy::{has_any, is_any, pattern_matches, unsupported, Policy};
 use std::time::Duration;
 use tower_http::cors::{
     AllowHeaders, AllowMethods, AllowOrigin, AllowPrivateNetwork, Any, CorsLayer, ExposeHeaders,
@@ -58,7 +58,7 @@ async fn respond(uri: Uri) -> (StatusCode, &'static str) {
 /// that its refusals carry CORS headers too.
 fn app(policy: &Policy) -> Router {
     let mut router = Router::new().fallback(respond);
-    if policy.write_guard && !is_any(&policy.origins) {
+    if policy.write_guard && !has_any(&policy.origins) {
         router = router.layer(csrf(policy));
     }
     let cors = cors(policy);
@@ -81,7 +81,10 @@ fn app(policy: &Policy) -> Router {
     router.layer(cors)
 }
 
-/// The setters a tower-http user calls for this policy.
+/// The setters a tower-http user calls for this policy. `["*"]` is `Any`
+/// (or, with credentials, the mirror); `*` listed beside names is sent as
+/// one of the list's values (`*,authorization`), which is what Fetch reads
+/// as "any, and these too".
 fn cors(policy: &Policy) -> CorsLayer {
     let mut cors = CorsLayer::new().allow_origin(allow_origin(policy));
     cors = cors.allow_methods(if !is_any(&policy.methods) {
@@ -121,7 +124,7 @@ fn cors(policy: &Policy) -> CorsLayer {
 
 /// Exact origins as a list; with patterns, a predicate over both.
 fn allow_origin(policy: &Policy) -> AllowOrigin {
-    if is_any(&policy.origins) {
+    if has_any(&policy.origins) {
         return AllowOrigin::from(Any);
     }
     let exact: Vec<HeaderValue> = policy

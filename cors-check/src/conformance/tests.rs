@@ -100,6 +100,21 @@ fn vary_members_are_case_insensitive_and_star_holds_them_all() {
 }
 
 #[test]
+fn a_long_echoed_value_is_shown_cut_with_its_length() {
+    let e = expect(r#"{"absent": ["access-control-allow-origin"]}"#);
+    let long: &'static str =
+        Box::leak(format!("https://{}.example", "a".repeat(16 * 1024)).into_boxed_str());
+    let problems = judge(&e, &head(200, &[("access-control-allow-origin", long)]));
+    assert_eq!(problems.len(), 1);
+    assert!(problems[0].len() < 250, "{}", problems[0]);
+    assert!(
+        problems[0].contains(&format!("({} bytes)", long.len())),
+        "{}",
+        problems[0]
+    );
+}
+
+#[test]
 fn conformance_is_a_subcommand_with_its_own_options() {
     let cli = Cli::try_parse_from([
         "cors-check",

@@ -61,6 +61,9 @@ pub enum Sees {
     /// The page navigated to the response (a form post, a visit): there is
     /// nothing for it to read; what counts is what the server did.
     Navigated,
+    /// What a [`Load`] script saw, in its own word (`"echo"`, `"error"`,
+    /// `"details"`, ...).
+    Shows(&'static str),
 }
 
 /// What `res.headers.get(name)` gives.
@@ -283,6 +286,30 @@ pub enum How {
     /// The user opens `url` in the tab (a top-level GET, as when they log
     /// in to the site itself), then comes back to the case's page.
     Visit { url: String },
+    /// The page follows a link to `url` (an `<a href>` it clicks: a
+    /// top-level navigation the page starts), then the runner reopens the
+    /// case's page.
+    Link { url: String },
+    /// The page loads `url` in one of the ways a page reads another site's
+    /// resource besides `fetch()`, or opens a WebSocket to it.
+    Load { url: String, load: Load },
+}
+
+/// How a [`How::Load`] step uses its URL; each resolves to `{shows, ...}`.
+#[derive(Debug, Clone)]
+pub enum Load {
+    /// `new WebSocket(url)`, sends `"ping"`: shows `"echo ping"` when the
+    /// answer comes back, `"closed"` when the handshake fails.
+    WebSocket,
+    /// A `<script src=url>`: shows `"load"` or `"error"`.
+    ScriptTag,
+    /// An `<img src=url>`: shows `"load"` or `"error"`.
+    Image,
+    /// `fetch(url, init)`, then its `PerformanceResourceTiming` entry:
+    /// shows `"details"` (`requestStart` and `responseStart` non-zero),
+    /// `"zeros"` (they and `transferSize` zero, as for a cross-origin
+    /// resource without `Timing-Allow-Origin`), `"partial"` or `"no entry"`.
+    Timing { init: Value },
 }
 
 /// One request of a case.

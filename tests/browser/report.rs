@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use crate::case::{Case, How};
+use crate::cases_surface::SURFACE;
 use crate::engine::Engine;
 use crate::env::PLAIN_NAMES;
 use crate::memory::Peaks;
@@ -104,7 +105,14 @@ fn received(rs: &[Received]) -> String {
 
 /// One table cell: verdict (and the header the step read), reason, warning.
 fn cell(o: &Observed, read: Option<&str>) -> String {
-    let mut s = if o.page["navigated"] == true {
+    let mut s = if let Some(shows) = o.page["shows"].as_str() {
+        let mut v = format!("🔎 {shows}");
+        if let Some(start) = o.page["requestStart"].as_f64() {
+            let size = &o.page["transferSize"];
+            v.push_str(&format!(" (requestStart {start:.1}, transferSize {size})"));
+        }
+        v
+    } else if o.page["navigated"] == true {
         "↪ navigated".to_owned()
     } else if o.readable() && o.page["status"] == 0 {
         "✅ opaque (status 0)".to_owned()
@@ -309,23 +317,26 @@ pub fn markdown(suite: &Suite<'_>) -> String {
         }
     }
     out.push_str(COOKIE_NOTES);
-    write_guard(&mut out, suite, &engines);
+    arrivals(&mut out, suite, &engines, (WRITE_GUARD, GUARD_NOTES));
+    arrivals(&mut out, suite, &engines, (SURFACE, SURFACE_NOTES));
     out
 }
 
-/// The write guard's section: for every request of its cases, what
-/// arrived at the API in each engine (`Sec-Fetch-Site`, `-Mode`, `-Dest`,
-/// `Origin`, the cookie) and whether the API's handler ran.
-fn write_guard(out: &mut String, suite: &Suite<'_>, engines: &[&EngineRun]) {
-    let cases: Vec<&Case> = suite
-        .cases
-        .iter()
-        .filter(|c| c.group == WRITE_GUARD)
-        .collect();
+/// A section of what arrived: for every request of the cases of `group`,
+/// what arrived at the API in each engine (`Sec-Fetch-Site`, `-Mode`,
+/// `-Dest`, `Origin`, the cookie) and whether the API's handler ran, after
+/// `notes`.
+fn arrivals(
+    out: &mut String,
+    suite: &Suite<'_>,
+    engines: &[&EngineRun],
+    (group, notes): (&str, &str),
+) {
+    let cases: Vec<&Case> = suite.cases.iter().filter(|c| c.group == group).collect();
     if cases.is_empty() {
         return;
     }
-    out.push_str(GUARD_NOTES);
+    out.push_str(notes);
     out.push_str("| case | request |");
     for e in engines {
         let _ = write!(out, " {} |", e.engine);
@@ -450,6 +461,20 @@ asserts the `Sec-Fetch-Site`, the `Origin`, the cookie and the handler.
   (`Origin`, `Sec-Fetch-*`), the status it got, and that the page reads
   none of the refused answers. It carries no cookies.
 
+";
+
+const SURFACE_NOTES: &str = "
+## The rest of the cross-origin surface: what arrived at the API
+
+The cases of the cross-origin surface group above (WebSockets, resource
+isolation, `Timing-Allow-Origin`), by what the API received, as for the
+write guard. 🔎 in the table above is what the page's script saw: the
+socket's echo or its close, a `<script>` or `<img>` element's `load` or
+`error` event, or the fetch's `PerformanceResourceTiming` (`details`:
+`requestStart` and `responseStart` non-zero; `zeros`: they and
+`transferSize` zero).
+
+SURFACE_FINDINGS
 ";
 
 /// The "where engines differ" list: the cases whose table entry says how,

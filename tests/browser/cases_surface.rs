@@ -1,0 +1,321 @@
+//! The rest of the cross-origin surface, from the policy's one allowlist,
+//! in real engines:
+//!
+//! - **WebSocket handshakes** (the guard): `new WebSocket()` from the
+//!   allowed page connects and gets its message echoed by the API's `/ws`
+//!   route; from a page the policy does not allow the handshake is answered
+//!   403 and the route's handler never runs. A control with the guard off
+//!   shows the handler upgrading for that page: cross-site WebSocket
+//!   hijacking, which browsers do nothing against.
+//! - **Resource isolation** (`isolate_resources`): from a page the policy
+//!   does not allow, `<script src>`, `<img src>` and a `no-cors` fetch of
+//!   the API are refused before the handler; a link the page follows (a
+//!   top-level navigation) and the allowed page's fetch reach it.
+//! - **`Timing-Allow-Origin`** (`timing_allow_origin`): the allowed page
+//!   reads `requestStart`, `responseStart` and `transferSize` of its fetch
+//!   in `PerformanceResourceTiming`; a page the policy does not allow, and
+//!   the allowed page without the setting, see zeros.
+
+use serde_json::json;
+use tower_cors::{CorsPolicy, CorsPolicyBuilder};
+
+use crate::case::{
+    actual, none, ByEngine, Case, Expect, How, Load, Logs, Reason, Sees, Sent, Step,
+};
+use crate::cases_policy::fetch;
+use crate::engine::Engine;
+use crate::env::Env;
+use crate::servers::Server;
+
+/// The report's group of these cases.
+pub const SURFACE: &str = "cross-origin surface";
+
+const H: &str = "127.0.0.1";
+const DATA: &str = "/api/data";
+
+/// A policy allowing `allowed` only, the guard on, as `more` says.
+fn policy(
+    allowed: &str,
+    more: impl FnOnce(CorsPolicyBuilder) -> CorsPolicyBuilder,
+) -> Result<CorsPolicy, String> {
+    more(
+        CorsPolicy::builder()
+            .allow_origins([allowed])
+            .guard_writes(true),
+    )
+    .build()
+    .map_err(|e| e.to_string())
+}
+
+fn case(
+    id: &'static str,
+    title: &'static str,
+    page: String,
+    api: &Server,
+    steps: Vec<Step>,
+) -> Case {
+    Case {
+        id,
+        group: SURFACE,
+        title,
+        page,
+        logs: Logs::Suite {
+            api: api.clone(),
+            target: None,
+        },
+        steps,
+        differs: None,
+    }
+}
+
+/// A step that uses `url` as `load` says; the page shows `shows`, the API
+/// receives `sent` (per engine), the engines report `blocked`.
+fn load(
+    id: &'static str,
+    what: String,
+    (url, load): (String, Load),
+    shows: &'static str,
+    sent: ByEngine<Vec<Sent>>,
+    blocked: Reason,
+) -> Step {
+    Step {
+        id,
+        what,
+        how: How::Load { url, load },
+        pause: None,
+        same_url_as: None,
+        sets_cookie: None,
+        expect: Expect {
+            sent,
+            blocked,
+            ..Expect::sees(Sees::Shows(shows), Vec::new())
+        },
+    }
+}
+
+/// One GET the API receives, answered `status`, with `Sec-Fetch-Site:
+/// site`, reaching the handler or not.
+fn get(status: u16, site: &'static str, ran: bool) -> Sent {
+    actual("GET", status).site(Some(site)).handled(ran)
+}
+
+/// A WebSocket handshake the API receives, answered `status`: Chromium
+/// sends no Fetch Metadata on it (only `Origin`), Firefox and WebKit send
+/// `Sec-Fetch-Site: site`.
+fn handshake(status: u16, site: &'static str, ran: bool) -> ByEngine<Vec<Sent>> {
+    let sent = |s| vec![actual("GET", status).site(s).handled(ran)];
+    ByEngine::all(sent(Some(site))).but(Engine::Chromium, sent(None))
+}
+
+/// Every case of the surface.
+pub fn cases(env: &Env) -> Result<Vec<Case>, String> {
+    let mut cases = websocket(env)?;
+    cases.extend(isolation(env)?);
+    cases.extend(timing(env)?);
+    Ok(cases)
+}
+
+/// `new WebSocket()` from the allowed page, from a cross-site page the
+/// policy does not allow, and from that page with the guard off.
+fn websocket(env: &Env) -> Result<Vec<Case>, String> {
+    let allowed = env.origin(H);
+    let api = env.servers.guard_api(policy(&allowed, |b| b)?, "")?;
+    let open = env
+        .servers
+        .guard_api(policy(&allowed, |b| b.guard_writes(false))?, "")?;
+    let ws = |api: &Server| (api.url(H, "/ws").replacen("http", "ws", 1), Load::WebSocket);
+    let what = || "new WebSocket(\"ws://127.0.0.1:PORT/ws\"), then send(\"ping\")".to_owned();
+    let wrong = format!("http://localhost:{}/blank", env.wrong);
+    Ok(vec![
+        case(
+            "ws-allowed",
+            "WebSocket from the allowed page (same site)",
+            env.blank(H),
+            &api,
+            vec![load(
+                "ws",
+                what(),
+                ws(&api),
+                "echo ping",
+                handshake(101, "same-site", true),
+                none(),
+            )],
+        ),
+        case(
+            "ws-disallowed",
+            "WebSocket from a cross-site page the policy does not allow (localhost)",
+            wrong.clone(),
+            &api,
+            vec![load(
+                "ws",
+                what(),
+                ws(&api),
+                "closed",
+                handshake(403, "cross-site", false),
+                none(),
+            )],
+        ),
+        case(
+            "ws-guard-off",
+            "guard off (the control): WebSocket from the cross-site page the policy does not allow",
+            wrong,
+            &open,
+            vec![load(
+                "ws",
+                what(),
+                ws(&open),
+                "echo ping",
+                handshake(101, "cross-site", true),
+                none(),
+            )],
+        ),
+    ])
+}
+
+/// Resource isolation on: a page the policy does not allow loads the API
+/// as a script, an image and a `no-cors` fetch (refused), and follows a
+/// link to it (reaches it); the allowed page fetches it (reaches it).
+fn isolation(env: &Env) -> Result<Vec<Case>, String> {
+    let allowed = env.origin(H);
+    let api = env
+        .servers
+        .guard_api(policy(&allowed, |b| b.isolate_resources(true))?, "")?;
+    let url = api.url(H, DATA);
+    let refused = || ByEngine::all(vec![get(403, "cross-site", false).no_origin()]);
+    let no_cors = {
+        let mut step = fetch(
+            "no-cors",
+            &api,
+            H,
+            DATA,
+            json!({"mode": "no-cors"}),
+            None,
+            Expect::sees(
+                Sees::Read {
+                    status: 0,
+                    header: crate::case::HeaderSeen::NotRead,
+                },
+                vec![get(403, "cross-site", false).no_origin()],
+            ),
+        );
+        step.what = format!("fetch(\"{url}\", {{mode: \"no-cors\"}})");
+        step
+    };
+    let link = Step {
+        id: "link",
+        what: format!("<a href=\"{url}\">, clicked by script"),
+        how: How::Link { url: url.clone() },
+        pause: None,
+        same_url_as: None,
+        sets_cookie: None,
+        expect: Expect::sees(
+            Sees::Navigated,
+            vec![get(200, "cross-site", true).no_origin()],
+        ),
+    };
+    Ok(vec![
+        case(
+            "isolate-disallowed",
+            "resource isolation on, a cross-site page the policy does not allow (localhost)",
+            format!("http://localhost:{}/blank", env.wrong),
+            &api,
+            vec![
+                load(
+                    "script",
+                    format!("<script src=\"{url}\">"),
+                    (url.clone(), Load::ScriptTag),
+                    "error",
+                    refused(),
+                    none(),
+                ),
+                load(
+                    "img",
+                    format!("<img src=\"{url}\">"),
+                    (url.clone(), Load::Image),
+                    "error",
+                    refused(),
+                    none(),
+                ),
+                no_cors,
+                link,
+            ],
+        ),
+        case(
+            "isolate-allowed",
+            "resource isolation on, the allowed page (same site)",
+            env.blank(H),
+            &api,
+            vec![fetch(
+                "fetch",
+                &api,
+                H,
+                DATA,
+                json!({}),
+                None,
+                Expect::read(vec![get(200, "same-site", true)]),
+            )],
+        ),
+    ])
+}
+
+/// `Timing-Allow-Origin` for the allowed origin: its page reads the
+/// details of its fetch; a page the policy does not allow (a `no-cors`
+/// fetch, which it may make) and the allowed page on an API without the
+/// setting see zeros.
+fn timing(env: &Env) -> Result<Vec<Case>, String> {
+    let allowed = env.origin(H);
+    let tao = env
+        .servers
+        .guard_api(policy(&allowed, |b| b.timing_allow_origin(true))?, "")?;
+    let plain = env.servers.guard_api(policy(&allowed, |b| b)?, "")?;
+    let step = |api: &Server, init: serde_json::Value, shows, sent: Sent| {
+        let url = api.url(H, DATA);
+        let what = format!("fetch(\"{url}\", {init}), then its PerformanceResourceTiming");
+        load(
+            "timing",
+            what,
+            (url, Load::Timing { init }),
+            shows,
+            ByEngine::all(vec![sent]),
+            none(),
+        )
+    };
+    Ok(vec![
+        case(
+            "tao-allowed",
+            "Timing-Allow-Origin on, the allowed page (same site)",
+            env.blank(H),
+            &tao,
+            vec![step(
+                &tao,
+                json!({}),
+                "details",
+                get(200, "same-site", true),
+            )],
+        ),
+        case(
+            "tao-disallowed",
+            "Timing-Allow-Origin on, a cross-site page the policy does not allow (localhost)",
+            format!("http://localhost:{}/blank", env.wrong),
+            &tao,
+            vec![step(
+                &tao,
+                json!({"mode": "no-cors"}),
+                "zeros",
+                get(200, "cross-site", true).no_origin(),
+            )],
+        ),
+        case(
+            "tao-off",
+            "Timing-Allow-Origin off (the control), the allowed page",
+            env.blank(H),
+            &plain,
+            vec![step(
+                &plain,
+                json!({}),
+                "zeros",
+                get(200, "same-site", true),
+            )],
+        ),
+    ])
+}

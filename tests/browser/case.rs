@@ -124,6 +124,10 @@ pub struct Sent {
     /// Whether the API's own handler must have run (`None`: not checked).
     /// A request the layer refuses never reaches it.
     pub handled: Option<bool>,
+    /// Whether the answer carried `Timing-Allow-Origin: <the page's
+    /// origin>` (`true`) or no `Timing-Allow-Origin` at all (`false`);
+    /// `None`: not checked.
+    pub timing_allowed: Option<bool>,
 }
 
 /// A preflight for `method` with `headers` (`""`: no ACRH), answered `status`.
@@ -138,6 +142,7 @@ pub fn preflight(method: &'static str, headers: &'static str, status: u16) -> Se
         status,
         site: None,
         handled: None,
+        timing_allowed: None,
     }
 }
 
@@ -153,6 +158,7 @@ pub fn actual(method: &'static str, status: u16) -> Sent {
         status,
         site: None,
         handled: None,
+        timing_allowed: None,
     }
 }
 
@@ -190,6 +196,13 @@ impl Sent {
     /// Reaching the API's handler (`true`) or refused before it (`false`).
     pub fn handled(mut self, ran: bool) -> Self {
         self.handled = Some(ran);
+        self
+    }
+
+    /// Answered with `Timing-Allow-Origin: <the page's origin>` (`true`)
+    /// or without the header (`false`).
+    pub fn timing_allowed(mut self, allowed: bool) -> Self {
+        self.timing_allowed = Some(allowed);
         self
     }
 }
@@ -306,9 +319,10 @@ pub enum Load {
     /// An `<img src=url>`: shows `"load"` or `"error"`.
     Image,
     /// `fetch(url, init)`, then its `PerformanceResourceTiming` entry:
-    /// shows `"details"` (`requestStart` and `responseStart` non-zero),
-    /// `"zeros"` (they and `transferSize` zero, as for a cross-origin
-    /// resource without `Timing-Allow-Origin`), `"partial"` or `"no entry"`.
+    /// shows `"details"` (`domainLookupStart`, `requestStart` and
+    /// `responseStart` non-zero), `"zeros"` (they and `transferSize` zero,
+    /// as for a cross-origin resource without `Timing-Allow-Origin`),
+    /// `"partial"` or `"no entry"`.
     Timing { init: Value },
 }
 

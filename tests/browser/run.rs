@@ -167,15 +167,25 @@ pub fn load_js(load: &Load, url: &str) -> String {
         Load::Timing { init } => format!(
             r#"(async () => {{
                 const url = {url};
+                let observer;
+                const entry = new Promise(resolve => {{
+                    observer = new PerformanceObserver(list => {{
+                        const e = list.getEntriesByName(url)[0];
+                        if (e) resolve(e);
+                    }});
+                    observer.observe({{ type: "resource", buffered: true }});
+                }});
                 try {{ await (await fetch(url, {init})).text(); }} catch (e) {{}}
-                for (let i = 0; i < 50 && !performance.getEntriesByName(url).length; i++)
-                    await new Promise(r => setTimeout(r, 20));
-                const e = performance.getEntriesByName(url)[0];
+                const none = new Promise(resolve => setTimeout(() => resolve(null), 5000));
+                const e = await Promise.race([entry, none]);
+                observer.disconnect();
                 if (!e) return {{ shows: "no entry" }};
-                const d = {{ requestStart: e.requestStart, responseStart: e.responseStart,
-                    transferSize: e.transferSize, encodedBodySize: e.encodedBodySize }};
-                const details = d.requestStart > 0 && d.responseStart > 0;
-                const zeros = d.requestStart === 0 && d.responseStart === 0 && d.transferSize === 0;
+                const d = {{ domainLookupStart: e.domainLookupStart, requestStart: e.requestStart,
+                    responseStart: e.responseStart, transferSize: e.transferSize,
+                    encodedBodySize: e.encodedBodySize }};
+                const timings = [d.domainLookupStart, d.requestStart, d.responseStart];
+                const details = timings.every(t => t > 0);
+                const zeros = timings.every(t => t === 0) && d.transferSize === 0;
                 return {{ shows: details ? "details" : zeros ? "zeros" : "partial", ...d }};
             }})()"#
         ),
@@ -544,6 +554,10 @@ fn check_sent(case: &Case, want: &[Sent], got: &[Received], problems: &mut Vec<S
             && r.status == w.status
             && w.site.is_none_or(|site| r.site.as_deref() == site)
             && w.handled.is_none_or(|ran| r.handled == ran)
+            && w.timing_allowed.is_none_or(|allowed| {
+                let tao = r.answer.iter().find(|(n, _)| n == "timing-allow-origin");
+                tao.map(|(_, v)| v.as_str()) == allowed.then_some(page_origin)
+            })
             && port_of(w.at).is_none_or(|p| p == r.port)
     };
     if want.len() != got.len() || want.iter().zip(got).any(|(w, r)| !matches(w, r)) {
@@ -573,6 +587,9 @@ pub fn describe(r: &Received) -> String {
     }
     if let Some(site) = &r.site {
         s.push_str(&format!(" Sec-Fetch-Site {site}"));
+    }
+    if let Some((_, tao)) = r.answer.iter().find(|(n, _)| n == "timing-allow-origin") {
+        s.push_str(&format!(" answered Timing-Allow-Origin {tao}"));
     }
     if r.handled {
         s.push_str(" (handler ran)");

@@ -270,14 +270,13 @@ async fn echo_socket(upgrade: WebSocketUpgrade) -> Response {
     let mut res = upgrade.on_upgrade(|mut socket| async move {
         let idle = std::time::Duration::from_secs(30);
         while let Ok(Some(Ok(message))) = tokio::time::timeout(idle, socket.recv()).await {
-            match message {
-                Message::Text(text) => {
-                    if socket.send(Message::Text(text)).await.is_err() {
-                        return;
-                    }
-                }
-                Message::Close(_) => return,
-                _ => {}
+            let still_open = match message {
+                Message::Text(text) => socket.send(Message::Text(text)).await.is_ok(),
+                Message::Close(_) => false,
+                _ => true,
+            };
+            if !still_open {
+                return;
             }
         }
     });

@@ -88,7 +88,7 @@ pub const READ: Sees = Sees::Read {
 pub enum At {
     /// The step's API.
     Api,
-    /// The case's redirect target.
+    /// The case's second server (a redirect's target, a control API).
     Target,
 }
 
@@ -169,7 +169,8 @@ impl Sent {
         self
     }
 
-    /// Received by the redirect target.
+    /// Received by the case's second server (a redirect's target, a
+    /// control API).
     pub fn at_target(mut self) -> Self {
         self.at = At::Target;
         self
@@ -345,7 +346,8 @@ pub struct Step {
     pub expect: Expect,
 }
 
-/// The servers of a case: the API (its log), and a redirect target.
+/// The servers of a case: the API (its log), and a second server (a
+/// redirect's target, a control API).
 #[derive(Clone)]
 pub enum Logs {
     /// Servers of this suite.

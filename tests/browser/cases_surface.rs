@@ -59,11 +59,13 @@ fn policy(
     .map_err(|e| e.to_string())
 }
 
+/// A case on `servers`: the API, and the control API beside it that some
+/// steps call instead (its requests are `at_target`).
 fn case(
     id: &'static str,
     title: &'static str,
     page: String,
-    api: &Server,
+    (api, control): (&Server, Option<&Server>),
     steps: Vec<Step>,
 ) -> Case {
     Case {
@@ -73,7 +75,7 @@ fn case(
         page,
         logs: Logs::Suite {
             api: api.clone(),
-            target: None,
+            target: control.cloned(),
         },
         steps,
         differs: None,
@@ -119,6 +121,17 @@ fn handshake(status: u16, site: &'static str, ran: bool) -> ByEngine<Vec<Sent>> 
     ByEngine::all(sent(Some(site))).but(Engine::Chromium, sent(None))
 }
 
+/// The same, received by the case's control API.
+fn handshake_at_control(status: u16, site: &'static str, ran: bool) -> ByEngine<Vec<Sent>> {
+    let at = |sent: &Vec<Sent>| sent.iter().cloned().map(Sent::at_target).collect();
+    let by = handshake(status, site, ran);
+    ByEngine {
+        chromium: at(&by.chromium),
+        firefox: at(&by.firefox),
+        webkit: at(&by.webkit),
+    }
+}
+
 /// Every case of the surface.
 pub fn cases(env: &Env) -> Result<Vec<Case>, String> {
     let mut cases = websocket(env)?;
@@ -127,8 +140,9 @@ pub fn cases(env: &Env) -> Result<Vec<Case>, String> {
     Ok(cases)
 }
 
-/// `new WebSocket()` from the allowed page, from a cross-site page the
-/// policy does not allow, and from that page with the guard off.
+/// `new WebSocket()` from the allowed page, and from a cross-site page
+/// the policy does not allow, to the API and, as the control, to the same
+/// API with the guard off.
 fn websocket(env: &Env) -> Result<Vec<Case>, String> {
     let allowed = env.origin(H);
     let api = env.servers.guard_api(policy(&allowed, |b| b)?, "")?;
@@ -136,17 +150,17 @@ fn websocket(env: &Env) -> Result<Vec<Case>, String> {
         .servers
         .guard_api(policy(&allowed, |b| b.guard_writes(false))?, "")?;
     let ws = |api: &Server| (api.url(H, "/ws").replacen("http", "ws", 1), Load::WebSocket);
-    let what = || "new WebSocket(\"ws://127.0.0.1:PORT/ws\"), then send(\"ping\")".to_owned();
-    let wrong = format!("http://localhost:{}/blank", env.wrong);
+    let what =
+        |to: &str| format!("new WebSocket(\"ws://127.0.0.1:PORT/ws\"), then send(\"ping\"){to}");
     Ok(vec![
         case(
             "ws-allowed",
             "WebSocket from the allowed page (same site)",
             env.blank(H),
-            &api,
+            (&api, None),
             vec![load(
                 "ws",
-                what(),
+                what(""),
                 ws(&api),
                 "echo ping",
                 handshake(101, "same-site", true),
@@ -156,30 +170,26 @@ fn websocket(env: &Env) -> Result<Vec<Case>, String> {
         case(
             "ws-disallowed",
             "WebSocket from a cross-site page the policy does not allow (localhost)",
-            wrong.clone(),
-            &api,
-            vec![load(
-                "ws",
-                what(),
-                ws(&api),
-                "closed",
-                handshake(403, "cross-site", false),
-                none(),
-            )],
-        ),
-        case(
-            "ws-guard-off",
-            "guard off (the control): WebSocket from the cross-site page the policy does not allow",
-            wrong,
-            &open,
-            vec![load(
-                "ws",
-                what(),
-                ws(&open),
-                "echo ping",
-                handshake(101, "cross-site", true),
-                none(),
-            )],
+            format!("http://localhost:{}/blank", env.wrong),
+            (&api, Some(&open)),
+            vec![
+                load(
+                    "ws",
+                    what(""),
+                    ws(&api),
+                    "closed",
+                    handshake(403, "cross-site", false),
+                    none(),
+                ),
+                load(
+                    "ws-guard-off",
+                    what(", to the same API with the guard off (the control)"),
+                    ws(&open),
+                    "echo ping",
+                    handshake_at_control(101, "cross-site", true),
+                    none(),
+                ),
+            ],
         ),
     ])
 }
@@ -230,7 +240,7 @@ fn isolation(env: &Env) -> Result<Vec<Case>, String> {
             "isolate-disallowed",
             "resource isolation on, a cross-site page the policy does not allow (localhost)",
             format!("http://localhost:{}/blank", env.wrong),
-            &api,
+            (&api, None),
             vec![
                 load(
                     "script",
@@ -257,7 +267,7 @@ fn isolation(env: &Env) -> Result<Vec<Case>, String> {
             "isolate-allowed",
             "resource isolation on, the allowed page (same site)",
             env.blank(H),
-            &api,
+            (&api, None),
             vec![
                 Step {
                     what: format!("fetch(\"{url}\")"),
@@ -288,21 +298,21 @@ fn isolation(env: &Env) -> Result<Vec<Case>, String> {
 }
 
 /// `Timing-Allow-Origin` for the allowed origin: its page reads the
-/// details of its fetch; a page the policy does not allow (a `no-cors`
-/// fetch, which it may make) and the allowed page on an API without the
-/// setting see zeros. The API answers `Timing-Allow-Origin: <the page's
-/// origin>` to the first only.
+/// details of its fetch, and, as the control, zeros from the same API
+/// without the setting; a page the policy does not allow (a `no-cors`
+/// fetch, which it may make) sees zeros. The API answers
+/// `Timing-Allow-Origin: <the page's origin>` to the first only.
 fn timing(env: &Env) -> Result<Vec<Case>, String> {
     let allowed = env.origin(H);
     let tao = env
         .servers
         .guard_api(policy(&allowed, |b| b.timing_allow_origin(true))?, "")?;
     let plain = env.servers.guard_api(policy(&allowed, |b| b)?, "")?;
-    let step = |api: &Server, init: serde_json::Value, shows, sent: Sent| {
+    let step = |(id, api): (_, &Server), init: serde_json::Value, shows, sent: Sent| {
         let url = api.url(H, DATA);
         let what = format!("fetch(\"{url}\", {init}), then its PerformanceResourceTiming");
         load(
-            "timing",
+            id,
             what,
             (url, Load::Timing { init }),
             shows,
@@ -310,8 +320,18 @@ fn timing(env: &Env) -> Result<Vec<Case>, String> {
             none(),
         )
     };
+    let mut off = step(
+        ("timing-off", &plain),
+        json!({}),
+        "zeros",
+        get(200, "same-site", true)
+            .timing_allowed(false)
+            .at_target(),
+    );
+    off.what
+        .push_str(", the same API without the setting (the control)");
     let mut opaque = step(
-        &tao,
+        ("timing", &tao),
         json!({"mode": "no-cors"}),
         "zeros",
         get(200, "cross-site", true)
@@ -325,32 +345,23 @@ fn timing(env: &Env) -> Result<Vec<Case>, String> {
             "tao-allowed",
             "Timing-Allow-Origin on, the allowed page (same site)",
             env.blank(H),
-            &tao,
-            vec![step(
-                &tao,
-                json!({}),
-                "details",
-                get(200, "same-site", true).timing_allowed(true),
-            )],
+            (&tao, Some(&plain)),
+            vec![
+                step(
+                    ("timing", &tao),
+                    json!({}),
+                    "details",
+                    get(200, "same-site", true).timing_allowed(true),
+                ),
+                off,
+            ],
         ),
         case(
             "tao-disallowed",
             "Timing-Allow-Origin on, a cross-site page the policy does not allow (localhost)",
             format!("http://localhost:{}/blank", env.wrong),
-            &tao,
+            (&tao, None),
             vec![opaque],
-        ),
-        case(
-            "tao-off",
-            "Timing-Allow-Origin off (the control), the allowed page",
-            env.blank(H),
-            &plain,
-            vec![step(
-                &plain,
-                json!({}),
-                "zeros",
-                get(200, "same-site", true).timing_allowed(false),
-            )],
         ),
     ])
 }

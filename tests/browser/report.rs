@@ -540,9 +540,10 @@ for the timing cases the `Timing-Allow-Origin` answered.
   all three engines that page's entry carries the timings. The page the
   policy does not allow (a `no-cors` fetch; the API answers it without the
   header) and the allowed page on an API without the setting read zeros
-  in every engine. The sizes differ: Firefox gives `transferSize` and
-  `encodedBodySize` with the header, and `encodedBodySize` even without
-  it; WebKit gives `transferSize` 0 either way. Chromium warns
+  in every engine. The sizes differ: Chromium and Firefox give
+  `transferSize` and `encodedBodySize` with the header, and Firefox gives
+  the allowed page's `encodedBodySize` even without it (not the `no-cors`
+  fetch's); WebKit gives both as 0 either way. Chromium warns
   `ResponseWasBlockedByORB` for the `no-cors` JSON answer (opaque response
   blocking keeps its body from the page), which has nothing to do with the
   timings.

@@ -4,8 +4,9 @@
 
 use std::time::Duration;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
+use crate::conformance::{cli::ConformanceArgs, Conformance};
 use crate::contract::{self, cli::ContractArgs};
 use crate::diagnose::args::{DiagnoseArgs, Plan};
 use crate::output::Format;
@@ -25,12 +26,18 @@ use crate::output::Format;
 /// credentials are ever sent. Exit status: 0 the deployment does what the
 /// policy says; 1 it allows more or less; 2 the check could not run
 /// (usage, policy, DNS, connection, TLS or timeout).
+///
+/// `cors-check conformance` runs the CORS conformance suite against an
+/// implementation (`cors-check conformance --help`).
 #[derive(Debug, Parser)]
 #[command(
     name = "cors-check",
     version,
     after_help = EXAMPLES,
-    override_usage = "cors-check URL --origin ORIGIN [OPTIONS]\n       cors-check --policy FILE URL... [OPTIONS]\n       cors-check --policy-env PREFIX URL... [OPTIONS]"
+    override_usage = "cors-check URL --origin ORIGIN [OPTIONS]\n       cors-check --policy FILE URL... [OPTIONS]\n       cors-check --policy-env PREFIX URL... [OPTIONS]\n       cors-check conformance --adapter CMD [OPTIONS]",
+    subcommand_negates_reqs = true,
+    args_conflicts_with_subcommands = true,
+    disable_help_subcommand = true
 )]
 pub struct Cli {
     /// The URL the page calls (http or https); with --policy, each API
@@ -39,11 +46,11 @@ pub struct Cli {
     pub urls: Vec<String>,
 
     /// Print one JSON object (fields in docs/cors-check.md).
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub json: bool,
 
     /// Seconds to wait for each response.
-    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    #[arg(long, value_name = "SECS", default_value_t = 10.0, global = true)]
     pub timeout: f64,
 
     #[command(flatten)]
@@ -51,6 +58,26 @@ pub struct Cli {
 
     #[command(flatten)]
     pub contract: ContractArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The modes that are subcommands: their options are their own.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the CORS conformance suite (conformance/vectors) against an
+    /// implementation's adapter, or against one deployment.
+    ///
+    /// Each vector's requests are sent to a server configured with the
+    /// vector's policy (one adapter per policy: `CMD <policy.json>`) and
+    /// their answers checked; the page request the vector stands for is
+    /// judged by the browser model for Chromium, Firefox and WebKit and
+    /// compared with the verdicts recorded from the real engines. Exit
+    /// status: 0 every required and security vector passes or is
+    /// unsupported; 1 one fails; 2 the suite could not run (usage, vector
+    /// files, Ctrl-C). The schema: conformance/README.md.
+    Conformance(ConformanceArgs),
 }
 
 const EXAMPLES: &str = "\
@@ -72,6 +99,8 @@ pub enum Mode {
     Diagnose(Box<Plan>),
     /// A deployment checked against its policy (`--policy`, `--policy-env`).
     Contract(Box<contract::Check>),
+    /// The conformance suite (`conformance --adapter CMD`).
+    Conformance(Box<Conformance>),
 }
 
 impl Cli {
@@ -84,6 +113,9 @@ impl Cli {
     /// error.
     pub fn mode(&self) -> Result<Mode, String> {
         let timeout = timeout(self.timeout)?;
+        if let Some(Command::Conformance(args)) = &self.command {
+            return Conformance::new(args, timeout).map(|run| Mode::Conformance(Box::new(run)));
+        }
         if let Some(source) = self.contract.source() {
             return contract::Check::new(&self.urls, source, &self.contract, timeout)
                 .map(|check| Mode::Contract(Box::new(check)));

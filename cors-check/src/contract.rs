@@ -11,6 +11,12 @@
 //! ([`judge`]), so the deployment, in any language, is held to exactly what
 //! the library would do. Methods other than GET and HEAD are tried by their
 //! preflight only, unless named with `--send`.
+//!
+//! Beyond CORS ([`surface`]): the forged writes to each `--send 'POST
+//! PATH'`, the WebSocket handshakes to each `--websocket` path, other
+//! sites' loads under `isolate_resources` and `Timing-Allow-Origin`, each
+//! held to what the same policy refuses, with one line per setting saying
+//! whether the deployment conforms.
 
 mod check;
 pub mod cli;
@@ -19,14 +25,16 @@ mod json;
 mod judge;
 mod junit;
 mod policy;
+mod surface;
 mod table;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-use check::Send;
+use check::{Clients, Send};
 use cli::{ContractArgs, Source};
 use policy::Intended;
+use surface::Targets;
 
 use crate::output::{json::to_text, Done, Format};
 use crate::progress::Progress;
@@ -37,6 +45,7 @@ use crate::transport::Client;
 pub struct Check {
     urls: Vec<String>,
     sends: Vec<Send>,
+    targets: Targets,
     intended: Intended,
     junit: Option<PathBuf>,
     timeout: Duration,
@@ -61,9 +70,22 @@ impl Check {
             .iter()
             .map(|text| check::parse_send(text, &urls[0]))
             .collect::<Result<Vec<_>, _>>()?;
+        let targets = Targets {
+            writes: sends
+                .iter()
+                .filter(|s| s.method.eq_ignore_ascii_case("POST"))
+                .map(|s| s.url.clone())
+                .collect(),
+            sockets: args
+                .websocket
+                .iter()
+                .map(|text| surface::parse_socket(text, &urls[0]))
+                .collect::<Result<Vec<_>, _>>()?,
+        };
         Ok(Self {
             urls: urls.to_vec(),
             sends,
+            targets,
             intended: policy::load(&source)?,
             junit: args.junit.clone(),
             timeout,
@@ -73,8 +95,22 @@ impl Check {
     /// Runs every expectation, writes `--junit`, and renders the result;
     /// the error is a usage error.
     pub async fn run(self, format: Format) -> Result<Done, String> {
-        let client = Client::new(self.timeout, Progress::on_terminal())?;
-        let report = check::run(&client, self.intended, self.urls, &self.sends).await;
+        let progress = Progress::on_terminal();
+        let clients = Clients {
+            http: Client::new(self.timeout, progress)?,
+            sockets: match self.targets.sockets.is_empty() {
+                true => None,
+                false => Some(Client::http1_only(self.timeout, progress)?),
+            },
+        };
+        let report = check::run(
+            &clients,
+            self.intended,
+            self.urls,
+            &self.sends,
+            &self.targets,
+        )
+        .await;
         if let Some(path) = &self.junit {
             std::fs::write(path, junit::render(&report))
                 .map_err(|e| format!("cannot write --junit {}: {e}", path.display()))?;

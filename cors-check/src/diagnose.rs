@@ -19,7 +19,7 @@ mod human;
 mod json;
 mod probe;
 mod report;
-mod walk;
+pub mod walk;
 
 pub use audit::tricks;
 

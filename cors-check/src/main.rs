@@ -5,13 +5,15 @@
 //! crate's model of the client side of Fetch), judges each answer by each
 //! engine's rules, and says the verdict, the console message and the fix;
 //! [`contract`] (`--policy`) checks a deployment against its intended
-//! policy. Both print through [`output`] (human text, JSON, JUnit). See
-//! docs/cors-check.md.
+//! policy; [`conformance`] (`cors-check conformance`) runs the CORS
+//! conformance suite against an implementation's adapter. They print
+//! through [`output`] (human text, JSON, JUnit). See docs/cors-check.md.
 
 #![forbid(unsafe_code)]
 
 mod answer;
 mod cli;
+mod conformance;
 mod contract;
 mod diagnose;
 mod output;
@@ -58,6 +60,7 @@ fn main() -> ExitCode {
         match mode {
             Mode::Diagnose(plan) => diagnose::run(*plan, format).await,
             Mode::Contract(check) => check.run(format).await,
+            Mode::Conformance(run) => run.run(format).await,
         }
     });
     match done {

@@ -27,6 +27,7 @@ use tokio::net::TcpStream;
 use crate::progress::Progress;
 
 mod body;
+pub mod upgrade;
 
 /// What came back: the response's head. Its body is not kept: see
 /// [`body`] for how much of it is read.
@@ -206,20 +207,39 @@ impl Client {
         progress: Progress,
         resolve: Vec<Resolve>,
     ) -> Result<Self, String> {
+        Self::build(timeout, progress, resolve, true)
+    }
+
+    /// A client that speaks HTTP/1.1 only, even where TLS would offer
+    /// HTTP/2: what a WebSocket handshake ([`upgrade`]) needs.
+    pub fn http1_only(timeout: Duration, progress: Progress) -> Result<Self, String> {
+        Self::build(timeout, progress, Vec::new(), false)
+    }
+
+    fn build(
+        timeout: Duration,
+        progress: Progress,
+        resolve: Vec<Resolve>,
+        http2: bool,
+    ) -> Result<Self, String> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let mut http = HttpConnector::new();
         http.enforce_http(false);
         http.set_connect_timeout(Some(timeout));
         http.set_nodelay(true);
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
+        let tls = hyper_rustls::HttpsConnectorBuilder::new()
             .with_provider_and_webpki_roots(provider)
             .map_err(|e| format!("TLS set-up: {e}"))?
-            .https_or_http()
-            .enable_all_versions()
-            .wrap_connector(Resolving {
-                tcp: http,
-                table: Arc::new(resolve),
-            });
+            .https_or_http();
+        let tcp = Resolving {
+            tcp: http,
+            table: Arc::new(resolve),
+        };
+        let https = if http2 {
+            tls.enable_all_versions().wrap_connector(tcp)
+        } else {
+            tls.enable_http1().wrap_connector(tcp)
+        };
         let inner = HyperClient::builder(TokioExecutor::new()).build(https);
         Ok(Self {
             inner,

@@ -213,6 +213,27 @@ impl Blocked {
         self.main().code
     }
 
+    /// The code of the check `engine` reports first, named as Chromium
+    /// names it (the check behind [`reason_in`](Blocked::reason_in)), or
+    /// `None` when `engine` would not block these responses. Engines order
+    /// their checks differently: for a `403` preflight without
+    /// `Access-Control-Allow-Origin`, WebKit reports the status first.
+    ///
+    /// ```
+    /// use http::{HeaderMap, StatusCode};
+    /// use tower_cors::browser::{check_preflight, CorsError, Engine, PageRequest};
+    ///
+    /// let request = PageRequest::new("https://app.example", "PUT", "https://api.example/x").prepare()?;
+    /// let blocked = check_preflight(Engine::WebKit, &request, StatusCode::FORBIDDEN, &HeaderMap::new())
+    ///     .unwrap_err();
+    /// assert_eq!(blocked.code_in(Engine::WebKit), Some(CorsError::PreflightInvalidStatus));
+    /// assert_eq!(blocked.code_in(Engine::Chromium), Some(CorsError::PreflightMissingAllowOriginHeader));
+    /// # Ok::<(), tower_cors::browser::InvalidRequest>(())
+    /// ```
+    pub fn code_in(&self, engine: Engine) -> Option<CorsError> {
+        self.first_for(engine).map(|f| f.code)
+    }
+
     /// Chromium's DevTools `failedParameter`: the offending header value,
     /// method or header name, or `""`.
     pub fn failed_parameter(&self) -> &str {

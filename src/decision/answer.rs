@@ -193,7 +193,10 @@ impl<'a> RefusedPreflight<'a> {
 ///
 /// The answer carries no CORS headers (the page that sent it reads
 /// nothing), `Vary: origin, sec-fetch-site`, and in explain mode the
-/// `x-cors-refusal` explanation.
+/// `x-cors-refusal` explanation. Its reason is
+/// [`RefusalReason::CrossOriginWrite`], [`RefusalReason::CrossOriginWebSocket`],
+/// or [`RefusalReason::OriginLookupTimedOut`] when only the async origin
+/// lookup could have allowed it and did not answer in time.
 #[derive(Debug, Clone)]
 pub struct RefusedWrite<'a> {
     pub(super) refusal: Refusal<'a>,
@@ -207,36 +210,41 @@ static TIMING_ALLOW_ORIGIN: HeaderName = HeaderName::from_static("timing-allow-o
 /// What a write refusal depends on.
 static WRITE_VARY: HeaderValue = HeaderValue::from_static("origin, sec-fetch-site");
 
-impl<'a> RefusedWrite<'a> {
-    /// Why it was refused: [`RefusalReason::CrossOriginWrite`],
-    /// [`RefusalReason::CrossOriginWebSocket`], or
-    /// [`RefusalReason::OriginLookupTimedOut`] when only the async origin
-    /// lookup could have allowed it and did not answer in time.
-    pub fn refusal(&self) -> &Refusal<'a> {
-        &self.refusal
-    }
+/// The methods every `403` refusal of the surface has, the same for each
+/// but for what its `Vary` names.
+macro_rules! forbidden_answer {
+    ($name:ident, $vary:expr) => {
+        impl<'a> $name<'a> {
+            /// Why it was refused (the type's documentation lists the reasons).
+            pub fn refusal(&self) -> &Refusal<'a> {
+                &self.refusal
+            }
 
-    /// The status to answer with: `403 Forbidden`.
-    pub fn status(&self) -> StatusCode {
-        PlainRefusal::STATUS
-    }
+            /// The status to answer with: `403 Forbidden`.
+            pub fn status(&self) -> StatusCode {
+                PlainRefusal::STATUS
+            }
 
-    /// The headers to answer with, exactly as the layer sends them.
-    pub fn headers(&self) -> HeaderMap {
-        let mut h = HeaderMap::with_capacity(2);
-        self.clone().into_plain().write_to(&mut h);
-        h
-    }
+            /// The headers to answer with, exactly as the layer sends them.
+            pub fn headers(&self) -> HeaderMap {
+                let mut h = HeaderMap::with_capacity(2);
+                self.clone().into_plain().write_to(&mut h);
+                h
+            }
 
-    /// The answer's headers, owned, for the layer to write into a map it
-    /// already has.
-    pub(crate) fn into_plain(self) -> PlainRefusal {
-        PlainRefusal {
-            vary: WRITE_VARY.clone(),
-            explanation: self.explanation,
+            /// The answer's headers, owned, for the layer to write into a
+            /// map it already has.
+            pub(crate) fn into_plain(self) -> PlainRefusal {
+                PlainRefusal {
+                    vary: $vary.clone(),
+                    explanation: self.explanation,
+                }
+            }
         }
-    }
+    };
 }
+
+forbidden_answer!(RefusedWrite, WRITE_VARY);
 
 /// A request refused by [resource isolation](crate::CorsPolicyBuilder::isolate_resources):
 /// answered `403 Forbidden` by the layer, and never passed to the inner
@@ -244,7 +252,10 @@ impl<'a> RefusedWrite<'a> {
 ///
 /// The answer carries no CORS headers, `Vary: origin, sec-fetch-site,
 /// sec-fetch-mode, sec-fetch-dest` (what the refusal depends on), and in
-/// explain mode the `x-cors-refusal` explanation.
+/// explain mode the `x-cors-refusal` explanation. Its reason is
+/// [`RefusalReason::CrossSiteResource`], or
+/// [`RefusalReason::OriginLookupTimedOut`] when only the async origin lookup
+/// could have allowed it and did not answer in time.
 #[derive(Debug, Clone)]
 pub struct RefusedResource<'a> {
     pub(super) refusal: Refusal<'a>,
@@ -255,35 +266,7 @@ pub struct RefusedResource<'a> {
 static RESOURCE_VARY: HeaderValue =
     HeaderValue::from_static("origin, sec-fetch-site, sec-fetch-mode, sec-fetch-dest");
 
-impl<'a> RefusedResource<'a> {
-    /// Why it was refused: [`RefusalReason::CrossSiteResource`], or
-    /// [`RefusalReason::OriginLookupTimedOut`] when only the async origin
-    /// lookup could have allowed it and did not answer in time.
-    pub fn refusal(&self) -> &Refusal<'a> {
-        &self.refusal
-    }
-
-    /// The status to answer with: `403 Forbidden`.
-    pub fn status(&self) -> StatusCode {
-        PlainRefusal::STATUS
-    }
-
-    /// The headers to answer with, exactly as the layer sends them.
-    pub fn headers(&self) -> HeaderMap {
-        let mut h = HeaderMap::with_capacity(2);
-        self.clone().into_plain().write_to(&mut h);
-        h
-    }
-
-    /// The answer's headers, owned, for the layer to write into a map it
-    /// already has.
-    pub(crate) fn into_plain(self) -> PlainRefusal {
-        PlainRefusal {
-            vary: RESOURCE_VARY.clone(),
-            explanation: self.explanation,
-        }
-    }
-}
+forbidden_answer!(RefusedResource, RESOURCE_VARY);
 
 /// The headers of a plain refused preflight (`403` with the preflight
 /// `Vary` and, in explain mode, the explanation), owned so that the layer can

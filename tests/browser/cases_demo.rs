@@ -2,11 +2,21 @@
 //! allowed origin, its `localhost` spelling, an origin the policy does not
 //! allow, and with the sample policy file. The page runs its rows itself
 //! and predicts each with the browser model; every row is a step.
+//!
+//! The demo's forged requests: from each of the demo's two front ends (the
+//! allowed one, and the "wrong origin" one on another site), the writes a
+//! page can make without CORS's permission (a form post, a `no-cors` POST
+//! with credentials) and a WebSocket handshake, to the demo's own API. From
+//! the wrong origin the write guard refuses each (403) and the API's
+//! handler never runs; from the allowed one each reaches the handler (the
+//! socket upgrades: 101).
 
 use example_demo::api::EXPOSED_HEADER;
 use example_demo::matrix::{Row, MATRIX};
+use serde_json::json;
 
-use crate::case::{actual, preflight, Case, Expect, HeaderSeen, How, Logs, Sees, Sent, Step};
+use crate::case::{actual, none, preflight, Case, Expect, HeaderSeen, How, Logs, Sees, Sent, Step};
+use crate::engine::Engine;
 use crate::env::{DemoApi, Env};
 use crate::reasons::{MISSING_ACAO, PREFLIGHT_REFUSED};
 use crate::run::origin_of;
@@ -110,9 +120,109 @@ fn sample(row: &Row) -> Verdict {
     }
 }
 
+/// Chromium's Opaque Response Blocking: the handler's JSON answer to a
+/// `no-cors` fetch reaches the page as an empty opaque response, and an
+/// issue says so (the guard's empty 403 raises none).
+const ORB: &str = "ResponseWasBlockedByORB";
+
+/// A step of a forged-requests case.
+fn forged_step(id: &'static str, what: String, how: How, expect: Expect) -> Step {
+    Step {
+        id,
+        what,
+        how,
+        pause: None,
+        same_url_as: None,
+        sets_cookie: None,
+        expect,
+    }
+}
+
+/// The forged requests from `page` to the demo's API: refused before the
+/// handler (`refused`), or reaching it.
+fn forged_steps(env: &Env, page: &str, refused: bool) -> Vec<Step> {
+    let api = &env.demo.base;
+    let (status, ran) = if refused { (403, false) } else { (200, true) };
+    let write = |status| vec![actual("POST", status).handled(ran)];
+    let opaque = Sees::Read {
+        status: 0,
+        header: HeaderSeen::NotRead,
+    };
+    let orb = (!refused).then_some(ORB);
+    let socket_status = if refused { 403 } else { 101 };
+    vec![
+        // The /socket page opens the socket while it loads and finishes
+        // loading once the API has answered the handshake.
+        forged_step(
+            "ws",
+            "new WebSocket(\"ws://API/ws\") from a page of this origin (/socket)".into(),
+            How::Visit {
+                url: format!("{}/socket", origin_of(page)),
+            },
+            Expect::sees(
+                Sees::Navigated,
+                vec![actual("GET", socket_status).handled(ran)],
+            ),
+        ),
+        forged_step(
+            "form",
+            "<form method=post action=\"/api/transfer\">, submitted by script".into(),
+            How::Form {
+                url: format!("{api}/api/transfer"),
+                fields: vec![("amount", "100")],
+            },
+            Expect::sees(Sees::Navigated, write(status)),
+        ),
+        forged_step(
+            "no-cors",
+            "fetch(\"/api/transfer\", {method: \"POST\", mode: \"no-cors\", credentials: \"include\", body})"
+                .into(),
+            How::Fetch {
+                url: format!("{api}/api/transfer"),
+                init: json!({"method": "POST", "mode": "no-cors", "credentials": "include",
+                    "body": "amount=100"}),
+                read: None,
+            },
+            Expect::sees(opaque, write(status)).warns(none().but(Engine::Chromium, orb)),
+        ),
+    ]
+}
+
+fn forged_case(
+    id: &'static str,
+    title: &'static str,
+    page: String,
+    env: &Env,
+    refused: bool,
+) -> Case {
+    Case {
+        id,
+        group: "demo matrix",
+        title,
+        steps: forged_steps(env, &page, refused),
+        page,
+        logs: Logs::Demo(env.demo.clone()),
+        differs: None,
+    }
+}
+
 /// The demo matrix cases.
 pub fn cases(env: &Env) -> Vec<Case> {
     vec![
+        forged_case(
+            "demo-forged",
+            "the demo's forged requests from its own front end (allowed): each reaches the handler",
+            format!("{}/blank", env.origin("127.0.0.1")),
+            env,
+            false,
+        ),
+        forged_case(
+            "demo-forged-wrong",
+            "the demo's forged requests from its wrong-origin front end (another site): the write guard refuses each before the handler",
+            format!("http://localhost:{}/blank", env.wrong),
+            env,
+            true,
+        ),
         matrix_case(
             "demo",
             "demo page from its own origin (built-in policy)",

@@ -48,6 +48,7 @@ mod cases_other;
 mod cases_policy;
 mod cases_surface;
 mod chromium_engine;
+mod conformance;
 mod engine;
 mod env;
 mod firefox_engine;

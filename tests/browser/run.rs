@@ -214,6 +214,9 @@ pub fn origin_of(url: &str) -> &str {
 /// Runs `case` in `browser` and checks it, against its expectation and
 /// against the browser model (run on `rt`).
 pub fn run_case(browser: &dyn Browser, case: &Case, rt: &tokio::runtime::Handle) -> CaseRun {
+    let _turn = crate::conformance::TURN
+        .read()
+        .unwrap_or_else(|p| p.into_inner());
     let engine = browser.engine();
     let started = Instant::now();
     let mut run = CaseRun {
@@ -442,7 +445,7 @@ fn received(logs: &Logs, needle: &str, window: std::ops::Range<u64>) -> Vec<Rece
                 site: None,
                 mode: None,
                 dest: None,
-                handled: false,
+                handled: s.handled,
                 status: s.status,
                 answer: s
                     .acao

@@ -3,12 +3,14 @@
 //! (`Vary: Origin` wherever the answer depends on `Origin`).
 
 use http::header::ORIGIN;
+use http::Request;
 use tower_cors::browser::{varies_on_origin, Credentials, PageRequest, Url};
 use tower_cors::CorsConfig;
 
 use super::expect::{self, Ask, How, Kind};
 use super::judge::{judge, Judged, Judgement, Oracle};
 use super::policy::Intended;
+use super::surface::{self, ProbeRequest, Targets};
 use crate::answer::allow_origin;
 use crate::transport::{Client, ResponseHead};
 use crate::url;
@@ -22,15 +24,19 @@ pub enum Grade {
     Fail,
     /// It could not be tried (no answer).
     Error,
+    /// It does not apply there (no WebSocket at the path, no Fetch
+    /// Metadata to that origin): no failure.
+    Skipped,
 }
 
 impl Grade {
-    /// `pass`, `fail` or `error`.
+    /// `pass`, `fail`, `error` or `skipped`.
     pub fn as_str(self) -> &'static str {
         match self {
             Grade::Pass => "pass",
             Grade::Fail => "fail",
             Grade::Error => "error",
+            Grade::Skipped => "skipped",
         }
     }
 }
@@ -40,9 +46,13 @@ impl Grade {
 pub struct Row {
     /// The URL given on the command line this belongs to.
     pub url: String,
-    /// The request tried; `None` for the `Vary` expectation.
+    /// The request tried; `None` for the `Vary` expectation and the
+    /// probes of the cross-origin surface.
     pub ask: Option<Ask>,
-    /// `origin`, `method`, ..., or `vary`.
+    /// The request a probe of the cross-origin surface sent.
+    pub probe: Option<ProbeRequest>,
+    /// `origin`, `method`, ..., `vary`, or a probe's `write`, `websocket`,
+    /// `isolation`, `timing`.
     pub kind: &'static str,
     /// The page's origin, or a description for the `Vary` row.
     pub origin: String,
@@ -50,7 +60,8 @@ pub struct Row {
     pub why: String,
     /// The request in a few words.
     pub request: String,
-    /// `allowed`, `blocked`, or `Vary: Origin`.
+    /// `allowed`, `blocked`, `Vary: Origin`, or a probe's `refused`,
+    /// `reaches the app`, `not refused`.
     pub expected: String,
     /// What happened, in the same words.
     pub got: String,
@@ -69,12 +80,12 @@ pub struct Row {
 impl Row {
     /// Whether the deployment let in something the policy does not.
     pub fn allows_more(&self) -> bool {
-        self.grade == Grade::Fail && self.expected == "blocked" && self.got == "allowed"
+        self.grade == Grade::Fail && matches!(self.expected.as_str(), "blocked" | "refused")
     }
 
     /// Whether the deployment blocked something the policy allows.
     pub fn allows_less(&self) -> bool {
-        self.grade == Grade::Fail && self.expected == "allowed" && self.got == "blocked"
+        self.grade == Grade::Fail && matches!(self.got.as_str(), "blocked" | "refused")
     }
 }
 
@@ -150,59 +161,123 @@ pub fn parse_send(text: &str, first_url: &str) -> Result<Send, String> {
     })
 }
 
-/// Runs every expectation.
+/// The HTTP clients of one check: one for every request, and an HTTP/1.1
+/// one for the WebSocket handshakes (when `--websocket` names a socket).
+pub struct Clients {
+    /// Every request but the handshakes.
+    pub http: Client,
+    /// The handshakes.
+    pub sockets: Option<Client>,
+}
+
+/// Runs every expectation: the CORS ones of each URL, and the probes of
+/// the cross-origin surface (`targets`: where the first URL's writes and
+/// handshakes go).
 pub async fn run(
-    client: &Client,
+    clients: &Clients,
     intended: Intended,
     urls: Vec<String>,
     sends: &[Send],
+    targets: &Targets,
 ) -> ContractReport {
     let oracle = Oracle(&intended.policy);
     let mut rows = Vec::new();
     for url in &urls {
+        let first = url == &urls[0];
         let mut asks = expect::asks(&intended.config, url);
-        if url == &urls[0] {
+        if first {
             asks.extend(sent_asks(&intended.config, sends));
         }
-        let mut answers: Vec<(String, ResponseHead)> = Vec::new();
-        // After a request got no answer, the rest of this URL's are not
-        // sent: each would wait for its own timeout.
-        let mut unreachable: Option<String> = None;
-        for ask in asks {
-            if let Some(why) = &unreachable {
-                let mut row = blank_row(url, ask);
-                row.message = Some(not_tried(why));
-                rows.push(row);
-                continue;
-            }
-            let (row, judged) = try_ask(client, &oracle, url, ask).await;
-            if judged
-                .as_ref()
-                .is_some_and(|j| matches!(j.judgement, Judgement::NoAnswer(_)))
-            {
-                unreachable = row.message.clone();
-            }
-            if let (Some(ask), Some((_, head))) = (&row.ask, judged.and_then(|j| j.last)) {
-                if ask.kind == Kind::Origin && ask.how == How::Sent && &ask.url == url {
-                    answers.push((format!("Origin: {}", ask.origin), head));
+        let probes = surface::probes(&intended.config, url, first.then_some(targets));
+        let (mut url_rows, answers, unreachable) =
+            ask_rows(&clients.http, &oracle, url, asks).await;
+        for probe in probes {
+            url_rows.push(match &unreachable {
+                Some(why) => Row {
+                    message: Some(not_tried(why)),
+                    ..surface::blank(url, &probe)
+                },
+                None => {
+                    let sockets = clients.sockets.as_ref();
+                    surface::try_probe(&clients.http, sockets, &oracle, url, probe).await
                 }
-            }
-            rows.push(row);
+            });
         }
-        let vary = match unreachable {
+        url_rows.push(match &unreachable {
             Some(why) => Row {
-                message: Some(not_tried(&why)),
+                message: Some(not_tried(why)),
                 ..vary_blank(url)
             },
-            None => vary_row(client, &intended.config, url, answers).await,
-        };
-        rows.push(vary);
+            None => vary_row(&clients.http, &intended.config, url, labelled(&answers)).await,
+        });
+        if intended.config.timing_allow_origin {
+            url_rows.push(match &unreachable {
+                Some(why) => Row {
+                    message: Some(not_tried(why)),
+                    ..surface::timing_blank(url)
+                },
+                None => surface::timing_row(&oracle, url, &answers).await,
+            });
+        }
+        rows.extend(url_rows);
     }
     ContractReport {
         intended,
         urls,
         rows,
     }
+}
+
+/// The rows of `asks`, the `GET` each origin sent to `url` itself with its
+/// answer, and why `url` got no answer, if it did not.
+async fn ask_rows(
+    client: &Client,
+    oracle: &Oracle<'_>,
+    url: &str,
+    asks: Vec<Ask>,
+) -> (Vec<Row>, Vec<(Request<()>, ResponseHead)>, Option<String>) {
+    let mut rows = Vec::new();
+    let mut answers = Vec::new();
+    // After a request got no answer, the rest of this URL's are not
+    // sent: each would wait for its own timeout.
+    let mut unreachable: Option<String> = None;
+    for ask in asks {
+        if let Some(why) = &unreachable {
+            let mut row = blank_row(url, ask);
+            row.message = Some(not_tried(why));
+            rows.push(row);
+            continue;
+        }
+        let (row, judged) = try_ask(client, oracle, url, ask).await;
+        if judged
+            .as_ref()
+            .is_some_and(|j| matches!(j.judgement, Judgement::NoAnswer(_)))
+        {
+            unreachable = row.message.clone();
+        }
+        if let (Some(ask), Some(last)) = (&row.ask, judged.and_then(|j| j.last)) {
+            if ask.kind == Kind::Origin && ask.how == How::Sent && ask.url == url {
+                answers.push(last);
+            }
+        }
+        rows.push(row);
+    }
+    (rows, answers, unreachable)
+}
+
+/// The answers of each origin's `GET`, named by their `Origin`.
+fn labelled(answers: &[(Request<()>, ResponseHead)]) -> Vec<(String, ResponseHead)> {
+    answers
+        .iter()
+        .map(|(request, head)| {
+            let origin = request
+                .headers()
+                .get(ORIGIN)
+                .map(|o| String::from_utf8_lossy(o.as_bytes()).into_owned())
+                .unwrap_or_default();
+            (format!("Origin: {origin}"), head.clone())
+        })
+        .collect()
 }
 
 fn not_tried(why: &str) -> String {
@@ -244,6 +319,7 @@ fn blank_row(url: &str, ask: Ask) -> Row {
         answer: String::new(),
         grade: Grade::Error,
         ask: Some(ask),
+        probe: None,
     }
 }
 
@@ -365,6 +441,7 @@ fn vary_blank(url: &str) -> Row {
     Row {
         url: url.to_owned(),
         ask: None,
+        probe: None,
         kind: "vary",
         origin: "each origin, and none".into(),
         why: "answers that depend on Origin must say Vary: Origin, or a shared cache hands one origin's answer to another".into(),

@@ -10,7 +10,9 @@ use clap::Args;
 /// rules), every origin it does not list (and the near misses
 /// misconfigured servers let in) must be blocked, answers that depend on
 /// `Origin` must say `Vary: Origin`, and error responses must carry CORS
-/// headers.
+/// headers. Beyond CORS: forged writes (with --send 'POST PATH'),
+/// WebSocket handshakes (with --websocket), other sites' loads
+/// (isolate_resources) and Timing-Allow-Origin, as the policy says.
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Check a deployment against its policy (several URLs)")]
 pub struct ContractArgs {
@@ -28,13 +30,23 @@ pub struct ContractArgs {
 
     /// Also send this request for real, from the policy's first origin:
     /// 'METHOD PATH' (PATH on the first URL's server) or 'METHOD URL'
-    /// (repeatable). Sent without a body, after its preflight passes.
+    /// (repeatable). Sent without a body, after its preflight passes. A
+    /// POST also gets the forged write from each origin tried (a form post
+    /// and a no-cors text/plain post): refused (403) from origins the
+    /// policy does not allow when it guards writes.
     #[arg(
         long = "send",
         value_name = "'METHOD PATH'",
         requires = "policy_source"
     )]
     pub send: Vec<String>,
+
+    /// Also try a WebSocket handshake from each origin tried: PATH on the
+    /// first URL's server, or a ws:// or wss:// URL (repeatable). Expected
+    /// refused (403) from origins the policy does not allow; a socket the
+    /// server opens is closed at once. Without it, no handshake is sent.
+    #[arg(long, value_name = "PATH", requires = "policy_source")]
+    pub websocket: Vec<String>,
 
     /// Also write the result as JUnit XML to FILE (one test case per
     /// expectation), for CI.

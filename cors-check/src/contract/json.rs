@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::check::{ContractReport, Grade, Row};
 use super::expect::How;
+use super::surface::{self, Line};
 use crate::answer::ENGINE;
 use crate::output::json::SCHEMA;
 
@@ -20,9 +21,20 @@ pub struct ReportJson<'a> {
     passed: usize,
     failed: usize,
     errors: usize,
+    skipped: usize,
     allows_more: usize,
     allows_less: usize,
+    surface: Vec<LineJson>,
     expectations: Vec<RowJson<'a>>,
+}
+
+/// Whether the deployment does what one setting of the cross-origin
+/// surface says.
+#[derive(Debug, Serialize)]
+struct LineJson {
+    setting: &'static str,
+    result: &'static str,
+    detail: String,
 }
 
 /// The policy's settings the expectations come from.
@@ -33,6 +45,10 @@ struct PolicyJson<'a> {
     allow_methods: &'a [String],
     allow_headers: &'a [String],
     allow_credentials: bool,
+    guard_writes: bool,
+    guard_report_only: bool,
+    isolate_resources: bool,
+    timing_allow_origin: bool,
 }
 
 /// One expectation.
@@ -75,6 +91,10 @@ pub fn report(r: &ContractReport) -> ReportJson<'_> {
             allow_methods: &c.allow_methods,
             allow_headers: &c.allow_headers,
             allow_credentials: c.allow_credentials,
+            guard_writes: r.intended.policy.guards_writes(),
+            guard_report_only: c.guard_report_only,
+            isolate_resources: c.isolate_resources,
+            timing_allow_origin: c.timing_allow_origin,
         },
         urls: &r.urls,
         engine: ENGINE.name(),
@@ -82,9 +102,19 @@ pub fn report(r: &ContractReport) -> ReportJson<'_> {
         passed: r.count(Grade::Pass),
         failed: r.count(Grade::Fail),
         errors: r.count(Grade::Error),
+        skipped: r.count(Grade::Skipped),
         allows_more: r.rows.iter().filter(|row| row.allows_more()).count(),
         allows_less: r.rows.iter().filter(|row| row.allows_less()).count(),
+        surface: surface::lines(r).into_iter().map(line).collect(),
         expectations: r.rows.iter().map(row).collect(),
+    }
+}
+
+fn line(l: Line) -> LineJson {
+    LineJson {
+        setting: l.setting,
+        result: l.conformance.as_str(),
+        detail: l.detail,
     }
 }
 
@@ -99,10 +129,21 @@ fn row(r: &Row) -> RowJson<'_> {
             How::PreflightOnly => "preflight",
         },
     });
+    // A probe's request is sent as a browser sends it: with the user's
+    // cookies (cors-check has none to send).
+    let request = request.or_else(|| {
+        r.probe.as_ref().map(|p| RequestJson {
+            url: &p.url,
+            method: &p.method,
+            headers: p.headers.iter().map(String::as_str).collect(),
+            credentials: true,
+            sent: p.sent,
+        })
+    });
     RowJson {
         url: &r.url,
         kind: r.kind,
-        origin: r.ask.as_ref().map(|a| a.origin.as_str()),
+        origin: (r.ask.is_some() || r.probe.is_some()).then_some(r.origin.as_str()),
         why: &r.why,
         request,
         description: &r.request,

@@ -26,13 +26,15 @@ impl Server for Client {
 }
 
 /// tower-cors answering with the intended policy, as `CorsLayer` would
-/// (its `evaluate`): a preflight gets the policy's own answer, any other
-/// request a `200` from the application with the policy's headers.
+/// (its `evaluate_request`, which knows the request's target for the
+/// write guard): a preflight gets the policy's own answer, a write or a
+/// load the guard or isolation refuses its `403`, any other request a
+/// `200` from the application with the policy's headers.
 pub struct Oracle<'a>(pub &'a CorsPolicy);
 
 impl Server for Oracle<'_> {
     async fn answer(&self, request: &Request<()>) -> Result<ResponseHead, TransportError> {
-        let (status, headers) = match self.0.evaluate(request.method(), request.headers()) {
+        let (status, headers) = match self.0.evaluate_request(request) {
             Decision::PreflightAllowed(a) => (a.status(), a.headers()),
             Decision::PreflightRefused(r) => (r.status(), r.headers()),
             Decision::WriteRefused(w) => (w.status(), w.headers()),

@@ -1,14 +1,16 @@
 //! `--junit FILE`: the policy check as JUnit XML: one test suite per URL,
 //! one test case per expectation, a `<failure>` with the reason when the
 //! deployment differs, an `<error>` when the expectation could not be
-//! tried.
+//! tried, `<skipped>` when it does not apply there; then a suite with one
+//! case per setting of the cross-origin surface.
 
 use super::check::{ContractReport, Grade, Row};
+use super::surface::{self, Conformance, Line};
 use crate::output::junit::{self, Case, Problem, ProblemKind, Suite};
 
 /// The report as a JUnit XML document.
 pub fn render(r: &ContractReport) -> String {
-    let suites: Vec<Suite> = r
+    let mut suites: Vec<Suite> = r
         .urls
         .iter()
         .map(|url| Suite {
@@ -21,6 +23,10 @@ pub fn render(r: &ContractReport) -> String {
                 .collect(),
         })
         .collect();
+    suites.push(Suite {
+        name: "cross-origin surface".into(),
+        cases: surface::lines(r).into_iter().map(setting).collect(),
+    });
     junit::render(
         &format!("cors-check --policy {}", r.intended.source),
         &suites,
@@ -35,9 +41,33 @@ fn case(row: &Row) -> Case {
     }
 }
 
+/// A setting's line: passed when the deployment conforms.
+fn setting(line: Line) -> Case {
+    let kind = match line.conformance {
+        Conformance::Conforms => None,
+        Conformance::DoesNotConform => Some(ProblemKind::Failure),
+        Conformance::NotChecked => Some(ProblemKind::Skipped),
+    };
+    Case {
+        class: "cors-check.surface".into(),
+        name: line.setting.to_owned(),
+        problem: kind.map(|kind| Problem {
+            kind,
+            message: format!("{}: {}", line.conformance.as_str(), line.detail),
+            detail: line.detail.clone(),
+        }),
+    }
+}
+
 fn problem(row: &Row) -> Option<Problem> {
     let (kind, message) = match row.grade {
         Grade::Pass => return None,
+        Grade::Skipped => (
+            ProblemKind::Skipped,
+            row.message
+                .clone()
+                .unwrap_or_else(|| "not applicable".into()),
+        ),
         Grade::Error => (
             ProblemKind::Error,
             format!(

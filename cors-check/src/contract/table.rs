@@ -1,12 +1,15 @@
 //! The human output: the policy in one paragraph, then per URL a table
 //! with one row per expectation (result, origin, request, expected, got,
 //! Chromium's reason), each failure followed by why it was expected and
-//! what the deployment answered, and a summary.
+//! what the deployment answered, then one line per setting of the
+//! cross-origin surface (write guard, isolation, `Timing-Allow-Origin`) and
+//! a summary.
 
 use std::fmt::Write as _;
 
 use super::check::{ContractReport, Grade, Row};
 use super::expect;
+use super::surface;
 
 const HEADINGS: [&str; 6] = ["result", "origin", "request", "expected", "got", "reason"];
 
@@ -19,6 +22,7 @@ pub fn render(r: &ContractReport) -> String {
         let _ = writeln!(out, "\n{url}");
         table(&mut out, &rows);
     }
+    beyond_cors(&mut out, r);
     counts(&mut out, r);
     let _ = writeln!(out, "{}", verdict(r));
     out
@@ -69,6 +73,22 @@ fn policy(out: &mut String, r: &ContractReport) {
     );
 }
 
+/// The cross-origin surface, one line per setting.
+fn beyond_cors(out: &mut String, r: &ContractReport) {
+    let lines = surface::lines(r);
+    let width = lines.iter().map(|l| l.setting.len()).max().unwrap_or(0);
+    let _ = writeln!(out, "\nBeyond CORS (what the same allowlist refuses):");
+    for l in &lines {
+        let _ = writeln!(
+            out,
+            "  {:<width$}  {}: {}",
+            l.setting,
+            l.conformance.as_str(),
+            l.detail
+        );
+    }
+}
+
 /// How many expectations passed, failed and could not be tried.
 fn counts(out: &mut String, r: &ContractReport) {
     let _ = write!(
@@ -81,6 +101,10 @@ fn counts(out: &mut String, r: &ContractReport) {
     let error = r.count(Grade::Error);
     if error > 0 {
         let _ = write!(out, ", {error} could not be tried");
+    }
+    let skipped = r.count(Grade::Skipped);
+    if skipped > 0 {
+        let _ = write!(out, ", {skipped} not applicable");
     }
     out.push('\n');
 }
@@ -124,12 +148,13 @@ fn table(out: &mut String, rows: &[&Row]) {
                     Grade::Pass => "pass".to_owned(),
                     Grade::Fail => "FAIL".to_owned(),
                     Grade::Error => "ERROR".to_owned(),
+                    Grade::Skipped => "skip".to_owned(),
                 },
                 r.origin.clone(),
                 r.request.clone(),
                 r.expected.clone(),
                 match r.status {
-                    Some(s) if r.kind != "vary" => format!("{} ({s})", r.got),
+                    Some(s) if r.kind != "vary" && r.kind != "timing" => format!("{} ({s})", r.got),
                     _ => r.got.clone(),
                 },
                 r.code.clone().unwrap_or_default(),
@@ -145,7 +170,11 @@ fn table(out: &mut String, rows: &[&Row]) {
     line(out, &HEADINGS.map(str::to_owned), &widths);
     for (cells, row) in cells.iter().zip(rows) {
         line(out, cells, &widths);
-        if row.grade != Grade::Pass {
+        if row.grade == Grade::Skipped {
+            if let Some(message) = &row.message {
+                let _ = writeln!(out, "        {message}");
+            }
+        } else if row.grade != Grade::Pass {
             let _ = writeln!(out, "        expected because: {}", row.why);
             if let Some(message) = &row.message {
                 let _ = writeln!(out, "        {message}");

@@ -217,6 +217,7 @@ fn junit_has_one_case_per_expectation_and_escapes_what_it_quotes() {
     let row = |grade, origin: &str| Row {
         url: "https://api.example/items".into(),
         ask: None,
+        probe: None,
         kind: "origin",
         origin: origin.into(),
         why: "near miss of https://a.example: another domain ending with the site's".into(),
@@ -243,7 +244,18 @@ fn junit_has_one_case_per_expectation_and_escapes_what_it_quotes() {
         xml.contains("tests=\"2\" failures=\"1\" errors=\"0\""),
         "{xml}"
     );
-    assert_eq!(xml.matches("<testcase ").count(), 2, "{xml}");
+    // One case per expectation, then one per setting of the cross-origin
+    // surface (none probed here: each skipped, saying why).
+    assert_eq!(xml.matches("<testcase ").count(), 2 + 3, "{xml}");
+    assert!(
+        xml.contains("<testsuite name=\"cross-origin surface\" tests=\"3\""),
+        "{xml}"
+    );
+    assert_eq!(
+        xml.matches("<skipped message=\"not checked: ").count(),
+        3,
+        "{xml}"
+    );
     assert!(
         xml.contains("<failure message=\"expected blocked, got allowed\">"),
         "{xml}"

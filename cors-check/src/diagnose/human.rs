@@ -228,13 +228,15 @@ fn before_cors(out: &mut String, r: &Report, s: Style) {
     );
     for cause in &r.causes {
         let _ = writeln!(out, "  {}: {}.", s.bold(cause.code), cause.summary);
+        // Each engine's line reads as a sentence ("Chromium blocks it: ..."),
+        // the engine's name coloured by what it does.
         for (engine, effect, why) in &cause.engines {
-            let tag = match effect {
-                Effect::Blocks => s.red(effect.as_str()),
-                Effect::Asks => s.yellow(effect.as_str()),
-                Effect::Allows => s.dim(effect.as_str()),
+            let label = match effect {
+                Effect::Blocks => s.red(engine.label()),
+                Effect::Asks => s.yellow(engine.label()),
+                Effect::Allows => s.dim(engine.label()),
             };
-            let _ = writeln!(out, "    {} [{tag}]: {why}", engine.label());
+            let _ = writeln!(out, "    {label} {why}");
         }
         let _ = writeln!(out, "    {} {}", s.bold("Fix:"), cause.fix);
     }

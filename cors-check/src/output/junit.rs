@@ -1,5 +1,6 @@
 //! JUnit XML, the format CI systems show as test results: suites of test
-//! cases, each passed, failed (`<failure>`) or not run (`<error>`).
+//! cases, each passed, failed (`<failure>`), not run (`<error>`) or
+//! skipped (`<skipped>`).
 
 use std::fmt::Write as _;
 
@@ -25,13 +26,15 @@ pub struct Problem {
     pub detail: String,
 }
 
-/// `<failure>` or `<error>`.
+/// `<failure>`, `<error>` or `<skipped>`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProblemKind {
     /// The check ran and did not hold.
     Failure,
     /// The check could not run.
     Error,
+    /// The check does not apply (`<skipped>`, its message only).
+    Skipped,
 }
 
 /// One test suite.
@@ -67,11 +70,12 @@ pub fn render(name: &str, suites: &[Suite]) -> String {
     for suite in suites {
         let _ = writeln!(
             out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\">",
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">",
             escape(&suite.name),
             suite.cases.len(),
             suite.count(ProblemKind::Failure),
-            suite.count(ProblemKind::Error)
+            suite.count(ProblemKind::Error),
+            suite.count(ProblemKind::Skipped)
         );
         for case in &suite.cases {
             test_case(&mut out, case);
@@ -96,6 +100,15 @@ fn test_case(out: &mut String, case: &Case) {
     let tag = match problem.kind {
         ProblemKind::Failure => "failure",
         ProblemKind::Error => "error",
+        ProblemKind::Skipped => {
+            let _ = writeln!(
+                out,
+                ">\n      <skipped message=\"{}\"/>",
+                escape(&problem.message)
+            );
+            out.push_str("    </testcase>\n");
+            return;
+        }
     };
     let _ = writeln!(
         out,

@@ -7,6 +7,8 @@
 //! last is skipped, saying so, unless `CI` is set, when it fails.
 
 mod starlette;
+mod surface;
+mod surface_app;
 
 use std::collections::BTreeSet;
 use std::io::Write as _;
@@ -266,6 +268,10 @@ fn the_table_junit_and_exit_status_say_the_same() {
         "expected because: not listed",
         "the deployment: GET /api/data?case=contract answered 200: Access-Control-Allow-Origin: http://cors-check-probe.example",
         "PUT (preflight)                          allowed       blocked (403)  PreflightMissingAllowOriginHeader",
+        "Beyond CORS (what the same allowlist refuses):",
+        "  write guard          not checked: no --send 'POST PATH' names where to forge a write",
+        "  resource isolation   not checked: isolate_resources is off in the policy",
+        "  Timing-Allow-Origin  not checked: timing_allow_origin is off in the policy",
         "28 expectations: 26 passed, 2 failed",
         "The deployment differs from the policy: it lets in 1 request(s) the policy does not allow, blocks 1 request(s) the policy allows.",
     ] {
@@ -276,9 +282,12 @@ fn the_table_junit_and_exit_status_say_the_same() {
         .lines()
         .filter(|l| l.starts_with("  pass ") || l.starts_with("  FAIL "))
         .count();
-    assert_eq!(xml.matches("<testcase ").count(), rows, "{xml}");
+    // One case per row, then one per setting of the cross-origin surface
+    // (none probed: skipped, saying why).
+    assert_eq!(xml.matches("<testcase ").count(), rows + 3, "{xml}");
     assert_eq!(xml.matches("<failure ").count(), 2, "{xml}");
-    assert_eq!(xml.matches("<testsuite ").count(), 2, "{xml}");
+    assert_eq!(xml.matches("<skipped ").count(), 3, "{xml}");
+    assert_eq!(xml.matches("<testsuite ").count(), 2 + 1, "{xml}");
     // Usage errors: exit 2.
     let bad = policy_file(
         "bad",

@@ -1,150 +1,133 @@
-//! The API: `/api/data` answers every method (including a plain `OPTIONS`
-//! that is not a preflight) with `200` and
-//! `{"message":"CORS works!","method":"<METHOD>"}`, an `x-request-id`
-//! header (exposed by the built-in policy) and an `x-powered-by` header
-//! (not exposed). It sits behind [`CorsLayer`]; a [`RequestLog`] outside
-//! the layer records the latest [`LOG_WINDOW`] requests and the status each
-//! got, preflights included (older ones are dropped, so a demo left running
-//! under load keeps a fixed amount of memory).
+//! The API, behind [`CorsLayer`]:
+//!
+//! - `/api/data` answers every method (including a plain `OPTIONS` that is
+//!   not a preflight) with `200` and
+//!   `{"message":"CORS works!","method":"<METHOD>"}`, an `x-request-id`
+//!   header (exposed by the built-in policy) and an `x-powered-by` header
+//!   (not exposed);
+//! - `/api/transfer` is a write an attacker would forge: a `POST` whose
+//!   handler records the body it received;
+//! - `/api/login` sets the user's session cookie (`demo_session`), which a
+//!   browser then attaches to forged requests too;
+//! - `/ws` is a WebSocket that echoes (see [`socket`]).
+//!
+//! A [`RequestLog`] outside the layer records the latest [`LOG_WINDOW`]
+//! requests, the status each got, whether the handler ran (a mark inside
+//! the layer) and what it received, preflights included (older ones are
+//! dropped, so a demo left running under load keeps a fixed amount of
+//! memory).
 
-use std::collections::VecDeque;
+mod log;
+pub mod socket;
+mod why;
+
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
-use axum::extract::{Request, State};
-use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::Method;
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
-use axum::routing::any;
-use axum::{Json, Router};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{any, get, post};
+use axum::{Extension, Json, Router};
 use serde_json::json;
 use tower_cors::{CorsLayer, CorsPolicy};
+
+pub use self::log::{clip, Entry, RequestLog, Seen, CLIP, LOG_WINDOW};
+use self::why::Judged;
 
 /// The response header the built-in policy exposes.
 pub const EXPOSED_HEADER: &str = "x-request-id";
 /// A response header no policy here exposes.
 pub const HIDDEN_HEADER: &str = "x-powered-by";
+/// The session cookie `/api/login` sets.
+pub const SESSION_COOKIE: &str = "demo_session";
+/// The largest body `/api/transfer` reads (larger ones get 413).
+pub const BODY_LIMIT: usize = 1024;
 
-/// One request as the API saw it, outside the CORS layer.
-#[derive(Debug, Clone)]
-pub struct Seen {
-    /// The method, exactly as sent (`patch` stays `patch`).
-    pub method: String,
-    /// Path and query.
-    pub uri: String,
-    /// `Origin`, if any.
-    pub origin: Option<String>,
-    /// `Access-Control-Request-Method`, if any.
-    pub acrm: Option<String>,
-    /// `Access-Control-Request-Headers`, if any.
-    pub acrh: Option<String>,
-    /// The status it was answered with.
-    pub status: u16,
-    /// The `Access-Control-Allow-Origin` it was answered with.
-    pub acao: Option<String>,
-}
-
-impl Seen {
-    /// Whether this was a CORS preflight.
-    pub fn is_preflight(&self) -> bool {
-        self.method == "OPTIONS" && self.origin.is_some() && self.acrm.is_some()
-    }
-
-    /// The value of query parameter `key`.
-    pub fn query(&self, key: &str) -> Option<&str> {
-        let (_, query) = self.uri.split_once('?')?;
-        query
-            .split('&')
-            .filter_map(|kv| kv.split_once('='))
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| v)
-    }
-}
-
-/// How many requests a [`RequestLog`] keeps: the latest ones, enough for
-/// several runs of the page (each sends fewer than 30).
-pub const LOG_WINDOW: usize = 256;
-
-/// The latest [`LOG_WINDOW`] requests an API received, oldest first;
-/// optionally echoed to stdout (every request, also those no longer kept).
-#[derive(Clone, Default)]
-pub struct RequestLog {
-    seen: Arc<Mutex<VecDeque<Seen>>>,
-    echo: bool,
-}
-
-impl RequestLog {
-    /// A log that also prints one line per request.
-    pub fn printing() -> Self {
-        Self {
-            echo: true,
-            ..Self::default()
-        }
-    }
-
-    /// The requests still kept (at most [`LOG_WINDOW`]), oldest first.
-    pub fn snapshot(&self) -> Vec<Seen> {
-        self.seen
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .iter()
-            .cloned()
-            .collect()
-    }
-
-    fn push(&self, seen: Seen) {
-        if self.echo {
-            let extra = match (&seen.acrm, &seen.acrh) {
-                (Some(m), Some(h)) => format!(" (preflight for {m}, headers {h})"),
-                (Some(m), None) => format!(" (preflight for {m})"),
-                _ => String::new(),
-            };
-            println!(
-                "api: {} {} from {}{extra} -> {}{}",
-                seen.method,
-                seen.uri,
-                seen.origin.as_deref().unwrap_or("(no Origin)"),
-                seen.status,
-                if seen.acao.is_some() {
-                    ""
-                } else {
-                    ", no CORS headers"
-                }
-            );
-        }
-        let mut kept = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
-        if kept.len() == LOG_WINDOW {
-            kept.pop_front();
-        }
-        kept.push_back(seen);
-    }
-}
-
-fn header_string(headers: &HeaderMap, name: HeaderName) -> Option<String> {
+fn header_string(headers: &HeaderMap, name: impl header::AsHeaderName) -> Option<String> {
     headers
         .get(name)
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .map(|v| clip(&String::from_utf8_lossy(v.as_bytes())))
 }
 
-async fn record(State(log): State<RequestLog>, req: Request, next: Next) -> Response {
-    let method = req.method().as_str().to_owned();
-    let uri = req.uri().to_string();
+/// The names of the cookies in `headers` (at most eight).
+fn cookie_names(headers: &HeaderMap) -> Vec<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .flat_map(|v| v.to_str().unwrap_or_default().split(';'))
+        .filter_map(|c| c.split_once('=').map(|(n, _)| clip(n.trim())))
+        .take(8)
+        .collect()
+}
+
+/// The log's entry for a request, before it is answered.
+fn seen(req: &Request) -> Seen {
     let h = req.headers();
-    let origin = header_string(h, header::ORIGIN);
-    let acrm = header_string(h, header::ACCESS_CONTROL_REQUEST_METHOD);
-    let acrh = header_string(h, header::ACCESS_CONTROL_REQUEST_HEADERS);
-    let res = next.run(req).await;
-    log.push(Seen {
-        method,
-        uri,
-        origin,
-        acrm,
-        acrh,
-        status: res.status().as_u16(),
-        acao: header_string(res.headers(), header::ACCESS_CONTROL_ALLOW_ORIGIN),
+    Seen {
+        id: 0,
+        method: clip(req.method().as_str()),
+        uri: clip(&req.uri().to_string()),
+        origin: header_string(h, header::ORIGIN),
+        acrm: header_string(h, header::ACCESS_CONTROL_REQUEST_METHOD),
+        acrh: header_string(h, header::ACCESS_CONTROL_REQUEST_HEADERS),
+        site: header_string(h, "sec-fetch-site"),
+        mode: header_string(h, "sec-fetch-mode"),
+        dest: header_string(h, "sec-fetch-dest"),
+        cookies: cookie_names(h),
+        status: 0,
+        acao: None,
+        handled: false,
+        received: None,
+        why: None,
+    }
+}
+
+/// Whether the guard judges `req`: an unsafe method, or a WebSocket
+/// handshake.
+fn is_write(req: &Request) -> bool {
+    let upgrade = req
+        .headers()
+        .get(header::UPGRADE)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"websocket"));
+    upgrade || !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Outside the layer: logs the request, hands the handler its [`Entry`],
+/// and completes the entry with the answer.
+async fn record(
+    State((log, policy)): State<(RequestLog, CorsPolicy)>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let judged = Judged::of(&policy.evaluate_request(&req));
+    let write = is_write(&req);
+    let id = log.begin(seen(&req));
+    req.extensions_mut().insert(Entry {
+        log: log.clone(),
+        id,
     });
+    let res = next.run(req).await;
+    let status = res.status().as_u16();
+    let acao = header_string(res.headers(), header::ACCESS_CONTROL_ALLOW_ORIGIN);
+    log.update(id, |s| {
+        s.status = status;
+        s.acao = acao;
+        s.why = Some(judged.sentence(status, s.handled, write));
+    });
+    log.print(id);
     res
+}
+
+/// Inside the layer: whatever gets here reaches the API's handler.
+async fn mark(entry: Option<Extension<Entry>>, req: Request, next: Next) -> Response {
+    if let Some(Extension(entry)) = entry {
+        entry.ran();
+    }
+    next.run(req).await
 }
 
 /// The answer of `/api/data`; `ids` numbers the answers of one API.
@@ -160,7 +143,36 @@ fn data(method: &Method, ids: &AtomicU64) -> Response {
     res
 }
 
-/// The API: `/api/data` behind a [`CorsLayer`] enforcing `policy`, with
+/// `POST /api/transfer`: the write a forged request aims at. It records
+/// what it received and says it did the transfer.
+async fn transfer(entry: Option<Extension<Entry>>, body: Bytes) -> Json<serde_json::Value> {
+    let text = clip(&String::from_utf8_lossy(&body));
+    if let Some(Extension(entry)) = entry {
+        entry.received(&format!("body {text:?}"));
+    }
+    Json(json!({"message": "transfer done", "method": "POST", "received": text}))
+}
+
+/// `GET /api/login`: the user logs in to the API (a top-level visit), which
+/// sets the session cookie a browser then sends with forged requests.
+async fn login() -> Response {
+    let page = Html(
+        "<!doctype html><title>logged in</title><p>You are logged in to the API: it set the \
+         cookie <code>demo_session</code>, which your browser now attaches to requests to the \
+         API, forged ones too.</p><p><a href=\"javascript:history.back()\">Back to the demo \
+         page</a></p>",
+    );
+    let mut res = page.into_response();
+    // No SameSite attribute: what many sessions still get, and what each
+    // engine treats its own way.
+    res.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("demo_session=user-1; Path=/; HttpOnly"),
+    );
+    res
+}
+
+/// The API: its routes behind a [`CorsLayer`] enforcing `policy`, with
 /// `log` recording every request (preflights included) outside the layer.
 pub fn api_router(policy: CorsPolicy, log: RequestLog) -> Router {
     let ids = Arc::new(AtomicU64::new(1));
@@ -172,6 +184,14 @@ pub fn api_router(policy: CorsPolicy, log: RequestLog) -> Router {
                 async move { data(&method, &ids) }
             }),
         )
-        .layer(CorsLayer::new(policy))
-        .layer(middleware::from_fn_with_state(log, record))
+        .route("/api/transfer", post(transfer))
+        .route("/api/login", get(login))
+        .route(
+            "/ws",
+            get(socket::upgrade).with_state(socket::Sockets::new()),
+        )
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(mark))
+        .layer(CorsLayer::new(policy.clone()))
+        .layer(middleware::from_fn_with_state((log, policy), record))
 }

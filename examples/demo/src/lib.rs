@@ -3,10 +3,13 @@
 //! (`tests/browser`) and the cors-check comparison build the same servers
 //! on port 0 and drive real browsers against them.
 //!
-//! - [`api`]: the API, `/api/data` behind [`tower_cors::CorsLayer`], and
-//!   the log of what it received;
+//! - [`api`]: the API, `/api/data`, the forged requests' targets
+//!   (`/api/transfer`, the `/ws` socket) and `/api/login` behind
+//!   [`tower_cors::CorsLayer`], and the log of what it received and
+//!   whether its handler ran;
 //! - [`policy`]: the API's policy, built in or read from a TOML file;
-//! - [`page`]: the front end, the page and the JSON it reads;
+//! - [`page`]: the front end, the page (the matrix, then the forged
+//!   requests) and the JSON it reads;
 //! - [`matrix`]: the rows the page runs, each predicted by the browser
 //!   model (`tower_cors::browser`).
 //!

@@ -9,7 +9,11 @@
 //! matrix of cross-origin calls and shows each one green (readable) or red
 //! (blocked), with what the policy should make of it and what the server
 //! saw. http://localhost:3002 serves the same page from an origin the policy
-//! does not allow.
+//! does not allow. Below the matrix, each page sends the forged requests
+//! any site's page can make without CORS's permission (a form post into an
+//! iframe, a `no-cors` POST with credentials, a WebSocket) and shows what
+//! the API's handler saw, what the page could observe, and why: the write
+//! guard refuses them from the wrong origin before the handler runs.
 //!
 //! The servers are the library beside this file (`src/lib.rs`).
 //!

@@ -1,10 +1,14 @@
 //! The front end: `/` is the demo page (`index.html`), `/matrix.json` the
 //! rows it runs with what a browser will make of each, `/seen` what the API
-//! received for one run of the page, and `/blank` an empty page (for tests).
+//! received for one run of the page (and whether its handler ran), `/blank`
+//! an empty page and `/socket` a page that only opens a WebSocket to the
+//! API, tagged with its own query, with `/answered` holding its load event
+//! until the API has answered (for tests).
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::extract::{Query, State};
+use axum::extract::{Query, RawQuery, State};
 use axum::http::header::{self, HeaderValue};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -12,11 +16,13 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
+use crate::api::socket::MAX_SOCKETS;
 use crate::api::{api_router, RequestLog, LOG_WINDOW};
 use crate::matrix::MATRIX;
 use crate::policy::Policy;
 
-/// The page, with `__API_BASE__` and `__LOG_WINDOW__` filled in when served.
+/// The page, with `__API_BASE__`, `__LOG_WINDOW__` and `__SOCKETS__` filled
+/// in when served.
 const PAGE: &str = include_str!("index.html");
 
 /// What the front end needs to know.
@@ -44,7 +50,8 @@ async fn page(State(site): State<Arc<Site>>) -> Response {
     let api = serde_json::to_string(&site.api_base).unwrap_or_else(|_| "\"\"".into());
     let page = PAGE
         .replace("\"__API_BASE__\"", &api)
-        .replace("__LOG_WINDOW__", &LOG_WINDOW.to_string());
+        .replace("__LOG_WINDOW__", &LOG_WINDOW.to_string())
+        .replace("__SOCKETS__", &MAX_SOCKETS.to_string());
     let mut res = Html(page).into_response();
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -96,10 +103,64 @@ async fn seen(State(site): State<Arc<Site>>, Query(q): Query<RunQuery>) -> Json<
                 "preflight": s.is_preflight(),
                 "status": s.status,
                 "acao": s.acao,
+                "path": s.uri.split('?').next(),
+                "origin": s.origin,
+                "site": s.site,
+                "mode": s.mode,
+                "dest": s.dest,
+                "cookies": s.cookies,
+                "handled": s.handled,
+                "received": s.received,
+                "why": s.why,
             })
         })
         .collect();
     Json(Value::Array(seen))
+}
+
+/// `/socket?QUERY`: opens `new WebSocket("ws://API/ws?QUERY")` while the
+/// page loads, sends one message once open, and keeps what happened in
+/// `window.socketDone`. The page finishes loading (its load event) only
+/// once the API has answered the handshake (an image from `/answered`), so
+/// whoever opened it and waits for the load knows the answer is in the log.
+async fn socket_page(State(site): State<Arc<Site>>) -> Response {
+    let ws = site.api_base.replacen("http", "ws", 1);
+    let ws = serde_json::to_string(&format!("{ws}/ws")).unwrap_or_else(|_| "\"\"".into());
+    let page = format!(
+        r#"<!doctype html><title>socket</title><p id="state">opening</p><script>
+window.socketDone = new Promise(done => {{
+  const s = new WebSocket({ws} + location.search);
+  const show = t => {{ document.getElementById("state").textContent = t; done(t); }};
+  s.onopen = () => s.send("hello from " + location.origin);
+  s.onmessage = e => {{ show("open, " + e.data); s.close(); }};
+  s.onclose = e => show("closed " + e.code);
+}});
+const wait = new Image();
+wait.src = "/answered" + location.search;
+document.body.append(wait);
+</script>"#
+    );
+    let mut res = Html(page).into_response();
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+/// How long `/answered` waits for the API's answer.
+const ANSWER_WAIT: Duration = Duration::from_secs(3);
+
+/// `/answered?QUERY`: `204` once the API has answered a request whose query
+/// is QUERY, or after [`ANSWER_WAIT`] (then `404`).
+async fn answered(State(site): State<Arc<Site>>, RawQuery(query): RawQuery) -> StatusCode {
+    let wanted = format!("?{}", query.unwrap_or_default());
+    let deadline = tokio::time::Instant::now() + ANSWER_WAIT;
+    while tokio::time::Instant::now() < deadline {
+        if site.log.any(|s| s.status != 0 && s.uri.ends_with(&wanted)) {
+            return StatusCode::NO_CONTENT;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    StatusCode::NOT_FOUND
 }
 
 /// The front end: the demo page and its helpers.
@@ -112,6 +173,8 @@ pub fn web_router(site: Site) -> Router {
             "/blank",
             get(|| async { Html("<!doctype html><title>blank</title><p>blank</p>") }),
         )
+        .route("/socket", get(socket_page))
+        .route("/answered", get(answered))
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .with_state(Arc::new(site))
 }

@@ -9,6 +9,7 @@ fn plan_of(argv: &[&str]) -> Result<Plan, String> {
     match cli.mode()? {
         Mode::Diagnose(plan) => Ok(*plan),
         Mode::Contract(_) => Err("the policy check, not a diagnosis".into()),
+        Mode::Conformance(_) => Err("the conformance suite, not a diagnosis".into()),
     }
 }
 

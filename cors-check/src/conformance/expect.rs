@@ -1,0 +1,167 @@
+//! A vector's request sent exactly as written (its header lines in order,
+//! repeated names and odd bytes kept, through cors-check's transport) and
+//! its answer held to `expect`: the status, headers present, absent or
+//! equal, list members, `Vary` members.
+
+use http::header::VARY;
+use http::{HeaderMap, HeaderName, HeaderValue, Method, Request};
+
+use super::vector::{Expect, VectorRequest};
+use crate::transport::{Client, ResponseHead};
+
+/// Sends request number `n` (from 1) to the server at `base`
+/// (`http://127.0.0.1:PORT`) and checks its answer: `Err` says what
+/// differs.
+pub async fn check(client: &Client, base: &str, n: usize, r: &VectorRequest) -> Result<(), String> {
+    let what = format!("request {n} ({} {})", r.method, r.path);
+    let request = build(base, r).map_err(|e| format!("{what}: {e}"))?;
+    let head = client
+        .send(&request)
+        .await
+        .map_err(|e| format!("{what}: no answer: {e}"))?;
+    let problems = judge(&r.expect, &head);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} answered {}: {}",
+            head.status.as_u16(),
+            problems.join("; ")
+        ))
+    }
+}
+
+/// The request as written: every header line in order, values as bytes.
+fn build(base: &str, r: &VectorRequest) -> Result<Request<()>, String> {
+    let mut request = Request::new(());
+    *request.method_mut() = Method::from_bytes(r.method.as_bytes())
+        .map_err(|_| format!("'{}' is not a method", r.method))?;
+    *request.uri_mut() = format!("{base}{}", r.path)
+        .parse()
+        .map_err(|_| format!("'{}' is not a path", r.path))?;
+    let headers = request.headers_mut();
+    for (name, value) in &r.headers {
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| format!("'{name}' is not a header name"))?;
+        let value = HeaderValue::from_bytes(value.as_bytes())
+            .map_err(|_| format!("the value of {name} cannot be sent"))?;
+        headers.append(name, value);
+    }
+    Ok(request)
+}
+
+/// Every way the answer differs from `expect`, in words.
+pub fn judge(expect: &Expect, head: &ResponseHead) -> Vec<String> {
+    let h = &head.headers;
+    let mut problems = Vec::new();
+    if let Some(status) = &expect.status {
+        let code = head.status.as_u16();
+        if !status.iter().any(|s| status_matches(s, code)) {
+            problems.push(format!(
+                "the status is {code}, expected {}",
+                status.join(" or ")
+            ));
+        }
+    }
+    for name in &expect.present {
+        if !h.contains_key(name.to_ascii_lowercase().as_str()) {
+            problems.push(format!("{name} is missing"));
+        }
+    }
+    for name in &expect.absent {
+        if let Some(value) = joined(h, name) {
+            problems.push(format!("{name} is present ('{value}'), expected absent"));
+        }
+    }
+    for (name, want) in &expect.equal {
+        match joined(h, name) {
+            None => problems.push(format!("{name} is missing, expected '{want}'")),
+            Some(got) if &got != want => {
+                problems.push(format!("{name} is '{got}', expected '{want}'"))
+            }
+            Some(_) => {}
+        }
+    }
+    for (name, members) in &expect.contains {
+        problems.extend(missing_members(h, name, members));
+    }
+    if !expect.vary.is_empty() {
+        problems.extend(missing_vary(h, &expect.vary));
+    }
+    problems
+}
+
+/// `2xx` (any of the class) or `403` (exactly).
+fn status_matches(pattern: &str, code: u16) -> bool {
+    match pattern.strip_suffix("xx") {
+        Some(class) => class.parse::<u16>().is_ok_and(|c| code / 100 == c),
+        None => pattern.parse::<u16>().is_ok_and(|c| c == code),
+    }
+}
+
+/// The header's lines joined by `, `, as a cache or a browser reads a list.
+fn joined(h: &HeaderMap, name: &str) -> Option<String> {
+    let lines: Vec<String> = h
+        .get_all(name.to_ascii_lowercase().as_str())
+        .iter()
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .collect();
+    (!lines.is_empty()).then(|| lines.join(", "))
+}
+
+/// The header's list members, trimmed.
+fn members(h: &HeaderMap, name: &str) -> Vec<String> {
+    joined(h, name).map_or_else(Vec::new, |v| {
+        v.split(',')
+            .map(|m| m.trim().to_owned())
+            .filter(|m| !m.is_empty())
+            .collect()
+    })
+}
+
+/// `members` not in the list: methods compare case-sensitively (as
+/// browsers do), everything else (header names) case-insensitively.
+fn missing_members(h: &HeaderMap, name: &str, wanted: &[String]) -> Option<String> {
+    let got = members(h, name);
+    let exact = name.eq_ignore_ascii_case("access-control-allow-methods");
+    let missing: Vec<&str> = wanted
+        .iter()
+        .filter(|w| {
+            !got.iter().any(|g| {
+                if exact {
+                    g == *w
+                } else {
+                    g.eq_ignore_ascii_case(w)
+                }
+            })
+        })
+        .map(String::as_str)
+        .collect();
+    (!missing.is_empty()).then(|| match joined(h, name) {
+        None => format!(
+            "{name} is missing, expected it to list {}",
+            missing.join(", ")
+        ),
+        Some(v) => format!("{name} is '{v}', which lacks {}", missing.join(", ")),
+    })
+}
+
+/// `Vary` members missing (`*` holds them all).
+fn missing_vary(h: &HeaderMap, wanted: &[String]) -> Option<String> {
+    let got = members(h, VARY.as_str());
+    if got.iter().any(|g| g == "*") {
+        return None;
+    }
+    let missing: Vec<&str> = wanted
+        .iter()
+        .filter(|w| !got.iter().any(|g| g.eq_ignore_ascii_case(w)))
+        .map(String::as_str)
+        .collect();
+    (!missing.is_empty()).then(|| match joined(h, VARY.as_str()) {
+        None => format!(
+            "Vary is missing, expected it to hold {}",
+            missing.join(", ")
+        ),
+        Some(v) => format!("Vary is '{v}', which lacks {}", missing.join(", ")),
+    })
+}

@@ -265,6 +265,12 @@ impl Firefox {
             Arc::clone(&self.stop),
         );
         std::thread::spawn(move || {
+            // A poll answers within a second; on a machine under load one
+            // may miss its bound. Only a console failing for this long
+            // gives no more (replies carry their command's id, so a late
+            // one is skipped).
+            const GIVE_UP: Duration = Duration::from_secs(60);
+            let mut failing_since: Option<Instant> = None;
             while !stop.load(Ordering::SeqCst) {
                 let since = console
                     .messages
@@ -279,19 +285,31 @@ impl Firefox {
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner);
                 match got {
-                    Ok(Value::Array(new)) => state.0.extend(new.iter().map(|m| ConsoleMessage {
-                        key: m["key"].as_str().unwrap_or_default().to_owned(),
-                        warning: m["warning"] == true,
-                        text: m["text"].as_str().unwrap_or_default().to_owned(),
-                    })),
+                    Ok(Value::Array(new)) => {
+                        failing_since = None;
+                        state.0.extend(new.iter().map(|m| ConsoleMessage {
+                            key: m["key"].as_str().unwrap_or_default().to_owned(),
+                            warning: m["warning"] == true,
+                            text: m["text"].as_str().unwrap_or_default().to_owned(),
+                        }));
+                    }
                     Ok(other) => state.1 = Some(format!("console poll gave {other}")),
-                    Err(e) => state.1 = Some(e),
+                    Err(e) => {
+                        let since = *failing_since.get_or_insert_with(Instant::now);
+                        if since.elapsed() >= GIVE_UP {
+                            state.1 = Some(e);
+                        }
+                    }
                 }
-                let failed = state.1.is_some();
+                let (failed, retrying) = (state.1.is_some(), failing_since.is_some());
                 drop(state);
                 console.changed.notify_all();
                 if failed {
                     return;
+                }
+                if retrying {
+                    // Not a busy loop while a closed connection fails fast.
+                    std::thread::sleep(Duration::from_millis(50));
                 }
             }
         })

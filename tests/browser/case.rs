@@ -61,6 +61,9 @@ pub enum Sees {
     /// The page navigated to the response (a form post, a visit): there is
     /// nothing for it to read; what counts is what the server did.
     Navigated,
+    /// What a [`Load`] script saw, in its own word (`"echo"`, `"error"`,
+    /// `"details"`, ...).
+    Shows(&'static str),
 }
 
 /// What `res.headers.get(name)` gives.
@@ -85,7 +88,7 @@ pub const READ: Sees = Sees::Read {
 pub enum At {
     /// The step's API.
     Api,
-    /// The case's redirect target.
+    /// The case's second server (a redirect's target, a control API).
     Target,
 }
 
@@ -121,6 +124,10 @@ pub struct Sent {
     /// Whether the API's own handler must have run (`None`: not checked).
     /// A request the layer refuses never reaches it.
     pub handled: Option<bool>,
+    /// Whether the answer carried `Timing-Allow-Origin: <the page's
+    /// origin>` (`true`) or no `Timing-Allow-Origin` at all (`false`);
+    /// `None`: not checked.
+    pub timing_allowed: Option<bool>,
 }
 
 /// A preflight for `method` with `headers` (`""`: no ACRH), answered `status`.
@@ -135,6 +142,7 @@ pub fn preflight(method: &'static str, headers: &'static str, status: u16) -> Se
         status,
         site: None,
         handled: None,
+        timing_allowed: None,
     }
 }
 
@@ -150,6 +158,7 @@ pub fn actual(method: &'static str, status: u16) -> Sent {
         status,
         site: None,
         handled: None,
+        timing_allowed: None,
     }
 }
 
@@ -160,7 +169,8 @@ impl Sent {
         self
     }
 
-    /// Received by the redirect target.
+    /// Received by the case's second server (a redirect's target, a
+    /// control API).
     pub fn at_target(mut self) -> Self {
         self.at = At::Target;
         self
@@ -187,6 +197,13 @@ impl Sent {
     /// Reaching the API's handler (`true`) or refused before it (`false`).
     pub fn handled(mut self, ran: bool) -> Self {
         self.handled = Some(ran);
+        self
+    }
+
+    /// Answered with `Timing-Allow-Origin: <the page's origin>` (`true`)
+    /// or without the header (`false`).
+    pub fn timing_allowed(mut self, allowed: bool) -> Self {
+        self.timing_allowed = Some(allowed);
         self
     }
 }
@@ -283,6 +300,31 @@ pub enum How {
     /// The user opens `url` in the tab (a top-level GET, as when they log
     /// in to the site itself), then comes back to the case's page.
     Visit { url: String },
+    /// The page follows a link to `url` (an `<a href>` it clicks: a
+    /// top-level navigation the page starts), then the runner reopens the
+    /// case's page.
+    Link { url: String },
+    /// The page loads `url` in one of the ways a page reads another site's
+    /// resource besides `fetch()`, or opens a WebSocket to it.
+    Load { url: String, load: Load },
+}
+
+/// How a [`How::Load`] step uses its URL; each resolves to `{shows, ...}`.
+#[derive(Debug, Clone)]
+pub enum Load {
+    /// `new WebSocket(url)`, sends `"ping"`: shows `"echo ping"` when the
+    /// answer comes back, `"closed"` when the handshake fails.
+    WebSocket,
+    /// A `<script src=url>`: shows `"load"` or `"error"`.
+    ScriptTag,
+    /// An `<img src=url>`: shows `"load"` or `"error"`.
+    Image,
+    /// `fetch(url, init)`, then its `PerformanceResourceTiming` entry:
+    /// shows `"details"` (`domainLookupStart`, `requestStart` and
+    /// `responseStart` non-zero), `"zeros"` (they and `transferSize` zero,
+    /// as for a cross-origin resource without `Timing-Allow-Origin`),
+    /// `"partial"` or `"no entry"`.
+    Timing { init: Value },
 }
 
 /// One request of a case.
@@ -304,7 +346,8 @@ pub struct Step {
     pub expect: Expect,
 }
 
-/// The servers of a case: the API (its log), and a redirect target.
+/// The servers of a case: the API (its log), and a second server (a
+/// redirect's target, a control API).
 #[derive(Clone)]
 pub enum Logs {
     /// Servers of this suite.

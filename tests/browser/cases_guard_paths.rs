@@ -173,6 +173,7 @@ pub fn cases(env: &Env) -> Result<Vec<Case>, String> {
         ),
     ];
     cases.push(fronted(&api)?);
+    cases.push(declared_front(env)?);
     cases.push(redirected(env, &api)?);
     Ok(cases)
 }
@@ -181,7 +182,7 @@ pub fn cases(env: &Env) -> Result<Vec<Case>, String> {
 /// API's address (nginx's default): the page and the form are on
 /// `http://app.test:FRONT`, the API sees `Host: 127.0.0.1:API`.
 fn fronted(api: &Server) -> Result<Case, String> {
-    let front = forward::front(api)?;
+    let front = forward::bind()?.front(api)?;
     let at = |path: &str| front.url(APP, path);
     let refused = actual("POST", 403).site(None).cookie(COOKIE).handled(false);
     let (page, login_url, action) = (at("/page"), at("/api/login"), at(DATA));
@@ -233,5 +234,41 @@ fn redirected(env: &Env, api: &Server) -> Result<Case, String> {
         },
         vec![login(api.url("127.0.0.1", "/api/login"), site, true), post],
         Some(REDIRECT_DIFFERS),
+    ))
+}
+
+/// The same through a front that rewrites `Host`, with the policy
+/// declaring the site's public origin (`server_origins`): the form post
+/// reaches the handler.
+fn declared_front(env: &Env) -> Result<Case, String> {
+    let bound = forward::bind()?;
+    let public = format!("http://{APP}:{}", bound.port);
+    let policy = CorsPolicy::builder()
+        .allow_origins([env.origin("127.0.0.1")])
+        .allow_credentials(true)
+        .guard_writes(true)
+        .server_origins([public])
+        .build()
+        .map_err(|e| e.to_string())?;
+    let api = env
+        .servers
+        .guard_api(policy, &format!("{COOKIE}; Path=/"))?;
+    let front = bound.front(&api)?;
+    let at = |path: &str| front.url(APP, path);
+    let ran = actual("POST", 200).site(None).cookie(COOKIE).handled(true);
+    let (page, login_url, action) = (at("/page"), at("/api/login"), at(DATA));
+    Ok(case(
+        "plain-front-declared",
+        "guard on, plain http, behind a front that rewrites Host, the policy declaring the public origin (server_origins)",
+        page,
+        Logs::Suite {
+            api,
+            target: Some(front),
+        },
+        vec![
+            login(login_url, ByEngine::all(None), false),
+            form(action, vec![ran], none()),
+        ],
+        None,
     ))
 }

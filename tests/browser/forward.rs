@@ -38,46 +38,66 @@ pub enum Role {
     Front { upstream: u16 },
 }
 
-/// A [`Role::Front`] before `api`, as a server of the suite: its port, no
-/// log of its own (the API logs what reaches it), and for the browser
-/// model the API's application behind the same `Host` rewrite.
-pub fn front(api: &Server) -> Result<Server, String> {
-    let upstream = api.port;
-    let port = start(Role::Front { upstream })?;
-    let host =
-        HeaderValue::from_str(&format!("127.0.0.1:{upstream}")).map_err(|e| e.to_string())?;
-    let app = api.app.clone().layer(map_request(move |mut req: Request| {
-        let host = host.clone();
-        async move {
-            let mut parts = req.uri().clone().into_parts();
-            parts.authority = host.to_str().ok().and_then(|h| h.parse().ok());
-            if let Ok(uri) = Uri::from_parts(parts) {
-                *req.uri_mut() = uri;
-            }
-            req.headers_mut().insert(header::HOST, host);
-            req
-        }
-    }));
-    Ok(Server {
-        port,
-        log: Log::default(),
-        app,
-    })
+/// A forwarder's listening socket, bound before its role is known (a
+/// front's port goes into the policy of the API behind it).
+pub struct Bound {
+    listener: TcpListener,
+    /// Its port on 127.0.0.1.
+    pub port: u16,
+}
+
+/// Binds 127.0.0.1, port 0.
+pub fn bind() -> Result<Bound, String> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+    Ok(Bound { listener, port })
 }
 
 /// Starts a forwarder in `role` on 127.0.0.1, port 0; returns its port.
-/// It runs on threads of its own until the test process ends.
 pub fn start(role: Role) -> Result<u16, String> {
-    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
-    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
-    std::thread::spawn(move || {
-        for client in listener.incoming().flatten() {
-            std::thread::spawn(move || {
-                let _ = forward(client, role);
-            });
-        }
-    });
-    Ok(port)
+    Ok(bind()?.serve(role))
+}
+
+impl Bound {
+    /// Forwards in `role`, on threads of its own until the test process
+    /// ends; returns the port.
+    pub fn serve(self, role: Role) -> u16 {
+        let listener = self.listener;
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                std::thread::spawn(move || {
+                    let _ = forward(client, role);
+                });
+            }
+        });
+        self.port
+    }
+
+    /// A [`Role::Front`] before `api`, as a server of the suite: its port,
+    /// no log of its own (the API logs what reaches it), and for the
+    /// browser model the API's application behind the same `Host` rewrite.
+    pub fn front(self, api: &Server) -> Result<Server, String> {
+        let upstream = api.port;
+        let authority = format!("127.0.0.1:{upstream}");
+        let host = HeaderValue::from_str(&authority).map_err(|e| e.to_string())?;
+        let app = api.app.clone().layer(map_request(move |mut req: Request| {
+            let (host, authority) = (host.clone(), authority.clone());
+            async move {
+                let mut parts = req.uri().clone().into_parts();
+                parts.authority = authority.parse().ok();
+                if let Ok(uri) = Uri::from_parts(parts) {
+                    *req.uri_mut() = uri;
+                }
+                req.headers_mut().insert(header::HOST, host);
+                req
+            }
+        }));
+        Ok(Server {
+            port: self.serve(Role::Front { upstream }),
+            log: Log::default(),
+            app,
+        })
+    }
 }
 
 /// One connection: reads the request head, rewrites it, sends it on with

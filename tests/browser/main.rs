@@ -46,6 +46,7 @@ mod cases_guard;
 mod cases_guard_paths;
 mod cases_other;
 mod cases_policy;
+mod cases_surface;
 mod chromium_engine;
 mod conformance;
 mod engine;
@@ -251,6 +252,7 @@ fn every_case_in_three_engines() {
     cases.extend(cases_other::cases(&env).expect("the other servers"));
     cases.extend(cases_guard::cases(&env).expect("the write guard's APIs"));
     cases.extend(cases_guard_paths::cases(&env).expect("the guard's plain-http APIs"));
+    cases.extend(cases_surface::cases(&env).expect("the cross-origin surface's APIs"));
     // `CASES=plain-,guard-` runs only the cases whose id starts so (for
     // working on a case).
     if let Ok(prefixes) = std::env::var("CASES") {

@@ -184,9 +184,11 @@ impl CaseModel {
 }
 
 /// Whether the model speaks for `how`: every page request (`fetch()` in any
-/// mode, a form post), not a visit (a URL the user opens in the tab).
+/// mode, a form post), not a visit (a URL the user opens in the tab), nor
+/// what it has no request for (a link, a `<script>`, an `<img>`, a
+/// WebSocket, resource timing).
 pub fn applies(how: &How) -> bool {
-    !matches!(how, How::Visit { .. })
+    !matches!(how, How::Visit { .. } | How::Link { .. } | How::Load { .. })
 }
 
 /// The request the page made, as the model takes it (`None` for a visit,
@@ -217,7 +219,7 @@ fn page_request(origin: &str, step: &Step, url: &str) -> Option<model::PageReque
                     credentials,
                 )
             }
-            How::Visit { .. } => return None,
+            How::Visit { .. } | How::Link { .. } | How::Load { .. } => return None,
             How::DemoRow(row) => (
                 row.method,
                 row.headers
@@ -248,7 +250,7 @@ pub fn reads(how: &How) -> Option<&'static str> {
     match how {
         How::Fetch { read, .. } => *read,
         How::DemoRow(row) => row.read_header,
-        How::Form { .. } | How::Visit { .. } => None,
+        How::Form { .. } | How::Visit { .. } | How::Link { .. } | How::Load { .. } => None,
     }
 }
 

@@ -5,7 +5,10 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
+use serde_json::Value;
+
 use crate::case::{Case, How};
+use crate::cases_surface::SURFACE;
 use crate::engine::Engine;
 use crate::env::PLAIN_NAMES;
 use crate::memory::Peaks;
@@ -102,9 +105,36 @@ fn received(rs: &[Received]) -> String {
         .join(", ")
 }
 
+/// What a script step's page saw besides its word: a socket's close code,
+/// or the resource timing entry (each timing only as zero or not, which is
+/// what `Timing-Allow-Origin` decides; the sizes as read).
+fn shown(page: &Value) -> String {
+    if let Some(code) = page["code"].as_u64() {
+        return format!(" (code {code})");
+    }
+    if page["requestStart"].is_null() {
+        return String::new();
+    }
+    let timings: Vec<String> = ["domainLookupStart", "requestStart", "responseStart"]
+        .iter()
+        .map(|t| match page[*t].as_f64() {
+            Some(v) if v > 0.0 => format!("{t} > 0"),
+            _ => format!("{t} {}", page[*t]),
+        })
+        .collect();
+    format!(
+        " ({}; transferSize {}, encodedBodySize {})",
+        timings.join(", "),
+        page["transferSize"],
+        page["encodedBodySize"]
+    )
+}
+
 /// One table cell: verdict (and the header the step read), reason, warning.
 fn cell(o: &Observed, read: Option<&str>) -> String {
-    let mut s = if o.page["navigated"] == true {
+    let mut s = if let Some(shows) = o.page["shows"].as_str() {
+        format!("🔎 {shows}{}", shown(&o.page))
+    } else if o.page["navigated"] == true {
         "↪ navigated".to_owned()
     } else if o.readable() && o.page["status"] == 0 {
         "✅ opaque (status 0)".to_owned()
@@ -309,23 +339,26 @@ pub fn markdown(suite: &Suite<'_>) -> String {
         }
     }
     out.push_str(COOKIE_NOTES);
-    write_guard(&mut out, suite, &engines);
+    arrivals(&mut out, suite, &engines, (WRITE_GUARD, GUARD_NOTES));
+    arrivals(&mut out, suite, &engines, (SURFACE, SURFACE_NOTES));
     out
 }
 
-/// The write guard's section: for every request of its cases, what
-/// arrived at the API in each engine (`Sec-Fetch-Site`, `-Mode`, `-Dest`,
-/// `Origin`, the cookie) and whether the API's handler ran.
-fn write_guard(out: &mut String, suite: &Suite<'_>, engines: &[&EngineRun]) {
-    let cases: Vec<&Case> = suite
-        .cases
-        .iter()
-        .filter(|c| c.group == WRITE_GUARD)
-        .collect();
+/// A section of what arrived: for every request of the cases of `group`,
+/// what arrived at the API in each engine (`Sec-Fetch-Site`, `-Mode`,
+/// `-Dest`, `Origin`, the cookie) and whether the API's handler ran, after
+/// `notes`.
+fn arrivals(
+    out: &mut String,
+    suite: &Suite<'_>,
+    engines: &[&EngineRun],
+    (group, notes): (&str, &str),
+) {
+    let cases: Vec<&Case> = suite.cases.iter().filter(|c| c.group == group).collect();
     if cases.is_empty() {
         return;
     }
-    out.push_str(GUARD_NOTES);
+    out.push_str(notes);
     out.push_str("| case | request |");
     for e in engines {
         let _ = write!(out, " {} |", e.engine);
@@ -372,6 +405,12 @@ fn arrived(rs: &[Received]) -> String {
             );
             if let Some(c) = &r.cookie {
                 s.push_str(&format!(", cookie `{c}`"));
+            }
+            if let Some((_, tao)) = r.answer.iter().find(|(n, _)| n == "timing-allow-origin") {
+                s.push_str(&format!(
+                    ", answered `Timing-Allow-Origin: {}`",
+                    unport(tao)
+                ));
             }
             if r.handled {
                 s.push_str(&format!(": **handler ran** ({})", r.status));
@@ -420,8 +459,10 @@ asserts the `Sec-Fetch-Site`, the `Origin`, the cookie and the handler.
   `proxy_set_header Host $proxy_host` does), the site's own same-origin
   form post arrives with `Origin: http://app.test:PORT`, no Fetch
   Metadata, and a `Host` that no longer matches: the guard refuses it.
-  Behind such a front, either pass the public `Host` through or tell the
-  policy the site's public origins.
+  Behind such a front, either pass the public `Host` through or declare
+  the site's public origins in `server_origins`: with
+  `http://app.test:PORT` declared (`plain-front-declared`, the same front
+  and the same post), the post reaches the handler in every engine.
 - **A cross-site form post answered `307` to the API**
   (`guard-form-307`): the page on `localhost` posts to a server of its
   own site, which redirects, method and body kept, to the API on
@@ -449,6 +490,63 @@ asserts the `Sec-Fetch-Site`, the `Origin`, the cookie and the handler.
   against the same APIs, and agreed with each engine on what it sent
   (`Origin`, `Sec-Fetch-*`), the status it got, and that the page reads
   none of the refused answers. It carries no cookies.
+
+";
+
+const SURFACE_NOTES: &str = "
+## The rest of the cross-origin surface: what arrived at the API
+
+The cases of the cross-origin surface group above (WebSockets, resource
+isolation, `Timing-Allow-Origin`), by what the API received, as for the
+write guard (and, where it answered one, the `Timing-Allow-Origin`). 🔎 in
+the table above is what the page's script saw: the socket's echo or its
+close (with the close code), a `<script>` or `<img>` element's `load` or
+`error` event, or the fetch's `PerformanceResourceTiming` entry
+(`details`: `domainLookupStart`, `requestStart` and `responseStart`
+non-zero; `zeros`: they and `transferSize` zero). The suite asserts the
+page's word, and for every request the `Sec-Fetch-Site`, the `Origin`,
+the status, whether the API's handler ran (the handler marks each
+response it makes; a request the layer refuses has no such mark), and
+for the timing cases the `Timing-Allow-Origin` answered.
+
+- **WebSocket handshakes.** Every engine sends `Origin` on the
+  handshake. Chromium sends no Fetch Metadata on it at all, so the guard
+  decides on `Origin`; Firefox sends `Sec-Fetch-Site`, `Sec-Fetch-Mode:
+  websocket` and `Sec-Fetch-Dest: empty`, WebKit the same with
+  `Sec-Fetch-Dest: websocket`, and the guard decides on `Sec-Fetch-Site`.
+  From the page the policy does not allow, the handshake is answered 403
+  and the `/ws` handler never runs; the page sees only a close (code
+  1006), as for any failed handshake. With the guard off (the control),
+  the handler upgrades for that cross-site page and the page reads the
+  echo: browsers do nothing against cross-site WebSocket hijacking.
+- **Resource isolation.** From the cross-site page, `<script src>`,
+  `<img src>` and a `no-cors` `fetch` arrive without `Origin`, with
+  `Sec-Fetch-Site: cross-site`, `Sec-Fetch-Mode: no-cors` and the
+  `Sec-Fetch-Dest` of the load (`script`, `image`, `empty`), in all three
+  engines; the layer answers 403 and the handler never runs. The page
+  sees the element's `error` event (WebKit also cancels the script's load
+  on the error status: `Load request cancelled`) and, for the `fetch`, an
+  opaque response (status 0: a `no-cors` page cannot tell the 403 from a
+  200). A link the page clicks arrives as `navigate` / `document` and
+  reaches the handler. From the allowed page, the CORS `fetch` carries
+  `Origin` and reaches the handler, but its `<img>` carries no `Origin`
+  and is refused too: isolation lets a same-site load through only from
+  an allowed origin, and a `no-cors` load names none. A front end on
+  another origin of the same site loads such resources with
+  `crossorigin` (a CORS request) or from its own origin, or the route is
+  exempted.
+- **`Timing-Allow-Origin`.** With the setting on, the API answers the
+  allowed page's fetch with `Timing-Allow-Origin: <its origin>`, and in
+  all three engines that page's entry carries the timings. The page the
+  policy does not allow (a `no-cors` fetch; the API answers it without the
+  header) and the allowed page on an API without the setting read zeros
+  in every engine. The sizes differ: Chromium and Firefox give
+  `transferSize` and `encodedBodySize` with the header, and Firefox gives
+  the allowed page's `encodedBodySize` even without it (not the `no-cors`
+  fetch's); WebKit gives both as 0 either way. Chromium warns
+  `ResponseWasBlockedByORB` for the `no-cors` JSON answer (opaque response
+  blocking keeps its body from the page), which has nothing to do with the
+  timings.
 
 ";
 

@@ -6,15 +6,16 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::case::{At, Case, HeaderSeen, How, Logs, OriginSent, Sees, Sent};
+use crate::case::{At, Case, HeaderSeen, How, Load, Logs, OriginSent, Sees, Sent};
 use crate::engine::{Browser, Engine, Level, Report};
 use crate::model::CaseModel;
 use crate::servers::{current_seq, Received};
 
 /// The longest any single browser step may take.
 pub const STEP: Duration = Duration::from_secs(15);
-/// The longest opening a page may take (WebKit starts a browser for it).
-pub const OPEN: Duration = Duration::from_secs(30);
+/// The longest opening a page may take (WebKit starts a browser for it:
+/// six at once on a loaded machine took over 30 s).
+pub const OPEN: Duration = Duration::from_secs(60);
 
 /// What one step gave in one engine.
 #[derive(Debug, Clone)]
@@ -121,6 +122,77 @@ pub fn form_js(url: &str, fields: &[(&str, &str)]) -> String {
     )
 }
 
+/// JavaScript that follows a link to `url`, as a click on it would.
+fn link_js(url: &str) -> String {
+    format!(
+        r#"const a = document.createElement("a");
+        a.href = {url};
+        a.textContent = "link";
+        document.body.appendChild(a);
+        a.click();"#,
+        url = json!(url),
+    )
+}
+
+/// A JavaScript expression that uses `url` as `load` says and resolves to
+/// `{shows, ...}` (at most 8 s: a socket that never answers shows
+/// `"no answer"`).
+pub fn load_js(load: &Load, url: &str) -> String {
+    let url = json!(url);
+    match load {
+        Load::WebSocket => format!(
+            r#"new Promise(resolve => {{
+                const ws = new WebSocket({url});
+                const t = setTimeout(() => resolve({{ shows: "no answer" }}), 8000);
+                ws.onopen = () => ws.send("ping");
+                ws.onmessage = e => {{ clearTimeout(t); resolve({{ shows: "echo " + e.data }}); ws.close(); }};
+                ws.onclose = e => {{ clearTimeout(t); resolve({{ shows: "closed", code: e.code }}); }};
+            }})"#
+        ),
+        Load::ScriptTag | Load::Image => {
+            let tag = if matches!(load, Load::Image) {
+                "img"
+            } else {
+                "script"
+            };
+            format!(
+                r#"new Promise(resolve => {{
+                    const el = document.createElement("{tag}");
+                    el.onload = () => resolve({{ shows: "load" }});
+                    el.onerror = () => resolve({{ shows: "error" }});
+                    el.src = {url};
+                    document.body.appendChild(el);
+                }})"#
+            )
+        }
+        Load::Timing { init } => format!(
+            r#"(async () => {{
+                const url = {url};
+                let observer;
+                const entry = new Promise(resolve => {{
+                    observer = new PerformanceObserver(list => {{
+                        const e = list.getEntriesByName(url)[0];
+                        if (e) resolve(e);
+                    }});
+                    observer.observe({{ type: "resource", buffered: true }});
+                }});
+                try {{ await (await fetch(url, {init})).text(); }} catch (e) {{}}
+                const none = new Promise(resolve => setTimeout(() => resolve(null), 5000));
+                const e = await Promise.race([entry, none]);
+                observer.disconnect();
+                if (!e) return {{ shows: "no entry" }};
+                const d = {{ domainLookupStart: e.domainLookupStart, requestStart: e.requestStart,
+                    responseStart: e.responseStart, transferSize: e.transferSize,
+                    encodedBodySize: e.encodedBodySize }};
+                const timings = [d.domainLookupStart, d.requestStart, d.responseStart];
+                const details = timings.every(t => t > 0);
+                const zeros = timings.every(t => t === 0) && d.transferSize === 0;
+                return {{ shows: details ? "details" : zeros ? "zeros" : "partial", ...d }};
+            }})()"#
+        ),
+    }
+}
+
 /// Waits (at most `STEP`) until the case's servers have answered a request
 /// whose URL contains `needle`.
 fn wait_logged(logs: &Logs, needle: &str) {
@@ -204,6 +276,18 @@ pub fn run_case(browser: &dyn Browser, case: &Case, rt: &tokio::runtime::Handle)
             How::Visit { url } => {
                 let went = tab.goto(&format!("{url}?{needle}"), STEP);
                 (navigated(went), needle)
+            }
+            How::Link { url } => {
+                let went = tab.navigate_by(&link_js(&format!("{url}?{needle}")), &needle, STEP);
+                wait_logged(&case.logs, &needle);
+                (navigated(went), needle)
+            }
+            How::Load { url, load } => {
+                let js = load_js(load, &format!("{url}?{needle}"));
+                let page = tab
+                    .eval(&js, STEP)
+                    .unwrap_or_else(|e| json!({"shows": format!("driver: {e}")}));
+                (page, needle)
             }
             How::Fetch { url, init, read } => {
                 let js = fetch_js(&format!("{url}?{needle}"), init, *read);
@@ -375,6 +459,11 @@ fn received(logs: &Logs, needle: &str, window: std::ops::Range<u64>) -> Vec<Rece
 
 fn check_page(want: &Sees, how: &How, page: &Value, problems: &mut Vec<String>) {
     match want {
+        Sees::Shows(word) => {
+            if page["shows"] != *word {
+                problems.push(format!("expected the page to show {word:?}, it got {page}"));
+            }
+        }
         Sees::Navigated => {
             if page["navigated"] != true {
                 problems.push(format!("expected a navigation, the page got {page}"));
@@ -399,7 +488,7 @@ fn check_page(want: &Sees, how: &How, page: &Value, problems: &mut Vec<String>) 
                 How::Fetch { init, .. } => init["method"].as_str().unwrap_or("GET"),
                 How::DemoRow(row) => row.method,
                 How::Form { .. } => "POST",
-                How::Visit { .. } => "GET",
+                How::Visit { .. } | How::Link { .. } | How::Load { .. } => "GET",
             };
             let body = page["body"].as_str().unwrap_or_default();
             if (200..300).contains(status) && !body.contains(&format!(r#""method":"{method}""#)) {
@@ -427,7 +516,7 @@ fn check_page(want: &Sees, how: &How, page: &Value, problems: &mut Vec<String>) 
     // The demo page predicts each row from the policy: it must agree.
     if let (Some(expect), How::DemoRow(_)) = (page["expect"].as_str(), how) {
         let got = match want {
-            Sees::Blocked | Sees::Navigated => "blocked",
+            Sees::Blocked | Sees::Navigated | Sees::Shows(_) => "blocked",
             Sees::Read {
                 header: HeaderSeen::Null,
                 ..
@@ -469,6 +558,10 @@ fn check_sent(case: &Case, want: &[Sent], got: &[Received], problems: &mut Vec<S
             && r.status == w.status
             && w.site.is_none_or(|site| r.site.as_deref() == site)
             && w.handled.is_none_or(|ran| r.handled == ran)
+            && w.timing_allowed.is_none_or(|allowed| {
+                let tao = r.answer.iter().find(|(n, _)| n == "timing-allow-origin");
+                tao.map(|(_, v)| v.as_str()) == allowed.then_some(page_origin)
+            })
             && port_of(w.at).is_none_or(|p| p == r.port)
     };
     if want.len() != got.len() || want.iter().zip(got).any(|(w, r)| !matches(w, r)) {
@@ -498,6 +591,9 @@ pub fn describe(r: &Received) -> String {
     }
     if let Some(site) = &r.site {
         s.push_str(&format!(" Sec-Fetch-Site {site}"));
+    }
+    if let Some((_, tao)) = r.answer.iter().find(|(n, _)| n == "timing-allow-origin") {
+        s.push_str(&format!(" answered Timing-Allow-Origin {tao}"));
     }
     if r.handled {
         s.push_str(" (handler ran)");

@@ -6,8 +6,9 @@
 //!   the credentials cases send a real one.
 //!   [`guard_api`] is the same with a built policy (the write guard's
 //!   exemption is a closure, which `CorsConfig` cannot hold); every such API
-//!   also serves `/oauth/callback` (the same handler, for an exemption) and
-//!   `/page` (a blank page on the API's own origin).
+//!   also serves `/oauth/callback` (the same handler, for an exemption),
+//!   `/page` (a blank page on the API's own origin) and `/ws` (a WebSocket
+//!   that echoes text messages).
 //! - [`other_api`]: not tower-cors. It answers preflights and actual
 //!   requests with exactly the status and headers a case gives it (two
 //!   `Access-Control-Allow-Origin` lines, `ACAC: TRUE`, a 307, ...).
@@ -15,6 +16,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use axum::extract::ws::{Message, WebSocketUpgrade};
 use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use axum::http::{Method, StatusCode};
@@ -213,6 +215,7 @@ impl Runtime {
             Router::new()
                 .route("/api/data", any(data))
                 .route("/oauth/callback", any(data))
+                .route("/ws", get(echo_socket))
                 .route(
                     "/page",
                     get(|| async { Html("<!doctype html><title>api page</title><p>api page") }),
@@ -257,6 +260,26 @@ async fn data(method: Method) -> Response {
         h.insert(EXPOSED, v);
     }
     h.insert(HIDDEN, HeaderValue::from_static("tower-cors-suite"));
+    res.extensions_mut().insert(HandlerRan);
+    res
+}
+
+/// A WebSocket route: upgrades, then echoes every text message until the
+/// page closes the socket (or is silent for 30 s).
+async fn echo_socket(upgrade: WebSocketUpgrade) -> Response {
+    let mut res = upgrade.on_upgrade(|mut socket| async move {
+        let idle = std::time::Duration::from_secs(30);
+        while let Ok(Some(Ok(message))) = tokio::time::timeout(idle, socket.recv()).await {
+            let still_open = match message {
+                Message::Text(text) => socket.send(Message::Text(text)).await.is_ok(),
+                Message::Close(_) => false,
+                _ => true,
+            };
+            if !still_open {
+                return;
+            }
+        }
+    });
     res.extensions_mut().insert(HandlerRan);
     res
 }

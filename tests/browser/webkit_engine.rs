@@ -50,9 +50,19 @@ impl Browser for WebKitBrowser {
         format!("{} (MiniBrowser under Xvfb)", self.webkit.version())
     }
 
+    /// Each page is a MiniBrowser of its own. One that dies while starting
+    /// (its inspector's connection reset before the page opened, seen on a
+    /// loaded machine) is replaced once: no request of the case was made
+    /// yet.
     fn open(&self, url: &str, _width: u32, timeout: Duration) -> Result<Box<dyn Tab + '_>, String> {
         let options: Vec<&str> = self.options.iter().map(String::as_str).collect();
-        let page = self.webkit.open_page_with(url, &options, timeout)?;
+        let page = match self.webkit.open_page_with(url, &options, timeout) {
+            Err(e) if e.contains("connection closed") => self
+                .webkit
+                .open_page_with(url, &options, timeout)
+                .map_err(|again| format!("{e}; then, in a new MiniBrowser: {again}"))?,
+            other => other?,
+        };
         Ok(Box::new(WebKitTab(page)))
     }
 

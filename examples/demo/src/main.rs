@@ -104,6 +104,29 @@ fn allows(policy: &tower_cors::CorsPolicy, origin: &str) -> bool {
     )
 }
 
+/// What the demo prints when it is up: where to go, and the policy.
+fn print_banner(demo: &example_demo::Running, policy_path: Option<&str>) {
+    println!("tower-cors demo");
+    println!("  front end: http://{}", demo.web);
+    println!("  API:       http://{}/api/data", demo.api);
+    println!("policy ({}):", policy_path.unwrap_or("built-in"));
+    for line in demo.policy.toml.lines() {
+        println!("  {line}");
+    }
+    println!();
+    println!("Open http://{} in your browser.", demo.web);
+    if let Some(wrong) = demo.wrong {
+        let wrong_url = url(wrong, true);
+        if allows(&demo.policy.policy, &wrong_url) {
+            println!("{wrong_url} serves the same page; this policy allows that origin too.");
+        } else {
+            println!(
+                "Open {wrong_url} to see the same page from an origin the policy does not allow."
+            );
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
@@ -142,25 +165,7 @@ async fn main() -> ExitCode {
         }
     };
 
-    println!("tower-cors demo");
-    println!("  front end: http://{}", demo.web);
-    println!("  API:       http://{}/api/data", demo.api);
-    println!("policy ({}):", args.policy.as_deref().unwrap_or("built-in"));
-    for line in demo.policy.toml.lines() {
-        println!("  {line}");
-    }
-    println!();
-    println!("Open http://{} in your browser.", demo.web);
-    if let Some(wrong) = demo.wrong {
-        let wrong_url = url(wrong, true);
-        if allows(&demo.policy.policy, &wrong_url) {
-            println!("{wrong_url} serves the same page; this policy allows that origin too.");
-        } else {
-            println!(
-                "Open {wrong_url} to see the same page from an origin the policy does not allow."
-            );
-        }
-    }
+    print_banner(&demo, args.policy.as_deref());
     println!("Press Ctrl-C to stop.\n");
 
     if let Err(e) = tokio::signal::ctrl_c().await {

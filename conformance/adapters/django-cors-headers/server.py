@@ -5,20 +5,12 @@ shows: "corsheaders" in INSTALLED_APPS, CorsMiddleware above CommonMiddleware,
 and the CORS_* settings. Served by Django's own development server classes.
 """
 
-import json
-import re
 import sys
 from importlib.metadata import version
+from pathlib import Path
 
-
-class Unsupported(Exception):
-    """The policy uses something the library cannot express."""
-
-
-def pattern_regex(pattern):
-    """A neutral origin pattern as a regex ("*" = one or more DNS labels)."""
-    parts = [re.escape(part) for part in pattern.split("*")]
-    return "^" + r"[a-z0-9-]+(?:\.[a-z0-9-]+)*".join(parts) + "$"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "python-common"))
+from adapter import Unsupported, main, options_or_exit, pattern_regex  # noqa: E402
 
 
 def listed(policy, field, setting):
@@ -86,13 +78,7 @@ def configure(cors):
 
 
 def serve(policy_file):
-    with open(policy_file, encoding="utf-8") as f:
-        policy = json.load(f)
-    try:
-        cors = cors_settings(policy)
-    except Unsupported as e:
-        print(f"UNSUPPORTED {e}", flush=True)
-        sys.exit(3)
+    cors = options_or_exit(policy_file, cors_settings)
     configure(cors)
     from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
     from django.core.wsgi import get_wsgi_application
@@ -103,20 +89,14 @@ def serve(policy_file):
     server.serve_forever()
 
 
-def main():
-    if sys.argv[1:] == ["--about"]:
-        about = {
-            "name": "django-cors-headers",
-            "version": version("django-cors-headers"),
-            "language": "Python",
-            "framework": f"django {version('django')}",
-        }
-        print(json.dumps(about))
-    elif len(sys.argv) == 2:
-        serve(sys.argv[1])
-    else:
-        sys.exit("usage: serve <policy.json> | serve --about")
+def about():
+    return {
+        "name": "django-cors-headers",
+        "version": version("django-cors-headers"),
+        "language": "Python",
+        "framework": f"django {version('django')}",
+    }
 
 
 if __name__ == "__main__":
-    main()
+    main(about, serve)

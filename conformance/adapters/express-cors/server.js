@@ -5,49 +5,7 @@
 
 const fs = require('fs')
 
-class Unsupported extends Error {}
-
-// "*" in a neutral origin pattern stands for one or more DNS labels.
-function patternToRegExp (pattern) {
-  const escaped = pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
-  return new RegExp('^' + escaped.join('[a-z0-9-]+(?:\\.[a-z0-9-]+)*') + '$')
-}
-
-// `origin`: '*' for any origin; one exact origin as a string (the README's
-// single-origin setup); otherwise an array of strings and RegExps.
-function originOption (policy) {
-  const origins = policy.origins || []
-  const patterns = (policy.origin_patterns || []).map(patternToRegExp)
-  if (origins.includes('*')) return '*'
-  if (origins.length === 1 && patterns.length === 0) return origins[0]
-  return [...origins, ...patterns]
-}
-
-// `cors` writes Access-Control-Allow-Methods verbatim and has no wildcard of its
-// own: a literal "*" is a wildcard to browsers only on requests without credentials.
-function methodsOption (policy) {
-  const methods = policy.methods || []
-  if (methods.includes('*') && policy.credentials) {
-    throw new Unsupported('cors cannot allow any method on credentialed requests (it sends the list verbatim and has no reflection of the requested method)')
-  }
-  return methods.includes('*') ? '*' : methods
-}
-
-function corsOptions (policy) {
-  if (policy.private_network) throw new Unsupported('cors has no private-network preflight option')
-  if (policy.write_guard) throw new Unsupported('cors has no write guard (it only adds headers; it refuses no request)')
-  const options = {
-    origin: originOption(policy),
-    methods: methodsOption(policy),
-    credentials: Boolean(policy.credentials)
-  }
-  const headers = policy.headers || []
-  // Leaving `allowedHeaders` unset makes cors reflect Access-Control-Request-Headers.
-  if (!headers.includes('*')) options.allowedHeaders = headers
-  if ((policy.expose_headers || []).length > 0) options.exposedHeaders = policy.expose_headers
-  if (policy.max_age !== undefined && policy.max_age !== null) options.maxAge = policy.max_age
-  return options
-}
+const { Unsupported, corsOptions } = require('../node-common/cors-options.js')
 
 function about () {
   const express = require('express/package.json').version
@@ -61,7 +19,7 @@ function serve (policyFile) {
   const policy = JSON.parse(fs.readFileSync(policyFile, 'utf8'))
   let options
   try {
-    options = corsOptions(policy)
+    options = corsOptions(policy, 'cors')
   } catch (e) {
     if (!(e instanceof Unsupported)) throw e
     console.log(`UNSUPPORTED ${e.message}`)

@@ -4,20 +4,13 @@ Configured from the suite's neutral policy the way Flask-CORS's docs show:
 ``CORS(app, origins=[...], ...)`` on the whole application.
 """
 
-import json
 import re
 import sys
 from importlib.metadata import version
+from pathlib import Path
 
-
-class Unsupported(Exception):
-    """The policy uses something the library cannot express."""
-
-
-def pattern_regex(pattern):
-    """A neutral origin pattern as a compiled regex ("*" = one or more DNS labels)."""
-    parts = [re.escape(part) for part in pattern.split("*")]
-    return re.compile("^" + r"[a-z0-9-]+(?:\.[a-z0-9-]+)*".join(parts) + "$")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "python-common"))
+from adapter import Unsupported, main, options_or_exit, pattern_regex  # noqa: E402
 
 
 def cors_options(policy):
@@ -27,7 +20,7 @@ def cors_options(policy):
     origins = policy.get("origins", [])
     options = {
         # Flask-CORS takes "*", or a list of exact strings and compiled regexes.
-        "origins": "*" if "*" in origins else origins + [pattern_regex(p) for p in policy.get("origin_patterns", [])],
+        "origins": "*" if "*" in origins else origins + [re.compile(pattern_regex(p)) for p in policy.get("origin_patterns", [])],
         "expose_headers": policy.get("expose_headers") or None,
         "supports_credentials": bool(policy.get("credentials")),
         "allow_private_network": bool(policy.get("private_network")),
@@ -74,32 +67,20 @@ def make_app(options):
 def serve(policy_file):
     from werkzeug.serving import make_server
 
-    with open(policy_file, encoding="utf-8") as f:
-        policy = json.load(f)
-    try:
-        options = cors_options(policy)
-    except Unsupported as e:
-        print(f"UNSUPPORTED {e}", flush=True)
-        sys.exit(3)
+    options = options_or_exit(policy_file, cors_options)
     server = make_server("127.0.0.1", 0, make_app(options), threaded=True)
     print(f"LISTENING {server.server_port}", flush=True)
     server.serve_forever()
 
 
-def main():
-    if sys.argv[1:] == ["--about"]:
-        about = {
-            "name": "flask-cors",
-            "version": version("flask-cors"),
-            "language": "Python",
-            "framework": f"flask {version('flask')}, werkzeug {version('werkzeug')}",
-        }
-        print(json.dumps(about))
-    elif len(sys.argv) == 2:
-        serve(sys.argv[1])
-    else:
-        sys.exit("usage: serve <policy.json> | serve --about")
+def about():
+    return {
+        "name": "flask-cors",
+        "version": version("flask-cors"),
+        "language": "Python",
+        "framework": f"flask {version('flask')}, werkzeug {version('werkzeug')}",
+    }
 
 
 if __name__ == "__main__":
-    main()
+    main(about, serve)

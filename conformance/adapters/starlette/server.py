@@ -4,21 +4,13 @@ Configured from the suite's neutral policy the way Starlette's middleware docs
 show: ``Starlette(middleware=[Middleware(CORSMiddleware, ...)])``.
 """
 
-import json
-import re
 import socket
 import sys
 from importlib.metadata import version
+from pathlib import Path
 
-
-class Unsupported(Exception):
-    """The policy uses something the library cannot express."""
-
-
-def pattern_regex(pattern):
-    """A neutral origin pattern as a regex ("*" = one or more DNS labels)."""
-    parts = [re.escape(part) for part in pattern.split("*")]
-    return "^" + r"[a-z0-9-]+(?:\.[a-z0-9-]+)*".join(parts) + "$"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "python-common"))
+from adapter import Unsupported, main, options_or_exit, pattern_regex  # noqa: E402
 
 
 def middleware_options(policy):
@@ -59,13 +51,7 @@ def serve(policy_file):
     from starlette.middleware.cors import CORSMiddleware
     from starlette.routing import Mount
 
-    with open(policy_file, encoding="utf-8") as f:
-        policy = json.load(f)
-    try:
-        options = middleware_options(policy)
-    except Unsupported as e:
-        print(f"UNSUPPORTED {e}", flush=True)
-        sys.exit(3)
+    options = options_or_exit(policy_file, middleware_options)
     app = Starlette(
         routes=[Mount("/", app=app_behind)],
         middleware=[Middleware(CORSMiddleware, **options)],
@@ -78,20 +64,14 @@ def serve(policy_file):
     uvicorn.Server(config).run(sockets=[sock])
 
 
-def main():
-    if sys.argv[1:] == ["--about"]:
-        about = {
-            "name": "starlette",
-            "version": version("starlette"),
-            "language": "Python",
-            "server": f"uvicorn {version('uvicorn')}",
-        }
-        print(json.dumps(about))
-    elif len(sys.argv) == 2:
-        serve(sys.argv[1])
-    else:
-        sys.exit("usage: serve <policy.json> | serve --about")
+def about():
+    return {
+        "name": "starlette",
+        "version": version("starlette"),
+        "language": "Python",
+        "server": f"uvicorn {version('uvicorn')}",
+    }
 
 
 if __name__ == "__main__":
-    main()
+    main(about, serve)

@@ -91,6 +91,14 @@ pub fn judge(expect: &Expect, head: &ResponseHead) -> Vec<String> {
             Some(_) => {}
         }
     }
+    for (name, banned) in &expect.differs {
+        if joined(h, name).as_ref() == Some(banned) {
+            problems.push(format!(
+                "{name} is '{}', which it must not be",
+                shown(banned)
+            ));
+        }
+    }
     for (name, members) in &expect.contains {
         problems.extend(missing_members(h, name, members));
     }

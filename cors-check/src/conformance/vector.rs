@@ -143,6 +143,10 @@ pub struct Expect {
     /// Header name → the one value (lines joined by `, `) it must have.
     #[serde(default)]
     pub equal: BTreeMap<String, String>,
+    /// Header name → a value it must not have (lines joined by `, `);
+    /// absent is fine.
+    #[serde(default)]
+    pub differs: BTreeMap<String, String>,
     /// Header name → members its comma-separated list must hold.
     #[serde(default)]
     pub contains: BTreeMap<String, Vec<String>>,

@@ -25,7 +25,6 @@
 //! page. The run lists them.
 
 mod judge;
-mod policy;
 mod reason;
 mod record;
 mod server;
@@ -71,7 +70,7 @@ fn targets(vectors: &[&Vector], refused: &mut Vec<String>) -> Vec<Option<Target>
         .iter()
         .map(|v| {
             let page = v.page.as_ref()?;
-            match policy::cors_policy(&v.policy) {
+            match tower_cors_conformance_adapter::policy(&v.policy) {
                 Ok(p) => Some(Target::new(&page.origin, p)),
                 Err(e) => {
                     // The error's first line; the rest lists the problems.

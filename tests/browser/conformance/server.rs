@@ -22,7 +22,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::Router;
 use tower::ServiceExt as _;
-use tower_cors::{CorsLayer, CorsPolicy};
+use tower_cors::CorsPolicy;
 
 use crate::servers::Runtime;
 
@@ -31,7 +31,8 @@ use crate::servers::Runtime;
 pub struct Target {
     /// The vector page's origin (`null` for an opaque one).
     pub origin: String,
-    /// tower-cors with the vector's policy in front of [`app`].
+    /// tower-cors with the vector's policy in front of the suite's app
+    /// (the conformance adapter's: 200 `ok`, `/status/404`, `/status/500`).
     pub app: Router,
 }
 
@@ -40,23 +41,9 @@ impl Target {
     pub fn new(origin: &str, policy: CorsPolicy) -> Self {
         Self {
             origin: origin.to_owned(),
-            app: Router::new()
-                .fallback(any(app))
-                .layer(CorsLayer::new(policy)),
+            app: tower_cors_conformance_adapter::app(policy),
         }
     }
-}
-
-/// The app behind every policy: 200 `ok` on every method and path, except
-/// `/status/404` and `/status/500`; no CORS header of its own.
-async fn app(uri: Uri) -> Response {
-    let status = match uri.path() {
-        "/status/404" => StatusCode::NOT_FOUND,
-        "/status/500" => StatusCode::INTERNAL_SERVER_ERROR,
-        _ => StatusCode::OK,
-    };
-    let body = if status.is_success() { "ok" } else { "error" };
-    (status, [(header::CONTENT_TYPE, "text/plain")], body).into_response()
 }
 
 /// One request a vector's server received.

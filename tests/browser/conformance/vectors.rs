@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::engine::Engine;
+use tower_cors_conformance_adapter::Neutral;
 
 /// One vector file.
 #[derive(Debug, Deserialize)]
@@ -24,35 +25,13 @@ pub struct VectorFile {
 pub struct Vector {
     /// Unique across all files.
     pub id: String,
-    /// The server's policy, in the neutral form.
-    pub policy: Policy,
+    /// The server's policy, in the neutral form, read as tower-cors's
+    /// conformance adapter reads it.
+    pub policy: Neutral,
     /// The page request the vector stands for, if any.
     pub page: Option<Page>,
     /// The engines' recorded verdicts.
     pub browsers: Option<Browsers>,
-}
-
-/// A neutral policy. Absent optional fields mean "not configured".
-#[derive(Debug, Clone, Deserialize)]
-pub struct Policy {
-    /// Exact origins, or `["*"]`.
-    pub origins: Vec<String>,
-    /// Patterns such as `https://*.example.com`.
-    #[serde(default)]
-    pub origin_patterns: Vec<String>,
-    #[serde(default)]
-    pub methods: Vec<String>,
-    #[serde(default)]
-    pub headers: Vec<String>,
-    #[serde(default)]
-    pub expose_headers: Vec<String>,
-    #[serde(default)]
-    pub credentials: bool,
-    /// Seconds.
-    pub max_age: Option<u64>,
-    #[serde(default)]
-    pub private_network: bool,
-    pub write_guard: Option<bool>,
 }
 
 /// The page request a vector stands for.

@@ -78,6 +78,35 @@ pub struct Row {
 }
 
 impl Row {
+    /// A row not tried yet (an error until its try fills it in): what is
+    /// checked, of which kind, from which origin, why, the request in a few
+    /// words, and what is expected.
+    pub fn untried(
+        url: &str,
+        kind: &'static str,
+        origin: String,
+        why: String,
+        request: String,
+        expected: String,
+    ) -> Row {
+        Row {
+            url: url.to_owned(),
+            ask: None,
+            probe: None,
+            kind,
+            origin,
+            why,
+            request,
+            expected,
+            got: "error".into(),
+            status: None,
+            code: None,
+            message: None,
+            answer: String::new(),
+            grade: Grade::Error,
+        }
+    }
+
     /// Whether the deployment let in something the policy does not.
     pub fn allows_more(&self) -> bool {
         self.grade == Grade::Fail && matches!(self.expected.as_str(), "blocked" | "refused")
@@ -305,21 +334,11 @@ fn sent_asks(config: &CorsConfig, sends: &[Send]) -> Vec<Ask> {
 
 /// The row of an expectation not tried yet.
 fn blank_row(url: &str, ask: Ask) -> Row {
+    let (kind, origin, why) = (ask.kind.as_str(), ask.origin.clone(), ask.why.clone());
+    let request = ask.describe(url);
     Row {
-        url: url.to_owned(),
-        kind: ask.kind.as_str(),
-        origin: ask.origin.clone(),
-        why: ask.why.clone(),
-        request: ask.describe(url),
-        expected: String::new(),
-        got: "error".into(),
-        status: None,
-        code: None,
-        message: None,
-        answer: String::new(),
-        grade: Grade::Error,
         ask: Some(ask),
-        probe: None,
+        ..Row::untried(url, kind, origin, why, request, String::new())
     }
 }
 
@@ -438,20 +457,12 @@ async fn vary_row(
 
 /// The `Vary` row, not tried yet.
 fn vary_blank(url: &str) -> Row {
-    Row {
-        url: url.to_owned(),
-        ask: None,
-        probe: None,
-        kind: "vary",
-        origin: "each origin, and none".into(),
-        why: "answers that depend on Origin must say Vary: Origin, or a shared cache hands one origin's answer to another".into(),
-        request: "GET".into(),
-        expected: "Vary: Origin".into(),
-        got: "error".into(),
-        status: None,
-        code: None,
-        message: None,
-        answer: String::new(),
-        grade: Grade::Error,
-    }
+    Row::untried(
+        url,
+        "vary",
+        "each origin, and none".into(),
+        "answers that depend on Origin must say Vary: Origin, or a shared cache hands one origin's answer to another".into(),
+        "GET".into(),
+        "Vary: Origin".into(),
+    )
 }

@@ -16,8 +16,6 @@ use crate::url;
 pub fn blank(url: &str, probe: &Probe) -> Row {
     let r = &probe.request;
     Row {
-        url: url.to_owned(),
-        ask: None,
         probe: Some(ProbeRequest {
             method: r.method().to_string(),
             url: r.uri().to_string(),
@@ -27,17 +25,14 @@ pub fn blank(url: &str, probe: &Probe) -> Row {
                 _ => "request",
             },
         }),
-        kind: probe.kind.as_str(),
-        origin: probe.origin.clone(),
-        why: probe.why.clone(),
-        request: probe.description.clone(),
-        expected: String::new(),
-        got: "error".into(),
-        status: None,
-        code: None,
-        message: None,
-        answer: String::new(),
-        grade: Grade::Error,
+        ..Row::untried(
+            url,
+            probe.kind.as_str(),
+            probe.origin.clone(),
+            probe.why.clone(),
+            probe.description.clone(),
+            String::new(),
+        )
     }
 }
 

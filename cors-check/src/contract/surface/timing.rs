@@ -79,20 +79,12 @@ pub async fn timing_row(
 
 /// The `timing` row, not tried yet.
 pub fn blank(url: &str) -> Row {
-    Row {
-        url: url.to_owned(),
-        ask: None,
-        probe: None,
-        kind: "timing",
-        origin: "each origin".into(),
-        why: "timing_allow_origin is on: a page on an allowed origin may read its requests' timing details, no other page".into(),
-        request: "GET".into(),
-        expected: "Timing-Allow-Origin: the origin, if allowed".into(),
-        got: "error".into(),
-        status: None,
-        code: None,
-        message: None,
-        answer: String::new(),
-        grade: Grade::Error,
-    }
+    Row::untried(
+        url,
+        "timing",
+        "each origin".into(),
+        "timing_allow_origin is on: a page on an allowed origin may read its requests' timing details, no other page".into(),
+        "GET".into(),
+        "Timing-Allow-Origin: the origin, if allowed".into(),
+    )
 }

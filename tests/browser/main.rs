@@ -50,6 +50,7 @@ mod cases_surface;
 mod chromium_engine;
 mod conformance;
 mod engine;
+mod engines;
 mod env;
 mod firefox_engine;
 mod forward;
@@ -202,41 +203,11 @@ fn screenshot(browser: &dyn Browser, url: &str) -> Result<Vec<u8>, String> {
 
 #[test]
 fn every_case_in_three_engines() {
-    let ci = std::env::var_os("CI").is_some();
     let doc = std::env::var_os("BROWSERS_DOC").is_some_and(|v| v == "1");
     // `BROWSERS=firefox,webkit` runs only those (for working on a driver).
-    let chosen = std::env::var("BROWSERS").ok();
-    let selected = Engine::ALL.into_iter().filter(|e| {
-        chosen
-            .as_deref()
-            .is_none_or(|list| list.split(',').any(|n| n.trim() == e.tag()))
-    });
-    let (present, missing): (Vec<Engine>, Vec<Engine>) = selected.partition(|e| installed(*e));
-    if !missing.is_empty() {
-        let names: Vec<String> = missing
-            .iter()
-            .map(|e| {
-                format!(
-                    "{e} (apt-get install -y --no-install-recommends {})",
-                    e.packages()
-                )
-            })
-            .collect();
-        if ci {
-            panic!("CI needs every engine; missing: {}", names.join(", "));
-        }
-        say!(
-            "SKIPPED in tests/browser: {}; nothing was checked in {}",
-            names.join(", "),
-            if missing.len() == 1 {
-                "that engine"
-            } else {
-                "those engines"
-            }
-        );
-        if present.is_empty() {
-            return;
-        }
+    let present = engines::selected("tests/browser");
+    if present.is_empty() {
+        return;
     }
     let started = Instant::now();
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -262,32 +233,21 @@ fn every_case_in_three_engines() {
     let demo_url = format!("{}/", env.origin("127.0.0.1"));
     let sampler = memory::Sampler::start(Duration::from_millis(250));
     let all_started = Barrier::new(present.len());
-    let engines: Vec<EngineRun> = std::thread::scope(|s| {
-        let handles: Vec<_> = present
-            .iter()
-            .map(|&e| {
-                let (cases, url) = (&cases, doc.then_some(demo_url.as_str()));
-                let (all_started, env) = (&all_started, &env);
-                s.spawn(move || run_engine(e, cases, all_started, env, url))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .zip(&present)
-            .map(|(h, &e)| {
-                h.join().unwrap_or_else(|_| EngineRun {
-                    engine: e,
-                    version: String::new(),
-                    launched: Duration::ZERO,
-                    took: Duration::ZERO,
-                    runs: Vec::new(),
-                    failure: Some("the engine's thread panicked".into()),
-                    log_tail: String::new(),
-                    screenshot: None,
-                })
-            })
-            .collect()
-    });
+    let url = doc.then_some(demo_url.as_str());
+    let engines: Vec<EngineRun> = engines::on_each(
+        &present,
+        |e| run_engine(e, &cases, &all_started, &env, url),
+        |e| EngineRun {
+            engine: e,
+            version: String::new(),
+            launched: Duration::ZERO,
+            took: Duration::ZERO,
+            runs: Vec::new(),
+            failure: Some("the engine's thread panicked".into()),
+            log_tail: String::new(),
+            screenshot: None,
+        },
+    );
     let memory = sampler.finish();
     let _ = stop_tx.send(true);
     let suite = Suite {

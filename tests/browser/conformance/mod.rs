@@ -108,35 +108,6 @@ fn pass(
     }
 }
 
-/// The engines `BROWSERS` selects that are installed; fails in CI when one
-/// is missing.
-fn engines() -> Vec<Engine> {
-    let chosen = std::env::var("BROWSERS").ok();
-    let selected = Engine::ALL.into_iter().filter(|e| {
-        chosen
-            .as_deref()
-            .is_none_or(|list| list.split(',').any(|n| n.trim() == e.tag()))
-    });
-    let (present, missing): (Vec<Engine>, Vec<Engine>) =
-        selected.partition(|e| crate::installed(*e));
-    if !missing.is_empty() {
-        let names: Vec<String> = missing
-            .iter()
-            .map(|e| format!("{e} ({})", e.packages()))
-            .collect();
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI needs every engine; missing: {}",
-            names.join(", ")
-        );
-        say(&format!(
-            "SKIPPED in the conformance recorder: {}",
-            names.join(", ")
-        ));
-    }
-    present
-}
-
 #[test]
 fn conformance_vectors_in_three_engines() {
     let dir = vectors::folder();
@@ -154,7 +125,7 @@ fn conformance_vectors_in_three_engines() {
         ));
         return;
     }
-    let present = engines();
+    let present = crate::engines::selected("the conformance recorder");
     if present.is_empty() {
         return;
     }
@@ -184,28 +155,17 @@ fn conformance_vectors_in_three_engines() {
         })
         .collect();
     let handle = servers.rt.handle();
-    let passes: Vec<Pass> = std::thread::scope(|s| {
-        let running: Vec<_> = present
-            .iter()
-            .map(|&e| {
-                let (jobs, served) = (&jobs, &served);
-                s.spawn(move || pass(e, jobs, served, proxy, handle))
-            })
-            .collect();
-        running
-            .into_iter()
-            .zip(&present)
-            .map(|(h, &engine)| {
-                h.join().unwrap_or_else(|_| Pass {
-                    engine,
-                    launched: Duration::ZERO,
-                    took: Duration::ZERO,
-                    timing: Timing::default(),
-                    result: Err("the engine's thread panicked".into()),
-                })
-            })
-            .collect()
-    });
+    let passes: Vec<Pass> = crate::engines::on_each(
+        &present,
+        |e| pass(e, &jobs, &served, proxy, handle),
+        |engine| Pass {
+            engine,
+            launched: Duration::ZERO,
+            took: Duration::ZERO,
+            timing: Timing::default(),
+            result: Err("the engine's thread panicked".into()),
+        },
+    );
     let _ = stop_tx.send(true);
     let outcome = Outcome::of(&all, &passes);
     let mut report = outcome.summary(&passes, jobs.len(), started.elapsed());

@@ -173,7 +173,14 @@ fn encode(s: &str) -> String {
 trait Tab {
     fn goto(&self, url: &str) -> Result<(), String>;
     fn eval(&self, js: &str) -> Result<Value, String>;
+    /// What the browser process wrote last, where it is the tab's own.
+    fn log_tail(&self) -> String {
+        String::new()
+    }
 }
+
+/// Opens a fresh tab of one engine.
+type Open<'a> = dyn Fn() -> Result<Box<dyn Tab + 'a>, String> + 'a;
 
 impl Tab for firefox::Tab<'_> {
     fn goto(&self, url: &str) -> Result<(), String> {
@@ -190,6 +197,9 @@ impl Tab for webkit::Page<'_> {
     }
     fn eval(&self, js: &str) -> Result<Value, String> {
         webkit::Page::eval(self, js, STEP)
+    }
+    fn log_tail(&self) -> String {
+        webkit::Page::log_tail(self)
     }
 }
 
@@ -255,8 +265,9 @@ fn webkitgtk_exception(engine: &str, c: &CookieCase, detail: &str) -> bool {
 /// Runs every shape, both logins, same site and cross site, in one tab of
 /// one engine, and compares what the server received with `cors-check`'s
 /// verdict for that engine.
-fn compare(engine: &str, s: &Servers, tab: &dyn Tab, log: impl Fn() -> String) {
+fn compare(engine: &str, s: &Servers, open: &Open<'_>, log: impl Fn() -> String) {
     let started = Instant::now();
+    let mut tab = open().unwrap_or_else(|e| panic!("a {engine} tab: {e}"));
     let cross = format!("http://localhost:{}", s.web.port());
     let sites = [("same", s.origin()), ("cross", cross)];
     let (mut failures, mut table, mut compared) = (Vec::new(), Vec::new(), 0);
@@ -266,16 +277,19 @@ fn compare(engine: &str, s: &Servers, tab: &dyn Tab, log: impl Fn() -> String) {
                 let c = CookieCase::new(s, (engine, login), (site, page), *shape);
                 let (sent, detail) = c.predicted(engine);
                 // A browser step that fails (a load or a script timing out
-                // on a busy machine) is tried once more, and said; what the
-                // server received is never retried away.
-                let attempt = || run(tab, &c).and_then(|()| c.received(s));
-                let theirs = match attempt().or_else(|e| {
+                // on a busy machine, a web process lost) is tried once more
+                // in a fresh tab, and said; what the server received is
+                // never retried away.
+                let attempt = |tab: &dyn Tab| run(tab, &c).and_then(|()| c.received(s));
+                let theirs = attempt(&*tab).or_else(|e| {
                     let _ = writeln!(std::io::stderr(), "{}: retried after: {e}", c.name);
-                    attempt()
-                }) {
+                    tab = open()?;
+                    attempt(&*tab)
+                });
+                let theirs = match theirs {
                     Ok(theirs) => theirs,
                     Err(e) => {
-                        failures.push(format!("{e}\n{}", log()));
+                        failures.push(format!("{e}\n{}{}", log(), tab.log_tail()));
                         continue;
                     }
                 };
@@ -312,10 +326,9 @@ fn cookie_verdicts_agree_with_headless_firefox() {
     };
     let s = Servers::get();
     let ff = firefox::Firefox::launch(&exe, Duration::from_secs(30)).expect("Firefox starts");
-    let tab = ff
-        .open(&format!("{}/blank", s.origin()), 800, STEP)
-        .expect("a Firefox tab");
-    compare("firefox", s, &tab, || ff.log_tail());
+    let blank = format!("{}/blank", s.origin());
+    let open = || Ok(Box::new(ff.open(&blank, 800, STEP)?) as Box<dyn Tab>);
+    compare("firefox", s, &open, || ff.log_tail());
 }
 
 #[test]
@@ -325,10 +338,12 @@ fn cookie_verdicts_agree_with_minibrowser() {
     }
     let s = Servers::get();
     let wk = webkit::WebKit::launch(Duration::from_secs(30)).expect("Xvfb starts");
-    let page = wk
-        .open_page(&format!("{}/blank", s.origin()), Duration::from_secs(30))
-        .expect("MiniBrowser starts");
-    compare("webkit", s, &page, || page.log_tail());
+    let blank = format!("{}/blank", s.origin());
+    let open = || {
+        let page = wk.open_page(&blank, Duration::from_secs(30))?;
+        Ok(Box::new(page) as Box<dyn Tab>)
+    };
+    compare("webkit", s, &open, String::new);
 }
 
 #[test]
@@ -338,6 +353,6 @@ fn cookie_shapes_agree_with_headless_chromium() {
     };
     let s = Servers::get();
     let browser = cdp::Chromium::launch(&exe, STEP).expect("Chromium starts");
-    let tab = cdp::Tab::open(&browser.cdp, STEP).expect("a Chromium tab");
-    compare("chromium", s, &tab, || browser.log_tail());
+    let open = || Ok(Box::new(cdp::Tab::open(&browser.cdp, STEP)?) as Box<dyn Tab>);
+    compare("chromium", s, &open, || browser.log_tail());
 }

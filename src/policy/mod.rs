@@ -35,7 +35,7 @@ use crate::request_headers::AllowedHeaders;
 
 /// The longest `max_age` accepted: Firefox caps preflights at 24 hours and
 /// Chromium at 2, so anything longer would be silently cut.
-pub const MAX_AGE_LIMIT: Duration = Duration::from_secs(24 * 60 * 60);
+pub const MAX_AGE_LIMIT: Duration = Duration::from_secs(crate::fetch::MAX_AGE_CAP_FIREFOX);
 
 /// A validated, immutable CORS policy.
 ///

@@ -95,12 +95,18 @@ pub(super) fn validate(b: &CorsPolicyBuilder) -> Result<Checked, ConfigError> {
 fn check_max_age(max_age: Option<Duration>, problems: &mut Problems) -> Option<Duration> {
     let age = max_age?;
     if age > MAX_AGE_LIMIT {
+        let hint = format!(
+            "browsers cap preflight caching (Chromium at {chromium} s, Firefox at {limit} s); \
+             use at most Duration::from_secs({limit}), {webkit} to {chromium} is usual",
+            limit = MAX_AGE_LIMIT.as_secs(),
+            chromium = fetch::MAX_AGE_CAP_CHROMIUM,
+            webkit = fetch::MAX_AGE_CAP_WEBKIT,
+        );
         problems.push(
             ProblemKind::MaxAgeTooLong,
             SettingName::MaxAge,
             Some(&format!("{}s", age.as_secs())),
-            "browsers cap preflight caching (Chromium at 2 hours, Firefox at 24); \
-             use at most Duration::from_secs(86400), 600 to 7200 is usual",
+            hint,
         );
     }
     Some(Duration::from_secs(age.as_secs()))

@@ -100,6 +100,23 @@ fn vary_members_are_case_insensitive_and_star_holds_them_all() {
 }
 
 #[test]
+fn vary_is_waived_only_for_an_answer_the_same_for_every_origin() {
+    let e = expect(r#"{"vary": ["origin"], "vary_unless": {"access-control-allow-origin": "*"}}"#);
+    let star = [("access-control-allow-origin", "*")];
+    assert!(judge(&e, &head(200, &star)).is_empty());
+    let reflected = [("access-control-allow-origin", "https://app.example")];
+    assert_eq!(
+        judge(&e, &head(200, &reflected)),
+        ["Vary is missing, expected it to hold origin"]
+    );
+    // No ACAO at all (a refusal) is not "the same for every origin".
+    assert_eq!(
+        judge(&e, &head(200, &[])),
+        ["Vary is missing, expected it to hold origin"]
+    );
+}
+
+#[test]
 fn a_long_echoed_value_is_shown_cut_with_its_length() {
     let e = expect(r#"{"absent": ["access-control-allow-origin"]}"#);
     let long: &'static str =

@@ -153,6 +153,11 @@ pub struct Expect {
     /// Members `Vary` must hold (case-insensitive; `*` holds every one).
     #[serde(default)]
     pub vary: Vec<String>,
+    /// Header name → a value under which `vary` is not required: an
+    /// answer that is the same for every origin, such as
+    /// `Access-Control-Allow-Origin: *`, needs no `Vary`.
+    #[serde(default)]
+    pub vary_unless: BTreeMap<String, String>,
 }
 
 /// The page request a vector stands for: a `fetch()` from `origin`.

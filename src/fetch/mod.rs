@@ -218,7 +218,6 @@ pub(crate) const MAX_AGE_DEFAULT: u64 = 5;
 pub(crate) const MAX_AGE_CAP_CHROMIUM: u64 = 7200;
 
 /// Firefox's preflight-cache cap, in seconds (one day).
-#[cfg(feature = "browser")]
 pub(crate) const MAX_AGE_CAP_FIREFOX: u64 = 86400;
 
 /// WebKit's preflight-cache cap, in seconds (ten minutes).

@@ -167,15 +167,28 @@ fn run_engine(
                 let Some(case) = order.get(next.fetch_add(1, Ordering::SeqCst)) else {
                     return;
                 };
-                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    run::run_case(browser.as_ref(), case, rt)
-                }));
-                let r = r.unwrap_or_else(|_| run::CaseRun {
-                    case: case.id,
-                    steps: Vec::new(),
-                    problems: vec!["panicked".into()],
-                    took: Duration::ZERO,
-                });
+                let attempt = || {
+                    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        run::run_case(browser.as_ref(), case, rt)
+                    }));
+                    r.unwrap_or_else(|_| run::CaseRun {
+                        case: case.id,
+                        steps: Vec::new(),
+                        problems: vec!["panicked".into()],
+                        took: Duration::ZERO,
+                        retried: None,
+                    })
+                };
+                // A run the driver spoiled says nothing about the engine:
+                // it is run once more, and the report says why. A run that
+                // failed on what the engine did is never run again.
+                let mut r = attempt();
+                if let Some(why) = r.driver_failure() {
+                    r = run::CaseRun {
+                        retried: Some(why),
+                        ..attempt()
+                    };
+                }
                 runs.lock().unwrap_or_else(|p| p.into_inner()).push(r);
             });
         }

@@ -182,6 +182,13 @@ pub fn summary(suite: &Suite<'_>) -> String {
         }
         for run in &e.runs {
             let steps = run.steps.len();
+            if let Some(why) = &run.retried {
+                let _ = writeln!(
+                    out,
+                    "  again {}: its first run failed in the driver: {why}",
+                    run.case
+                );
+            }
             if run.passed() {
                 let _ = writeln!(
                     out,

@@ -73,12 +73,30 @@ pub struct CaseRun {
     /// Problems that are not about one step (the page did not open...).
     pub problems: Vec<String>,
     pub took: Duration,
+    /// Why the case was run a second time: its first run failed in the
+    /// driver (a page that did not open, a script or load that never
+    /// answered), not on what the browser did.
+    pub retried: Option<String>,
 }
 
 impl CaseRun {
     /// Whether every step passed.
     pub fn passed(&self) -> bool {
         self.problems.is_empty() && self.steps.iter().all(|s| s.problems.is_empty())
+    }
+
+    /// The driver's failure that spoiled this run, if one did: the page
+    /// did not open, or a step's page result is a driver error.
+    pub fn driver_failure(&self) -> Option<String> {
+        if self.passed() {
+            return None;
+        }
+        let steps = self.steps.iter().map(|s| s.page.to_string());
+        self.problems
+            .iter()
+            .cloned()
+            .chain(steps)
+            .find(|p| p.contains("driver: ") || p.starts_with("opening "))
     }
 }
 
@@ -224,6 +242,7 @@ pub fn run_case(browser: &dyn Browser, case: &Case, rt: &tokio::runtime::Handle)
         steps: Vec::new(),
         problems: Vec::new(),
         took: Duration::ZERO,
+        retried: None,
     };
     let tab = match browser.open(&case.page, 1000, OPEN) {
         Ok(t) => t,

@@ -220,8 +220,11 @@ impl Page<'_> {
                 Ok(()) => return Ok(()),
                 Err(e) => e,
             };
-            if left.is_zero() || error.contains("closed") {
+            if error.contains("closed") {
                 return Err(format!("loading {url}: {error}"));
+            }
+            if left.is_zero() {
+                return Err(format!("loading {url}: not loaded within {timeout:?}"));
             }
             if self.shows_loaded(url, Duration::from_secs(1)) {
                 return Ok(());

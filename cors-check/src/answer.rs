@@ -2,6 +2,7 @@
 //! them, the preflight a probe sends where the browser would send none,
 //! and what an answer's CORS headers say.
 
+use http::header::AsHeaderName;
 use http::header::{
     ACCEPT, ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_ORIGIN,
     ACCESS_CONTROL_REQUEST_METHOD, ORIGIN,
@@ -13,14 +14,20 @@ use tower_cors::browser::{CorsRequest, Engine};
 /// them the same verdict), and the default of `--engine`.
 pub const ENGINE: Engine = Engine::Chromium;
 
-/// `Access-Control-Allow-Origin`, lines joined with `, `.
-pub fn allow_origin(headers: &HeaderMap) -> Option<String> {
+/// The header `name`'s lines (any case of the name), each trimmed, joined
+/// with `, ` as a cache or a browser reads a list; `None` when absent.
+pub fn joined(headers: &HeaderMap, name: impl AsHeaderName) -> Option<String> {
     let lines: Vec<String> = headers
-        .get_all(ACCESS_CONTROL_ALLOW_ORIGIN)
+        .get_all(name)
         .iter()
         .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_owned())
         .collect();
     (!lines.is_empty()).then(|| lines.join(", "))
+}
+
+/// `Access-Control-Allow-Origin`, lines joined with `, `.
+pub fn allow_origin(headers: &HeaderMap) -> Option<String> {
+    joined(headers, ACCESS_CONTROL_ALLOW_ORIGIN)
 }
 
 /// Whether the headers say `Access-Control-Allow-Credentials: true`.

@@ -7,7 +7,8 @@ use http::header::VARY;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Request};
 
 use super::vector::{Expect, VectorRequest};
-use crate::transport::{Client, ResponseHead};
+use crate::answer::joined;
+use crate::transport::{Client, FailureKind, ResponseHead};
 
 /// Sends request number `n` (from 1) to the server at `base`
 /// (`http://127.0.0.1:PORT`) and checks its answer: `Err` says what
@@ -17,13 +18,15 @@ pub async fn check(client: &Client, base: &str, n: usize, r: &VectorRequest) -> 
     let request = build(base, r).map_err(|e| format!("{what}: {e}"))?;
     // A server may close a kept-alive connection after an answer without
     // saying so (`Connection: close`); like a browser, send once more on a
-    // new connection before calling it no answer.
+    // new connection before calling it no answer. A timeout or a name that
+    // does not resolve would only fail again.
     let head = match client.send(&request).await {
         Ok(head) => head,
-        Err(_) => client
+        Err(e) if matches!(e.kind, FailureKind::Http | FailureKind::Connect) => client
             .send(&request)
             .await
             .map_err(|e| format!("{what}: no answer: {e}"))?,
+        Err(e) => return Err(format!("{what}: no answer: {e}")),
     };
     let problems = judge(&r.expect, &head);
     if problems.is_empty() {
@@ -70,7 +73,7 @@ pub fn judge(expect: &Expect, head: &ResponseHead) -> Vec<String> {
         }
     }
     for name in &expect.present {
-        if !h.contains_key(name.to_ascii_lowercase().as_str()) {
+        if !h.contains_key(name) {
             problems.push(format!("{name} is missing"));
         }
     }
@@ -120,16 +123,6 @@ fn status_matches(pattern: &str, code: u16) -> bool {
     }
 }
 
-/// The header's lines joined by `, `, as a cache or a browser reads a list.
-fn joined(h: &HeaderMap, name: &str) -> Option<String> {
-    let lines: Vec<String> = h
-        .get_all(name.to_ascii_lowercase().as_str())
-        .iter()
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        .collect();
-    (!lines.is_empty()).then(|| lines.join(", "))
-}
-
 /// A header value as a message shows it: whole up to 120 bytes, else its
 /// start and its length (a hostile vector's 16 KiB echo stays readable).
 fn shown(value: &str) -> String {
@@ -144,67 +137,76 @@ fn shown(value: &str) -> String {
     format!("{}... ({} bytes)", &value[..end], value.len())
 }
 
-/// The header's list members, trimmed.
-fn members(h: &HeaderMap, name: &str) -> Vec<String> {
-    joined(h, name).map_or_else(Vec::new, |v| {
+/// How a list header is read: whether members compare case-sensitively,
+/// whether `*` holds every member, and what the message says it should do.
+struct ListRule {
+    exact: bool,
+    star_holds_all: bool,
+    verb: &'static str,
+}
+
+/// `wanted` members not in the comma-separated list `name` (shown in
+/// messages as `shown_as`), in words.
+fn missing_in_list(
+    h: &HeaderMap,
+    (name, shown_as): (&str, &str),
+    wanted: &[String],
+    rule: ListRule,
+) -> Option<String> {
+    let value = joined(h, name);
+    let got: Vec<&str> = value.as_deref().map_or_else(Vec::new, |v| {
         v.split(',')
-            .map(|m| m.trim().to_owned())
+            .map(str::trim)
             .filter(|m| !m.is_empty())
             .collect()
+    });
+    if rule.star_holds_all && got.contains(&"*") {
+        return None;
+    }
+    let holds = |w: &str| {
+        got.iter().any(|g| {
+            if rule.exact {
+                *g == w
+            } else {
+                g.eq_ignore_ascii_case(w)
+            }
+        })
+    };
+    let missing: Vec<&str> = wanted
+        .iter()
+        .map(String::as_str)
+        .filter(|w| !holds(w))
+        .collect();
+    (!missing.is_empty()).then(|| {
+        let missing = missing.join(", ");
+        match &value {
+            None => format!(
+                "{shown_as} is missing, expected it to {} {missing}",
+                rule.verb
+            ),
+            Some(v) => format!("{shown_as} is '{}', which lacks {missing}", shown(v)),
+        }
     })
 }
 
 /// `members` not in the list: methods compare case-sensitively (as
 /// browsers do), everything else (header names) case-insensitively.
 fn missing_members(h: &HeaderMap, name: &str, wanted: &[String]) -> Option<String> {
-    let got = members(h, name);
     let exact = name.eq_ignore_ascii_case("access-control-allow-methods");
-    let missing: Vec<&str> = wanted
-        .iter()
-        .filter(|w| {
-            !got.iter().any(|g| {
-                if exact {
-                    g == *w
-                } else {
-                    g.eq_ignore_ascii_case(w)
-                }
-            })
-        })
-        .map(String::as_str)
-        .collect();
-    (!missing.is_empty()).then(|| match joined(h, name) {
-        None => format!(
-            "{name} is missing, expected it to list {}",
-            missing.join(", ")
-        ),
-        Some(v) => format!(
-            "{name} is '{}', which lacks {}",
-            shown(&v),
-            missing.join(", ")
-        ),
-    })
+    let rule = ListRule {
+        exact,
+        star_holds_all: false,
+        verb: "list",
+    };
+    missing_in_list(h, (name, name), wanted, rule)
 }
 
 /// `Vary` members missing (`*` holds them all).
 fn missing_vary(h: &HeaderMap, wanted: &[String]) -> Option<String> {
-    let got = members(h, VARY.as_str());
-    if got.iter().any(|g| g == "*") {
-        return None;
-    }
-    let missing: Vec<&str> = wanted
-        .iter()
-        .filter(|w| !got.iter().any(|g| g.eq_ignore_ascii_case(w)))
-        .map(String::as_str)
-        .collect();
-    (!missing.is_empty()).then(|| match joined(h, VARY.as_str()) {
-        None => format!(
-            "Vary is missing, expected it to hold {}",
-            missing.join(", ")
-        ),
-        Some(v) => format!(
-            "Vary is '{}', which lacks {}",
-            shown(&v),
-            missing.join(", ")
-        ),
-    })
+    let rule = ListRule {
+        exact: false,
+        star_holds_all: true,
+        verb: "hold",
+    };
+    missing_in_list(h, (VARY.as_str(), "Vary"), wanted, rule)
 }

@@ -61,7 +61,7 @@ fn lines_are_joined_and_methods_compare_case_sensitively() {
     let e = expect(
         r#"{"equal": {"Access-Control-Allow-Origin": "https://a.example"},
             "contains": {"access-control-allow-methods": ["PATCH"], "access-control-allow-headers": ["x-api-key"]},
-            "present": ["access-control-max-age"], "absent": ["access-control-allow-methods"]}"#,
+            "present": ["access-control-max-age", "Access-Control-Allow-Headers"], "absent": ["access-control-allow-methods"]}"#,
     );
     assert_eq!(
         judge(&e, &h),

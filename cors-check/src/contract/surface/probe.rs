@@ -7,6 +7,8 @@
 use http::StatusCode;
 
 use super::{Probe, ProbeKind, ProbeRequest, REFUSED};
+use tower_cors::EXPLANATION_HEADER;
+
 use crate::contract::check::{Grade, Row};
 use crate::contract::judge::{Oracle, Server};
 use crate::transport::{Client, ResponseHead};
@@ -98,8 +100,8 @@ fn answer(probe: &Probe, head: &ResponseHead) -> String {
         url::path_and_query(&r.uri().to_string()),
         head.status.as_u16()
     );
-    if let Some(why) = head.headers.get("x-cors-refusal") {
-        text.push_str(": x-cors-refusal: ");
+    if let Some(why) = head.headers.get(&EXPLANATION_HEADER) {
+        text.push_str(&format!(": {EXPLANATION_HEADER}: "));
         text.push_str(&String::from_utf8_lossy(why.as_bytes()));
     }
     text

@@ -8,6 +8,7 @@ use http::header::ORIGIN;
 use http::{HeaderMap, Request};
 use tower_cors::browser::varies_on_origin;
 
+use crate::answer::joined;
 use crate::contract::check::{Grade, Row};
 use crate::contract::judge::{Oracle, Server};
 use crate::transport::ResponseHead;
@@ -16,12 +17,7 @@ static TIMING_ALLOW_ORIGIN: HeaderName = HeaderName::from_static("timing-allow-o
 
 /// `Timing-Allow-Origin`, lines joined with `, `.
 fn timing(headers: &HeaderMap) -> Option<String> {
-    let lines: Vec<String> = headers
-        .get_all(&TIMING_ALLOW_ORIGIN)
-        .iter()
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_owned())
-        .collect();
-    (!lines.is_empty()).then(|| lines.join(", "))
+    joined(headers, &TIMING_ALLOW_ORIGIN)
 }
 
 fn quoted(value: Option<&str>) -> String {

@@ -22,6 +22,30 @@ impl Engine {
     /// Every engine, in the order the report shows them.
     pub const ALL: [Engine; 3] = [Engine::Chromium, Engine::Firefox, Engine::WebKit];
 
+    /// The browser model's name for this engine.
+    pub fn model(self) -> tower_cors::browser::Engine {
+        match self {
+            Engine::Chromium => tower_cors::browser::Engine::Chromium,
+            Engine::Firefox => tower_cors::browser::Engine::Firefox,
+            Engine::WebKit => tower_cors::browser::Engine::WebKit,
+        }
+    }
+
+    /// The engine's reason among its reports, in the model's terms
+    /// (`Blocked::reason_in`): the first error; for Firefox the first that
+    /// is not the `CORSDidNotSucceed` it adds after each failure, its key
+    /// without the version digits.
+    pub fn first_reason(self, reports: &[Report]) -> Option<String> {
+        let mut errors = reports.iter().filter(|r| r.level == Level::Error);
+        match self {
+            Engine::Chromium | Engine::WebKit => errors.next().map(|r| r.code.clone()),
+            Engine::Firefox => errors
+                .map(|r| r.code.trim_end_matches(|c: char| c.is_ascii_digit()))
+                .find(|k| *k != "CORSDidNotSucceed")
+                .map(str::to_owned),
+        }
+    }
+
     /// Lower-case tag, used in URLs (`e=firefox`) and file names.
     pub fn tag(self) -> &'static str {
         match self {
@@ -151,4 +175,28 @@ pub trait Browser: Sync {
 
     /// The last lines of the engine's own log, for failure messages.
     fn log_tail(&self) -> String;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn firefox_reason_skips_did_not_succeed() {
+        let report = |code: &str| Report {
+            url: "http://localhost:1/cv/firefox/0/x".into(),
+            level: Level::Error,
+            code: code.into(),
+            detail: String::new(),
+        };
+        let reports = [
+            report("CORSDidNotSucceed2"),
+            report("CORSMissingAllowOrigin2"),
+        ];
+        assert_eq!(
+            Engine::Firefox.first_reason(&reports).as_deref(),
+            Some("CORSMissingAllowOrigin")
+        );
+        assert_eq!(Engine::WebKit.first_reason(&[]), None);
+    }
 }

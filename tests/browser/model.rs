@@ -27,15 +27,6 @@ use crate::run::{origin_of, Observed};
 use crate::servers::Received;
 use example_demo::api::{api_router, RequestLog};
 
-/// The model's name for `e`.
-fn model_engine(e: Engine) -> model::Engine {
-    match e {
-        Engine::Chromium => model::Engine::Chromium,
-        Engine::Firefox => model::Engine::Firefox,
-        Engine::WebKit => model::Engine::WebKit,
-    }
-}
-
 /// The model's browser for one case in one engine, and what it calls.
 pub struct CaseModel {
     engine: Engine,
@@ -70,7 +61,7 @@ impl CaseModel {
         let clock = model::ManualClock::new();
         Self {
             engine,
-            browser: model::Browser::new(model_engine(engine)).with_clock(clock.clone()),
+            browser: model::Browser::new(engine.model()).with_clock(clock.clone()),
             clock,
             services: Arc::new(services),
             rt,
@@ -118,7 +109,7 @@ impl CaseModel {
             }
         };
         let e = self.engine;
-        let m = model_engine(e);
+        let m = e.model();
         let mut problems = Vec::new();
         let mut differ = |what: &str, model: String, engine: String| {
             if model != engine {
@@ -143,7 +134,7 @@ impl CaseModel {
         differ(
             "reason",
             format!("{:?}", outcome.blocked().and_then(|b| b.reason_in(m))),
-            format!("{:?}", engine_reason(e, &seen.reports)),
+            format!("{:?}", e.first_reason(&seen.reports)),
         );
         let mut warnings: Vec<&str> = outcome
             .allowed()
@@ -259,20 +250,6 @@ pub fn reads(how: &How) -> Option<&'static str> {
 /// CORS: the page reads nothing of an opaque response either way).
 fn outside_model(r: &Report) -> bool {
     r.code.to_ascii_lowercase().contains("cookie") || r.code == "ResponseWasBlockedByORB"
-}
-
-/// The engine's reason in the model's terms: Chromium's code; Firefox's
-/// first key as its MDN name (without the version digit, and leaving out
-/// the `CORSDidNotSucceed` it adds after each failure); WebKit's sentence.
-fn engine_reason(e: Engine, reports: &[Report]) -> Option<String> {
-    let mut errors = reports.iter().filter(|r| r.level == Level::Error);
-    match e {
-        Engine::Chromium | Engine::WebKit => errors.next().map(|r| r.code.clone()),
-        Engine::Firefox => errors
-            .map(|r| r.code.trim_end_matches(|c: char| c.is_ascii_digit()))
-            .find(|k| *k != "CORSDidNotSucceed")
-            .map(str::to_owned),
-    }
 }
 
 /// A request in a line: method, and the headers the checks are about.

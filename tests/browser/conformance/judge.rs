@@ -15,14 +15,6 @@ use crate::engine::{Engine, Report};
 /// The reason of a page request the engine never sent.
 pub const NETWORK: &str = "network";
 
-fn model_engine(e: Engine) -> model::Engine {
-    match e {
-        Engine::Chromium => model::Engine::Chromium,
-        Engine::Firefox => model::Engine::Firefox,
-        Engine::WebKit => model::Engine::WebKit,
-    }
-}
-
 /// What the model of `engine` makes of `page` against `target`'s app, as
 /// the conformance runner judges it: readable, or blocked for the failed
 /// check that engine reports first (`Blocked::code_in`).
@@ -48,13 +40,13 @@ pub fn model_verdict(
         .credentials(credentials);
     let app = target.app.clone();
     let mut service = tower::service_fn(move |req: Request<Body>| app.clone().oneshot(req));
-    let mut browser = model::Browser::new(model_engine(engine));
+    let mut browser = model::Browser::new(engine.model());
     match rt.block_on(browser.fetch(&mut service, &request)) {
         Err(_) => Verdict::blocked(NETWORK),
         Ok(outcome) => match outcome.blocked() {
             None => Verdict::readable(),
             Some(b) => {
-                let code = b.code_in(model_engine(engine)).unwrap_or(b.code());
+                let code = b.code_in(engine.model()).unwrap_or(b.code());
                 Verdict::blocked(code.as_str())
             }
         },
@@ -78,7 +70,7 @@ pub fn engine_verdict(
     if hits.is_empty() {
         return Verdict::blocked(NETWORK);
     }
-    let Some(words) = reason::engine_words(engine, reports) else {
+    let Some(words) = engine.first_reason(reports) else {
         return Verdict::blocked("unreported");
     };
     let on_preflight = hits.last().is_some_and(|h| h.preflight);

@@ -1,8 +1,10 @@
 //! An engine's own words for a blocked request, named as the vectors name
 //! reasons: `tower_cors::browser::CorsError::as_str()`. Chromium's DevTools
-//! code is that name already; Firefox's console key and WebKit's console
-//! text are read back through the rows of the library's reason table
-//! (`src/browser/reasons.rs`), which gives each code's key and text.
+//! code is that name already; Firefox's console keys and WebKit's console
+//! texts are mapped back to codes by the tables below. They restate the
+//! library's reason table (`src/browser/reasons.rs`, which is not public)
+//! the other way round; a row that drifts from what an engine says fails
+//! the recorder, which compares every engine's words on every run.
 //!
 //! Where the engine's words fit several codes (Firefox's "does not match"
 //! for a mismatch, an invalid value and several values; WebKit's "not
@@ -11,7 +13,7 @@
 //! among them. Whether the failed check was the preflight's comes from the
 //! server: a preflight that no actual request followed.
 
-use crate::engine::{Engine, Level, Report};
+use crate::engine::Engine;
 
 /// The checks on `Access-Control-Allow-Origin`/`-Credentials`, which have
 /// a `Preflight…` twin.
@@ -113,21 +115,6 @@ const WEBKIT: [(&str, &[&str]); 9] = [
     ),
 ];
 
-/// The engine's reason among its reports: the first error (for Firefox,
-/// the first that is not the `CORSDidNotSucceed` it adds after a failed
-/// preflight), in the engine's words as the model gives them
-/// (`Blocked::reason_in`): Firefox's key without its version digits.
-pub fn engine_words(engine: Engine, reports: &[Report]) -> Option<String> {
-    let mut errors = reports.iter().filter(|r| r.level == Level::Error);
-    match engine {
-        Engine::Chromium | Engine::WebKit => errors.next().map(|r| r.code.clone()),
-        Engine::Firefox => errors
-            .map(|r| r.code.trim_end_matches(|c: char| c.is_ascii_digit()))
-            .find(|k| *k != "CORSDidNotSucceed")
-            .map(str::to_owned),
-    }
-}
-
 /// The code for `engine`'s `words`, `None` if no row gives them. The
 /// preflight's twin when `on_preflight`; among several codes, `model`'s
 /// if it is one of them, else the first.
@@ -210,24 +197,5 @@ mod tests {
             Some("HeaderDisallowedByPreflightResponse")
         );
         assert_eq!(c(Engine::Firefox, "CORSSomethingNew", false, None), None);
-    }
-
-    #[test]
-    fn firefox_reason_skips_did_not_succeed() {
-        let report = |code: &str| Report {
-            url: "http://localhost:1/cv/firefox/0/x".into(),
-            level: Level::Error,
-            code: code.into(),
-            detail: String::new(),
-        };
-        let reports = [
-            report("CORSDidNotSucceed2"),
-            report("CORSMissingAllowOrigin2"),
-        ];
-        assert_eq!(
-            engine_words(Engine::Firefox, &reports).as_deref(),
-            Some("CORSMissingAllowOrigin")
-        );
-        assert_eq!(engine_words(Engine::WebKit, &[]), None);
     }
 }

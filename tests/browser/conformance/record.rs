@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use super::judge::{engine_verdict, model_verdict};
-use super::reason;
 use super::server::{prefix, Hit, Served, Target};
 use super::vectors::{Page, Verdict};
 use crate::engine::{Browser, Engine, Report, Tab};
@@ -121,7 +120,7 @@ fn run_page(
     let enough = |r: &[Report]| {
         blocked
             .iter()
-            .all(|needle| reason::engine_words(engine, &about(r, needle)).is_some())
+            .all(|needle| engine.first_reason(&about(r, needle)).is_some())
     };
     let reports = match blocked.is_empty() {
         true => Vec::new(),

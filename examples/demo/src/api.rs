@@ -156,19 +156,21 @@ async fn transfer(entry: Option<Extension<Entry>>, body: Bytes) -> Json<serde_js
 /// `GET /api/login`: the user logs in to the API (a top-level visit), which
 /// sets the session cookie a browser then sends with forged requests.
 async fn login() -> Response {
-    let page = Html(
+    let page = Html(format!(
         "<!doctype html><title>logged in</title><p>You are logged in to the API: it set the \
-         cookie <code>demo_session</code>, which your browser now attaches to requests to the \
-         API, forged ones too.</p><p><a href=\"javascript:history.back()\">Back to the demo \
-         page</a></p>",
-    );
+         cookie <code>{SESSION_COOKIE}</code>, which your browser now attaches to requests to \
+         the API, forged ones too.</p><p><a href=\"javascript:history.back()\">Back to the \
+         demo page</a></p>",
+    ));
     let mut res = page.into_response();
     // No SameSite attribute: what many sessions still get, and what each
     // engine treats its own way.
-    res.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::from_static("demo_session=user-1; Path=/; HttpOnly"),
-    );
+    let cookie = format!("{SESSION_COOKIE}=user-1; Path=/; HttpOnly");
+    // A cookie name and value of ASCII letters, `-`, `=`, `;`, `/` and
+    // spaces: always a valid header value.
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().insert(header::SET_COOKIE, value);
+    }
     res
 }
 

@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use example_demo::api::socket::MAX_SOCKETS;
-use example_demo::api::{RequestLog, Seen, CLIP};
+use example_demo::api::{RequestLog, Seen, CLIP, SESSION_COOKIE};
 use example_demo::{start, Addrs, Running};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -77,7 +77,7 @@ fn form(api: SocketAddr, origin: &str, site: &str, run: &str) -> String {
     format!(
         "POST /api/transfer?row=forged-form&run={run} HTTP/1.1\r\nHost: {api}\r\nOrigin: {origin}\r\n\
          Sec-Fetch-Site: {site}\r\nSec-Fetch-Mode: navigate\r\nSec-Fetch-Dest: iframe\r\n\
-         Cookie: demo_session=user-1\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Cookie: {SESSION_COOKIE}=user-1\r\nContent-Type: application/x-www-form-urlencoded\r\n\
          Content-Length: 10\r\nConnection: close\r\n"
     )
 }
@@ -87,7 +87,7 @@ fn handshake(api: SocketAddr, origin: &str, site: &str, run: &str) -> String {
     format!(
         "GET /ws?row=forged-ws&run={run} HTTP/1.1\r\nHost: {api}\r\nOrigin: {origin}\r\n\
          Sec-Fetch-Site: {site}\r\nSec-Fetch-Mode: websocket\r\nSec-Fetch-Dest: empty\r\n\
-         Cookie: demo_session=user-1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Cookie: {SESSION_COOKIE}=user-1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
          Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
     )
 }
@@ -129,7 +129,7 @@ async fn forged_writes_from_another_site_never_reach_the_handler() {
     let seen = entry(&running, "forged-form", "w").await;
     assert!(!seen.handled, "{seen:?}");
     assert_eq!(seen.received, None);
-    assert_eq!(seen.cookies, ["demo_session"], "the cookie came with it");
+    assert_eq!(seen.cookies, [SESSION_COOKIE], "the cookie came with it");
     assert_eq!(seen.site.as_deref(), Some("cross-site"));
     let why = seen.why.unwrap_or_default();
     assert!(
@@ -310,7 +310,7 @@ async fn the_page_reads_back_what_the_handler_saw() {
     assert_eq!(refused["status"], 403);
     assert_eq!(refused["origin"], WRONG);
     assert_eq!(refused["path"], "/api/transfer");
-    assert_eq!(refused["cookies"], serde_json::json!(["demo_session"]));
+    assert_eq!(refused["cookies"], serde_json::json!([SESSION_COOKIE]));
     assert!(refused["why"]
         .as_str()
         .unwrap_or_default()

@@ -23,7 +23,7 @@ pub struct Seen {
     pub acrm: Option<String>,
     /// `Access-Control-Request-Headers`, if any.
     pub acrh: Option<String>,
-    /// `Sec-Fetch-Site`, `Sec-Fetch-Mode` and `Sec-Fetch-Dest`, if sent.
+    /// `Sec-Fetch-Site`, if sent.
     pub site: Option<String>,
     /// `Sec-Fetch-Mode`.
     pub mode: Option<String>,

@@ -117,11 +117,8 @@ fn check(v: &Vector) -> Result<(), String> {
         }
     }
     if let Some(b) = &v.browsers {
-        for (engine, verdict) in [
-            ("chromium", &b.chromium),
-            ("firefox", &b.firefox),
-            ("webkit", &b.webkit),
-        ] {
+        for (engine, verdict) in b.each() {
+            let engine = engine.name();
             match (verdict.verdict, &verdict.reason) {
                 (Readable::Readable, Some(_)) => {
                     return Err(format!("{engine}: a readable verdict has no reason"))

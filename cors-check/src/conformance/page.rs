@@ -32,11 +32,7 @@ pub async fn check(
     browsers: &Browsers,
     timeout: Duration,
 ) -> Result<(), String> {
-    let expected = [
-        (Engine::Chromium, &browsers.chromium),
-        (Engine::Firefox, &browsers.firefox),
-        (Engine::WebKit, &browsers.webkit),
-    ];
+    let expected = browsers.each();
     let verdicts = verdicts(client, base, page, timeout).await?;
     let problems: Vec<String> = expected
         .iter()

@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use tower_cors::browser::Engine;
 
 /// The schema version this runner reads.
 pub const SCHEMA: u64 = 1;
@@ -201,6 +202,17 @@ pub struct Browsers {
     pub firefox: EngineVerdict,
     /// WebKit's.
     pub webkit: EngineVerdict,
+}
+
+impl Browsers {
+    /// Each engine's verdict, in the order of `Engine::BROWSERS`.
+    pub fn each(&self) -> [(Engine, &EngineVerdict); 3] {
+        [
+            (Engine::Chromium, &self.chromium),
+            (Engine::Firefox, &self.firefox),
+            (Engine::WebKit, &self.webkit),
+        ]
+    }
 }
 
 /// One engine's verdict.

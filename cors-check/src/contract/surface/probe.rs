@@ -118,10 +118,12 @@ fn grade(
 ) {
     let refused = status.as_u16() == REFUSED;
     let socket = probe.kind == ProbeKind::WebSocket;
+    let no_socket =
+        !refused && socket && matches!(status, StatusCode::NOT_FOUND | StatusCode::BAD_REQUEST);
     row.got = match (refused, socket, status) {
+        _ if no_socket => "no WebSocket here",
         (true, ..) => "refused",
         (false, true, StatusCode::SWITCHING_PROTOCOLS) => "accepted",
-        (false, true, StatusCode::NOT_FOUND | StatusCode::BAD_REQUEST) => "no WebSocket here",
         (false, true, _) => "not refused",
         (false, false, _) => "reaches the app",
     }
@@ -130,7 +132,7 @@ fn grade(
         Ok(()) => "cors-check closed the socket at once".to_owned(),
         Err(e) => format!("cors-check dropped the connection at once ({e})"),
     });
-    if row.got == "no WebSocket here" {
+    if no_socket {
         row.grade = Grade::Skipped;
         row.message = Some(format!(
             "no WebSocket at {}: the server answered {}, so there is no socket to open there",

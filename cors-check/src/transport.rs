@@ -43,6 +43,23 @@ pub struct ResponseHead {
     pub remote: Option<SocketAddr>,
 }
 
+impl ResponseHead {
+    /// The head of a response taken apart (its remote address from the
+    /// connector's `HttpInfo`).
+    fn of(parts: http::response::Parts) -> Self {
+        let remote = parts
+            .extensions
+            .get::<HttpInfo>()
+            .map(HttpInfo::remote_addr);
+        ResponseHead {
+            status: parts.status,
+            headers: parts.headers,
+            version: parts.version,
+            remote,
+        }
+    }
+}
+
 /// Why a request could not be made: the test could not be run (exit 2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FailureKind {
@@ -254,37 +271,41 @@ impl Client {
     pub async fn send(&self, request: &Request<()>) -> Result<ResponseHead, TransportError> {
         let label = format!("{} {}", request.method(), request.uri());
         let started = tokio::time::Instant::now();
-        let timed = tokio::time::timeout(self.timeout, self.head(request));
-        let response = match self.progress.while_waiting(&label, timed).await {
-            Ok(response) => response?,
-            Err(_) => {
-                return Err(TransportError {
-                    kind: FailureKind::Timeout,
-                    detail: format!(
-                        "no complete answer to {label} within {:?} (--timeout)",
-                        self.timeout
-                    ),
-                })
-            }
-        };
+        let response = self
+            .head_within(request, &label, "no complete answer to")
+            .await?;
         let (parts, incoming) = response.into_parts();
-        let wait = body::DRAIN_TIME.min(self.timeout.saturating_sub(started.elapsed()));
-        body::drain(incoming, body::DRAIN_BYTES, wait)
+        body::drain(incoming, body::DRAIN_BYTES, self.drain_time(started))
             .await
             .map_err(|e| TransportError {
                 kind: FailureKind::Http,
                 detail: format!("reading the body: {}", innermost(&e)),
             })?;
-        let remote = parts
-            .extensions
-            .get::<HttpInfo>()
-            .map(HttpInfo::remote_addr);
-        Ok(ResponseHead {
-            status: parts.status,
-            headers: parts.headers,
-            version: parts.version,
-            remote,
-        })
+        Ok(ResponseHead::of(parts))
+    }
+
+    /// The response's head to `request` within `--timeout`, the wait shown
+    /// as `label`; a timeout's message begins with `missing` and the label.
+    async fn head_within(
+        &self,
+        request: &Request<()>,
+        label: &str,
+        missing: &str,
+    ) -> Result<Response<Incoming>, TransportError> {
+        let timed = tokio::time::timeout(self.timeout, self.head(request));
+        match self.progress.while_waiting(label, timed).await {
+            Ok(response) => response,
+            Err(_) => Err(TransportError {
+                kind: FailureKind::Timeout,
+                detail: format!("{missing} {label} within {:?} (--timeout)", self.timeout),
+            }),
+        }
+    }
+
+    /// How long a body may still be drained: [`body::DRAIN_TIME`], within
+    /// what is left of `--timeout` since `started`.
+    fn drain_time(&self, started: tokio::time::Instant) -> Duration {
+        body::DRAIN_TIME.min(self.timeout.saturating_sub(started.elapsed()))
     }
 
     /// Sends `request` with the client's `User-Agent` unless it has one,

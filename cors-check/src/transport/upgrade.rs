@@ -4,16 +4,14 @@
 //! (RFC 6455, [section 5.5.1](https://www.rfc-editor.org/rfc/rfc6455#section-5.5.1)).
 //! HTTP/1.1 only: send it with a [`Client::http1_only`].
 
-use std::future::poll_fn;
-use std::pin::Pin;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http::{Request, Response, StatusCode};
 use hyper::body::Incoming;
-use hyper::rt::Write;
-use hyper_util::client::legacy::connect::HttpInfo;
+use hyper_util::rt::TokioIo;
+use tokio::io::AsyncWriteExt;
 
-use super::{body, Client, FailureKind, ResponseHead, TransportError};
+use super::{body, Client, ResponseHead, TransportError};
 
 /// What a handshake got.
 #[derive(Debug, Clone)]
@@ -31,41 +29,23 @@ impl Client {
     /// sends a close frame and shuts the connection down at once.
     pub async fn handshake(&self, request: &Request<()>) -> Result<Handshake, TransportError> {
         let label = format!("WebSocket handshake {}", request.uri());
-        let timed = tokio::time::timeout(self.timeout, self.head(request));
-        let mut response = match self.progress.while_waiting(&label, timed).await {
-            Ok(response) => response?,
-            Err(_) => {
-                return Err(TransportError {
-                    kind: FailureKind::Timeout,
-                    detail: format!(
-                        "no answer to the {label} within {:?} (--timeout)",
-                        self.timeout
-                    ),
-                })
-            }
-        };
+        let started = tokio::time::Instant::now();
+        let mut response = self
+            .head_within(request, &label, "no answer to the")
+            .await?;
         let upgraded = response.status() == StatusCode::SWITCHING_PROTOCOLS;
         let closed = if upgraded {
             Some(close(&mut response, self.timeout).await)
         } else {
             None
         };
-        let remote = response
-            .extensions()
-            .get::<HttpInfo>()
-            .map(HttpInfo::remote_addr);
         let (parts, incoming) = response.into_parts();
         if !upgraded {
             // Errors in a refusal's body change nothing about the refusal.
-            let _ = body::drain(incoming, body::DRAIN_BYTES, body::DRAIN_TIME).await;
+            let _ = body::drain(incoming, body::DRAIN_BYTES, self.drain_time(started)).await;
         }
         Ok(Handshake {
-            head: ResponseHead {
-                status: parts.status,
-                headers: parts.headers,
-                version: parts.version,
-                remote,
-            },
+            head: ResponseHead::of(parts),
             closed,
         })
     }
@@ -75,24 +55,22 @@ impl Client {
 /// normal closure) and shuts it down, within `wait`.
 async fn close(response: &mut Response<Incoming>, wait: Duration) -> Result<(), String> {
     let closing = async {
-        let mut io = hyper::upgrade::on(response)
+        let upgraded = hyper::upgrade::on(response)
             .await
             .map_err(|e| format!("taking the upgraded connection: {e}"))?;
-        let frame = close_frame(mask_key());
-        let mut written = 0;
-        while written < frame.len() {
-            let n = poll_fn(|cx| Pin::new(&mut io).poll_write(cx, &frame[written..]))
-                .await
-                .map_err(|e| format!("writing the close frame: {e}"))?;
-            if n == 0 {
-                return Err("the server closed the connection first".to_owned());
-            }
-            written += n;
-        }
-        poll_fn(|cx| Pin::new(&mut io).poll_flush(cx))
+        let mut io = TokioIo::new(upgraded);
+        io.write_all(&close_frame(mask_key()))
+            .await
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::WriteZero => {
+                    "the server closed the connection first".to_owned()
+                }
+                _ => format!("writing the close frame: {e}"),
+            })?;
+        io.flush()
             .await
             .map_err(|e| format!("sending the close frame: {e}"))?;
-        poll_fn(|cx| Pin::new(&mut io).poll_shutdown(cx))
+        io.shutdown()
             .await
             .map_err(|e| format!("shutting the connection down: {e}"))
     };

@@ -24,6 +24,7 @@ use crate::cases::cors_check_json;
 use crate::chromium::fetch_js;
 use crate::engines::STEP;
 use crate::installed;
+use crate::once_more;
 use crate::servers::Servers;
 use tower_cors_test_drivers::{cdp, firefox, webkit};
 
@@ -276,17 +277,9 @@ fn compare(engine: &str, s: &Servers, open: &Open<'_>, log: impl Fn() -> String)
             for shape in SHAPES {
                 let c = CookieCase::new(s, (engine, login), (site, page), *shape);
                 let (sent, detail) = c.predicted(engine);
-                // A browser step that fails (a load or a script timing out
-                // on a busy machine, a web process lost) is tried once more
-                // in a fresh tab, and said; what the server received is
-                // never retried away.
-                let attempt = |tab: &dyn Tab| run(tab, &c).and_then(|()| c.received(s));
-                let theirs = attempt(&*tab).or_else(|e| {
-                    let _ = writeln!(std::io::stderr(), "{}: retried after: {e}", c.name);
-                    tab = open()?;
-                    attempt(&*tab)
-                });
-                let theirs = match theirs {
+                // What the server received is never retried away.
+                let attempt = |tab: &_| run(tab, &c).and_then(|()| c.received(s));
+                let theirs = match once_more(&c.name, &mut tab, open, |t| attempt(&**t)) {
                     Ok(theirs) => theirs,
                     Err(e) => {
                         failures.push(format!("{e}\n{}{}", log(), tab.log_tail()));

@@ -21,6 +21,7 @@ use serde_json::{json, Map, Value};
 use crate::cases::cors_check_json;
 use crate::chromium::fetch_js;
 use crate::installed;
+use crate::once_more;
 use crate::servers::Servers;
 use tower_cors_test_drivers::{cdp, firefox, webkit};
 
@@ -483,7 +484,7 @@ pub fn in_chromium(tab: &cdp::Tab<'_>, d: &Difference, s: &Servers) -> Result<Ou
 
 /// Runs every difference in one engine and compares it with `cors-check`'s
 /// verdict for that engine.
-fn compare(engine: &str, s: &Servers, run: impl Fn(&Difference) -> Result<Outcome, String>) {
+fn compare(engine: &str, s: &Servers, mut run: impl FnMut(&Difference) -> Result<Outcome, String>) {
     let started = Instant::now();
     let mut failures = Vec::new();
     for d in DIFFERENCES {
@@ -539,19 +540,12 @@ fn webkit_verdicts_reasons_and_messages_agree_with_minibrowser() {
     let wk = webkit::WebKit::launch(Duration::from_secs(30)).expect("Xvfb starts");
     let blank = format!("{}/blank", s.origin());
     let open = || wk.open_page(&blank, Duration::from_secs(30));
-    let page = std::cell::RefCell::new(open().expect("MiniBrowser starts"));
+    let mut page = open().expect("MiniBrowser starts");
     compare("WebKit", s, |d| {
-        let first = in_webkit(&page.borrow(), d, s);
-        // A case the driver could not finish (a load or a script that
-        // never answered) is run once more in a new MiniBrowser: its own
-        // session, so no preflight of the first try is cached. A verdict
-        // that disagrees is never retried.
-        let result = first.or_else(|e| {
-            let _ = writeln!(std::io::stderr(), "{}: retried after: {e}", d.name);
-            *page.borrow_mut() = open()?;
-            in_webkit(&page.borrow(), d, s)
-        });
-        result.map_err(|e| format!("{e}\n{}", page.borrow().log_tail()))
+        // A new MiniBrowser has its own session: no preflight of the first
+        // try is cached.
+        once_more(d.name, &mut page, open, |p| in_webkit(p, d, s))
+            .map_err(|e| format!("{e}\n{}", page.log_tail()))
     });
 }
 

@@ -36,6 +36,8 @@ mod chromium;
 mod installed;
 mod servers;
 
+use std::io::Write as _;
+
 use cases::{Case, CASES};
 use serde_json::Value;
 
@@ -69,6 +71,23 @@ fn per_engine(report: &Value, field: &str) -> Vec<(String, Value)> {
         .iter()
         .map(|e| (e["engine"].as_str().unwrap().to_owned(), e[field].clone()))
         .collect()
+}
+
+/// Runs `attempt` in `tab`; when the browser step fails (a load or a
+/// script that never answered, a web process lost), says so and runs it
+/// once more in a fresh tab from `open`. Only the driver's `Err` is tried
+/// again: a verdict that disagrees is the caller's to judge, never retried.
+fn once_more<P, T>(
+    name: &str,
+    tab: &mut P,
+    open: impl Fn() -> Result<P, String>,
+    attempt: impl Fn(&P) -> Result<T, String>,
+) -> Result<T, String> {
+    attempt(tab).or_else(|e| {
+        let _ = writeln!(std::io::stderr(), "{name}: retried after: {e}");
+        *tab = open()?;
+        attempt(tab)
+    })
 }
 
 /// Arguments as the owned strings `cors_check` takes.

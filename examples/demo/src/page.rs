@@ -8,6 +8,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::body::Bytes;
 use axum::extract::{Query, RawQuery, State};
 use axum::http::header::{self, HeaderValue};
 use axum::http::StatusCode;
@@ -22,7 +23,7 @@ use crate::matrix::MATRIX;
 use crate::policy::Policy;
 
 /// The page, with `__API_BASE__`, `__LOG_WINDOW__` and `__SOCKETS__` filled
-/// in when served.
+/// in once, when the router is built.
 const PAGE: &str = include_str!("index.html");
 
 /// What the front end needs to know.
@@ -46,12 +47,17 @@ struct RunQuery {
     run: String,
 }
 
-async fn page(State(site): State<Arc<Site>>) -> Response {
-    let api = serde_json::to_string(&site.api_base).unwrap_or_else(|_| "\"\"".into());
-    let page = PAGE
-        .replace("\"__API_BASE__\"", &api)
+/// The demo page for the API at `api_base`.
+fn demo_page(api_base: &str) -> String {
+    let api = serde_json::to_string(api_base).unwrap_or_else(|_| "\"\"".into());
+    PAGE.replace("\"__API_BASE__\"", &api)
         .replace("__LOG_WINDOW__", &LOG_WINDOW.to_string())
-        .replace("__SOCKETS__", &MAX_SOCKETS.to_string());
+        .replace("__SOCKETS__", &MAX_SOCKETS.to_string())
+}
+
+/// A page built once, served with `Cache-Control: no-store` (each load
+/// runs the page again).
+fn no_store(page: Bytes) -> Response {
     let mut res = Html(page).into_response();
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -123,10 +129,10 @@ async fn seen(State(site): State<Arc<Site>>, Query(q): Query<RunQuery>) -> Json<
 /// `window.socketDone`. The page finishes loading (its load event) only
 /// once the API has answered the handshake (an image from `/answered`), so
 /// whoever opened it and waits for the load knows the answer is in the log.
-async fn socket_page(State(site): State<Arc<Site>>) -> Response {
-    let ws = site.api_base.replacen("http", "ws", 1);
+fn socket_page(api_base: &str) -> String {
+    let ws = api_base.replacen("http", "ws", 1);
     let ws = serde_json::to_string(&format!("{ws}/ws")).unwrap_or_else(|_| "\"\"".into());
-    let page = format!(
+    format!(
         r#"<!doctype html><title>socket</title><p id="state">opening</p><script>
 window.socketDone = new Promise(done => {{
   const s = new WebSocket({ws} + location.search);
@@ -139,11 +145,7 @@ const wait = new Image();
 wait.src = "/answered" + location.search;
 document.body.append(wait);
 </script>"#
-    );
-    let mut res = Html(page).into_response();
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
+    )
 }
 
 /// How long `/answered` waits for the API's answer.
@@ -165,15 +167,17 @@ async fn answered(State(site): State<Arc<Site>>, RawQuery(query): RawQuery) -> S
 
 /// The front end: the demo page and its helpers.
 pub fn web_router(site: Site) -> Router {
+    let page = Bytes::from(demo_page(&site.api_base));
+    let socket = Bytes::from(socket_page(&site.api_base));
     Router::new()
-        .route("/", get(page))
+        .route("/", get(move || async move { no_store(page) }))
         .route("/matrix.json", get(matrix))
         .route("/seen", get(seen))
         .route(
             "/blank",
             get(|| async { Html("<!doctype html><title>blank</title><p>blank</p>") }),
         )
-        .route("/socket", get(socket_page))
+        .route("/socket", get(move || async move { no_store(socket) }))
         .route("/answered", get(answered))
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .with_state(Arc::new(site))

@@ -3,32 +3,22 @@
 // suite's neutral policy the way the `cors` README shows: one `app.use(cors(options))`
 // in front of every route.
 
-const fs = require('fs')
-
-const { Unsupported, corsOptions } = require('../node-common/cors-options.js')
+const { optionsOrExit, appStatus, main } = require('../node-common/adapter.js')
 
 function about () {
   const express = require('express/package.json').version
   const cors = require('cors/package.json').version
-  console.log(JSON.stringify({ name: 'express+cors', version: cors, language: 'JavaScript', framework: `express ${express}` }))
+  return { name: 'express+cors', version: cors, language: 'JavaScript', framework: `express ${express}` }
 }
 
 function serve (policyFile) {
   const express = require('express')
   const cors = require('cors')
-  const policy = JSON.parse(fs.readFileSync(policyFile, 'utf8'))
-  let options
-  try {
-    options = corsOptions(policy, 'cors')
-  } catch (e) {
-    if (!(e instanceof Unsupported)) throw e
-    console.log(`UNSUPPORTED ${e.message}`)
-    process.exit(3)
-  }
+  const options = optionsOrExit(policyFile, 'cors')
   const app = express()
   app.use(cors(options))
   app.use((req, res) => {
-    const status = { '/status/404': 404, '/status/500': 500 }[req.path] || 200
+    const status = appStatus(req.path)
     res.status(status).type('text/plain').send(status === 200 ? 'ok' : String(status))
   })
   const server = app.listen(0, '127.0.0.1', () => {
@@ -37,9 +27,4 @@ function serve (policyFile) {
   process.on('SIGTERM', () => process.exit(0))
 }
 
-if (process.argv[2] === '--about') about()
-else if (process.argv[2]) serve(process.argv[2])
-else {
-  console.error('usage: serve <policy.json> | serve --about')
-  process.exit(2)
-}
+main(about, serve)

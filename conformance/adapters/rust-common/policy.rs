@@ -2,8 +2,11 @@
 //! (`conformance/README.md` documents the shape), and the one rule the
 //! libraries leave to the user: how an origin pattern matches.
 //!
-//! Included by each Rust adapter with `#[path]`: the adapters are packages
-//! of their own, and this file is the one place the reading is written.
+//! Included with `#[path]` by the adapters of other Rust libraries
+//! (actix-cors, tower-http), which are packages of their own outside the
+//! workspace. tower-cors's adapter, a workspace package the browser suite
+//! also uses, reads the policy with serde instead
+//! (`conformance/adapters/tower-cors/src/lib.rs`, `Neutral`).
 
 use std::fmt;
 

@@ -237,7 +237,7 @@ pub async fn run(
                 message: Some(not_tried(why)),
                 ..vary_blank(url)
             },
-            None => vary_row(&clients.http, &intended.config, url, labelled(&answers)).await,
+            None => vary_row(&clients.http, &intended.config, url, &answers).await,
         });
         if intended.config.timing_allow_origin {
             url_rows.push(match &unreachable {
@@ -257,6 +257,16 @@ pub async fn run(
     }
 }
 
+/// An origin's own `GET` of a URL, as sent, and the deployment's answer.
+pub struct OriginGet {
+    /// The page's origin.
+    pub origin: String,
+    /// The request as sent.
+    pub request: Request<()>,
+    /// The deployment's answer.
+    pub head: ResponseHead,
+}
+
 /// The rows of `asks`, the `GET` each origin sent to `url` itself with its
 /// answer, and why `url` got no answer, if it did not.
 async fn ask_rows(
@@ -264,7 +274,7 @@ async fn ask_rows(
     oracle: &Oracle<'_>,
     url: &str,
     asks: Vec<Ask>,
-) -> (Vec<Row>, Vec<(Request<()>, ResponseHead)>, Option<String>) {
+) -> (Vec<Row>, Vec<OriginGet>, Option<String>) {
     let mut rows = Vec::new();
     let mut answers = Vec::new();
     // After a request got no answer, the rest of this URL's are not
@@ -284,29 +294,19 @@ async fn ask_rows(
         {
             unreachable = row.message.clone();
         }
-        if let (Some(ask), Some(last)) = (&row.ask, judged.and_then(|j| j.last)) {
+        if let (Some(ask), Some((request, head))) = (&row.ask, judged.and_then(|j| j.last)) {
             if ask.kind == Kind::Origin && ask.how == How::Sent && ask.url == url {
-                answers.push(last);
+                let origin = ask.origin.clone();
+                answers.push(OriginGet {
+                    origin,
+                    request,
+                    head,
+                });
             }
         }
         rows.push(row);
     }
     (rows, answers, unreachable)
-}
-
-/// The answers of each origin's `GET`, named by their `Origin`.
-fn labelled(answers: &[(Request<()>, ResponseHead)]) -> Vec<(String, ResponseHead)> {
-    answers
-        .iter()
-        .map(|(request, head)| {
-            let origin = request
-                .headers()
-                .get(ORIGIN)
-                .map(|o| String::from_utf8_lossy(o.as_bytes()).into_owned())
-                .unwrap_or_default();
-            (format!("Origin: {origin}"), head.clone())
-        })
-        .collect()
 }
 
 fn not_tried(why: &str) -> String {
@@ -392,35 +392,32 @@ async fn try_ask(
 /// `Vary: Origin` on every answer to a plain GET of `url`, once they show
 /// that `Access-Control-Allow-Origin` depends on `Origin`: the answers
 /// already got for each origin, and one more without `Origin`.
-async fn vary_row(
-    client: &Client,
-    config: &CorsConfig,
-    url: &str,
-    mut answers: Vec<(String, ResponseHead)>,
-) -> Row {
+async fn vary_row(client: &Client, config: &CorsConfig, url: &str, answers: &[OriginGet]) -> Row {
     let mut row = vary_blank(url);
+    let mut without_origin = None;
     // The same GET from a made-up origin, without its Origin header.
     let page = PageRequest::new(expect::unlisted(config), "GET", url);
     if let Ok(request) = page.prepare() {
         let mut plain = request.actual::<()>();
         plain.headers_mut().remove(ORIGIN);
         match client.send(&plain).await {
-            Ok(head) => answers.push(("no Origin".into(), head)),
+            Ok(head) => without_origin = Some(head),
             Err(e) => {
                 row.message = Some(e.to_string());
                 return row;
             }
         }
     }
-    let seen: Vec<(&str, Option<String>, bool)> = answers
+    let labels: Vec<String> = answers
         .iter()
-        .map(|(who, h)| {
-            (
-                who.as_str(),
-                allow_origin(&h.headers),
-                varies_on_origin(&h.headers),
-            )
-        })
+        .map(|a| format!("Origin: {}", a.origin))
+        .collect();
+    let seen: Vec<(&str, Option<String>, bool)> = labels
+        .iter()
+        .map(String::as_str)
+        .zip(answers.iter().map(|a| &a.head))
+        .chain(without_origin.iter().map(|h| ("no Origin", h)))
+        .map(|(who, h)| (who, allow_origin(&h.headers), varies_on_origin(&h.headers)))
         .collect();
     let depends = seen.windows(2).any(|w| w[0].1 != w[1].1);
     let missing: Vec<&str> = seen.iter().filter(|s| !s.2).map(|s| s.0).collect();

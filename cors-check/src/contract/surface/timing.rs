@@ -4,14 +4,12 @@
 //! already got: no request of its own.
 
 use http::header::HeaderName;
-use http::header::ORIGIN;
-use http::{HeaderMap, Request};
+use http::HeaderMap;
 use tower_cors::browser::varies_on_origin;
 
 use crate::answer::joined;
-use crate::contract::check::{Grade, Row};
+use crate::contract::check::{Grade, OriginGet, Row};
 use crate::contract::judge::{Oracle, Server};
-use crate::transport::ResponseHead;
 
 static TIMING_ALLOW_ORIGIN: HeaderName = HeaderName::from_static("timing-allow-origin");
 
@@ -26,21 +24,16 @@ fn quoted(value: Option<&str>) -> String {
 
 /// The `timing` row of `url`, from the `GET` each origin sent and what the
 /// deployment answered it.
-pub async fn timing_row(
-    oracle: &Oracle<'_>,
-    url: &str,
-    answers: &[(Request<()>, ResponseHead)],
-) -> Row {
+pub async fn timing_row(oracle: &Oracle<'_>, url: &str, answers: &[OriginGet]) -> Row {
     let mut row = blank(url);
     let mut wrong = Vec::new();
     let mut seen = Vec::new();
-    for (request, head) in answers {
-        let origin = request
-            .headers()
-            .get(ORIGIN)
-            .map_or("no Origin".into(), |o| {
-                String::from_utf8_lossy(o.as_bytes()).into_owned()
-            });
+    for OriginGet {
+        origin,
+        request,
+        head,
+    } in answers
+    {
         let want = match oracle.answer(request).await {
             Ok(h) => timing(&h.headers),
             Err(_) => continue,

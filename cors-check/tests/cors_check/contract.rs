@@ -72,6 +72,43 @@ fn web_policy(s: &Servers) -> String {
     )
 }
 
+/// The policy of a `[cors]` table, read as `--policy` reads it.
+fn policy_of(table: &str) -> tower_cors::CorsPolicy {
+    let config: tower_cors::CorsConfig = toml::from_str::<toml::Table>(table)
+        .expect("TOML")
+        .remove("cors")
+        .expect("a [cors] table")
+        .try_into()
+        .expect("a CorsConfig");
+    tower_cors::CorsPolicy::try_from(config).expect("a valid policy")
+}
+
+/// A runtime of one worker for a test's servers.
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("a runtime")
+}
+
+/// `router` served on a free port of 127.0.0.1 by `runtime`, until the
+/// runtime is dropped; its address.
+fn serve_on(runtime: &tokio::runtime::Runtime, router: Router) -> SocketAddr {
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a port");
+        let addr = listener.local_addr().expect("an address");
+        tokio::spawn(example_demo::serve(
+            listener,
+            router,
+            std::future::pending(),
+        ));
+        addr
+    })
+}
+
 /// tower-cors servers built from a `[cors]` table: the policy's own and
 /// one that lets in an origin nobody lists and drops PUT.
 struct TowerCors {
@@ -84,30 +121,12 @@ fn tower_cors_servers() -> &'static TowerCors {
     static SERVERS: OnceLock<TowerCors> = OnceLock::new();
     SERVERS.get_or_init(|| {
         let s = Servers::get();
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("a runtime");
+        let runtime = runtime();
         let serve = |table: &str| {
-            let config: tower_cors::CorsConfig = toml::from_str::<toml::Table>(table)
-                .expect("TOML")
-                .remove("cors")
-                .expect("a [cors] table")
-                .try_into()
-                .expect("a CorsConfig");
-            let policy = tower_cors::CorsPolicy::try_from(config).expect("a valid policy");
             let router = Router::new()
                 .route("/api/data", any(|| async { "{\"ok\":true}" }))
-                .layer(tower_cors::CorsLayer::new(policy));
-            runtime.block_on(async {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("a port");
-                let addr = listener.local_addr().expect("an address");
-                tokio::spawn(example_demo::serve(listener, router, std::future::pending()));
-                addr
-            })
+                .layer(tower_cors::CorsLayer::new(policy_of(table)));
+            serve_on(&runtime, router)
         };
         let meets = serve(&web_policy(s));
         let breaks = serve(&format!(
@@ -366,11 +385,6 @@ type Log = Arc<Mutex<Vec<(String, String, Vec<String>)>>>;
 /// tower-cors allowing `web` and PUT, with every request it gets logged
 /// before the CORS layer sees it.
 fn logged_server(s: &Servers, log: Log) -> (SocketAddr, tokio::runtime::Runtime) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .expect("a runtime");
     let policy = tower_cors::CorsPolicy::builder()
         .allow_origins([s.origin()])
         .allow_methods(["PUT"])
@@ -393,19 +407,8 @@ fn logged_server(s: &Servers, log: Log) -> (SocketAddr, tokio::runtime::Runtime)
                 }
             },
         ));
-    let addr = runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("a port");
-        let addr = listener.local_addr().expect("an address");
-        tokio::spawn(example_demo::serve(
-            listener,
-            router,
-            std::future::pending(),
-        ));
-        addr
-    });
-    (addr, runtime)
+    let runtime = runtime();
+    (serve_on(&runtime, router), runtime)
 }
 
 #[test]

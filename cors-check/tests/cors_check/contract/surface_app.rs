@@ -16,6 +16,8 @@ use axum::response::Response;
 use axum::routing::{any, get, post};
 use axum::Router;
 
+use super::{policy_of, runtime, serve_on};
+
 /// What reached the app.
 #[derive(Default)]
 pub struct Seen {
@@ -38,13 +40,6 @@ pub struct App {
 impl App {
     /// tower-cors with the policy of `table` (a `[cors]` table).
     pub fn start(table: &str) -> App {
-        let config: tower_cors::CorsConfig = toml::from_str::<toml::Table>(table)
-            .expect("TOML")
-            .remove("cors")
-            .expect("a [cors] table")
-            .try_into()
-            .expect("a CorsConfig");
-        let policy = tower_cors::CorsPolicy::try_from(config).expect("a valid policy");
         let seen = Arc::new(Seen::default());
         let (posts, sockets) = (seen.clone(), seen.clone());
         let router = Router::new()
@@ -60,20 +55,9 @@ impl App {
                 "/ws",
                 get(move |req: Request| upgrade(sockets.clone(), req)),
             )
-            .layer(tower_cors::CorsLayer::new(policy));
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("a runtime");
-        let addr = runtime.block_on(async {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("a port");
-            let addr = listener.local_addr().expect("an address");
-            tokio::spawn(async move { axum::serve(listener, router).await });
-            addr
-        });
+            .layer(tower_cors::CorsLayer::new(policy_of(table)));
+        let runtime = runtime();
+        let addr = serve_on(&runtime, router);
         App {
             addr,
             seen,

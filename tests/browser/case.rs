@@ -11,7 +11,7 @@ use crate::engine::Engine;
 use crate::servers::Server;
 
 /// One value per engine.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
 pub struct ByEngine<T> {
     pub chromium: T,
     pub firefox: T,
@@ -39,13 +39,18 @@ impl<T> ByEngine<T> {
         }
     }
 
-    /// The same with `e`'s value replaced.
-    pub fn but(mut self, e: Engine, t: T) -> Self {
+    /// Replaces `e`'s value.
+    pub fn set(&mut self, e: Engine, t: T) {
         match e {
             Engine::Chromium => self.chromium = t,
             Engine::Firefox => self.firefox = t,
             Engine::WebKit => self.webkit = t,
         }
+    }
+
+    /// The same with `e`'s value replaced.
+    pub fn but(mut self, e: Engine, t: T) -> Self {
+        self.set(e, t);
         self
     }
 }
@@ -344,6 +349,21 @@ pub struct Step {
     /// keyed by URL); by default every step has its own.
     pub same_url_as: Option<&'static str>,
     pub expect: Expect,
+}
+
+impl Step {
+    /// A step with no pause, its own URL, and no cookie of its own.
+    pub fn new(id: &'static str, what: String, how: How, expect: Expect) -> Step {
+        Step {
+            id,
+            what,
+            how,
+            pause: None,
+            same_url_as: None,
+            sets_cookie: None,
+            expect,
+        }
+    }
 }
 
 /// The servers of a case: the API (its log), and a second server (a

@@ -81,14 +81,13 @@ fn matrix_case(
 ) -> Case {
     let steps = MATRIX
         .iter()
-        .map(|row| Step {
-            id: row.id,
-            what: row.as_js(),
-            how: How::DemoRow(row),
-            pause: None,
-            same_url_as: None,
-            sets_cookie: None,
-            expect: expect(row, &page, api, verdict(row)),
+        .map(|row| {
+            Step::new(
+                row.id,
+                row.as_js(),
+                How::DemoRow(row),
+                expect(row, &page, api, verdict(row)),
+            )
         })
         .collect();
     Case {
@@ -125,19 +124,6 @@ fn sample(row: &Row) -> Verdict {
 /// issue says so (the guard's empty 403 raises none).
 const ORB: &str = "ResponseWasBlockedByORB";
 
-/// A step of a forged-requests case.
-fn forged_step(id: &'static str, what: String, how: How, expect: Expect) -> Step {
-    Step {
-        id,
-        what,
-        how,
-        pause: None,
-        same_url_as: None,
-        sets_cookie: None,
-        expect,
-    }
-}
-
 /// The forged requests from `page` to the demo's API: refused before the
 /// handler (`refused`), or reaching it.
 fn forged_steps(env: &Env, page: &str, refused: bool) -> Vec<Step> {
@@ -153,7 +139,7 @@ fn forged_steps(env: &Env, page: &str, refused: bool) -> Vec<Step> {
     vec![
         // The /socket page opens the socket while it loads and finishes
         // loading once the API has answered the handshake.
-        forged_step(
+        Step::new(
             "ws",
             "new WebSocket(\"ws://API/ws\") from a page of this origin (/socket)".into(),
             How::Visit {
@@ -164,7 +150,7 @@ fn forged_steps(env: &Env, page: &str, refused: bool) -> Vec<Step> {
                 vec![actual("GET", socket_status).handled(ran)],
             ),
         ),
-        forged_step(
+        Step::new(
             "form",
             "<form method=post action=\"/api/transfer\">, submitted by script".into(),
             How::Form {
@@ -173,7 +159,7 @@ fn forged_steps(env: &Env, page: &str, refused: bool) -> Vec<Step> {
             },
             Expect::sees(Sees::Navigated, write(status)),
         ),
-        forged_step(
+        Step::new(
             "no-cors",
             "fetch(\"/api/transfer\", {method: \"POST\", mode: \"no-cors\", credentials: \"include\", body})"
                 .into(),

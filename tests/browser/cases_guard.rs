@@ -163,37 +163,31 @@ fn login(api: &Server, from: &'static str) -> Step {
     };
     let mut expect = Expect::sees(Sees::Navigated, sent("none"));
     expect = expect.sent_by(Engine::WebKit, sent(from));
-    Step {
-        id: "login",
-        what: "the user opens /api/login in the tab (sets the cookie)".into(),
-        how: How::Visit {
+    Step::new(
+        "login",
+        "the user opens /api/login in the tab (sets the cookie)".into(),
+        How::Visit {
             url: api.url(H, "/api/login"),
         },
-        pause: None,
-        same_url_as: None,
-        sets_cookie: None,
         expect,
-    }
+    )
 }
 
 /// (a) An auto-submitted `<form method=post action=path>`.
 fn form(api: &Server, path: &str, arrives: &Arrives, (status, ran): (u16, bool)) -> Step {
-    Step {
-        id: "form",
-        what: format!("<form method=post action=\"{path}\">, submitted by script"),
-        how: How::Form {
+    Step::new(
+        "form",
+        format!("<form method=post action=\"{path}\">, submitted by script"),
+        How::Form {
             url: api.url(H, path),
             fields: vec![("amount", "100")],
         },
-        pause: None,
-        same_url_as: None,
-        sets_cookie: None,
-        expect: expect(
+        expect(
             (Sees::Navigated, none(), arrives.form_warnings()),
             arrives,
             ("POST", status, ran),
         ),
-    }
+    )
 }
 
 /// (b) `fetch(path, {method: "POST", mode: "no-cors", credentials: "include", body})`:

@@ -58,32 +58,26 @@ fn login(url: String, site: ByEngine<Option<&'static str>>, target: bool) -> Ste
         },
         ..Expect::sees(Sees::Navigated, Vec::new())
     };
-    Step {
-        id: "login",
-        what: "the user opens /api/login in the tab (sets the cookie)".into(),
-        how: How::Visit { url },
-        pause: None,
-        same_url_as: None,
-        sets_cookie: None,
+    Step::new(
+        "login",
+        "the user opens /api/login in the tab (sets the cookie)".into(),
+        How::Visit { url },
         expect,
-    }
+    )
 }
 
 /// An auto-submitted `<form method=post action=url>`; the servers receive
 /// `sent` in every engine.
 fn form(url: String, sent: Vec<Sent>, warns: crate::case::Reason) -> Step {
-    Step {
-        id: "form",
-        what: format!("<form method=post action=\"{url}\">, submitted by script"),
-        how: How::Form {
+    Step::new(
+        "form",
+        format!("<form method=post action=\"{url}\">, submitted by script"),
+        How::Form {
             url,
             fields: vec![("amount", "100")],
         },
-        pause: None,
-        same_url_as: None,
-        sets_cookie: None,
-        expect: Expect::sees(Sees::Navigated, sent).warns(warns),
-    }
+        Expect::sees(Sees::Navigated, sent).warns(warns),
+    )
 }
 
 fn case(
@@ -182,21 +176,40 @@ pub fn cases(env: &Env) -> Result<Vec<Case>, String> {
 /// API's address (nginx's default): the page and the form are on
 /// `http://app.test:FRONT`, the API sees `Host: 127.0.0.1:API`.
 fn fronted(api: &Server) -> Result<Case, String> {
-    let front = forward::bind()?.front(api)?;
-    let at = |path: &str| front.url(APP, path);
     let refused = actual("POST", 403).site(None).cookie(COOKIE).handled(false);
+    let title =
+        "guard on, plain http: the API's own page and form behind a front that rewrites Host";
+    front_case(
+        ("plain-front", title),
+        forward::bind()?,
+        api.clone(),
+        refused,
+    )
+}
+
+/// The API's own page, its login and its form post to `api`, all through
+/// a front bound at `bound` that rewrites `Host`; the post arrives as
+/// `post`.
+fn front_case(
+    (id, title): (&'static str, &'static str),
+    bound: forward::Bound,
+    api: Server,
+    post: Sent,
+) -> Result<Case, String> {
+    let front = bound.front(&api)?;
+    let at = |path: &str| front.url(APP, path);
     let (page, login_url, action) = (at("/page"), at("/api/login"), at(DATA));
     Ok(case(
-        "plain-front",
-        "guard on, plain http: the API's own page and form behind a front that rewrites Host",
+        id,
+        title,
         page,
         Logs::Suite {
-            api: api.clone(),
+            api,
             target: Some(front),
         },
         vec![
             login(login_url, ByEngine::all(None), false),
-            form(action, vec![refused], none()),
+            form(action, vec![post], none()),
         ],
         None,
     ))
@@ -253,22 +266,7 @@ fn declared_front(env: &Env) -> Result<Case, String> {
     let api = env
         .servers
         .guard_api(policy, &format!("{COOKIE}; Path=/"))?;
-    let front = bound.front(&api)?;
-    let at = |path: &str| front.url(APP, path);
     let ran = actual("POST", 200).site(None).cookie(COOKIE).handled(true);
-    let (page, login_url, action) = (at("/page"), at("/api/login"), at(DATA));
-    Ok(case(
-        "plain-front-declared",
-        "guard on, plain http, behind a front that rewrites Host, the policy declaring the public origin (server_origins)",
-        page,
-        Logs::Suite {
-            api,
-            target: Some(front),
-        },
-        vec![
-            login(login_url, ByEngine::all(None), false),
-            form(action, vec![ran], none()),
-        ],
-        None,
-    ))
+    let title = "guard on, plain http, behind a front that rewrites Host, the policy declaring the public origin (server_origins)";
+    front_case(("plain-front-declared", title), bound, api, ran)
 }

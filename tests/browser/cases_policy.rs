@@ -26,19 +26,16 @@ pub fn fetch(
     if let Some(h) = read {
         what.push_str(&format!(", then headers.get(\"{h}\")"));
     }
-    Step {
+    Step::new(
         id,
         what,
-        how: How::Fetch {
+        How::Fetch {
             url: api.url(host, path),
             init,
             read,
         },
-        pause: None,
-        same_url_as: None,
-        sets_cookie: None,
         expect,
-    }
+    )
 }
 
 /// A case on one tower-cors API.

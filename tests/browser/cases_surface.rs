@@ -92,19 +92,16 @@ fn load(
     sent: ByEngine<Vec<Sent>>,
     blocked: Reason,
 ) -> Step {
-    Step {
+    Step::new(
         id,
         what,
-        how: How::Load { url, load },
-        pause: None,
-        same_url_as: None,
-        sets_cookie: None,
-        expect: Expect {
+        How::Load { url, load },
+        Expect {
             sent,
             blocked,
             ..Expect::sees(Sees::Shows(shows), Vec::new())
         },
-    }
+    )
 }
 
 /// One GET the API receives, answered `status`, with `Sec-Fetch-Site:
@@ -223,18 +220,15 @@ fn isolation(env: &Env) -> Result<Vec<Case>, String> {
         step.what = format!("fetch(\"{url}\", {{mode: \"no-cors\"}})");
         step
     };
-    let link = Step {
-        id: "link",
-        what: format!("<a href=\"{url}\">, clicked by script"),
-        how: How::Link { url: url.clone() },
-        pause: None,
-        same_url_as: None,
-        sets_cookie: None,
-        expect: Expect::sees(
+    let link = Step::new(
+        "link",
+        format!("<a href=\"{url}\">, clicked by script"),
+        How::Link { url: url.clone() },
+        Expect::sees(
             Sees::Navigated,
             vec![get(200, "cross-site", true).no_origin()],
         ),
-    };
+    );
     Ok(vec![
         case(
             "isolate-disallowed",

@@ -218,7 +218,7 @@ impl Outcome {
         for p in passes {
             for seen in p.result.iter().flatten() {
                 let v = all[seen.n];
-                let recorded = v.browsers.as_ref().and_then(|b| b.get(p.engine));
+                let recorded = v.browsers.as_ref().and_then(|b| b.get(p.engine).as_ref());
                 if recorded != Some(&seen.engine) {
                     let was = recorded.map_or("nothing".to_owned(), ToString::to_string);
                     out.drifts.push(format!(
@@ -236,7 +236,7 @@ impl Outcome {
                     .browsers
                     .entry(seen.n)
                     .or_insert_with(|| v.browsers.clone().unwrap_or_default());
-                entry.set(p.engine, seen.engine.clone());
+                entry.set(p.engine, Some(seen.engine.clone()));
             }
         }
         out.drifts.sort();

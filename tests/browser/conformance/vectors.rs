@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::case::ByEngine;
 use crate::engine::Engine;
 use tower_cors_conformance_adapter::Neutral;
 
@@ -94,39 +95,16 @@ impl std::fmt::Display for Verdict {
 }
 
 /// Each engine's verdict (an engine not recorded yet is absent).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct Browsers {
-    pub chromium: Option<Verdict>,
-    pub firefox: Option<Verdict>,
-    pub webkit: Option<Verdict>,
-}
+pub type Browsers = ByEngine<Option<Verdict>>;
 
 impl Browsers {
-    /// `engine`'s verdict.
-    pub fn get(&self, engine: Engine) -> Option<&Verdict> {
-        match engine {
-            Engine::Chromium => self.chromium.as_ref(),
-            Engine::Firefox => self.firefox.as_ref(),
-            Engine::WebKit => self.webkit.as_ref(),
-        }
-    }
-
-    /// Sets `engine`'s verdict.
-    pub fn set(&mut self, engine: Engine, verdict: Verdict) {
-        match engine {
-            Engine::Chromium => self.chromium = Some(verdict),
-            Engine::Firefox => self.firefox = Some(verdict),
-            Engine::WebKit => self.webkit = Some(verdict),
-        }
-    }
-
     /// The JSON text of the `browsers` field, one engine a line, its
     /// lines after the first indented by `indent` (the key's own).
     pub fn to_json(&self, indent: &str) -> String {
         let lines: Vec<String> = Engine::ALL
             .iter()
             .filter_map(|&e| {
-                let v = self.get(e)?;
+                let v = self.get(e).as_ref()?;
                 let reason = v
                     .reason
                     .as_deref()
@@ -280,11 +258,11 @@ mod tests {
             for e in Engine::ALL {
                 b.set(
                     e,
-                    if i == 0 {
+                    Some(if i == 0 {
                         blocked.clone()
                     } else {
                         Verdict::readable()
-                    },
+                    }),
                 );
             }
             Some(b)
@@ -311,7 +289,7 @@ mod tests {
         let got = read.vectors[0]
             .browsers
             .as_ref()
-            .and_then(|b| b.get(Engine::WebKit));
+            .and_then(|b| b.get(Engine::WebKit).as_ref());
         assert_eq!(got, Some(&blocked));
         assert!(read.vectors[2].browsers.is_none(), "no page, no verdicts");
         assert_eq!(rewrite(&out, |_| None).expect("JSON"), out);

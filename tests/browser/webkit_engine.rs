@@ -53,7 +53,8 @@ impl Browser for WebKitBrowser {
     /// Each page is a MiniBrowser of its own. One that dies while starting
     /// (its inspector's connection reset before the page opened, seen on a
     /// loaded machine) is replaced once: no request of the case was made
-    /// yet.
+    /// yet. The case runner may then run a whole case once more when a
+    /// page still fails to open; the conformance recorder has only this.
     fn open(&self, url: &str, _width: u32, timeout: Duration) -> Result<Box<dyn Tab + '_>, String> {
         let options: Vec<&str> = self.options.iter().map(String::as_str).collect();
         let page = match self.webkit.open_page_with(url, &options, timeout) {

@@ -125,6 +125,16 @@ fn cors_check(args: &[&str]) -> Output {
         .expect("cors-check runs")
 }
 
+/// `cors-check conformance` on the vectors in `vectors`, with this binary
+/// serving as the adapter in `mode`, and `more` options.
+fn run_adapter(mode: &str, vectors: &Path, more: &[&str]) -> Output {
+    let adapter = adapter(mode);
+    let vectors = vectors.to_str().expect("a UTF-8 path");
+    let mut args = vec!["conformance", "--adapter", &adapter, "--vectors", vectors];
+    args.extend_from_slice(more);
+    cors_check(&args)
+}
+
 fn text(o: &Output) -> String {
     format!(
         "exit {:?}\n--- stdout\n{}--- stderr\n{}",
@@ -194,13 +204,7 @@ fn json_schema_agrees() {
     let dir = scratch("schema");
     let file = dir.join("v.json");
     std::fs::write(&file, every_field().to_string()).unwrap();
-    let o = cors_check(&[
-        "conformance",
-        "--adapter",
-        &adapter("unsupported"),
-        "--vectors",
-        dir.to_str().unwrap(),
-    ]);
+    let o = run_adapter("unsupported", &dir, &[]);
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -263,17 +267,16 @@ fn tower_cors_passes() {
     let (results, junit) = (out.join("results.json"), out.join("junit.xml"));
     let vectors = repo().join("conformance/vectors");
     let started = Instant::now();
-    let o = cors_check(&[
-        "conformance",
-        "--adapter",
-        &adapter("tower-cors"),
-        "--vectors",
-        vectors.to_str().unwrap(),
-        "--results",
-        results.to_str().unwrap(),
-        "--junit",
-        junit.to_str().unwrap(),
-    ]);
+    let o = run_adapter(
+        "tower-cors",
+        &vectors,
+        &[
+            "--results",
+            results.to_str().unwrap(),
+            "--junit",
+            junit.to_str().unwrap(),
+        ],
+    );
     let took = started.elapsed();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let stdout = String::from_utf8_lossy(&o.stdout);
@@ -299,18 +302,11 @@ fn tower_cors_passes() {
 
 fn reflecting_server_fails() {
     let vectors = test_vectors("reflecting");
-    let o = cors_check(&[
-        "conformance",
-        "--adapter",
-        &adapter("reflecting"),
-        "--vectors",
-        vectors.to_str().unwrap(),
-        "--json",
-        "--name",
-        "reflector",
-        "--version",
-        "9",
-    ]);
+    let o = run_adapter(
+        "reflecting",
+        &vectors,
+        &["--json", "--name", "reflector", "--version", "9"],
+    );
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let v: Value = serde_json::from_slice(&o.stdout).expect("--json");
     assert_eq!(v["mode"], "conformance");
@@ -334,13 +330,7 @@ fn reflecting_server_fails() {
         assert!(message.contains(part), "{part:?} not in {message}");
     }
     // The human table: the counts, then each failure with its message.
-    let o = cors_check(&[
-        "conformance",
-        "--adapter",
-        &adapter("reflecting"),
-        "--vectors",
-        vectors.to_str().unwrap(),
-    ]);
+    let o = run_adapter("reflecting", &vectors, &[]);
     let table = String::from_utf8_lossy(&o.stdout);
     assert!(
         table.contains("  security       0     1            0"),
@@ -355,32 +345,22 @@ fn reflecting_server_fails() {
         "{table}"
     );
     // An optional vector's failure alone does not fail the run.
-    let o = cors_check(&[
-        "conformance",
-        "--adapter",
-        &adapter("reflecting"),
-        "--vectors",
-        vectors.to_str().unwrap(),
-        "--only",
-        "t-a*",
-        "--kind",
-        "required",
-    ]);
+    let o = run_adapter(
+        "reflecting",
+        &vectors,
+        &["--only", "t-a*", "--kind", "required"],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 }
 
 fn unsupported_is_not_failure() {
     let vectors = test_vectors("unsupported");
     let results = scratch("unsupported-out").join("results.json");
-    let o = cors_check(&[
-        "conformance",
-        "--adapter",
-        &adapter("unsupported"),
-        "--vectors",
-        vectors.to_str().unwrap(),
-        "--results",
-        results.to_str().unwrap(),
-    ]);
+    let o = run_adapter(
+        "unsupported",
+        &vectors,
+        &["--results", results.to_str().unwrap()],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let r = read_json(&results);
     for id in ["t-allowed", "t-unlisted", "t-other-policy"] {
@@ -397,17 +377,16 @@ fn broken_adapter_fails() {
     let vectors = test_vectors("broken");
     let out = scratch("broken-out");
     let (results, junit) = (out.join("results.json"), out.join("junit.xml"));
-    let o = cors_check(&[
-        "conformance",
-        "--adapter",
-        &adapter("broken"),
-        "--vectors",
-        vectors.to_str().unwrap(),
-        "--results",
-        results.to_str().unwrap(),
-        "--junit",
-        junit.to_str().unwrap(),
-    ]);
+    let o = run_adapter(
+        "broken",
+        &vectors,
+        &[
+            "--results",
+            results.to_str().unwrap(),
+            "--junit",
+            junit.to_str().unwrap(),
+        ],
+    );
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let r = read_json(&results);
     let failure = &r["results"]["t-allowed"];
